@@ -1,0 +1,46 @@
+# Two commands: `make run` and `make test`. Everything else is set-up they call.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BW     := $(VENV)/bin/borderwatch
+DB     ?= data/borderwatch.duckdb
+PORT   ?= 8501
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install demo chromium bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(DB): | $(STAMP)
+	$(BW) demo --db $(DB)
+
+demo: $(STAMP)
+	$(BW) demo --db $(DB)
+
+run: $(STAMP) $(DB)
+	$(BW) serve --db $(DB) --port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/hotspots.py --n 1000000
+	$(PY) benchmarks/emerging.py --n 1000000
+	$(PY) benchmarks/corridor.py --n 1000000
+	$(PY) benchmarks/page.py
+
+clean:
+	rm -rf $(VENV) static build *.egg-info

@@ -1,0 +1,43 @@
+"""Helpers shared by CLI commands: store path, filter arguments, output files."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.errors import InputError
+from core.i18n import t
+from data.filters import Filter, parse_date
+from data.store import connect, default_db_path
+
+
+def db_path(args) -> Path:
+    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+
+
+def open_store(args, *, read_only: bool = False):
+    """Open the store named by ``--db``; a missing store is an input error with a hint."""
+    path = db_path(args)
+    if not path.exists():
+        raise InputError(t("cli.store.missing", getattr(args, "lang", None), db=path))
+    return connect(path, read_only=read_only)
+
+
+def add_filter_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters")
+    g.add_argument("--from", dest="date_from", metavar="D", help="first day (YYYY-MM-DD or dd/mm/yyyy)")
+    g.add_argument("--to", dest="date_to", metavar="D", help="last day, inclusive")
+    g.add_argument("--article", action="append", default=[], metavar="A", help="penal-code article (repeatable)")
+    g.add_argument("--drug", action="append", default=[], metavar="D", help="drug code or label (repeatable)")
+    g.add_argument("--station", action="append", default=[], metavar="S", help="station id or name (repeatable)")
+    g.add_argument("--commune", action="append", default=[], metavar="C", help="commune, old or new name (repeatable)")
+    g.add_argument("--village", action="append", default=[], metavar="V", help="village id (repeatable)")
+
+
+def filter_from_args(args, con) -> Filter:
+    flt = Filter(
+        date_from=parse_date(args.date_from) if args.date_from else None,
+        date_to=parse_date(args.date_to) if args.date_to else None,
+        articles=tuple(args.article), drugs=tuple(args.drug), stations=tuple(args.station),
+        communes=tuple(args.commune), villages=tuple(args.village),
+    )
+    return flt.validated(con, getattr(args, "lang", None))

@@ -1,0 +1,37 @@
+"""``borderwatch info``: layers, row counts, incident period."""
+from __future__ import annotations
+
+import json
+
+from cli._common import open_store
+from data.store import get_meta, incident_span, layer_counts
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def info(con) -> dict:
+    first, last = incident_span(con)
+    return {
+        "layers": {name: {"rows": n} for name, n in layer_counts(con).items()},
+        "incidents": {"first": first.isoformat() if first else None, "last": last.isoformat() if last else None},
+        "demo": get_meta(con, "demo") == "true",
+        "schema_version": int(get_meta(con, "schema_version", "0")),
+    }
+
+
+def run(args) -> int:
+    con = open_store(args, read_only=True)
+    try:
+        data = info(con)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        for name, entry in data["layers"].items():
+            print(f"{name:16s} {entry['rows']:>10,d}")
+        print(f"incidents: {data['incidents']['first']} .. {data['incidents']['last']}"
+              + ("   (demo data / dữ liệu minh họa)" if data["demo"] else ""))
+    return 0

@@ -1,0 +1,25 @@
+"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from cli._common import db_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1")
+
+
+def run(args) -> int:
+    env = dict(os.environ, BORDERWATCH_DB=str(db_path(args).resolve()))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.port", str(args.port), "--server.address", args.address,
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml and serves ./static from here
+    os.execvpe(cmd[0], cmd, env)
+    return 0  # pragma: no cover

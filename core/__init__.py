@@ -1,0 +1,1 @@
+"""Shared vocabulary, translations and errors. No heavy imports, no I/O."""

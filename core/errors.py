@@ -1,0 +1,72 @@
+"""The small family of errors borderwatch raises on purpose.
+
+Every error a user can act on is one of these; the CLI maps them to exit codes and the
+UI shows their message, never a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class BorderwatchError(Exception):
+    """Base class: an expected failure with a message fit for a user."""
+
+    exit_code = 1
+
+
+class InputError(BorderwatchError):
+    """Input refused before anything was written (CLI exit code 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: where it is and why.
+
+    ``row`` is 1-based as a person counts data rows (header excluded); ``None`` for a
+    problem with the whole file.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.reason}"
+
+
+@dataclass
+class ValidationError(InputError):
+    """A file failed validation; ``problems`` lists every problem found at once."""
+
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary or self._text())
+
+    def _text(self) -> str:
+        head = f"{len(self.problems)} problem(s)"
+        body = "\n".join(f"  - {p}" for p in self.problems[:200])
+        more = "" if len(self.problems) <= 200 else f"\n  ... and {len(self.problems) - 200} more"
+        return f"{head}\n{body}{more}"
+
+    def __str__(self) -> str:  # dataclass would otherwise print fields
+        return self.summary or self._text()
+
+
+class StoreError(BorderwatchError):
+    """The store could not be opened or used."""
+
+
+class AccessDenied(BorderwatchError):
+    """The acting user's role does not allow this."""
+
+    exit_code = 3

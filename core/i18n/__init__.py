@@ -1,0 +1,68 @@
+"""One translation table, Vietnamese first.
+
+The table is assembled from per-area parts (``cli``, ``ui``, ``report``) so that
+each area keeps its strings together; a key may be defined only once across parts.
+``t(key, lang, **fields)`` looks a string up and fills ``{fields}``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+
+from . import cli as _cli, report as _report, ui as _ui
+
+LANGS = ("vi", "en")
+
+
+def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {}
+    for part in parts:
+        for key, entry in part.items():
+            if key in table:
+                raise KeyError(f"translation key defined twice: {key}")
+            table[key] = entry
+    return table
+
+
+TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS)
+
+
+def default_lang() -> str:
+    """The language from ``BORDERWATCH_LANG``, else Vietnamese."""
+    lang = os.environ.get("BORDERWATCH_LANG", "vi").strip().lower()
+    return lang if lang in LANGS else "vi"
+
+
+def t(key: str, lang: str | None = None, **fields) -> str:
+    """Translate ``key`` into ``lang`` (default :func:`default_lang`).
+
+    >>> t("cli.done", "en", what="demo")
+    'Done: demo'
+    """
+    lang = lang or default_lang()
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry.get("vi") or key
+    return text.format(**fields) if fields else text
+
+
+def fmt_date(value, lang: str | None = None) -> str:
+    """dd/mm/yyyy in Vietnamese, ISO in English.
+
+    >>> fmt_date(_dt.date(2024, 4, 3), "vi")
+    '03/04/2024'
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = _dt.date.fromisoformat(value[:10])
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return value.strftime("%d/%m/%Y") if (lang or default_lang()) == "vi" else value.isoformat()
+
+
+def fmt_int(n, lang: str | None = None) -> str:
+    """Thousands separator: '.' in Vietnamese, ',' in English."""
+    s = f"{int(n):,}"
+    return s.replace(",", ".") if (lang or default_lang()) == "vi" else s

@@ -1,0 +1,14 @@
+"""CLI messages (vi/en)."""
+TEXTS = {
+    "cli.done": {"vi": "Xong: {what}", "en": "Done: {what}"},
+    "cli.error": {"vi": "Lỗi: {msg}", "en": "Error: {msg}"},
+    "cli.refused": {"vi": "Dữ liệu vào bị từ chối, không ghi gì: {msg}", "en": "Input refused, nothing written: {msg}"},
+    "cli.demo.built": {"vi": "Đã tạo kho dữ liệu minh họa {db}: {n} vụ việc, mất {s:.1f} giây",
+                       "en": "Built demo store {db}: {n} incidents in {s:.1f} s"},
+    "cli.store.missing": {"vi": "Không tìm thấy kho dữ liệu {db}. Chạy: borderwatch demo --db {db}",
+                          "en": "Store {db} not found. Run: borderwatch demo --db {db}"},
+    "cli.unknown_value": {"vi": "Giá trị không hợp lệ cho {field}: {value}. Các giá trị hợp lệ: {valid}",
+                          "en": "Unknown value for {field}: {value}. Valid values: {valid}"},
+    "cli.bad_date": {"vi": "Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc dd/mm/yyyy)",
+                     "en": "Invalid date: {value} (use YYYY-MM-DD or dd/mm/yyyy)"},
+}

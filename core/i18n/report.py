@@ -1,0 +1,2 @@
+"""Briefing and PDF strings (vi/en). Keys start with ``report.``."""
+TEXTS: dict[str, dict[str, str]] = {}

@@ -1,0 +1,136 @@
+"""Controlled vocabularies: codes, Vietnamese and English labels, accepted aliases.
+
+One lookup table per enum; importers, filters, the UI and the briefing read from here.
+Aliases are matched after :func:`fold` (lower case, no diacritics, single spaces), so
+"ma túy đá", "MA TUY DA" and "methamphetamine" all give ``methamphetamine``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Penal Code 2015, Chapter XX (DOMAIN.md). 256a added by Law 86/2025/QH15 from 1/7/2025.
+ARTICLES: dict[str, dict[str, str]] = {
+    "247": {"vi": "Trồng cây thuốc phiện, cây côca, cây cần sa", "en": "Growing opium poppy, coca or cannabis"},
+    "248": {"vi": "Sản xuất trái phép chất ma túy", "en": "Illegal production of narcotics"},
+    "249": {"vi": "Tàng trữ trái phép chất ma túy", "en": "Illegal possession of narcotics"},
+    "250": {"vi": "Vận chuyển trái phép chất ma túy", "en": "Illegal transport of narcotics"},
+    "251": {"vi": "Mua bán trái phép chất ma túy", "en": "Illegal trading of narcotics"},
+    "252": {"vi": "Chiếm đoạt chất ma túy", "en": "Appropriation of narcotics"},
+    "253": {"vi": "Tàng trữ, vận chuyển, mua bán tiền chất", "en": "Precursors"},
+    "254": {"vi": "Phương tiện, dụng cụ dùng vào việc sử dụng ma túy", "en": "Equipment for drug use"},
+    "255": {"vi": "Tổ chức sử dụng trái phép chất ma túy", "en": "Organising illegal drug use"},
+    "256": {"vi": "Chứa chấp việc sử dụng trái phép chất ma túy", "en": "Harbouring illegal drug use"},
+    "256a": {"vi": "Sử dụng trái phép chất ma túy", "en": "Illegal drug use"},
+    "257": {"vi": "Cưỡng bức người khác sử dụng ma túy", "en": "Forcing others to use drugs"},
+    "258": {"vi": "Lôi kéo người khác sử dụng ma túy", "en": "Inducing others to use drugs"},
+    "259": {"vi": "Vi phạm quy định về quản lý ma túy", "en": "Violating drug-control rules"},
+}
+
+DRUGS: dict[str, dict] = {
+    "heroin": {"vi": "Heroin", "en": "Heroin", "aliases": ["heroin", "hê rô in", "heroine", "bạch phiến", "bánh heroin"]},
+    "methamphetamine": {"vi": "Ma túy đá", "en": "Crystal methamphetamine",
+                        "aliases": ["methamphetamine", "meth", "ma túy đá", "đá", "ice", "crystal meth"]},
+    "synthetic_tablets": {"vi": "Hồng phiến (ma túy tổng hợp)", "en": "Synthetic tablets",
+                          "aliases": ["synthetic tablets", "synthetic_tablets", "hồng phiến", "ma túy tổng hợp",
+                                      "thuốc lắc", "wy", "yaba", "viên nén", "ma túy tổng hợp dạng viên"]},
+    "cannabis": {"vi": "Cần sa", "en": "Cannabis", "aliases": ["cannabis", "cần sa", "marijuana", "bồ đà"]},
+    "opium": {"vi": "Thuốc phiện", "en": "Opium", "aliases": ["opium", "thuốc phiện", "nha phiến"]},
+    "other": {"vi": "Khác", "en": "Other", "aliases": ["other", "khác", "loại khác"]},
+}
+
+CROSSING_KINDS: dict[str, dict] = {
+    "international_gate": {"vi": "Cửa khẩu quốc tế", "en": "International gate",
+                           "aliases": ["cửa khẩu quốc tế", "international gate", "ckqt"]},
+    "main_gate": {"vi": "Cửa khẩu chính", "en": "Main gate", "aliases": ["cửa khẩu chính", "main gate"]},
+    "secondary_gate": {"vi": "Cửa khẩu phụ", "en": "Secondary gate",
+                       "aliases": ["cửa khẩu phụ", "secondary gate", "ckp"]},
+    "opening": {"vi": "Lối mở", "en": "Border opening", "aliases": ["lối mở", "opening", "border opening"]},
+    "trail_crossing": {"vi": "Đường mòn qua biên giới", "en": "Trail crossing",
+                       "aliases": ["đường mòn", "trail crossing", "trail"]},
+}
+
+TRAIL_KINDS: dict[str, dict] = {
+    "trail": {"vi": "Đường mòn", "en": "Trail", "aliases": ["đường mòn", "trail"]},
+    "opening_path": {"vi": "Đường qua lối mở", "en": "Path to an opening",
+                     "aliases": ["lối mở", "đường lối mở", "opening path", "opening"]},
+    "road": {"vi": "Đường bộ", "en": "Road", "aliases": ["đường bộ", "road", "quốc lộ", "đường"]},
+}
+
+VILLAGE_STATUSES: dict[str, dict] = {
+    "recognised": {"vi": "Được công nhận không ma túy", "en": "Recognised drug-free",
+                   "aliases": ["recognised", "recognized", "được công nhận", "công nhận", "không ma túy"]},
+    "under_review": {"vi": "Đang xem xét lại", "en": "Under review",
+                     "aliases": ["under review", "under_review", "đang xem xét", "xem xét lại"]},
+    "revoked": {"vi": "Bị thu hồi công nhận", "en": "Recognition revoked",
+                "aliases": ["revoked", "thu hồi", "bị thu hồi"]},
+    "not_recognised": {"vi": "Chưa được công nhận", "en": "Not recognised",
+                       "aliases": ["not recognised", "not_recognised", "not recognized", "chưa công nhận",
+                                   "chưa được công nhận"]},
+}
+
+ENUMS: dict[str, dict] = {
+    "article": {k: {**v, "aliases": [k, f"điều {k}", f"dieu {k}", f"article {k}"]} for k, v in ARTICLES.items()},
+    "drug": DRUGS,
+    "crossing_kind": CROSSING_KINDS,
+    "trail_kind": TRAIL_KINDS,
+    "status": VILLAGE_STATUSES,
+}
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: NFC, lower case, no diacritics, đ→d, single spaces.
+
+    >>> fold("  MA TÚY   Đá ")
+    'ma tuy da'
+    """
+    s = unicodedata.normalize("NFD", str(text)).replace("\u0111", "d").replace("\u0110", "d")
+    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    s = s.replace("_", " ").replace("-", " ")
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+def _alias_index(enum: str) -> dict[str, str]:
+    table = ENUMS[enum]
+    index: dict[str, str] = {}
+    for code, entry in table.items():
+        for alias in [code, entry.get("vi", ""), entry.get("en", ""), *entry.get("aliases", [])]:
+            if alias:
+                index.setdefault(fold(alias), code)
+    return index
+
+
+_INDEX_CACHE: dict[str, dict[str, str]] = {}
+
+
+def normalise(enum: str, value) -> str | None:
+    """Return the code for ``value`` in ``enum``, or ``None`` when it is unknown.
+
+    >>> normalise("drug", "MA TUY DA")
+    'methamphetamine'
+    >>> normalise("drug", "hồng phiến")
+    'synthetic_tablets'
+    >>> normalise("article", "Điều 250")
+    '250'
+    """
+    if enum not in _INDEX_CACHE:
+        _INDEX_CACHE[enum] = _alias_index(enum)
+    if value is None:
+        return None
+    key = fold(value)
+    if enum == "article":
+        key = re.sub(r"^(dieu|article|art\.?|d\.)\s*", "", key)
+        key = {k.lower(): k for k in ARTICLES}.get(key, key)
+        return key if key in ARTICLES else _INDEX_CACHE[enum].get(key)
+    return _INDEX_CACHE[enum].get(key)
+
+
+def label(enum: str, code: str, lang: str = "vi") -> str:
+    """Human label of a code in ``lang`` (falls back to the code itself)."""
+    entry = ENUMS.get(enum, {}).get(code)
+    return entry.get(lang, code) if entry else str(code)
+
+
+def codes(enum: str) -> list[str]:
+    """All codes of an enum, in table order."""
+    return list(ENUMS[enum])

@@ -1,0 +1,368 @@
+"""Build the demo store: public facts (DOMAIN.md) plus seeded synthetic incidents.
+
+Same seed and same end month give the same data. Every row is flagged ``illustrative``
+and the store's meta says ``demo=true`` so the UI shows a banner. The store is built in
+a temporary file and moved into place, so an interrupted build never leaves half a store.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, Point, shape
+
+from data import demo_facts as F
+from data.build_border import ATTRIBUTION
+from data.store import connect, insert_layer, set_meta
+
+FILES = Path(__file__).resolve().parent / "demo_files"
+METRIC = "EPSG:32648"
+MONTHS = 37          # 36 full months before the current one, plus the current month
+
+
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def read_demo_geojson(name: str) -> gpd.GeoDataFrame:
+    data = json.loads((FILES / f"{name}.geojson").read_text(encoding="utf-8"))
+    rows = [{**f["properties"], "geometry": shape(f["geometry"])} for f in data["features"]]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+class _Frame:
+    """The border line and belt in metres, with helpers to place things along the line."""
+
+    def __init__(self, border: gpd.GeoDataFrame, belt: gpd.GeoDataFrame):
+        self.line = border.to_crs(METRIC).geometry.iloc[0]
+        self.belt = belt.to_crs(METRIC).geometry.iloc[0]
+        a, b = Point(self.line.coords[0]), Point(self.line.coords[-1])
+        self.north_first = a.y >= b.y
+        self.to_m = lambda lat, lon: gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(METRIC).iloc[0]
+
+    def chainage_of(self, lat: float, lon: float) -> float:
+        return self.line.project(self.to_m(lat, lon))
+
+    def frame_at(self, s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Point on the line at chainage s, unit tangent, unit normal toward Vietnam."""
+        s = float(np.clip(s, 0, self.line.length))
+        p = np.array(self.line.interpolate(s).coords[0])
+        q0 = np.array(self.line.interpolate(max(s - 500, 0)).coords[0])
+        q1 = np.array(self.line.interpolate(min(s + 500, self.line.length)).coords[0])
+        tng = (q1 - q0) / np.linalg.norm(q1 - q0)
+        nrm = np.array([-tng[1], tng[0]])
+        if not self.belt.contains(Point(*(p + 4000 * nrm))):
+            nrm = -nrm
+        return p, tng, nrm
+
+    def place(self, s: float, inward_m: float, along_m: float = 0.0) -> np.ndarray:
+        p, tng, nrm = self.frame_at(s + along_m)
+        return p + inward_m * nrm
+
+
+def _to_gdf(rows: list[dict], geoms_m: list, extra: dict | None = None) -> gpd.GeoDataFrame:
+    gdf = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms_m, crs=METRIC).to_crs(4326).values, crs=4326)
+    return gdf
+
+
+def build_places(border, belt) -> dict[str, gpd.GeoDataFrame]:
+    """Gates, openings, stations and their areas, villages, trails: public facts, placed."""
+    fr = _Frame(border, belt)
+    ch = {c: fr.chainage_of(*ll) for c, ll in F.COMMUNE_ANCHORS.items()}
+
+    gates, gate_geoms = [], []
+    for gid, name, kind, facing, commune, conf in F.GATES:
+        if gid == "CK-LAOBAO":
+            geom, approx = fr.to_m(*F.LAO_BAO_GATE), False
+        else:
+            geom, approx = Point(fr.place(ch[commune], 150.0)), True
+        gates.append(dict(id=gid, name=name, kind=kind, facing=facing, commune=commune, approximate=approx))
+        gate_geoms.append(geom)
+
+    stations, st_geoms = [], []
+    for sid, name, commune in F.STATIONS:
+        stations.append(dict(id=sid, name=name))
+        st_geoms.append(Point(fr.place(ch[commune], 3500.0, 1500.0)))
+    regions = shapely.voronoi_polygons(shapely.MultiPoint(st_geoms), extend_to=fr.belt.envelope.buffer(5000))
+    areas = []
+    for g in st_geoms:
+        cell = next(r for r in regions.geoms if r.contains(g))
+        areas.append(cell.intersection(fr.belt))
+
+    villages, v_geoms = [], []
+    rng = np.random.default_rng(233)
+    for commune, names in F.VILLAGES.items():
+        district = "Đakrông" if commune in {"A Vao", "Húc Nghì", "Tà Rụt", "A Bung", "A Ngo"} else "Hướng Hóa"
+        for k, name in enumerate(names):
+            along = (k - (len(names) - 1) / 2) * 2200 + rng.normal(0, 400)
+            inward = rng.uniform(1500, 11000)
+            p = Point(fr.place(ch[commune], inward, along))
+            if not fr.belt.contains(p):
+                p = Point(fr.place(ch[commune], 3000, along))
+            vid = f"V-{len(villages) + 1:03d}"
+            villages.append(dict(id=vid, name=f"{'Khóm' if commune == 'Lao Bảo' else 'Thôn'} {name}",
+                                 commune=commune, district=district,
+                                 population=int(rng.integers(250, 1600)), households=0))
+            villages[-1]["households"] = int(villages[-1]["population"] / rng.uniform(4.2, 5.5))
+            v_geoms.append(p)
+
+    trails, t_geoms, openings, o_geoms = [], [], [], []
+    for tid, name, kind, commune in F.TRAILS:
+        s = ch[commune] + (0 if kind == "road" else rng.normal(0, 1500))
+        lao = fr.place(s, -4000.0, rng.normal(0, 800))
+        cross = fr.place(s, 0.0)
+        mid = fr.place(s, 4500.0, rng.normal(0, 1800))
+        inland = fr.place(s, 12000.0 if kind == "road" else 9000.0, rng.normal(0, 2500))
+        trails.append(dict(id=tid, name=name, kind=kind))
+        t_geoms.append(LineString([lao, cross, mid, inland]))
+        if kind != "road":
+            openings.append(dict(id=f"LM-{tid[3:]}", name=name.replace("Đường mòn", "Điểm qua lại"),
+                                 kind="opening" if kind == "opening_path" else "trail_crossing",
+                                 facing=None, commune=commune, approximate=True))
+            o_geoms.append(Point(cross))
+    return {
+        "crossings": _to_gdf(gates + openings, gate_geoms + o_geoms),
+        "stations": _to_gdf(stations, st_geoms).assign(
+            area=gpd.GeoSeries(areas, crs=METRIC).to_crs(4326).values),
+        "villages": _to_gdf(villages, v_geoms),
+        "trails": _to_gdf(trails, t_geoms),
+    }
+
+
+def build_status_history(villages: gpd.GeoDataFrame, end: dt.date, seed: int) -> pd.DataFrame:
+    """Recognition histories: not recognised → recognised → (under review → revoked | re-confirmed)."""
+    rng = np.random.default_rng(seed + 1)
+    rows = []
+    for i, vid in enumerate(villages["id"]):
+        start = dt.date(2023, 10, 1) + dt.timedelta(days=int(rng.integers(0, 60)))
+        rows.append(dict(village_id=vid, status="not_recognised", decided_on=start, decision_ref=None,
+                         review_due=None, note="Khảo sát ban đầu (minh họa)"))
+        if rng.random() < 0.65:
+            d = start + dt.timedelta(days=int(rng.integers(120, 420)))
+            ref = f"{int(rng.integers(100, 3000))}/QĐ-UBND"
+            rows.append(dict(village_id=vid, status="recognised", decided_on=d, decision_ref=ref,
+                             review_due=d + dt.timedelta(days=365), note="Công nhận (minh họa)"))
+            r = rng.random()
+            if r < 0.15:
+                d2 = d + dt.timedelta(days=int(rng.integers(200, 380)))
+                if d2 < end:
+                    rows.append(dict(village_id=vid, status="under_review", decided_on=d2,
+                                     decision_ref=f"{int(rng.integers(10, 300))}/TB-BCĐ", review_due=d2 + dt.timedelta(days=90),
+                                     note="Phát hiện vụ việc trên địa bàn (minh họa)"))
+                    if r < 0.06 and d2 + dt.timedelta(days=100) < end:
+                        rows.append(dict(village_id=vid, status="revoked", decided_on=d2 + dt.timedelta(days=100),
+                                         decision_ref=f"{int(rng.integers(100, 3000))}/QĐ-UBND", review_due=None,
+                                         note="Thu hồi công nhận (minh họa)"))
+    return pd.DataFrame(rows)
+
+
+# Incident mix per source: probabilities over codes (tables, not if-chains).
+_DRUG_MIX = {
+    "gate": {"synthetic_tablets": .45, "methamphetamine": .30, "heroin": .20, "other": .05},
+    "trail": {"heroin": .40, "synthetic_tablets": .30, "methamphetamine": .25, "opium": .05},
+    "village": {"synthetic_tablets": .50, "heroin": .30, "methamphetamine": .20},
+}
+_ARTICLE_MIX = {
+    "gate": {"250": .50, "251": .25, "249": .20, "253": .03, "252": .02},
+    "trail": {"250": .55, "251": .25, "249": .18, "253": .02},
+    "village": {"249": .30, "251": .20, "255": .15, "256": .10, "256a": .15, "258": .05, "259": .05},
+}
+_SOURCE_SHARE = {"gate": .30, "trail": .33, "village": .17, "background": .08, "dynamic": .12}
+# Planted hotspot dynamics: (village index, profile). Profiles give a weight per month.
+_DYNAMIC = ["new", "consecutive", "intensifying", "diminishing", "historical", "sporadic"]
+
+
+def _profile(kind: str, n: int, rng) -> np.ndarray:
+    m = np.arange(n, dtype=float)
+    table = {
+        "new": (m == n - 1) * 6.0,
+        "consecutive": (m >= n - 3) * 3.0,
+        "intensifying": 0.6 + 2.4 * m / (n - 1),
+        "diminishing": 2.6 - 1.8 * m / (n - 1),
+        "historical": (m < n - 3) * 1.6,
+        "sporadic": (rng.random(n) < 0.45) * 1.8 + (m == n - 1) * 1.8,
+    }
+    return table[kind]
+
+
+def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.GeoDataFrame:
+    """``n`` synthetic incidents over ``MONTHS`` months ending in ``end``'s month, inside the belt."""
+    cols = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
+            "description"]
+    if n <= 0:
+        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+    rng = np.random.default_rng(seed)
+    first = add_months(month_start(end), -(MONTHS - 1))
+    belt_m = belt.to_crs(METRIC).geometry.iloc[0]
+    gates = places["crossings"].to_crs(METRIC)
+    trails = places["trails"].to_crs(METRIC)
+    vill = places["villages"].to_crs(METRIC)
+    month_idx = np.arange(MONTHS)
+    months = [add_months(first, int(k)) for k in month_idx]
+    season = 1 + 0.35 * np.cos(2 * np.pi * (np.array([d.month for d in months]) - 1.5) / 12)  # dry season, Tết
+    trend = 1 + 0.25 * month_idx / (MONTHS - 1)
+    base_w = season * trend
+
+    picks = np.linspace(3, len(vill) - 4, len(_DYNAMIC)).astype(int)
+    profiles = {kind: _profile(kind, MONTHS, rng) for kind in _DYNAMIC}
+    gw = np.where(gates["kind"] == "international_gate", 4.0, 1.0) * np.where(gates["id"] == "CK-LAOBAO", 2.0, 1.0)
+    gw = np.where(gates["kind"].isin(["opening", "trail_crossing"]), 0.35, gw)
+    tw = np.where(trails["kind"] == "road", 1.5, 1.0)
+    vw = vill["population"].to_numpy(float)
+    minx, miny, maxx, maxy = belt_m.bounds
+    base_p = base_w / base_w.sum()
+
+    def draw(total: int):
+        """Candidate points by source; the caller keeps those inside the belt."""
+        counts = rng.multinomial(total, list(_SOURCE_SHARE.values()))
+        xs, ys, src, mon = [], [], [], []
+
+        def emit(x, y, source, month):
+            xs.append(x); ys.append(y); src.append(np.full(len(x), source)); mon.append(month)
+
+        c = counts[0]  # gates: Lao Bảo carries the most
+        k = rng.choice(len(gates), c, p=gw / gw.sum())
+        emit(gates.geometry.x.values[k] + rng.normal(0, 1300, c), gates.geometry.y.values[k] + rng.normal(0, 1300, c),
+             "gate", rng.choice(MONTHS, c, p=base_p))
+        c = counts[1]  # trails: uniform along, 400 m either side
+        k = rng.choice(len(trails), c, p=tw / tw.sum())
+        pts = shapely.line_interpolate_point(trails.geometry.values[k], rng.random(c), normalized=True)
+        emit(shapely.get_x(pts) + rng.normal(0, 400, c), shapely.get_y(pts) + rng.normal(0, 400, c),
+             "trail", rng.choice(MONTHS, c, p=base_p))
+        c = counts[2]  # villages: use and small trading around settlements
+        k = rng.choice(len(vill), c, p=vw / vw.sum())
+        emit(vill.geometry.x.values[k] + rng.normal(0, 800, c), vill.geometry.y.values[k] + rng.normal(0, 800, c),
+             "village", rng.choice(MONTHS, c, p=base_p))
+        c = counts[3]  # background, uniform in the belt
+        emit(rng.uniform(minx, maxx, c), rng.uniform(miny, maxy, c), "background", rng.choice(MONTHS, c, p=base_p))
+        per = rng.multinomial(counts[4], [1 / len(_DYNAMIC)] * len(_DYNAMIC))
+        for kind, vi, c in zip(_DYNAMIC, picks, per):  # planted hotspot dynamics around chosen villages
+            prof = profiles[kind]
+            emit(vill.geometry.x.values[vi] + rng.normal(0, 700, c), vill.geometry.y.values[vi] + rng.normal(0, 700, c),
+                 "village" if kind in ("new", "sporadic") else "trail", rng.choice(MONTHS, c, p=prof / prof.sum()))
+        x, y = np.concatenate(xs), np.concatenate(ys)
+        keep = shapely.contains_xy(belt_m, x, y)
+        return x[keep], y[keep], np.concatenate(src)[keep], np.concatenate(mon)[keep]
+
+    parts = []
+    have = 0
+    while have < n:
+        part = draw(int((n - have) * 1.3) + 50)
+        parts.append(part)
+        have += len(part[0])
+    x, y, source, month = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    order = rng.permutation(len(x))[:n]
+    x, y, source, month = x[order], y[order], source[order], month[order]
+    m = len(x)
+
+    # when: a day within the month (never after ``end``), an hour skewed to the night
+    starts = np.array([np.datetime64(months[i]) for i in month])
+    month_len = np.array([(add_months(months[i], 1) - months[i]).days for i in month])
+    last_days = np.where(month == MONTHS - 1, end.day, month_len)
+    day = (rng.random(m) * last_days).astype(int)
+    hour = rng.choice(24, m, p=_hour_weights())
+    occurred = starts + day.astype("timedelta64[D]") + hour.astype("timedelta64[h]") + \
+        rng.integers(0, 60, m).astype("timedelta64[m]")
+
+    kind = np.where(source == "background", "village", source)
+    drug = np.empty(m, dtype=object)
+    article = np.empty(m, dtype=object)
+    for s in ("gate", "trail", "village"):
+        sel = kind == s
+        drug[sel] = rng.choice(list(_DRUG_MIX[s]), sel.sum(), p=list(_DRUG_MIX[s].values()))
+        article[sel] = rng.choice(list(_ARTICLE_MIX[s]), sel.sum(), p=list(_ARTICLE_MIX[s].values()))
+    before_256a = occurred < np.datetime64("2025-07-01")
+    article[(article == "256a") & before_256a] = "249"
+
+    qty = np.full(m, np.nan)
+    tablets = np.full(m, np.nan)
+    small = kind == "village"
+    her = drug == "heroin"
+    qty[her] = np.where(small[her], rng.uniform(0.1, 5, her.sum()), 350.0 * (1 + rng.geometric(0.35, her.sum())))
+    met = drug == "methamphetamine"
+    qty[met] = np.where(small[met], rng.uniform(0.3, 8, met.sum()),
+                        np.minimum(rng.lognormal(np.log(250), 1.4, met.sum()), 300_000).round(1))
+    tab = drug == "synthetic_tablets"
+    tablets[tab] = np.where(small[tab], rng.integers(2, 60, tab.sum()),
+                            np.minimum(rng.lognormal(np.log(2500), 1.2, tab.sum()), 60_000)).round()
+    opi = drug == "opium"
+    qty[opi] = rng.uniform(50, 2000, opi.sum()).round(1)
+    oth = drug == "other"
+    qty[oth] = rng.uniform(1, 100, oth.sum()).round(1)
+    persons = 1 + rng.poisson(0.6, m)
+
+    st = places["stations"].to_crs(METRIC)
+    from scipy.spatial import cKDTree
+    _, nearest = cKDTree(np.column_stack([st.geometry.x, st.geometry.y])).query(np.column_stack([x, y]))
+    station = st["id"].to_numpy()[nearest]
+    ids = np.char.add("DEMO-", np.char.zfill(np.arange(1, m + 1).astype(str), 6))
+    desc = [f"Vụ việc minh họa (tổng hợp) — nguồn: {s}" for s in source]
+    df = pd.DataFrame(dict(id=ids, occurred_at=pd.to_datetime(occurred), article=article, drug=drug,
+                           quantity_g=qty, tablets=tablets, persons=persons, station_id=station, description=desc))
+    df = df.sort_values("occurred_at", kind="stable").reset_index(drop=True)
+    geo = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=METRIC).to_crs(4326)
+    # re-attach geometry in the sorted order
+    order = pd.Series(range(m), index=ids).loc[df["id"]].to_numpy()
+    return gpd.GeoDataFrame(df, geometry=geo.values[order], crs=4326)
+
+
+def _hour_weights() -> np.ndarray:
+    h = np.arange(24)
+    w = 1 + 1.2 * ((h >= 19) | (h <= 4))
+    return w / w.sum()
+
+
+def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
+               end: dt.date | None = None) -> dict:
+    """Build the demo store at ``db_path`` (replacing it atomically). Returns a summary."""
+    t0 = time.perf_counter()
+    end = end or dt.date.today()
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(db_path.name + ".building")
+    for p in (tmp, Path(str(tmp) + ".wal")):
+        p.unlink(missing_ok=True)
+    border, belt = read_demo_geojson("border"), read_demo_geojson("belt")
+    places = build_places(border, belt)
+    status = build_status_history(places["villages"], end, seed)
+    incs = build_incidents(places, belt, n=incidents, seed=seed, end=end)
+    con = connect(tmp)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        communes = pd.read_csv(FILES / "communes.csv", parse_dates=["valid_from"])
+        con.register("__c", communes)
+        con.execute("INSERT INTO communes SELECT old_name, old_district, new_name, CAST(valid_from AS DATE), false FROM __c")
+        con.unregister("__c")
+        insert_layer(con, "border", border[["id", "name", "geometry"]], illustrative=True)
+        insert_layer(con, "belt", belt[["id", "name", "geometry"]], illustrative=True)
+        for layer in ("crossings", "stations", "trails", "villages"):
+            insert_layer(con, layer, places[layer], illustrative=True)
+        con.register("__s", status)
+        con.execute("""INSERT INTO village_status (village_id, status, decided_on, decision_ref, review_due, note,
+                       illustrative) SELECT village_id, status, CAST(decided_on AS DATE), decision_ref,
+                       CAST(review_due AS DATE), note, true FROM __s""")
+        con.unregister("__s")
+        insert_layer(con, "incidents", incs, illustrative=True)
+        for key, value in {"demo": "true", "demo_seed": str(seed), "demo_end": end.isoformat(),
+                           "demo_note": F.ILLUSTRATIVE_NOTE, "attribution": ATTRIBUTION,
+                           "built_at": dt.datetime.now().isoformat(timespec="seconds")}.items():
+            set_meta(con, key, value)
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, db_path)
+    Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return {"db": str(db_path), "incidents": len(incs), "seconds": time.perf_counter() - t0}

@@ -1,0 +1,136 @@
+"""The one filter every analysis, the map, the briefing and the CLI share.
+
+A :class:`Filter` is a small frozen value (hashable, so it can key caches). It turns
+into a parameterised SQL condition on the ``incidents`` table and round-trips through
+a URL query string.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+
+from core.errors import InputError
+from core.i18n import t
+from core.vocab import ARTICLES, DRUGS, fold, normalise
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Period (inclusive dates) and value lists; an empty tuple means "all"."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    articles: tuple[str, ...] = ()
+    drugs: tuple[str, ...] = ()
+    stations: tuple[str, ...] = ()
+    communes: tuple[str, ...] = ()      # old (pre-2025) or new names
+    villages: tuple[str, ...] = ()      # village ids
+
+    # -- SQL --------------------------------------------------------------------------
+    def where(self, alias: str = "") -> tuple[str, list]:
+        """SQL condition and parameters on incidents (``alias.`` prefixed when given)."""
+        p = f"{alias}." if alias else ""
+        conds: list[str] = []
+        params: list = []
+        if self.date_from:
+            conds.append(f"{p}occurred_at >= ?")
+            params.append(dt.datetime.combine(self.date_from, dt.time.min))
+        if self.date_to:
+            conds.append(f"{p}occurred_at < ?")
+            params.append(dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time.min))
+        for col, values in (("article", self.articles), ("drug", self.drugs),
+                            ("station_id", self.stations), ("village_id", self.villages)):
+            if values:
+                conds.append(f"{p}{col} IN ({', '.join('?' * len(values))})")
+                params.extend(values)
+        if self.communes:
+            marks = ", ".join("?" * len(self.communes))
+            conds.append(f"{p}commune IN (SELECT old_name FROM communes WHERE old_name IN ({marks}) "
+                         f"OR new_name IN ({marks}))")
+            params.extend(self.communes)
+            params.extend(self.communes)
+        return (" AND ".join(conds) or "TRUE"), params
+
+    # -- periods ----------------------------------------------------------------------
+    def days(self) -> int | None:
+        if self.date_from and self.date_to:
+            return (self.date_to - self.date_from).days + 1
+        return None
+
+    def previous_period(self) -> "Filter":
+        """The period of the same length just before this one (same other values)."""
+        n = self.days()
+        if n is None:
+            raise ValueError("previous_period needs both date_from and date_to")
+        end = self.date_from - dt.timedelta(days=1)
+        return replace(self, date_from=end - dt.timedelta(days=n - 1), date_to=end)
+
+    # -- validation -------------------------------------------------------------------
+    def validated(self, con, lang: str | None = None) -> "Filter":
+        """Normalise codes (aliases, diacritics) and refuse unknown values with the valid list."""
+        arts = tuple(_check("article", a, normalise("article", a), list(ARTICLES), lang) for a in self.articles)
+        drugs = tuple(_check("drug", d, normalise("drug", d), list(DRUGS), lang) for d in self.drugs)
+        station_ids = {fold(r[0]): r[0] for r in con.execute("SELECT id FROM stations").fetchall()}
+        station_names = {fold(r[1]): r[0] for r in con.execute("SELECT id, name FROM stations").fetchall()}
+        stations = tuple(_check("station", s, station_ids.get(fold(s)) or station_names.get(fold(s)),
+                                sorted(station_ids.values()), lang) for s in self.stations)
+        names = con.execute("SELECT old_name, new_name FROM communes").fetchall()
+        commune_index = {fold(n): n for pair in names for n in pair}
+        communes = tuple(_check("commune", c, commune_index.get(fold(c)), sorted(set(commune_index.values())), lang)
+                         for c in self.communes)
+        village_ids = {fold(r[0]): r[0] for r in con.execute("SELECT id FROM villages").fetchall()}
+        villages = tuple(_check("village", v, village_ids.get(fold(v)), sorted(village_ids.values())[:50], lang)
+                         for v in self.villages)
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InputError(t("cli.bad_date", lang, value=f"{self.date_from} > {self.date_to}"))
+        return replace(self, articles=arts, drugs=drugs, stations=stations, communes=communes, villages=villages)
+
+    # -- URL query string -------------------------------------------------------------
+    def to_query(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v in (None, ()):
+                continue
+            out[f.name] = v.isoformat() if isinstance(v, dt.date) else ",".join(v)
+        return out
+
+    @classmethod
+    def from_query(cls, query: dict) -> "Filter":
+        kw: dict = {}
+        for f in fields(cls):
+            raw = query.get(f.name)
+            if isinstance(raw, list):
+                raw = raw[-1] if raw else None
+            if not raw:
+                continue
+            if f.name.startswith("date_"):
+                try:
+                    kw[f.name] = parse_date(raw)
+                except InputError:
+                    continue
+            else:
+                kw[f.name] = tuple(x for x in str(raw).split(",") if x)
+        return cls(**kw)
+
+
+def _check(field: str, raw: str, code: str | None, valid: list[str], lang: str | None) -> str:
+    if code is None:
+        raise InputError(t("cli.unknown_value", lang, field=field, value=raw, valid=", ".join(valid)))
+    return code
+
+
+def parse_date(text: str) -> dt.date:
+    """ISO ``YYYY-MM-DD`` or Vietnamese ``dd/mm/yyyy`` (03/04/2024 is 3 April 2024).
+
+    >>> parse_date("03/04/2024")
+    datetime.date(2024, 4, 3)
+    """
+    s = str(text).strip()
+    try:
+        if "/" in s:
+            d, m, y = s.split("/")
+            return dt.date(int(y), int(m), int(d))
+        return dt.date.fromisoformat(s[:10])
+    except (ValueError, TypeError) as exc:
+        raise InputError(t("cli.bad_date", None, value=s)) from exc

@@ -1,0 +1,119 @@
+"""Canonical layers, their fields, and the versioned schema of the store.
+
+``LAYERS`` is the single description of every layer's fields that the store, the
+importers, the exporters and the map read. ``MIGRATIONS`` is an append-only list:
+migration *n* brings the store from version *n-1* to *n*; never edit a released one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    sql: str                      # DuckDB type
+    required: bool = False
+    enum: str | None = None       # key in core.vocab.ENUMS
+    kind: str = "text"            # text | int | float | date | timestamp | bool
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    fields: tuple[Field, ...]
+    geom_types: tuple[str, ...]   # accepted shapely geom_type values
+    key: str = "id"
+    extra_geoms: tuple[str, ...] = ()   # further GEOMETRY columns (stations.area)
+    derived: tuple[str, ...] = ()       # columns the store fills itself
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def get(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+POINT = ("Point",)
+LINE = ("LineString", "MultiLineString")
+POLY = ("Polygon", "MultiPolygon")
+
+LAYERS: dict[str, Layer] = {
+    "border": Layer("border", (Field("id", "VARCHAR", True), Field("name", "VARCHAR", True)), LINE),
+    "belt": Layer("belt", (Field("id", "VARCHAR", True), Field("name", "VARCHAR", True)), POLY),
+    "crossings": Layer("crossings", (
+        Field("id", "VARCHAR", True), Field("name", "VARCHAR", True),
+        Field("kind", "VARCHAR", True, enum="crossing_kind"),
+        Field("facing", "VARCHAR"), Field("commune", "VARCHAR"),
+        Field("approximate", "BOOLEAN", kind="bool"),
+    ), POINT),
+    "trails": Layer("trails", (
+        Field("id", "VARCHAR", True), Field("name", "VARCHAR", True),
+        Field("kind", "VARCHAR", True, enum="trail_kind"),
+    ), LINE),
+    "villages": Layer("villages", (
+        Field("id", "VARCHAR", True), Field("name", "VARCHAR", True), Field("commune", "VARCHAR", True),
+        Field("district", "VARCHAR"), Field("population", "INTEGER", kind="int"),
+        Field("households", "INTEGER", kind="int"),
+    ), POINT + POLY),
+    "village_status": Layer("village_status", (
+        Field("village_id", "VARCHAR", True), Field("status", "VARCHAR", True, enum="status"),
+        Field("decided_on", "DATE", True, kind="date"), Field("decision_ref", "VARCHAR"),
+        Field("review_due", "DATE", kind="date"), Field("note", "VARCHAR"),
+    ), (), key="village_id,status,decided_on"),
+    "stations": Layer("stations", (
+        Field("id", "VARCHAR", True), Field("name", "VARCHAR", True),
+    ), POINT, extra_geoms=("area",)),
+    "incidents": Layer("incidents", (
+        Field("id", "VARCHAR", True), Field("occurred_at", "TIMESTAMP", True, kind="timestamp"),
+        Field("article", "VARCHAR", True, enum="article"), Field("drug", "VARCHAR", True, enum="drug"),
+        Field("quantity_g", "DOUBLE", kind="float"), Field("tablets", "INTEGER", kind="int"),
+        Field("persons", "INTEGER", kind="int"), Field("station_id", "VARCHAR"),
+        Field("description", "VARCHAR"),
+    ), POINT, derived=("lon", "lat", "h3_9", "village_id", "commune")),
+}
+
+SPATIAL_LAYERS = [n for n, spec in LAYERS.items() if spec.geom_types]
+
+
+def _layer_ddl(spec: Layer) -> str:
+    cols = [f"{f.name} {f.sql}{' NOT NULL' if f.required else ''}" for f in spec.fields]
+    if spec.name == "incidents":
+        cols += ["lon DOUBLE NOT NULL", "lat DOUBLE NOT NULL", "h3_9 UBIGINT",
+                 "village_id VARCHAR", "commune VARCHAR"]
+    if spec.geom_types:
+        cols.append("geom GEOMETRY NOT NULL")
+    cols += [f"{g} GEOMETRY" for g in spec.extra_geoms]
+    cols += ["illustrative BOOLEAN NOT NULL DEFAULT false", "import_id BIGINT"]
+    if spec.key == "id":
+        cols.append("PRIMARY KEY (id)")
+    return f"CREATE TABLE {spec.name} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def _v1() -> list[str]:
+    stmts = [_layer_ddl(spec) for spec in LAYERS.values()]
+    stmts += [
+        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        # Commune names before and after the 1/7/2025 merger; analysis code reads this table.
+        """CREATE TABLE communes (
+             old_name VARCHAR NOT NULL, old_district VARCHAR, new_name VARCHAR NOT NULL,
+             valid_from DATE NOT NULL, illustrative BOOLEAN NOT NULL DEFAULT false,
+             PRIMARY KEY (old_name))""",
+        "CREATE SEQUENCE import_seq START 1",
+        """CREATE TABLE import_log (
+             id BIGINT PRIMARY KEY, who VARCHAR, at_time TIMESTAMP, file VARCHAR, layer VARCHAR,
+             mode VARCHAR, rows_in INTEGER, rows_rejected INTEGER, rows_unchanged INTEGER)""",
+        """CREATE TABLE import_rejects (
+             import_id BIGINT, file VARCHAR, "row" INTEGER, "column" VARCHAR, reason VARCHAR, raw VARCHAR)""",
+        "CREATE INDEX incidents_time ON incidents (occurred_at)",
+    ]
+    return stmts
+
+
+# Append-only. Each entry: (version, list of SQL statements or a callable(con)).
+MIGRATIONS: list[tuple[int, object]] = [
+    (1, _v1),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
