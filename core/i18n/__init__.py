@@ -1,6 +1,6 @@
 """One translation table, Vietnamese first.
 
-The table is assembled from per-area parts (``cli``, ``ui``, ``report``) so that
+The table is assembled from per-area parts (``cli``, ``ui``, ``report``, ``importing``, ``auth``, ``analysis``) so that
 each area keeps its strings together; a key may be defined only once across parts.
 ``t(key, lang, **fields)`` looks a string up and fills ``{fields}``.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 
-from . import cli as _cli, report as _report, ui as _ui
+from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
 
 LANGS = ("vi", "en")
 
@@ -24,7 +24,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return table
 
 
-TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS)
+TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS)
 
 
 def default_lang() -> str:

@@ -1,0 +1,74 @@
+"""Parameterised reads that feed the analyses, the map, the briefing and the CLI.
+
+Every function takes the connection and a :class:`~data.filters.Filter`; none formats
+user values into SQL.
+"""
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from data.filters import Filter
+from data.store import CRS, current_village_status, read_layer
+
+INCIDENT_COLUMNS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
+                    "description", "village_id", "commune", "lon", "lat", "h3_9"]
+
+
+def load_incidents(con, flt: Filter = Filter(), *, columns: list[str] | None = None) -> pd.DataFrame:
+    """Filtered incidents as a plain DataFrame (lon/lat columns, no geometry objects): fast."""
+    cols = columns or INCIDENT_COLUMNS
+    where, params = flt.where()
+    sql = f"SELECT {', '.join(cols)} FROM incidents WHERE {where} ORDER BY occurred_at"
+    return con.execute(sql, params).df()
+
+
+def incidents_gdf(con, flt: Filter = Filter()) -> gpd.GeoDataFrame:
+    df = load_incidents(con, flt)
+    return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=CRS)
+
+
+def count_incidents(con, flt: Filter = Filter()) -> int:
+    where, params = flt.where()
+    return con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]
+
+
+def study_area(con):
+    """The belt (union of belt rows) as one shapely geometry in EPSG:4326, or None."""
+    belt = read_layer(con, "belt")
+    return shapely.union_all(belt.geometry.values) if len(belt) else None
+
+
+def border_line(con):
+    """The border as one (Multi)LineString in EPSG:4326 (line-merged), or None."""
+    border = read_layer(con, "border")
+    if not len(border):
+        return None
+    return shapely.line_merge(shapely.union_all(border.geometry.values))
+
+
+def villages_with_status(con) -> gpd.GeoDataFrame:
+    """Villages with their current status (``not_recognised`` when none recorded), the decision and dates,
+    plus the post-2025 commune name."""
+    v = read_layer(con, "villages")
+    st = current_village_status(con)[["village_id", "status", "decided_on", "decision_ref", "review_due"]]
+    communes = con.execute("SELECT old_name, new_name FROM communes").df()
+    out = v.merge(st, left_on="id", right_on="village_id", how="left").drop(columns=["village_id"])
+    out["status"] = out["status"].fillna("not_recognised")
+    out = out.merge(communes, left_on="commune", right_on="old_name", how="left").drop(columns=["old_name"])
+    out = out.rename(columns={"new_name": "commune_new"})
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
+
+
+def village_history(con, village_id: str) -> pd.DataFrame:
+    return con.execute("SELECT * FROM village_status WHERE village_id = ? ORDER BY decided_on",
+                       [village_id]).df()
+
+
+def filter_choices(con) -> dict[str, list]:
+    """Values offered by the filter widgets: stations (id, name), communes (old and new names)."""
+    stations = con.execute("SELECT id, name FROM stations ORDER BY name").fetchall()
+    communes = con.execute("SELECT old_name, new_name FROM communes ORDER BY new_name, old_name").fetchall()
+    return {"stations": stations, "communes_old": sorted({c[0] for c in communes}),
+            "communes_new": sorted({c[1] for c in communes})}
