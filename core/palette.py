@@ -1,0 +1,57 @@
+"""Colours and symbols shared by the web map, the legend, the static maps and the PDF.
+
+Colour-blind safe (Okabe–Ito for categories, a red–blue diverging scheme for Gi* bins),
+dark enough to survive a washed-out projector, and always doubled by a shape or label.
+"""
+from __future__ import annotations
+
+# Okabe–Ito
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+GREY = "#7F7F7F"
+
+BORDER = {"color": "#B2182B", "weight": 4, "dash": None}
+BELT = {"color": "#4D4D4D", "fill": "#FFF7BC", "fill_opacity": 0.25, "weight": 1.5}
+
+# village status: colour + marker shape (shape doubles the colour for colour-blind viewers and greyscale)
+VILLAGE_STATUS = {
+    "recognised": {"color": GREEN, "shape": "circle", "symbol": "●"},
+    "under_review": {"color": ORANGE, "shape": "triangle", "symbol": "▲"},
+    "revoked": {"color": VERMILION, "shape": "cross", "symbol": "✖"},
+    "not_recognised": {"color": GREY, "shape": "square", "symbol": "■"},
+}
+
+CROSSING_KIND = {
+    "international_gate": {"color": BLUE, "shape": "star", "symbol": "★", "size": 22},
+    "main_gate": {"color": BLUE, "shape": "diamond", "symbol": "◆", "size": 18},
+    "secondary_gate": {"color": SKY, "shape": "diamond", "symbol": "◆", "size": 16},
+    "opening": {"color": PURPLE, "shape": "triangle-down", "symbol": "▼", "size": 14},
+    "trail_crossing": {"color": PURPLE, "shape": "circle-open", "symbol": "○", "size": 14},
+}
+
+TRAIL_KIND = {
+    "trail": {"color": "#6A3D9A", "dash": "8 6", "weight": 3},
+    "opening_path": {"color": PURPLE, "dash": "2 6", "weight": 3},
+    "road": {"color": "#333333", "dash": None, "weight": 4},
+}
+
+STATION = {"color": BLACK, "fill": "#FFFFFF", "symbol": "⛨", "area_color": "#1B7837"}
+
+# Gi* bins: -3..+3 (ArcGIS order), red = hot, blue = cold
+GI_BINS = {
+    3: "#B2182B", 2: "#EF8A62", 1: "#FDDBC7", 0: "#F7F7F7", -1: "#D1E5F0", -2: "#67A9CF", -3: "#2166AC",
+}
+
+EMERGING = {
+    "new_hot": "#FDD0A2", "consecutive_hot": "#FDAE6B", "intensifying_hot": "#A50F15",
+    "persistent_hot": "#DE2D26", "diminishing_hot": "#FB6A4A", "sporadic_hot": "#FCBBA1",
+    "oscillating_hot": "#F16913", "historical_hot": "#8C6D31",
+    "new_cold": "#C6DBEF", "consecutive_cold": "#9ECAE1", "intensifying_cold": "#08519C",
+    "persistent_cold": "#3182BD", "diminishing_cold": "#6BAED6", "sporadic_cold": "#DEEBF7",
+    "oscillating_cold": "#4292C6", "historical_cold": "#636363", "no_pattern": "#FFFFFF",
+}
+
+DRUG = {"heroin": "#0072B2", "methamphetamine": "#D55E00", "synthetic_tablets": "#CC79A7",
+        "cannabis": "#009E73", "opium": "#E69F00", "other": "#7F7F7F"}
+
+HEAT_GRADIENT = {0.2: "#FFFFB2", 0.4: "#FECC5C", 0.6: "#FD8D3C", 0.8: "#F03B20", 1.0: "#BD0026"}
