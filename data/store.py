@@ -145,7 +145,7 @@ def read_layer(con, layer: str, *, where: str = "", params: list | tuple = (),
 
 
 def _as_bytes(v):
-    return None if v is None else bytes(v)
+    return None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else bytes(v)
 
 
 def read_table(con, table: str, *, where: str = "", params: list | tuple = ()) -> pd.DataFrame:

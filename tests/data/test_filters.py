@@ -1,0 +1,67 @@
+"""The one filter: SQL, validation with the list of valid values, URL round trip, periods."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from core.errors import InputError
+from data.filters import Filter, parse_date
+from data.queries import count_incidents, load_incidents
+
+
+def test_vietnamese_date_order():
+    assert parse_date("03/04/2024") == dt.date(2024, 4, 3)
+    assert parse_date("2024-04-03") == dt.date(2024, 4, 3)
+    with pytest.raises(InputError):
+        parse_date("31/02/2024")
+
+
+def test_filters_restrict_rows(demo_con):
+    total = count_incidents(demo_con)
+    year = Filter(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
+    two = Filter(date_from=year.date_from, date_to=year.date_to, drugs=("heroin", "methamphetamine"))
+    df = load_incidents(demo_con, two)
+    assert 0 < len(df) < count_incidents(demo_con, year) < total
+    assert set(df["drug"]) <= {"heroin", "methamphetamine"}
+    assert df["occurred_at"].min() >= dt.datetime(2026, 1, 1)
+
+
+def test_date_to_is_inclusive(demo_con):
+    day = load_incidents(demo_con)["occurred_at"].iloc[-1].date()
+    assert count_incidents(demo_con, Filter(date_from=day, date_to=day)) >= 1
+
+
+def test_commune_new_name_covers_merged_old_communes(demo_con):
+    new = Filter(communes=("Lìa",)).validated(demo_con)      # Lìa ← Thanh + Thuận + Lìa
+    old = [Filter(communes=(c,)).validated(demo_con) for c in ("Thanh", "Thuận")]
+    assert count_incidents(demo_con, new) == sum(count_incidents(demo_con, f) for f in old) > 0
+
+
+def test_validation_normalises_aliases_and_refuses_unknown_with_valid_list(demo_con):
+    f = Filter(drugs=("MA TUY DA",), articles=("Điều 250",), communes=("lao bao",),
+               stations=("Đồn Biên phòng Thuận",)).validated(demo_con)
+    assert f.drugs == ("methamphetamine",) and f.articles == ("250",)
+    assert f.communes == ("Lao Bảo",) and f.stations == ("DBP-THUAN",)
+    with pytest.raises(InputError) as err:
+        Filter(drugs=("cocaine",)).validated(demo_con, "en")
+    assert "heroin" in str(err.value) and "cocaine" in str(err.value)
+
+
+def test_previous_period_same_length():
+    f = Filter(date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31))
+    p = f.previous_period()
+    assert p.date_to == dt.date(2026, 9, 30) and p.days() == f.days() == 31
+
+
+@given(st.builds(Filter, date_from=st.none() | st.dates(), date_to=st.none() | st.dates(),
+                 drugs=st.lists(st.sampled_from(["heroin", "opium", "other"]), max_size=3).map(tuple),
+                 communes=st.lists(st.text(min_size=1).filter(lambda s: "," not in s), max_size=2).map(tuple)))
+def test_query_string_round_trip(flt):
+    assert Filter.from_query(flt.to_query()) == flt
+
+
+def test_where_uses_parameters_only():
+    sql, params = Filter(communes=("x'; DROP TABLE incidents; --",)).where()
+    assert "DROP" not in sql and "x'; DROP TABLE incidents; --" in params

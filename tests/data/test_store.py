@@ -1,0 +1,87 @@
+"""The store: offline spatial, schema, migrations, layer round trips."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import duckdb
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point
+
+from core.errors import StoreError
+from data import store
+from data.schema import LAYERS, SCHEMA_VERSION
+
+
+def test_spatial_loads_from_wheel_without_install(tmp_path):
+    """A fresh HOME stays empty: the extension is LOADed from the wheel, never INSTALLed."""
+    home = tmp_path / "home"
+    home.mkdir()
+    code = ("from data.store import connect; con = connect(r'%s');"
+            "print(con.execute(\"SELECT ST_AsText(ST_Point(106.6, 16.6))\").fetchone()[0])") % (tmp_path / "s.duckdb")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "HOME": str(home)},
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "POINT (106.6 16.6)"
+    assert list(home.rglob("*")) == []
+    assert store.spatial_extension_path().name == "spatial.duckdb_extension"
+
+
+def test_autoinstall_is_off(tmp_path):
+    con = store.connect(tmp_path / "s.duckdb")
+    assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] is False
+
+
+def test_schema_is_versioned_and_migrations_run_once(tmp_path):
+    path = tmp_path / "s.duckdb"
+    con = store.connect(path)
+    assert store.schema_version(con) == SCHEMA_VERSION
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert set(LAYERS) | {"meta", "communes", "import_log", "import_rejects"} <= tables
+    con.close()
+    con = store.connect(path)  # reopening does not re-run migrations
+    assert store.schema_version(con) == SCHEMA_VERSION
+
+
+def test_point_layer_round_trip_keeps_lon_lat_order(empty_con):
+    gdf = gpd.GeoDataFrame({"id": ["S1"], "name": ["Đồn <b>X</b>"]}, geometry=[Point(106.60065, 16.61406)],
+                           crs="EPSG:4326")
+    store.insert_layer(empty_con, "stations", gdf)
+    back = store.read_layer(empty_con, "stations")
+    assert back.crs.to_epsg() == 4326
+    assert back.geometry.iloc[0].x == pytest.approx(106.60065)
+    assert back.geometry.iloc[0].y == pytest.approx(16.61406)
+    assert back["name"].iloc[0] == "Đồn <b>X</b>"
+
+
+def test_insert_refuses_other_crs(empty_con):
+    gdf = gpd.GeoDataFrame({"id": ["B"], "name": ["b"]}, geometry=[LineString([(0, 0), (1, 1)])], crs="EPSG:32648")
+    with pytest.raises(StoreError, match="EPSG:4326"):
+        store.insert_layer(empty_con, "border", gdf)
+
+
+def test_incidents_get_derived_columns(demo_con):
+    row = demo_con.execute("SELECT lon, lat, h3_9, village_id, commune, ST_X(geom), ST_Y(geom) "
+                           "FROM incidents LIMIT 1").fetchone()
+    lon, lat, cell, village, commune, gx, gy = row
+    import h3
+    assert h3.int_to_str(cell) == h3.latlng_to_cell(lat, lon, 9)
+    assert (gx, gy) == (lon, lat)
+    assert village.startswith("V-") and commune
+
+
+def test_missing_store_read_only_is_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="not found"):
+        store.connect(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_duckdb_pinned_version():
+    assert duckdb.__version__ == "1.5.5"
+
+
+def test_current_status_is_latest_decision(demo_con):
+    hist = demo_con.execute("SELECT village_id, status, decided_on FROM village_status ORDER BY decided_on").df()
+    cur = store.current_village_status(demo_con).set_index("village_id")
+    for vid, grp in hist.groupby("village_id"):
+        assert cur.loc[vid, "status"] == grp.iloc[-1]["status"]
