@@ -179,20 +179,21 @@ _ARTICLE_MIX = {
     "trail": {"250": .55, "251": .25, "249": .18, "253": .02},
     "village": {"249": .30, "251": .20, "255": .15, "256": .10, "256a": .15, "258": .05, "259": .05},
 }
-_SOURCE_SHARE = {"gate": .30, "trail": .33, "village": .17, "background": .08, "dynamic": .12}
+_SOURCE_SHARE = {"gate": .34, "trail": .38, "village": .18, "background": .10}
 # Planted hotspot dynamics: (village index, profile). Profiles give a weight per month.
 _DYNAMIC = ["new", "consecutive", "intensifying", "diminishing", "historical", "sporadic"]
 
 
 def _profile(kind: str, n: int, rng) -> np.ndarray:
+    """Incidents per month at a planted focus, for a 20,000-incident demo (scaled with n)."""
     m = np.arange(n, dtype=float)
     table = {
-        "new": (m == n - 1) * 6.0,
-        "consecutive": (m >= n - 3) * 3.0,
-        "intensifying": 0.6 + 2.4 * m / (n - 1),
-        "diminishing": 2.6 - 1.8 * m / (n - 1),
-        "historical": (m < n - 3) * 1.6,
-        "sporadic": (rng.random(n) < 0.45) * 1.8 + (m == n - 1) * 1.8,
+        "new": (m == n - 1) * 30.0,
+        "consecutive": (m >= n - 3) * 16.0,
+        "intensifying": 3.0 + 22.0 * m / (n - 1),
+        "diminishing": 24.0 - 20.0 * m / (n - 1),
+        "historical": (m < n - 2) * 18.0,
+        "sporadic": (rng.random(n) < 0.4) * 14.0 + (m == n - 1) * 14.0,
     }
     return table[kind]
 
@@ -215,7 +216,8 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.Geo
     trend = 1 + 0.25 * month_idx / (MONTHS - 1)
     base_w = season * trend
 
-    picks = np.linspace(3, len(vill) - 4, len(_DYNAMIC)).astype(int)
+    names = vill["name"].str.split(" ", n=1).str[1].to_numpy()
+    picks = [int(np.flatnonzero(names == F.PLANTED_DYNAMICS[kind])[0]) for kind in _DYNAMIC]
     profiles = {kind: _profile(kind, MONTHS, rng) for kind in _DYNAMIC}
     gw = np.where(gates["kind"] == "international_gate", 4.0, 1.0) * np.where(gates["id"] == "CK-LAOBAO", 2.0, 1.0)
     gw = np.where(gates["kind"].isin(["opening", "trail_crossing"]), 0.35, gw)
@@ -247,17 +249,22 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.Geo
              "village", rng.choice(MONTHS, c, p=base_p))
         c = counts[3]  # background, uniform in the belt
         emit(rng.uniform(minx, maxx, c), rng.uniform(miny, maxy, c), "background", rng.choice(MONTHS, c, p=base_p))
-        per = rng.multinomial(counts[4], [1 / len(_DYNAMIC)] * len(_DYNAMIC))
-        for kind, vi, c in zip(_DYNAMIC, picks, per):  # planted hotspot dynamics around chosen villages
-            prof = profiles[kind]
-            emit(vill.geometry.x.values[vi] + rng.normal(0, 700, c), vill.geometry.y.values[vi] + rng.normal(0, 700, c),
-                 "village" if kind in ("new", "sporadic") else "trail", rng.choice(MONTHS, c, p=prof / prof.sum()))
         x, y = np.concatenate(xs), np.concatenate(ys)
         keep = shapely.contains_xy(belt_m, x, y)
         return x[keep], y[keep], np.concatenate(src)[keep], np.concatenate(mon)[keep]
 
-    parts = []
-    have = 0
+    # planted hotspot dynamics around chosen villages: a fixed number per month, scaled with n
+    dyn = []
+    for kind, vi in zip(_DYNAMIC, picks):
+        per_month = rng.poisson(profiles[kind] * n / 20_000)
+        month = np.repeat(np.arange(MONTHS), per_month)
+        c = len(month)
+        x = vill.geometry.x.values[vi] + rng.normal(0, 700, c)
+        y = vill.geometry.y.values[vi] + rng.normal(0, 700, c)
+        keep = shapely.contains_xy(belt_m, x, y)
+        dyn.append((x[keep], y[keep], np.full(keep.sum(), "dynamic"), month[keep]))
+    parts = dyn
+    have = sum(len(d[0]) for d in dyn)
     while have < n:
         part = draw(int((n - have) * 1.3) + 50)
         parts.append(part)
@@ -276,7 +283,8 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.Geo
     occurred = starts + day.astype("timedelta64[D]") + hour.astype("timedelta64[h]") + \
         rng.integers(0, 60, m).astype("timedelta64[m]")
 
-    kind = np.where(source == "background", "village", source)
+    kind = np.where(np.isin(source, ["background", "dynamic"]), "village", source)
+    kind = np.where((source == "dynamic") & (rng.random(m) < 0.6), "trail", kind)
     drug = np.empty(m, dtype=object)
     article = np.empty(m, dtype=object)
     for s in ("gate", "trail", "village"):

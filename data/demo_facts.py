@@ -82,3 +82,7 @@ TRAILS = [
 ILLUSTRATIVE_NOTE = ("Dữ liệu minh họa: vị trí thôn bản, đường mòn, trạng thái và các vụ việc là tổng hợp, "
                      "không phải số liệu thật. / Illustrative data: village positions, trails, statuses and "
                      "incidents are synthetic.")
+
+# Where the demo plants hotspot dynamics (village names above), so emerging-hotspot categories can be seen.
+PLANTED_DYNAMICS = {"new": "Cu Tài", "consecutive": "Tà Puồng", "intensifying": "Ván Ri",
+                    "diminishing": "Pa Roi", "historical": "Pa Ling", "sporadic": "Cợp"}

@@ -137,3 +137,14 @@ def test_build_replaces_atomically(tmp_path):
     build_demo(p, incidents=50, seed=1, end=dt.date(2026, 11, 28))
     assert connect(p, read_only=True).execute("SELECT count(*) FROM incidents").fetchone()[0] == 50
     assert not list(tmp_path.glob("*.building*"))
+
+
+def test_planted_dynamics_show_as_emerging_categories(tmp_path):
+    """The default-size demo holds hotspots that emerge, intensify, persist, fade and stop."""
+    from data.analysis import emerging_for
+
+    p = tmp_path / "full.duckdb"
+    build_demo(p, incidents=20_000, seed=233, end=dt.date(2026, 11, 28))
+    cats = set(emerging_for(connect(p, read_only=True))["category"])
+    assert {"new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot", "diminishing_hot",
+            "historical_hot", "sporadic_hot"} <= cats

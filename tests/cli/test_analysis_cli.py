@@ -1,0 +1,72 @@
+"""The analysis commands' contract: columns, filters, empty results, refused values."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+BW = str(Path(sys.executable).with_name("borderwatch"))
+
+
+def bw(*args):
+    return subprocess.run([BW, *args], capture_output=True, text=True, env={**os.environ})
+
+
+def test_hotspots_csv_columns_and_filters(demo_db, tmp_path):
+    out = tmp_path / "h.csv"
+    r = bw("hotspots", "--db", str(demo_db), "--from", "01/01/2026", "--to", "2026-11-30", "--drug", "heroin",
+           "--drug", "MA TUY DA", "--res", "7", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out)
+    assert list(df.columns) == ["h3", "count", "z", "p", "bin"]
+    assert set(df["bin"]) <= {-3, -2, -1, 0, 1, 2, 3}
+    full = tmp_path / "all.csv"
+    bw("hotspots", "--db", str(demo_db), "--out", str(full))
+    assert pd.read_csv(full)["count"].sum() > df["count"].sum() > 0
+
+
+def test_hotspots_geojson_has_hexagons(demo_db, tmp_path):
+    out = tmp_path / "h.geojson"
+    assert bw("hotspots", "--db", str(demo_db), "--fdr", "--out", str(out)).returncode == 0
+    fc = json.loads(out.read_text())
+    assert fc["features"][0]["geometry"]["type"] == "Polygon"
+    assert len(fc["features"][0]["geometry"]["coordinates"][0]) == 7  # hexagon, closed ring
+
+
+def test_empty_results_are_header_only_files(demo_db, tmp_path):
+    for cmd, cols in (("hotspots", "h3,count,z,p,bin"), ("corridor", "id,dist_border_m")):
+        out = tmp_path / f"{cmd}.csv"
+        r = bw(cmd, "--db", str(demo_db), "--from", "2030-01-01", "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        text = out.read_text().strip()
+        assert text.startswith(cols) and len(text.splitlines()) == 1
+
+
+@pytest.mark.parametrize("flag,value,expect", [("--drug", "cocaine", "heroin"), ("--article", "999", "250"),
+                                                ("--station", "DBP-NOWHERE", "DBP-LAOBAO"),
+                                                ("--commune", "Atlantis", "Lao Bảo")])
+def test_unknown_filter_value_exit_2_with_valid_list(demo_db, tmp_path, flag, value, expect):
+    out = tmp_path / "x.csv"
+    r = bw("hotspots", "--db", str(demo_db), flag, value, "--out", str(out), "--lang", "en")
+    assert r.returncode == 2 and expect in r.stderr and value in r.stderr
+    assert not out.exists()
+
+
+def test_emerging_corridor_villages_columns(demo_db, tmp_path):
+    e, c, v = tmp_path / "e.csv", tmp_path / "c.csv", tmp_path / "v.csv"
+    assert bw("emerging", "--db", str(demo_db), "--slice", "quarter", "--out", str(e)).returncode == 0
+    assert bw("corridor", "--db", str(demo_db), "--commune", "Lao Bảo", "--out", str(c)).returncode == 0
+    assert bw("villages", "--db", str(demo_db), "--radius-km", "3", "--out", str(v)).returncode == 0
+    de, dc, dv = pd.read_csv(e), pd.read_csv(c), pd.read_csv(v)
+    assert list(de.columns[:2]) == ["h3", "category"] and {"trend_tau", "share_hot"} <= set(de.columns)
+    assert list(dc.columns) == ["id", "dist_border_m", "nearest_crossing", "dist_crossing_m", "nearest_trail",
+                                "dist_trail_m"]
+    # Lao Bảo (new commune) incidents lie mostly near the Lao Bảo gate
+    assert (dc["nearest_crossing"] == "CK-LAOBAO").mean() > 0.5
+    assert list(dv.columns[:5]) == ["village_id", "name", "status", "incidents_within", "alert"]
+    assert len(dv) >= 40
