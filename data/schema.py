@@ -111,9 +111,35 @@ def _v1() -> list[str]:
     return stmts
 
 
+def _v2_briefing_snapshots() -> list[str]:
+    """Saved briefings (report.snapshots): filters, period, data version and a summary to compare with."""
+    return [
+        "CREATE SEQUENCE briefing_seq START 1",
+        """CREATE TABLE briefing_snapshots (
+             id BIGINT PRIMARY KEY, saved_at TIMESTAMP NOT NULL, saved_by VARCHAR, title VARCHAR,
+             filters VARCHAR NOT NULL, date_from DATE, date_to DATE,
+             data_version VARCHAR NOT NULL, row_counts VARCHAR NOT NULL, summary VARCHAR NOT NULL)""",
+    ]
+
+
+def _v3_accounts_audit() -> list[str]:
+    """Local accounts (data.users; argon2id hashes only) and the append-only, hash-chained audit log (data.audit)."""
+    return [
+        """CREATE TABLE users (
+             name VARCHAR PRIMARY KEY, role VARCHAR NOT NULL, pw_hash VARCHAR NOT NULL,
+             active BOOLEAN NOT NULL DEFAULT true, failures INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMP,
+             created_at TIMESTAMP NOT NULL, created_by VARCHAR, password_changed_at TIMESTAMP, last_login TIMESTAMP)""",
+        """CREATE TABLE audit (
+             id BIGINT PRIMARY KEY, at_time TIMESTAMP NOT NULL, who VARCHAR NOT NULL, action VARCHAR NOT NULL,
+             what VARCHAR, n_rows BIGINT, prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)""",
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
+    (2, _v2_briefing_snapshots),
+    (3, _v3_accounts_audit),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

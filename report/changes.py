@@ -1,0 +1,113 @@
+"""What changed since the last briefing, in plain sentences (Vietnamese by default).
+
+A briefing is reduced to a small JSON-able *summary* (:func:`make_summary`), stored
+with its snapshot; :func:`describe_changes` compares two summaries.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.i18n import fmt_date, t
+from core.vocab import label
+from report.figures import DRUG_UNIT, change_pct, fmt_amount, fmt_num
+
+HOT_MIN_BIN = 2                 # Gi* bin counted as a hotspot (95 % confidence or more)
+DRUG_MIN_CHANGE = 20.0          # % change of a seizure worth a sentence
+MAX_PLACES = 5                  # places named per sentence kind before "and N more"
+INTENSIFYING = "intensifying_hot"
+
+
+def make_summary(flt, figures: pd.DataFrame, hot: pd.DataFrame, villages: pd.DataFrame) -> dict:
+    """The comparable content of a briefing.
+
+    ``hot``: hotspot cells (h3, bin, category, village_id, village, commune);
+    ``villages``: village_id, name, commune, status, alert, alert_reason, cell_category.
+    """
+    figs = {"seized": {}}
+    for _, r in figures.iterrows():
+        if r["metric"] == "seized":
+            figs["seized"][r["drug"]] = float(r["current"])
+        else:
+            figs[r["metric"]] = float(r["current"])
+    return {
+        "period": [flt.date_from.isoformat(), flt.date_to.isoformat()],
+        "figures": figs,
+        "hotspots": [{k: (None if pd.isna(r[k]) else (int(r[k]) if k == "bin" else str(r[k])))
+                      for k in ("h3", "bin", "category", "village_id", "village", "commune")}
+                     for _, r in hot.iterrows()],
+        "villages": {str(r["village_id"]): {"name": r["name"], "commune": r["commune"], "status": r["status"],
+                                            "alert": bool(r["alert"]), "reason": str(r["alert_reason"] or ""),
+                                            "cell_category": r["cell_category"] or None}
+                     for _, r in villages.iterrows()},
+    }
+
+
+def _trend(key: str, cur: float, prev: float, unit: str, lang: str, **fields) -> str:
+    pct = change_pct(cur, prev)
+    amounts = dict(before=fmt_amount(prev, unit, lang), after=fmt_amount(cur, unit, lang))
+    if pct is None:
+        return t(f"{key}.new", lang, **amounts, **fields) if cur else ""
+    word = "up" if pct > 0 else "down" if pct < 0 else "same"
+    return t(f"{key}.{word}", lang, pct=fmt_num(abs(pct), lang), **amounts, **fields)
+
+
+def _places(items: list[str], lang: str) -> str:
+    items = list(dict.fromkeys(items))
+    head = ", ".join(items[:MAX_PLACES])
+    return head if len(items) <= MAX_PLACES else t("report.changes.and_more", lang, head=head,
+                                                       n=len(items) - MAX_PLACES)
+
+
+def _place(d: dict, lang: str) -> str:
+    return t("report.place", lang, village=d.get("village") or d.get("name"), commune=d.get("commune") or "")
+
+
+def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
+                     version_counts: tuple[dict, dict] | None = None) -> list[str]:
+    """Sentences saying what differs between the last briefing (``prev``) and this one (``cur``)."""
+    out: list[str] = []
+    pf, cf = prev.get("figures", {}), cur.get("figures", {})
+    if prev.get("period") != cur.get("period"):
+        out.append(t("report.changes.period", lang, before=" – ".join(fmt_date(d, lang) for d in prev["period"]),
+                     after=" – ".join(fmt_date(d, lang) for d in cur["period"])))
+    for metric in ("incidents", "persons"):
+        s = _trend(f"report.changes.{metric}", cf.get(metric, 0), pf.get(metric, 0), metric, lang)
+        out.append(s) if s else None
+    for drug, unit in DRUG_UNIT.items():
+        c, p = cf.get("seized", {}).get(drug, 0.0), pf.get("seized", {}).get(drug, 0.0)
+        pct = change_pct(c, p)
+        if (pct is None and c) or (pct is not None and abs(pct) >= DRUG_MIN_CHANGE):
+            out.append(_trend("report.changes.seized", c, p, unit, lang, drug=label("drug", drug, lang).lower()))
+
+    def hot_cells(summary):
+        return {h["h3"]: h for h in summary.get("hotspots", []) if (h.get("bin") or 0) >= HOT_MIN_BIN}
+    ph, ch = hot_cells(prev), hot_cells(cur)
+    new = [_place(ch[c], lang) for c in ch if c not in ph]
+    gone = [_place(ph[c], lang) for c in ph if c not in ch]
+    if new:
+        out.append(t("report.changes.new_hotspot", lang, places=_places(new, lang), n=len(new)))
+    if gone:
+        out.append(t("report.changes.gone_hotspot", lang, places=_places(gone, lang), n=len(gone)))
+
+    pv, cv = prev.get("villages", {}), cur.get("villages", {})
+    for vid, v in cv.items():
+        before = pv.get(vid)
+        if before and before["status"] != v["status"]:
+            out.append(t("report.changes.status", lang, place=_place(v, lang), before=label("status", before["status"], lang),
+                         after=label("status", v["status"], lang)))
+    inside = [_place(v, lang) for vid, v in cv.items() if v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING
+              and not (pv.get(vid, {}).get("cell_category") == INTENSIFYING and pv[vid]["status"] == "recognised")]
+    if inside:
+        out.append(t("report.changes.recognised_in_intensifying", lang, places=_places(inside, lang), n=len(inside)))
+    alerts = [_place(v, lang) for vid, v in cv.items() if v["alert"] and not pv.get(vid, {}).get("alert")]
+    if alerts:
+        out.append(t("report.changes.new_alerts", lang, places=_places(alerts, lang), n=len(alerts)))
+    if version_counts:
+        before, after = version_counts
+        diffs = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+        if any(diffs.values()):
+            parts = [t(f"report.changes.rows.{k}", lang, n=f"{d:+d}") for k, d in diffs.items() if d]
+            out.append(t("report.changes.data", lang, parts=", ".join(parts)))
+    if not out:
+        out.append(t("report.changes.none", lang))
+    return out

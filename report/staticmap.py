@@ -1,0 +1,239 @@
+"""Static maps drawn offline with matplotlib: no tiles, the web map's layers and colours.
+
+Layers (bottom to top): countries from ``data/demo_files/basemap.geojson`` (Natural
+Earth), the border belt, H3 hexagons (incident counts or Gi* bins), trails, the border
+line, villages by status (colour *and* shape), crossings by kind (colour *and* shape).
+Colours and shapes come from :mod:`core.palette`, as on the web map. Coordinates are
+EPSG:4326 (lon, lat), drawn with the aspect of the map's mid latitude.
+"""
+from __future__ import annotations
+
+import io
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from shapely.geometry import shape  # noqa: E402
+
+from core import palette  # noqa: E402
+from core.i18n import t  # noqa: E402
+from core.vocab import label  # noqa: E402
+from geo.h3grid import cell_polygons  # noqa: E402
+
+BASEMAP = Path(__file__).resolve().parent.parent / "data" / "demo_files" / "basemap.geojson"
+INK = "#111111"
+MARKERS = {"circle": "o", "circle-open": "o", "triangle": "^", "triangle-down": "v", "square": "s",
+           "diamond": "D", "star": "*", "cross": "X", "shield": "p"}
+COUNT_COLORS = list(palette.HEAT_GRADIENT.values())[1:]     # four classes, light to dark
+MAP_KINDS = ("overview", "hotspots", "villages")
+
+
+@lru_cache(maxsize=1)
+def countries() -> gpd.GeoDataFrame:
+    """Country polygons (iso3, name) of the base map, read once."""
+    data = json.loads(BASEMAP.read_text(encoding="utf-8"))
+    rows = [{**f["properties"], "geometry": shape(f["geometry"])} for f in data["features"]]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def _hexes(h3_hex) -> gpd.GeoDataFrame:
+    cells = np.array([int(h, 16) for h in h3_hex], dtype=np.uint64)
+    return cell_polygons(cells)
+
+
+def _points(ax, gdf, style: dict, *, size_scale: float = 1.0, zorder: int = 6) -> None:
+    pts = gdf.geometry.representative_point()
+    open_ = style.get("shape") == "circle-open"
+    ax.scatter(pts.x, pts.y, marker=MARKERS.get(style.get("shape"), "o"), s=(style.get("size", 14) * size_scale) ** 2 * 0.9,
+               c="white" if open_ else style["color"], edgecolors=style["color"] if open_ else INK,
+               linewidths=2.4 if open_ else 1.3, zorder=zorder)
+
+
+_OFFSETS = [(14, 0, "left"), (-14, 0, "right"), (14, 16, "left"), (14, -16, "left"), (-14, 16, "right"),
+            (-14, -16, "right"), (14, 32, "left"), (14, -32, "left"), (-14, 32, "right"), (-14, -32, "right")]
+
+
+def _place_labels(ax, items, *, size: float) -> None:
+    """Boxed labels ``(x, y, text, colour)`` beside their points, each at the first offset that
+    overlaps no earlier label (earlier items win)."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed = []
+    for x, y, text, color in items:
+        for dx, dy, ha in _OFFSETS:
+            a = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=size, fontweight="bold",
+                            color=color, ha=ha, va="center", zorder=9,
+                            bbox=dict(boxstyle="round,pad=0.18", fc="white", ec=color, lw=0.9, alpha=0.93))
+            box = a.get_window_extent(renderer).expanded(1.04, 1.1)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(p) for p in placed):
+                placed.append(box)
+                break
+            a.remove()
+
+
+def draw_map(ax, b, kind: str, *, font: float = 13) -> list:
+    """Draw map ``kind`` (overview | hotspots | villages) of briefing ``b`` on ``ax``; return legend handles."""
+    if kind not in MAP_KINDS:
+        raise ValueError(f"unknown map kind {kind!r}; valid: {', '.join(MAP_KINDS)}")
+    lang, base = b.lang, b.base
+    belt = base["belt"]
+    minx, miny, maxx, maxy = _extent(b, kind)
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect(1 / np.cos(np.radians((miny + maxy) / 2)))
+    ax.set_facecolor("#FFFFFF")
+    c = countries()
+    fills = {"VNM": "#F4F4F4", "LAO": "#DCDCDC"}
+    for iso, fill in fills.items():
+        part = c[c["iso3"] == iso]
+        part.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.6, zorder=1)
+    _country_labels(ax, lang, font)
+    belt.plot(ax=ax, color=palette.BELT["fill"], alpha=0.55, edgecolor=palette.BELT["color"],
+              linewidth=palette.BELT["weight"], zorder=2)
+    handles = [Patch(facecolor=palette.BELT["fill"], edgecolor=palette.BELT["color"], label=t("report.legend.belt", lang))]
+    handles += _hex_layer(ax, b, kind)
+    for tk, style in palette.TRAIL_KIND.items():
+        part = base["trails"][base["trails"]["kind"] == tk]
+        if len(part):
+            dash = (0, tuple(float(v) / 2 for v in style["dash"].split())) if style["dash"] else "-"
+            part.plot(ax=ax, color=style["color"], linewidth=style["weight"] * 0.8, linestyle=dash, zorder=4)
+    handles.append(Line2D([], [], color=palette.TRAIL_KIND["trail"]["color"], lw=2.4, ls=(0, (4, 3)),
+                          label=t("report.legend.trail", lang)))
+    base["border"].plot(ax=ax, color=palette.BORDER["color"], linewidth=palette.BORDER["weight"] * 0.75, zorder=5)
+    handles.append(Line2D([], [], color=palette.BORDER["color"], lw=3, label=t("report.legend.border", lang)))
+    labels: list = []
+    handles += _villages(ax, b, kind, labels)
+    handles += _crossings(ax, b, labels)
+    labels.sort(key=lambda item: item[3] == INK)     # gates first, then villages
+    _place_labels(ax, labels, size=font * 0.8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    for s in ax.spines.values():
+        s.set_edgecolor(INK)
+        s.set_linewidth(1.2)
+    return handles
+
+
+def _extent(b, kind: str, *, pad: float = 0.04, min_span: float = 0.3) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) in degrees: the border and crossings; for hotspots the numbered cells."""
+    if kind == "hotspots" and len(b.hot):
+        cells = _hexes(b.hot.head(7)["h3"])
+        minx, miny, maxx, maxy = cells.total_bounds
+        pad = 0.06
+    else:
+        parts = [b.base["border"], b.base["crossings"]]
+        bounds = np.array([p.total_bounds for p in parts if len(p)] or [b.base["belt"].total_bounds])
+        minx, miny = bounds[:, 0].min(), bounds[:, 1].min()
+        maxx, maxy = bounds[:, 2].max(), bounds[:, 3].max()
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    hw, hh = max((maxx - minx) / 2 + pad, min_span / 2), max((maxy - miny) / 2 + pad, min_span / 2)
+    return cx - hw, cy - hh, cx + hw, cy + hh
+
+
+def _country_labels(ax, lang, font):
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    kw = dict(fontsize=font * 1.3, fontweight="bold", color="#6E6E6E", zorder=1.5)
+    ax.text(x1 - 0.02 * (x1 - x0), y1 - 0.03 * (y1 - y0), t("report.country.VNM", lang), ha="right", va="top", **kw)
+    ax.text(x0 + 0.02 * (x1 - x0), y0 + 0.03 * (y1 - y0), t("report.country.LAO", lang), ha="left", va="bottom", **kw)
+
+
+def _hex_layer(ax, b, kind: str) -> list:
+    lang, hs = b.lang, b.hotspots
+    if kind == "overview":
+        counted = hs[hs["count"] > 0]
+        if not len(counted):
+            return []
+        edges = np.unique(np.quantile(counted["count"], [0, 0.5, 0.8, 0.95, 1.0]))
+        cls = np.clip(np.searchsorted(edges, counted["count"], side="right") - 1, 0, len(COUNT_COLORS) - 1)
+        hexes = _hexes(counted["h3"])
+        hexes.plot(ax=ax, color=[COUNT_COLORS[i] for i in cls], edgecolor="#5A5A5A", linewidth=0.3, zorder=3)
+        out = []
+        for i, color in enumerate(COUNT_COLORS[:max(len(edges) - 1, 1)]):
+            lo, hi = int(edges[i]), int(edges[min(i + 1, len(edges) - 1)])
+            out.append(Patch(facecolor=color, edgecolor="#5A5A5A",
+                             label=f"{t('report.legend.count', lang)}: {lo}–{hi}" if hi > lo else f"{lo}"))
+        return out
+    if kind == "hotspots":
+        hot = hs[hs["bin"] >= 1]
+        if len(hot):
+            _hexes(hot["h3"]).plot(ax=ax, color=[palette.GI_BINS[int(x)] for x in hot["bin"]], edgecolor=INK,
+                                   linewidth=0.5, zorder=3)
+        for _, r in b.hot.head(7).iterrows():
+            y, x = _centre(r["h3"])
+            ax.text(x, y, str(int(r["n"])), fontsize=12, fontweight="bold", color="white", ha="center", va="center",
+                    zorder=9, bbox=dict(boxstyle="circle,pad=0.25", fc=INK, ec="white", lw=1.2))
+        return [Patch(facecolor=palette.GI_BINS[k], edgecolor=INK, label=t(f"report.bin.{k}", lang)) for k in (3, 2, 1)]
+    return []
+
+
+def _centre(h3_hex: str) -> tuple[float, float]:
+    import h3.api.basic_str as h3s
+    return h3s.cell_to_latlng(h3_hex)
+
+
+def _villages(ax, b, kind: str, labels: list) -> list:
+    lang, v = b.lang, b.villages
+    scale = {"overview": 0.6, "hotspots": 0.5}.get(kind, 0.85)
+    handles = []
+    for status, style in palette.VILLAGE_STATUS.items():
+        part = v[v["status"] == status]
+        st = {**style, "size": 11}
+        if len(part):
+            _points(ax, part, st, size_scale=scale, zorder=7)
+        if kind == "villages" or len(part):
+            handles.append(Line2D([], [], ls="", marker=MARKERS[style["shape"]], markersize=11, markerfacecolor=style["color"],
+                                  markeredgecolor=INK, label=label("status", status, lang)))
+    if kind == "villages":
+        alerts = v[v["alert"]].sort_values("incidents_within", ascending=False).head(7)
+        pts = alerts.geometry.representative_point()
+        labels += [(p.x, p.y, name, INK) for name, p in zip(alerts["name"], pts)]
+    return handles
+
+
+def _crossings(ax, b, labels: list) -> list:
+    lang, cr = b.lang, b.base["crossings"]
+    handles = []
+    for kind, style in palette.CROSSING_KIND.items():
+        part = cr[cr["kind"] == kind]
+        if not len(part):
+            continue
+        _points(ax, part, style, size_scale=0.75, zorder=8)
+        handles.append(Line2D([], [], ls="", marker=MARKERS[style["shape"]], markersize=style["size"] * 0.6,
+                              markerfacecolor="white" if style["shape"] == "circle-open" else style["color"],
+                              markeredgecolor=style["color"] if style["shape"] == "circle-open" else INK,
+                              label=label("crossing_kind", kind, lang)))
+        if kind == "international_gate":
+            x0, x1 = ax.get_xlim()
+            y0, y1 = ax.get_ylim()
+            inside = part[part.geometry.x.between(x0, x1) & part.geometry.y.between(y0, y1)]
+            labels += [(r.geometry.x, r.geometry.y, r["name"], palette.BLUE) for _, r in inside.iterrows()]
+    return handles
+
+
+def render_map(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, dpi: int = 150,
+               font: float = 13, legend: bool = True) -> bytes:
+    """PNG bytes of map ``kind`` for briefing ``b``, with its legend below the map."""
+    fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
+    try:
+        ax = fig.add_axes((0.01, 0.25 if legend else 0.01, 0.98, 0.74 if legend else 0.98))
+        handles = draw_map(ax, b, kind, font=font)
+        if legend:
+            fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=font * 0.78, frameon=False,
+                       handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
