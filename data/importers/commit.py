@@ -1,0 +1,194 @@
+"""Write a validated file into the store: one DuckDB transaction, all or nothing by default.
+
+Default: any problem → :class:`~core.errors.ValidationError` with every problem, the
+transaction rolled back, the store unchanged. ``skip_invalid``: valid rows go in; the
+rejected rows are kept with their reasons in ``import_rejects`` and in a CSV
+``<input>.rejected.csv`` beside the input. Problems with the whole file (a required
+column missing) refuse the import in both modes.
+
+Idempotent: rows identical to the stored ones are not rewritten (counted as
+unchanged), so importing the same file twice changes no layer row. Each committed
+import adds one ``import_log`` row (who, when, file, layer, mode, rows_in = data rows in
+the file, rows_rejected, rows_unchanged), also when nothing was written, for the audit.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from core.errors import Problem, StoreError, ValidationError
+from core.i18n import t
+from data.export import neutralise
+from data.importers.validate import Report, validate
+from data.schema import LAYERS
+from data.store import delete_rows, insert_layer
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did. ``rows_in`` = data rows in the file = written + rejected + unchanged."""
+
+    import_id: int
+    layer: str
+    file: str
+    mode: str
+    rows_in: int
+    rows_new: int
+    rows_replaced: int
+    rows_rejected: int
+    rows_unchanged: int
+    problems: list[Problem] = field(default_factory=list)
+    rejects_csv: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_written(self) -> int:
+        return self.rows_new + self.rows_replaced
+
+
+def mode_name(*, skip_invalid: bool, replace: bool) -> str:
+    """``all_or_nothing`` or ``skip_invalid``, with ``+replace``."""
+    return ("skip_invalid" if skip_invalid else "all_or_nothing") + ("+replace" if replace else "")
+
+
+def rejects_path_for(path: Path) -> Path:
+    """``incidents.csv`` → ``incidents.csv.rejected.csv`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + ".rejected.csv")
+
+
+def problems_summary(problems: list[Problem], lang: str | None = None, *, limit: int = 200) -> str:
+    """The problems as translated lines (file, row, column: reason)."""
+    lines = [t("import.problems_head", lang, n=len(problems))]
+    for p in problems[:limit]:
+        lines.append("  - " + problem_text(p, lang))
+    if len(problems) > limit:
+        lines.append("  " + t("import.problems_more", lang, n=len(problems) - limit))
+    return "\n".join(lines)
+
+
+def problem_text(p: Problem, lang: str | None = None) -> str:
+    where = [p.file]
+    if p.row is not None:
+        where.append(t("import.where_row", lang, row=p.row))
+    if p.column:
+        where.append(t("import.where_column", lang, column=p.column))
+    return f"{', '.join(where)}: {p.reason}"
+
+
+def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, who: str | None = None,
+           progress: Progress | None = None, lang: str | None = None, max_distance_km: float = 50,
+           rejects_csv: Path | None = None) -> ImportResult:
+    """Validate ``source`` again inside one transaction and write it.
+
+    Raises :class:`~core.errors.ValidationError` (exit code 2) with every problem when
+    the import is refused; the store is then unchanged.
+    """
+    say = progress or (lambda fraction, message: None)
+    layer = source.layer
+    mode = mode_name(skip_invalid=skip_invalid, replace=replace)
+    csv_path = Path(rejects_csv) if rejects_csv else rejects_path_for(source.path)
+    wrote_csv = False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        say(0.1, t("import.progress.validate", lang, file=source.file))
+        report = validate(source, con, replace=replace, max_distance_km=max_distance_km, lang=lang)
+        if report.file_problems or (report.problems and not skip_invalid):
+            raise ValidationError(problems=report.problems, summary=problems_summary(report.problems, lang))
+        say(0.6, t("import.progress.write", lang, layer=layer))
+        import_id = int(con.execute("SELECT nextval('import_seq')").fetchone()[0])
+        todo = report.to_write()
+        replaced = todo[todo["_status"] == "changed"]
+        _delete(con, layer, replaced)
+        insert_layer(con, layer, todo, import_id=import_id)
+        rejected = report.rejected_rows
+        con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [import_id, who, dt.datetime.now().replace(microsecond=0), source.file, layer, mode,
+                     report.rows, len(rejected), report.unchanged])
+        if report.problems:
+            _store_rejects(con, import_id, source, report)
+            _write_rejects_csv(csv_path, source, report, lang)
+            wrote_csv = True
+        say(0.95, t("import.progress.commit", lang))
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        if wrote_csv:
+            csv_path.unlink(missing_ok=True)
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(t("import.store_failed", lang, detail=str(exc).splitlines()[0])) from exc
+        raise
+    say(1.0, t("import.progress.done", lang))
+    return ImportResult(import_id=import_id, layer=layer, file=source.file, mode=mode, rows_in=report.rows,
+                        rows_new=int((todo["_status"] == "new").sum()), rows_replaced=len(replaced),
+                        rows_rejected=len(rejected), rows_unchanged=report.unchanged,
+                        problems=report.problems, rejects_csv=csv_path if wrote_csv else None,
+                        notes=report.notes)
+
+
+def _delete(con, layer: str, rows: pd.DataFrame) -> None:
+    if not len(rows):
+        return
+    if LAYERS[layer].key == "id":
+        delete_rows(con, layer, [str(x) for x in rows["id"]])
+        return
+    keys = pd.DataFrame({"village_id": rows["village_id"].to_numpy(), "status": rows["status"].to_numpy(),
+                         "decided_on": pd.to_datetime(rows["decided_on"].tolist())})
+    con.register("__bw_del", keys)
+    try:
+        con.execute("DELETE FROM village_status s USING __bw_del k WHERE s.village_id = k.village_id "
+                    "AND s.status = k.status AND s.decided_on = CAST(k.decided_on AS DATE)")
+    finally:
+        con.unregister("__bw_del")
+
+
+def _raw_row(source, row: int) -> dict:
+    i = int((source.rows == row).argmax())
+    return {str(c): (None if v is None or (isinstance(v, float) and v != v) else str(v))
+            for c, v in source.frame.iloc[i].items()}
+
+
+def _store_rejects(con, import_id: int, source, report: Report) -> None:
+    recs = [(import_id, p.file, p.row, p.column, p.reason,
+             json.dumps(_raw_row(source, p.row), ensure_ascii=False) if p.row is not None else None)
+            for p in report.problems]
+    con.register("__bw_rej", pd.DataFrame(recs, columns=["import_id", "file", "row", "column", "reason", "raw"]))
+    try:
+        con.execute('INSERT INTO import_rejects SELECT CAST(import_id AS BIGINT), file, CAST("row" AS INTEGER), '
+                    '"column", reason, raw FROM __bw_rej')
+    finally:
+        con.unregister("__bw_rej")
+
+
+def _write_rejects_csv(path: Path, source, report: Report, lang: str | None) -> None:
+    """One line per rejected row: its row number, all its problems, then the row as read.
+
+    UTF-8 with BOM so that Excel shows Vietnamese; cells that a spreadsheet would run as
+    a formula are neutralised.
+    """
+    by_row: dict[int, list[str]] = {}
+    for p in report.problems:
+        if p.row is not None:
+            by_row.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+    head = [t("import.rejects.row", lang), t("import.rejects.problems", lang)] + [str(c) for c in source.columns]
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow([neutralise(h) for h in head])
+            for row, reasons in sorted(by_row.items()):
+                raw = _raw_row(source, row)
+                w.writerow([row, neutralise(" | ".join(reasons))] + [neutralise(raw[c]) for c in raw])
+    except OSError as exc:
+        raise StoreError(t("import.rejects_unwritable", lang, path=path, detail=exc.strerror or str(exc))) from exc

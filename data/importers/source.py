@@ -1,0 +1,248 @@
+"""A read file ready for validation: raw columns, their mapping to canonical fields, and the CRS.
+
+:func:`read_source` reads the file (:mod:`.readers`), proposes a column mapping from
+common names (Vietnamese and English, with or without diacritics), applies the user's
+``SRC=DST`` mapping on top, and settles how coordinates are given and in which CRS.
+Everything that makes the whole file unreadable is a one-line
+:class:`~core.errors.InputError` here; row-level problems wait for
+:func:`data.importers.validate.validate`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyproj
+
+from core.errors import InputError
+from core.i18n import t
+from core.vocab import fold
+from data.importers import coords
+from data.importers.readers import RawTable, read_raw
+from data.schema import LAYERS
+
+# Field aliases (folded) → candidate fields, first one present in the layer wins.
+_ALIASES: dict[str, tuple[str, ...]] = {fold(k): v for k, v in {
+    "mã": ("id",), "mã số": ("id",), "ma vu viec": ("id",), "mã vụ việc": ("id",), "code": ("id",),
+    "tên": ("name",), "ten": ("name",),
+    "ngày": ("occurred_at", "decided_on"), "thời gian": ("occurred_at",), "ngày xảy ra": ("occurred_at",),
+    "ngày giờ": ("occurred_at",), "date": ("occurred_at", "decided_on"), "datetime": ("occurred_at",),
+    "time": ("occurred_at",), "timestamp": ("occurred_at",),
+    "điều": ("article",), "điều luật": ("article",),
+    "ma túy": ("drug",), "loại ma túy": ("drug",), "drug type": ("drug",),
+    "khối lượng": ("quantity_g",), "khối lượng (g)": ("quantity_g",), "quantity": ("quantity_g",),
+    "gram": ("quantity_g",), "grams": ("quantity_g",),
+    "số viên": ("tablets",), "viên": ("tablets",),
+    "số đối tượng": ("persons",), "đối tượng": ("persons",), "số người": ("persons",), "people": ("persons",),
+    "đồn": ("station_id",), "đồn biên phòng": ("station_id",), "mã đồn": ("station_id",), "station": ("station_id",),
+    "mô tả": ("description",), "nội dung": ("description",), "ghi chú": ("note", "description"),
+    "xã": ("commune",), "huyện": ("district",), "dân số": ("population",), "số hộ": ("households",),
+    "loại": ("kind",), "type": ("kind",), "đối diện": ("facing",), "xấp xỉ": ("approximate",),
+    "mã thôn": ("village_id",), "thôn": ("village_id",), "village": ("village_id",),
+    "trạng thái": ("status",), "ngày quyết định": ("decided_on",), "số quyết định": ("decision_ref",),
+    "quyết định": ("decision_ref",), "hạn xem xét": ("review_due",), "ngày xem xét lại": ("review_due",),
+    "area_wkt": ("area",), "vùng": ("area",), "khu vực": ("area",),
+}.items()}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file read for ``layer``. ``mapping`` is file column → target (a field or a coordinate role).
+
+    ``pending`` holds problems found before validation as ``(row, column, key, fields)``
+    (a row with the wrong number of values; a required column missing, ``row`` None);
+    :func:`~data.importers.validate.validate` translates them into its language.
+
+    ``coords`` says where geometry comes from: ``"geometry"`` (GIS file), ``"latlon"``,
+    ``"xy"``, ``"wkt"`` (table columns) or None (layer without geometry). ``crs`` is the
+    CRS of that geometry; None means WGS 84 degrees.
+    """
+
+    path: Path
+    layer: str
+    frame: pd.DataFrame
+    geometry: np.ndarray | None
+    crs: pyproj.CRS | None
+    mapping: dict[str, str]
+    coords: str | None
+    rows: np.ndarray
+    name: str
+    encoding: str | None = None
+    notes: tuple[str, ...] = ()
+    read_problems: tuple = ()            # (row, None, key, fields) found while reading rows
+    pending: tuple = ()                  # read_problems + missing required columns, translated by validate
+    options: dict = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        return self.name
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def targets(self) -> list[str]:
+        return mapping_targets(self.layer, tabular=self.geometry is None)
+
+    def column_for(self, target: str) -> str | None:
+        """The file column mapped to ``target``, or None."""
+        return next((c for c, tgt in self.mapping.items() if tgt == target), None)
+
+    def unmapped(self) -> list[str]:
+        """File columns that go nowhere (ignored on import)."""
+        return [c for c in self.frame.columns if c not in self.mapping]
+
+    def with_mapping(self, mapping: dict[str, str] | None) -> "Source":
+        """The same file with another user mapping (the dashboard's column picker)."""
+        opts = self.options
+        raw = RawTable(frame=self.frame, geometry=self.geometry, crs=opts["file_crs"], has_prj=opts["has_prj"],
+                       encoding=self.encoding, rows=self.rows)
+        return _build(self.path, raw, layer=self.layer, crs=opts["crs"], mapping=mapping, lang=opts["lang"],
+                      name=self.name, read_problems=self.read_problems)
+
+
+def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
+    """Valid ``DST`` names for ``--map SRC=DST`` on ``layer``."""
+    spec = LAYERS[layer]
+    out = spec.field_names + list(spec.extra_geoms)
+    if tabular and spec.geom_types:
+        out += list(coords.COORD_ROLES)
+    return out
+
+
+def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = None,
+                encoding: str | None = None, max_bytes: int | None = None, max_rows: int | None = None,
+                lang: str | None = None, name: str | None = None) -> Source:
+    """Read ``path`` for ``layer`` and settle its columns and CRS.
+
+    Parameters
+    ----------
+    path : str or Path
+        .geojson/.json, .gpkg, .shp or zipped shapefile (.zip), .kml/.kmz, .csv/.txt/.tsv, .xlsx.
+    layer : str
+        Target layer (a key of :data:`data.schema.LAYERS`).
+    crs : str, optional
+        CRS of the coordinates when the file has none: an EPSG code, a PROJ string or an
+        alias such as ``"vn2000-quangtri"`` (EPSG:9212). A file's own CRS wins.
+    mapping : dict, optional
+        File column → canonical field or coordinate role (``lat``, ``lon``, ``x``, ``y``, ``wkt``).
+    encoding : str, optional
+        Text encoding of CSV, GeoJSON and shapefile attributes (default UTF-8), e.g. ``"cp1258"``.
+    max_bytes, max_rows : int, optional
+        Upload limits; default :data:`~data.importers.readers.MAX_FILE_BYTES` / ``MAX_ROWS``.
+    name : str, optional
+        File name used in messages (the dashboard's upload name for a temporary file).
+
+    Raises
+    ------
+    InputError
+        One line naming the file and the reason (empty, truncated, encoding, CRS, columns).
+    """
+    if layer not in LAYERS:
+        raise InputError(t("import.bad_layer", lang, layer=layer, valid=", ".join(LAYERS)))
+    path = Path(path)
+    shown = name or path.name
+    raw = read_raw(path, layer=layer, encoding=encoding, max_bytes=max_bytes, max_rows=max_rows, lang=lang,
+                   name=shown)
+    problems = tuple((row, None, key, fields) for row, key, fields in raw.bad_rows)
+    return _build(path, raw, layer=layer, crs=crs, mapping=mapping, lang=lang, name=shown, read_problems=problems)
+
+
+def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: str,
+           read_problems: tuple) -> Source:
+    spec = LAYERS[layer]
+    tabular = raw.geometry is None
+    fail = lambda key, **kw: InputError(t(key, lang, file=name, **kw))  # noqa: E731
+    user_crs = coords.parse_crs(crs, lang=lang) if crs not in (None, "") else None
+    cols = _resolve_mapping(list(raw.frame.columns), layer, mapping or {}, tabular=tabular, fail=fail)
+    notes: list[str] = []
+    how: str | None = None
+    use_crs: pyproj.CRS | None = None
+    if spec.geom_types and not tabular:
+        how = "geometry"
+        if raw.crs is not None:
+            use_crs = raw.crs
+            if user_crs is not None and not user_crs.equals(raw.crs, ignore_axis_order=True):
+                notes.append(t("import.crs_ignored", lang, crs=crs, file_crs=raw.crs.to_string()))
+        elif user_crs is not None:
+            use_crs = user_crs
+        elif not raw.has_prj:
+            raise fail("import.shp_no_prj")
+        elif not all(g is None for g in raw.geometry):
+            raise fail("import.no_crs")
+    elif spec.geom_types:
+        roles = set(cols.values())
+        projected = user_crs is not None and not user_crs.is_geographic
+        if {"x", "y"} <= roles and (projected or not {"lat", "lon"} <= roles):
+            how = "xy"
+        elif {"lat", "lon"} <= roles:
+            how = "latlon"
+        elif "wkt" in roles:
+            how = "wkt"
+        elif roles & {"lat", "lon", "x", "y"}:
+            missing = next(r for pair in (("lat", "lon"), ("x", "y")) if roles & set(pair)
+                           for r in pair if r not in roles)
+            raise fail("import.coord_missing", role=missing, columns=", ".join(raw.frame.columns))
+        else:
+            raise fail("import.no_coords", columns=", ".join(raw.frame.columns))
+        if how == "xy" and user_crs is None:
+            raise fail("import.xy_needs_crs")
+        if how == "latlon" and projected:
+            raise fail("import.latlon_projected", crs=crs)
+        use_crs = user_crs
+    missing = [f.name for f in spec.fields if f.required and f.name not in cols.values()]
+    problems = read_problems + tuple(
+        (None, m, "import.missing_column", {"field": m, "columns": ", ".join(raw.frame.columns)}) for m in missing)
+    return Source(path=path, layer=layer, frame=raw.frame, geometry=raw.geometry, crs=use_crs, mapping=cols,
+                  coords=how, rows=np.asarray(raw.rows, dtype=int), name=name, encoding=raw.encoding,
+                  notes=tuple(notes), read_problems=read_problems, pending=problems,
+                  options={"crs": crs, "file_crs": raw.crs, "has_prj": raw.has_prj, "lang": lang})
+
+
+def _resolve_mapping(columns: list[str], layer: str, user: dict[str, str], *, tabular: bool, fail) -> dict[str, str]:
+    """File column → target. The user's pairs first, then names recognised automatically."""
+    targets = mapping_targets(layer, tabular=tabular)
+    by_fold = {fold(tgt): tgt for tgt in targets}
+    out: dict[str, str] = {}
+    for src, dst in user.items():
+        col = src if src in columns else next((c for c in columns if fold(c) == fold(src)), None)
+        if col is None:
+            raise fail("import.map_no_column", column=src, columns=", ".join(columns))
+        tgt = by_fold.get(fold(dst))
+        if tgt is None:
+            raise fail("import.map_bad_target", target=dst, valid=", ".join(targets))
+        if tgt in out.values():
+            raise fail("import.map_twice", target=tgt)
+        out[col] = tgt
+    auto: dict[str, str] = {}
+    for col in columns:
+        if col in out:
+            continue
+        tgt = _auto_target(col, layer, targets, tabular)
+        if tgt is None or tgt in out.values():
+            continue
+        if tgt in auto.values():
+            other = next(c for c, v in auto.items() if v == tgt)
+            raise fail("import.map_ambiguous", a=other, b=col, target=tgt)
+        auto[col] = tgt
+    return {**out, **auto}
+
+
+def _auto_target(column: str, layer: str, targets: list[str], tabular: bool) -> str | None:
+    key = fold(column)
+    direct = {fold(tgt): tgt for tgt in targets if tgt not in coords.COORD_ROLES}
+    if key in direct:
+        return direct[key]
+    for cand in _ALIASES.get(key, ()):
+        if cand in targets:
+            return cand
+    role = coords.coordinate_role(column) if tabular else None
+    if role in targets:
+        return role
+    if len(column) == 10:  # a DBF field name cut to 10 characters: "occurred_a", "descriptio"
+        hits = [tgt for tgt in direct.values() if fold(tgt).startswith(key)]
+        return hits[0] if len(hits) == 1 else None
+    return None

@@ -1,0 +1,332 @@
+"""Every rule, every problem at once: a :class:`Report` of what an import would do.
+
+Rules, each a :class:`~core.errors.Problem` naming file, row, column and reason:
+a required column or value missing; a value that does not parse (number, yes/no, date
+ISO or dd/mm/yyyy, impossible date such as 31/02); an unknown enum value (the valid
+values are listed); geometry problems (:mod:`.geometry`); a duplicate key in the file;
+a key already stored with different content (unless ``replace``); for
+``village_status`` a village id that is not in ``villages``; for incidents a station
+that is neither a stored station id nor a name (checked when stations are stored).
+
+Validation only reads the store; :func:`data.importers.commit.commit` re-runs it inside
+the write transaction.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import partial
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from core.errors import Problem
+from core.i18n import t
+from core.vocab import fold
+from data.importers import geometry
+from data.importers.values import PARSERS, BadValue, clean_text, is_blank, parse_enum
+from data.schema import LAYERS
+from data.store import CRS, read_layer
+
+STATUSES = ("new", "unchanged", "changed")
+
+
+@dataclass
+class Report:
+    """What importing ``file`` into ``layer`` would do.
+
+    ``valid`` holds the canonical rows without problems (a GeoDataFrame in EPSG:4326 for
+    spatial layers) plus ``_row`` (file row) and ``_status`` (new, unchanged, changed).
+    ``problems`` lists everything found, file-level ones (``row`` None) first.
+    """
+
+    file: str
+    layer: str
+    rows: int
+    valid: pd.DataFrame
+    problems: list[Problem]
+    new: int = 0
+    unchanged: int = 0
+    changed: int = 0
+    replace: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        return [p for p in self.problems if p.row is None]
+
+    @property
+    def rejected_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.row is not None})
+
+    def to_write(self) -> pd.DataFrame:
+        """Rows an import writes: new ones, and changed ones when replacing."""
+        keep = self.valid["_status"].eq("new") | (self.valid["_status"].eq("changed") & self.replace)
+        return self.valid[keep]
+
+
+def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
+             lang: str | None = None) -> Report:
+    """Check every row of ``source`` against the rules and the store; nothing is written.
+
+    Parameters
+    ----------
+    source : Source
+        From :func:`data.importers.read_source` (the target layer is ``source.layer``).
+    con : duckdb connection
+        The store (read only is enough).
+    replace : bool
+        Rows whose key is stored with different content are to be replaced rather than
+        reported as problems.
+    max_distance_km : float
+        Rows further than this from the belt polygon stored in the store are refused.
+    """
+    layer, spec = source.layer, LAYERS[source.layer]
+    n = len(source.frame)
+    rows = source.rows
+    problems = [Problem(source.file, row, col, t(key, lang, **fields)) for row, col, key, fields in source.pending]
+    bad = np.zeros(n, dtype=bool)
+    index_of = {int(r): i for i, r in enumerate(rows)}
+    for p in problems:
+        if p.row is not None:
+            bad[index_of[p.row]] = True
+
+    def add(i: int, column: str | None, msg_key: str, /, **fields) -> None:
+        problems.append(Problem(source.file, int(rows[i]), column, t(msg_key, lang, **fields)))
+        bad[i] = True
+
+    values: dict[str, list] = {}
+    for f in spec.fields:
+        col = source.column_for(f.name)
+        values[f.name] = [None] * n if col is None else _parse_column(source.frame[col].tolist(), f, col, add, lang)
+
+    geoms = None
+    if spec.geom_types:
+        before = len(problems)
+        built, label = geometry.build(source, add)
+        skip = np.zeros(n, dtype=bool)
+        skip[[index_of[p.row] for p in problems[before:]]] = True
+        belt = _belt(con) if layer != "belt" else None
+        geoms = geometry.check(layer, built, label, add, skip=skip, belt=belt, max_distance_km=max_distance_km)
+        for g in spec.extra_geoms:
+            col = source.column_for(g)
+            values[g] = (geometry.parse_extra(source.frame[col].tolist(), col, source.crs, add)
+                         if col else [None] * n)
+
+    if layer == "village_status":
+        _check_villages(con, values["village_id"], source.column_for("village_id"), add, lang)
+    if layer == "incidents" and source.column_for("station_id"):
+        values["station_id"] = _resolve_stations(con, values["station_id"], source.column_for("station_id"), add, lang)
+
+    keys = _keys(spec, values, n)
+    key_col = source.column_for(spec.key.split(",")[0])
+    first_seen: dict = {}
+    for i, k in enumerate(keys):
+        if k is None:
+            continue
+        if k in first_seen:
+            add(i, key_col, "import.duplicate_key", id=_key_text(k), first=int(rows[first_seen[k]]))
+        else:
+            first_seen[k] = i
+
+    frame = pd.DataFrame({name: _typed(vals, spec, name) for name, vals in values.items()})
+    frame["_row"] = rows
+    frame["_status"] = "new"
+    if geoms is not None:
+        frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
+    status = _compare_with_store(con, layer, frame, keys, ~bad)
+    frame["_status"] = [s for s, _ in status]
+    changed = 0
+    for i in np.flatnonzero(~bad):
+        s, diff = status[i]
+        if s == "changed":
+            changed += 1
+            if not replace:
+                add(i, key_col, "import.changed", id=_key_text(keys[i]), columns=", ".join(diff))
+    valid = frame[~bad]
+    order = {c: k for k, c in enumerate(source.columns)}
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0,
+                                 order.get((p.column or "").split("/")[0], len(order))))
+    counts = valid["_status"].value_counts()
+    return Report(file=source.file, layer=layer, rows=n, valid=valid, problems=problems,
+                  new=int(counts.get("new", 0)), unchanged=int(counts.get("unchanged", 0)), changed=changed,
+                  replace=replace, notes=list(source.notes))
+
+
+# -- values ------------------------------------------------------------------------------
+
+def _parse_column(raw: list, f, col: str, add, lang) -> list:
+    parser = partial(parse_enum, f.enum, lang=lang) if f.enum else PARSERS[f.kind]
+    out: list = [None] * len(raw)
+    cache: dict = {}
+    for i, v in enumerate(raw):
+        if is_blank(v) or (f.kind == "text" and not f.enum and not clean_text(v)):
+            if f.required:
+                add(i, col, "import.required")
+            continue
+        try:
+            key = (type(v), v)
+            hit = cache.get(key)
+        except TypeError:
+            key, hit = None, None
+        if hit is None:
+            try:
+                hit = (True, parser(v))
+            except BadValue as exc:
+                hit = (False, exc)
+            if key is not None:
+                cache[key] = hit
+        if hit[0]:
+            out[i] = hit[1]
+        else:
+            add(i, col, hit[1].key, **hit[1].fields)
+    return out
+
+
+def _typed(vals: list, spec, name: str):
+    f = spec.get(name)
+    kind = f.kind if f else "geometry"
+    if kind == "timestamp":
+        return pd.to_datetime(pd.Series(vals, dtype=object)).astype("datetime64[us]")
+    if kind == "int":
+        return pd.array(vals, dtype="Int64")
+    if kind == "float":
+        return pd.array(vals, dtype="Float64").astype("float64")
+    if kind == "bool":
+        return pd.array(vals, dtype="boolean")
+    if kind == "geometry":
+        return gpd.GeoSeries(vals, crs=CRS).values
+    return pd.Series(vals, dtype=object)
+
+
+# -- keys and the store ------------------------------------------------------------------
+
+def _keys(spec, values: dict, n: int) -> list:
+    names = spec.key.split(",")
+    out = []
+    for i in range(n):
+        k = tuple(values[c][i] for c in names)
+        out.append(None if any(x is None for x in k) else (k[0] if len(k) == 1 else k))
+    return out
+
+
+def _key_text(k) -> str:
+    return " / ".join(str(x) for x in k) if isinstance(k, tuple) else str(k)
+
+
+def _compare_with_store(con, layer: str, frame: pd.DataFrame, keys: list, ok: np.ndarray) -> list:
+    """Per row: ("new" | "unchanged" | "changed", differing columns)."""
+    spec = LAYERS[layer]
+    out = [("new", [])] * len(frame)
+    wanted = [k for k, good in zip(keys, ok) if good and k is not None]
+    if not wanted:
+        return out
+    stored = _stored(con, layer, wanted)
+    if not len(stored):
+        return out
+    names = spec.key.split(",")
+    index = {(r[0] if len(r) == 1 else tuple(r)): j
+             for j, r in enumerate(stored[names].itertuples(index=False, name=None))}
+    if len(names) > 1:
+        index = {(a, b, c.date() if hasattr(c, "date") else c): j for (a, b, c), j in index.items()}
+    pairs = [(i, index[keys[i]]) for i in np.flatnonzero(ok) if keys[i] in index]
+    if not pairs:
+        return out
+    mine_i, theirs_j = (np.array(x) for x in zip(*pairs))
+    diffs: list[list[str]] = [[] for _ in pairs]
+    for f in spec.fields:
+        a, b = frame[f.name].to_numpy(dtype=object), stored[f.name].to_numpy(dtype=object)
+        for k, (i, j) in enumerate(pairs):
+            if not _same(a[i], b[j], f.kind):
+                diffs[k].append(f.name)
+    geo_cols = (["geometry"] if spec.geom_types else []) + list(spec.extra_geoms)
+    for g in geo_cols:
+        a = np.asarray(frame.geometry.values if g == "geometry" else frame[g].values, dtype=object)[mine_i]
+        b = np.asarray(stored.geometry.values if g == "geometry" else stored[g].values, dtype=object)[theirs_j]
+        for k in np.flatnonzero(~_same_geoms(a, b)):
+            diffs[k].append(g)
+    for (i, _), diff in zip(pairs, diffs):
+        out[i] = ("changed", diff) if diff else ("unchanged", [])
+    return out
+
+
+def _stored(con, layer: str, keys: list) -> pd.DataFrame:
+    spec = LAYERS[layer]
+    if spec.key == "id":
+        con.register("__bw_keys", pd.DataFrame({"id": [str(k) for k in keys]}))
+        try:
+            return read_layer(con, layer, where="id IN (SELECT id FROM __bw_keys)")
+        finally:
+            con.unregister("__bw_keys")
+    a, b, c = zip(*keys)
+    con.register("__bw_keys", pd.DataFrame({"village_id": a, "status": b, "decided_on": pd.to_datetime(list(c))}))
+    try:
+        return con.execute(
+            "SELECT s.* FROM village_status s JOIN __bw_keys k ON s.village_id = k.village_id "
+            "AND s.status = k.status AND s.decided_on = CAST(k.decided_on AS DATE)").df()
+    finally:
+        con.unregister("__bw_keys")
+
+
+def _same(a, b, kind: str) -> bool:
+    if is_blank(a) or is_blank(b):
+        return is_blank(a) and is_blank(b)
+    if kind == "float":
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+    if kind == "int":
+        return int(a) == int(b)
+    if kind == "timestamp":
+        return pd.Timestamp(a) == pd.Timestamp(b)
+    if kind == "date":
+        return pd.Timestamp(a).date() == pd.Timestamp(b).date()
+    if kind == "bool":
+        return bool(a) == bool(b)
+    return str(a) == str(b)
+
+
+def _same_geoms(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise: both missing, or equal vertex by vertex within 1e-8° (≈1 mm) after normalising."""
+    a_missing, b_missing = shapely.is_missing(a), shapely.is_missing(b)
+    out = a_missing & b_missing
+    both = ~a_missing & ~b_missing
+    if both.any():
+        out[both] = shapely.equals_exact(shapely.normalize(a[both]), shapely.normalize(b[both]), tolerance=1e-8)
+    return out
+
+
+def _belt(con):
+    from data.queries import study_area
+    return study_area(con)
+
+
+def _check_villages(con, ids: list, col: str | None, add, lang) -> None:
+    known = {r[0] for r in con.execute("SELECT id FROM villages").fetchall()}
+    for i, v in enumerate(ids):
+        if v is not None and v not in known:
+            add(i, col, "import.unknown_village", value=v)
+
+
+def _resolve_stations(con, ids: list, col: str, add, lang) -> list:
+    """Station ids as stored; a station may also be given by its name. Unknown ones are problems."""
+    rows = con.execute("SELECT id, name FROM stations ORDER BY id").fetchall()
+    if not rows:
+        return ids
+    index = {fold(name): sid for sid, name in rows} | {fold(sid): sid for sid, _ in rows}
+    out = list(ids)
+    for i, v in enumerate(ids):
+        if v is None:
+            continue
+        sid = index.get(fold(v))
+        if sid is None:
+            add(i, col, "import.unknown_station", value=v, valid=", ".join(r[0] for r in rows))
+        out[i] = sid
+    return out
+
+
+__all__ = ["Report", "validate", "STATUSES"]

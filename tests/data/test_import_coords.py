@@ -1,0 +1,204 @@
+"""Coordinates: DMS, column names, swapped axes, CRS from file or --crs, VN-2000 within 1 m."""
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from pyproj import Geod, Transformer
+from shapely.geometry import Point
+
+from core.errors import InputError, ValidationError
+from data.importers import import_file, read_source, validate
+from data.importers.coords import coordinate_role, parse_degrees
+from data.importers.values import BadValue
+
+GEOD = Geod(ellps="WGS84")
+HEADER = ["id", "occurred_at", "article", "drug"]
+
+
+def metres(lon1, lat1, lon2, lat2) -> np.ndarray:
+    return np.abs(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+@pytest.mark.parametrize("text, axis, expected", [
+    ('16°36\'50.6"N', "lat", 16 + 36 / 60 + 50.6 / 3600),
+    ("16° 36' 50.6\" N", "lat", 16 + 36 / 60 + 50.6 / 3600),
+    ("N 16 36 50.6", "lat", 16 + 36 / 60 + 50.6 / 3600),
+    ("16°36′50,6″N", "lat", 16 + 36 / 60 + 50.6 / 3600),       # typographic marks, decimal comma
+    ("106°36’02”E", "lon", 106 + 36 / 60 + 2 / 3600),
+    ("16°36.843'N", "lat", 16 + 36.843 / 60),                 # degrees and decimal minutes
+    ("16:36:50.6", "lat", 16 + 36 / 60 + 50.6 / 3600),
+    ("16.6140", "lat", 16.614),
+    ("16,6140", "lat", 16.614),
+    ("-16.5", "lat", -16.5),
+    ('16°30\'00"S', "lat", -16.5),
+    ("106°30'W", "lon", -106.5),
+    (106.6, "lon", 106.6),
+])
+def test_degrees_decimal_and_dms(text, axis, expected):
+    assert parse_degrees(text, axis=axis) == pytest.approx(expected, abs=1e-12)
+
+
+def test_hemisphere_of_the_other_axis_says_swapped():
+    with pytest.raises(BadValue) as err:
+        parse_degrees("106°36'02\"E", axis="lat")
+    assert err.value.key == "import.coord_swapped_hemi"
+
+
+@pytest.mark.parametrize("text", ["abc", "16°75'", "16°30'75\"", "16 30 20 10", "N-16", "16-36-50", "nan", "1e400"])
+def test_unreadable_degrees(text):
+    with pytest.raises(BadValue) as err:
+        parse_degrees(text, axis="lat")
+    assert err.value.key == "import.bad_coord"
+
+
+@pytest.mark.parametrize("name, role", [
+    ("lat", "lat"), ("Latitude", "lat"), ("Vĩ độ", "lat"), ("vi do", "lat"), ("VĨ ĐỘ", "lat"),
+    ("lon", "lon"), ("lng", "lon"), ("long", "lon"), ("Longitude", "lon"), ("Kinh độ", "lon"), ("kinh do", "lon"),
+    ("x", "x"), ("Y", "y"), ("WKT", "wkt"), ("name", None), ("latest", None),
+])
+def test_coordinate_column_names(name, role):
+    assert coordinate_role(name) == role
+
+
+def test_vietnamese_headers_and_dms_values_import(demo_con, files, village_points):
+    lat, lon = village_points[0]
+    dms_lat = f"{int(lat)}°{int(lat * 60 % 60)}'{(lat * 3600) % 60:.4f}\"N"
+    dms_lon = f"{int(lon)}°{int(lon * 60 % 60)}'{(lon * 3600) % 60:.4f}\"E"
+    path = files.csv("vn.csv", ["Mã", "Ngày", "Vĩ độ", "Kinh độ", "Điều", "Loại ma túy"],
+                     [["DMS-1", "03/04/2024", dms_lat, dms_lon, "250", "ma túy đá"]])
+    src = read_source(path, layer="incidents")
+    assert src.coords == "latlon"
+    assert src.mapping["Vĩ độ"] == "lat" and src.mapping["Kinh độ"] == "lon" and src.mapping["Ngày"] == "occurred_at"
+    import_file(demo_con, "incidents", path)
+    got = demo_con.execute("SELECT lon, lat FROM incidents WHERE id = 'DMS-1'").fetchone()
+    assert metres(got[0], got[1], lon, lat) < 0.01
+
+
+def test_swapped_lat_lon_columns_are_reported(demo_con, files, village_points):
+    lat, lon = village_points[0]
+    path = files.csv("swap.csv", HEADER + ["lat", "lon"], [["S-1", "2024-04-03", "250", "heroin", lon, lat]])
+    report = validate(read_source(path, layer="incidents"), demo_con, lang="en")
+    [p] = report.problems
+    assert (p.file, p.row, p.column) == ("swap.csv", 1, "lat")
+    assert "swapped?" in p.reason and str(lon) in p.reason
+    report = validate(read_source(path, layer="incidents"), demo_con, lang="vi")
+    assert "nhầm cột vĩ độ và kinh độ?" in report.problems[0].reason
+
+
+def test_swapped_geojson_coordinates_are_reported(demo_con, files, village_points):
+    lat, lon = village_points[0]
+    gdf = gpd.GeoDataFrame({"id": ["S-2"], "occurred_at": ["2024-04-03"], "article": ["250"], "drug": ["heroin"]},
+                           geometry=[Point(lat, lon)], crs=4326)
+    path = files.gis("swap.geojson", gdf)
+    report = validate(read_source(path, layer="incidents"), demo_con, lang="en")
+    [p] = report.problems
+    assert p.column == "geometry" and "swapped?" in p.reason
+
+
+def test_out_of_range_longitude(demo_con, files):
+    path = files.csv("lon.csv", HEADER + ["lat", "lon"], [["R-1", "2024-04-03", "250", "heroin", 16.6, 200.5]])
+    [p] = validate(read_source(path, layer="incidents"), demo_con, lang="en").problems
+    assert p.column == "lon" and "200.5" in p.reason and "out of range" in p.reason
+
+
+def test_lat_lon_csv_without_crs_is_wgs84_exactly(demo_con, files, village_points):
+    lat, lon = village_points[3]
+    path = files.csv("wgs.csv", HEADER + ["lat", "lon"], [["W-1", "2024-04-03", "250", "heroin", lat, lon]])
+    import_file(demo_con, "incidents", path)
+    assert demo_con.execute("SELECT lat, lon FROM incidents WHERE id = 'W-1'").fetchone() == (lat, lon)
+
+
+VN2000_PROJ = ("+proj=tmerc +lat_0=0 +lon_0=106.25 +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 "
+               "+towgs84=-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278 "
+               "+units=m +no_defs")
+
+
+@pytest.mark.parametrize("crs", ["vn2000-quangtri", "EPSG:9212", "9212", VN2000_PROJ])
+def test_vn2000_xy_lands_within_1_m_of_wgs84(demo_con, files, village_points, crs):
+    """Points converted independently (pyproj, EPSG:4326 → EPSG:9212), written as x/y, imported with --crs."""
+    pts = village_points[:4]
+    lat = np.array([p[0] for p in pts])
+    lon = np.array([p[1] for p in pts])
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:9212", always_xy=True).transform(lon, lat)
+    rows = [[f"VN-{k}", "2024-04-03", "250", "heroin", f"{x[k]:.3f}", f"{y[k]:.3f}"] for k in range(len(pts))]
+    path = files.csv("vn2000.csv", HEADER + ["x", "y"], rows)
+    import_file(demo_con, "incidents", path, crs=crs)
+    got = demo_con.execute("SELECT lon, lat FROM incidents WHERE id LIKE 'VN-%' ORDER BY id").fetchall()
+    d = metres(np.array([g[0] for g in got]), np.array([g[1] for g in got]), lon, lat)
+    assert d.max() < 1.0
+    # the datum shift matters: reading the same VN-2000 coordinates as if they were WGS 84 is ~hundreds of m off
+    lon_naive, lat_naive = Transformer.from_crs("EPSG:4756", "EPSG:4326", always_xy=True).transform(lon, lat)
+    assert metres(lon_naive, lat_naive, lon, lat).min() > 100
+
+
+def test_vn2000_shapefile_with_prj_needs_no_crs(demo_con, files, village_points, make_gdf, incident_rows):
+    gdf = make_gdf(incident_rows).to_crs("EPSG:9212")
+    path = files.shp("vn2000", gdf)
+    src = read_source(path, layer="incidents")
+    assert src.crs.to_epsg() == 9212
+    import_file(demo_con, "incidents", path)
+    got = demo_con.execute("SELECT lon, lat FROM incidents WHERE id LIKE 'IMP-%' ORDER BY id").fetchall()
+    want = make_gdf(incident_rows).sort_values("id")
+    assert metres(np.array([g[0] for g in got]), np.array([g[1] for g in got]),
+                  want.geometry.x.to_numpy(), want.geometry.y.to_numpy()).max() < 1.0
+
+
+def test_file_crs_wins_over_crs_option_with_a_note(demo_con, files, make_gdf, incident_rows):
+    path = files.gis("inc.gpkg", make_gdf(incident_rows).to_crs("EPSG:32648"))
+    src = read_source(path, layer="incidents", crs="vn2000-quangtri", lang="en")
+    assert src.crs.to_epsg() == 32648
+    assert any("ignored" in n for n in src.notes)
+    assert validate(src, demo_con).ok
+
+
+def test_xy_without_crs_is_refused(demo_con, files):
+    path = files.csv("xy.csv", HEADER + ["x", "y"], [["X-1", "2024-04-03", "250", "heroin", "537253", "1837549"]])
+    with pytest.raises(InputError) as err:
+        read_source(path, layer="incidents", lang="en")
+    assert "--crs" in str(err.value) and "xy.csv" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_lat_lon_with_a_projected_crs_is_refused(files):
+    path = files.csv("ll.csv", HEADER + ["lat", "lon"], [["X-1", "2024-04-03", "250", "heroin", "16.6", "106.6"]])
+    with pytest.raises(InputError) as err:
+        read_source(path, layer="incidents", crs="vn2000-quangtri", lang="en")
+    assert "projected" in str(err.value)
+
+
+def test_lat_lon_in_vn2000_geographic_is_shifted(demo_con, files, village_points):
+    lat, lon = village_points[1]
+    vlon, vlat = Transformer.from_crs("EPSG:4326", "EPSG:4756", always_xy=True).transform(lon, lat)
+    path = files.csv("geo.csv", HEADER + ["lat", "lon"], [["G-1", "2024-04-03", "250", "heroin", vlat, vlon]])
+    import_file(demo_con, "incidents", path, crs="vn2000")
+    got = demo_con.execute("SELECT lon, lat FROM incidents WHERE id = 'G-1'").fetchone()
+    assert metres(got[0], got[1], lon, lat) < 1.0
+
+
+def test_unknown_crs_is_one_line(files):
+    path = files.csv("xy.csv", HEADER + ["x", "y"], [["X-1", "2024-04-03", "250", "heroin", "1", "2"]])
+    with pytest.raises(InputError) as err:
+        read_source(path, layer="incidents", crs="EPSG:99999999", lang="en")
+    assert str(err.value).startswith("Unknown CRS: EPSG:99999999")
+
+
+def test_no_coordinate_columns(files):
+    path = files.csv("none.csv", HEADER, [["N-1", "2024-04-03", "250", "heroin"]])
+    with pytest.raises(InputError) as err:
+        read_source(path, layer="incidents", lang="en")
+    assert "no coordinate columns" in str(err.value) and "--map" in str(err.value)
+    with pytest.raises(InputError) as err:
+        read_source(files.csv("half.csv", HEADER + ["lat"], [["N-1", "2024-04-03", "250", "heroin", "16"]]),
+                    layer="incidents", lang="en")
+    assert "lon" in str(err.value)
+
+
+def test_unreadable_coordinate_is_a_row_problem(demo_con, files, village_points):
+    lat, lon = village_points[0]
+    path = files.csv("bad.csv", HEADER + ["lat", "lon"], [["B-1", "2024-04-03", "250", "heroin", "mười sáu", lon],
+                                                           ["B-2", "2024-04-03", "250", "heroin", lat, lon]])
+    with pytest.raises(ValidationError) as err:
+        import_file(demo_con, "incidents", path, lang="en")
+    [p] = err.value.problems
+    assert (p.row, p.column) == (1, "lat") and "mười sáu" in p.reason
