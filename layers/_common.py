@@ -1,0 +1,297 @@
+"""Helpers every layer module shares: compact GeoJSON, escaping, schema checks, panes.
+
+Nothing here reads a file or touches Streamlit. :class:`GeoLayer` draws a compact
+FeatureCollection with ``L.geoJSON``: styles and icons are lookup tables sent once, each
+feature carries only an index into them plus its tooltip (``t``) and popup (``p``) HTML.
+:class:`HexLayer` sends H3 hexagons as delta-encoded integer rings (a third of the bytes).
+Tooltip and popup strings are built with :func:`esc` / :func:`esc_name` (escaped and cut),
+so no user-provided text reaches the browser unescaped; the JSON itself is made safe to
+sit inside a ``<script>`` element by :func:`js_json`. :class:`Pane` creates the panes.
+"""
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from core.i18n import LANGS, fmt_date, t
+from geo.h3grid import cell_polygons
+
+#: Custom panes (z-index): basemap below everything (tiles are 200, overlays 400),
+#: areas under the analysis layers and the heat canvas, lines above them, markers at 600.
+PANES = {"bw_base": 250, "bw_areas": 350, "bw_lines": 450}
+COORD_DECIMALS = 5          # 1e-5 degree is about 1 m
+TEXT_MAX = 160              # longest free text shown in a popup (characters)
+NAME_MAX = 80               # longest name shown in a tooltip or a popup title
+
+
+def titles(key: str) -> dict[str, str]:
+    """``{"vi": ..., "en": ...}`` for a translation key (the layer's ``TITLE``)."""
+    return {lang: t(key, lang) for lang in LANGS}
+
+
+def esc(value, *, limit: int | None = None) -> str:
+    """HTML-escaped text of ``value`` (``None``/NaN give ``""``), cut at ``limit`` characters.
+
+    >>> esc('<img src=x onerror=alert(1)>')
+    '&lt;img src=x onerror=alert(1)&gt;'
+    """
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):      # lists, arrays: not a missing scalar
+        pass
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=True)
+
+
+def esc_name(value) -> str:
+    """A user-provided name for a tooltip or a popup title: escaped and cut at :data:`NAME_MAX`."""
+    return esc(value, limit=NAME_MAX)
+
+
+def popup_html(title, rows: Iterable[tuple[str, object]]) -> str:
+    """A small table: bold escaped title, then one ``label: value`` row per non-empty value.
+
+    Labels come from the translation table; values are escaped here.
+    """
+    body = "".join(f"<tr><th>{esc(label)}</th><td>{esc(value, limit=TEXT_MAX)}</td></tr>"
+                   for label, value in rows if esc(value) != "")
+    return f'<div class="bw-pop"><b>{esc_name(title)}</b><table>{body}</table></div>'
+
+
+def check_schema(gdf, schema: Sequence[str], layer: str) -> None:
+    """Raise ``ValueError`` naming the layer and the missing columns."""
+    if not hasattr(gdf, "geometry"):
+        raise TypeError(f"layer {layer}: expected a GeoDataFrame, got {type(gdf).__name__}")
+    missing = [c for c in schema if c not in gdf.columns]
+    if missing:
+        raise ValueError(f"layer {layer}: missing columns {missing} (expected {list(schema)})")
+
+
+def _plain(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def js_json(obj) -> str:
+    """Compact JSON that is safe inside ``<script>`` (no ``<``, ``>``, ``&``, ``'``, U+2028/9 left raw)."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_plain)
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _round(g):
+    return shapely.transform(g, lambda c: np.round(c, COORD_DECIMALS))
+
+
+def geometry_json(geom) -> dict | None:
+    """GeoJSON geometry dict with coordinates rounded to :data:`COORD_DECIMALS`."""
+    if geom is None or geom.is_empty:
+        return None
+    return shapely.geometry.mapping(_round(geom))
+
+
+def feature(geom, **props) -> dict | None:
+    g = geometry_json(geom)
+    if g is None:
+        return None
+    return {"type": "Feature", "geometry": g, "properties": {k: v for k, v in props.items() if v not in (None, "")}}
+
+
+def feature_group(title: dict[str, str], *, lang: str, show: bool = True) -> folium.FeatureGroup:
+    return folium.FeatureGroup(name=title.get(lang) or title["vi"], overlay=True, control=True, show=show)
+
+
+class GeoLayer(MacroElement):
+    """A compact FeatureCollection drawn with ``L.geoJSON`` into its parent group.
+
+    Parameters
+    ----------
+    features : list of dict
+        GeoJSON features; properties ``s`` (index into ``styles``), ``k`` (key into
+        ``icons``, points only), ``t`` (tooltip HTML, escaped), ``p`` (popup HTML, escaped).
+    styles : list of dict
+        Leaflet path options (``color``, ``weight``, ``dashArray``, ``fillColor``...).
+    icons : dict
+        ``key -> {"html": svg, "size": px}`` for point features drawn as DivIcons; ``"fixed": True``
+        makes the marker ignore the mouse (labels).
+    pane : str or None
+        Pane for paths; DivIcon markers stay in the marker pane.
+    attribution : str or None
+        Shown in the attribution control while the layer is on (plain text, escaped).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var styles = {{ this.styles_js }}, icons = {{ this.icons_js }}, made = {};
+            function icon(k) {
+                if (!made[k]) {
+                    var d = icons[k];
+                    made[k] = L.divIcon({html: d.html, className: "bw-icon", iconSize: [d.size, d.size],
+                                         iconAnchor: [d.size / 2, d.size / 2], tooltipAnchor: [d.size / 2, 0]});
+                }
+                return made[k];
+            }
+            var opts = {
+                style: function(f) { return styles[f.properties.s || 0] || {}; },
+                pointToLayer: function(f, ll) {
+                    if (f.properties.k && icons[f.properties.k]) {
+                        return L.marker(ll, {icon: icon(f.properties.k), keyboard: false,
+                                            interactive: !icons[f.properties.k].fixed});
+                    }
+                    return L.circleMarker(ll, styles[f.properties.s || 0] || {});
+                },
+                onEachFeature: function(f, layer) {
+                    var p = f.properties;
+                    if (p.t) { layer.bindTooltip(p.t, {sticky: !(layer instanceof L.Marker)}); }
+                    if (p.p) { layer.bindPopup(p.p, {maxWidth: 340}); }
+                }
+            };
+            {%- if this.pane %}
+            opts.pane = {{ this.pane|tojson }};
+            {%- endif %}
+            {%- if this.attribution %}
+            opts.attribution = {{ this.attribution|tojson }};
+            {%- endif %}
+            return L.geoJSON({{ this.data_js }}, opts).addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, features: list[dict], *, styles: list[dict] | None = None, icons: dict | None = None,
+                 pane: str | None = None, attribution: str | None = None):
+        super().__init__()
+        self._name = "GeoLayer"
+        self.features = [f for f in features if f is not None]
+        self.styles = list(styles or [{}])
+        self.icons = dict(icons or {})
+        self.pane = pane
+        self.attribution = esc(attribution) if attribution else None
+        self.data_js = js_json({"type": "FeatureCollection", "features": self.features})
+        self.styles_js = js_json(self.styles)
+        self.icons_js = js_json(self.icons)
+
+
+class Pane(MacroElement):
+    """Create one of :data:`PANES` on the map if it does not exist yet (idempotent, no jQuery)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(m){
+            var z = {{ this.panes_js }};
+            Object.keys(z).forEach(function(n){
+                if (!m.getPane(n)) { m.createPane(n); m.getPane(n).style.zIndex = z[n]; }
+            });
+            if (m.getPane("bw_base")) { m.getPane("bw_base").style.pointerEvents = "none"; }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Pane"
+        self.panes_js = js_json(PANES)
+
+
+def legend_swatch(*, fill: str | None = None, stroke: str | None = None, dash: str | None = None,
+                  weight: float = 2, opacity: float = 1.0) -> str:
+    """Inline SVG swatch for the legend: a filled box, or a (dashed) line when ``fill`` is None."""
+    if fill is None:
+        d = f' stroke-dasharray="{esc(dash)}"' if dash else ""
+        return (f'<svg width="28" height="12" viewBox="0 0 28 12"><line x1="1" y1="6" x2="27" y2="6" '
+                f'stroke="{esc(stroke)}" stroke-width="{weight}"{d}/></svg>')
+    s = f' stroke="{esc(stroke)}" stroke-width="1"' if stroke else ""
+    return (f'<svg width="18" height="14" viewBox="0 0 18 14"><rect x="1" y="1" width="16" height="12" '
+            f'fill="{esc(fill)}" fill-opacity="{opacity}"{s}/></svg>')
+
+
+def fmt_day(value, lang: str) -> str:
+    """dd/mm/yyyy (vi) or ISO (en); ``""`` for a missing date."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return fmt_date(pd.Timestamp(value), lang)
+
+
+def fmt_num(value, lang: str, *, decimals: int = 0) -> str:
+    """A number with the language's separators (vi: 1.234,5; en: 1,234.5); ``""`` when missing."""
+    try:
+        if value is None or pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        return ""
+    s = f"{float(value):,.{decimals}f}"
+    return s.translate(str.maketrans(",.", ".,")) if lang == "vi" else s
+
+
+def cell_frame(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    """``df`` (with an ``h3`` hex-string column) joined to its hexagon polygons, EPSG:4326."""
+    if len(df) == 0:
+        return gpd.GeoDataFrame(df.copy(), geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    cells = np.array([int(str(h), 16) for h in df["h3"]], dtype=np.uint64)
+    polys = cell_polygons(cells)
+    out = df.reset_index(drop=True).copy()
+    out["h3"] = polys["h3"].to_numpy()
+    return gpd.GeoDataFrame(out, geometry=polys.geometry.to_numpy(), crs="EPSG:4326")
+
+
+def _delta_ring(geom) -> list[int]:
+    """Exterior ring (without the closing point) as integers in 1e-5 degrees: x0, y0, then deltas."""
+    xy = np.asarray(geom.exterior.coords)[:-1]
+    q = np.round(xy * 10 ** COORD_DECIMALS).astype(np.int64)
+    q[1:] = np.diff(q, axis=0)
+    return q.ravel().tolist()
+
+
+class HexLayer(MacroElement):
+    """H3 hexagons as compact rows ``[style index, tooltip HTML, x0, y0, dx1, dy1, ...]``.
+
+    About a third of the bytes of the same cells as GeoJSON: the hexagon layers are the
+    biggest part of the page after the incident clusters. Tooltips are escaped by the caller.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var styles = {{ this.styles_js }}, rows = {{ this.rows_js }}, k = 1e{{ this.decimals }};
+            var group = L.featureGroup();
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i], x = 0, y = 0, ring = [];
+                for (var j = 2; j < r.length; j += 2) { x += r[j]; y += r[j + 1]; ring.push([y / k, x / k]); }
+                var poly = L.polygon(ring, styles[r[0]] || {});
+                if (r[1]) { poly.bindTooltip(r[1], {sticky: true}); }
+                group.addLayer(poly);
+            }
+            return group.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, geoms, style_index, tooltips, *, styles: list[dict]):
+        super().__init__()
+        self._name = "HexLayer"
+        self.decimals = COORD_DECIMALS
+        self.rows = [[int(s), tip, *_delta_ring(g)] for g, s, tip in zip(geoms, style_index, tooltips)
+                     if g is not None and not g.is_empty and g.geom_type == "Polygon"]
+        self.styles = list(styles)
+        self.rows_js = js_json(self.rows)
+        self.styles_js = js_json(self.styles)

@@ -1,0 +1,82 @@
+"""The map legend: a Leaflet control, always on screen, built from each layer's ``legend()``.
+
+Every symbol in it comes from the same code that draws the layer (``core.palette`` colours,
+:mod:`layers.symbols` shapes), so legend and map cannot drift apart. A section is shown
+while its layer is on and hidden when the layer is switched off in the layer control.
+Labels are escaped here; symbols are markup made by this package.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from branca.element import MacroElement
+from folium.template import Template
+
+from core.i18n import t
+from layers._common import esc, js_json
+
+
+@dataclass
+class Section:
+    """One legend block: the layer it explains (a folium layer, to follow its visibility), a title, rows."""
+
+    layer: object | None
+    title: str
+    items: list[tuple[str, str]] = field(default_factory=list)   # (symbol markup or "", label)
+
+
+def section_html(sec: Section) -> str:
+    rows = []
+    for symbol, text in sec.items:
+        if symbol:
+            rows.append(f'<div class="bw-row"><span class="bw-sym-cell">{symbol}</span>{esc(text)}</div>')
+        else:
+            rows.append(f'<div class="bw-note">{esc(text)}</div>')
+    return f'<div class="bw-sec-title">{esc(sec.title)}</div>{"".join(rows)}'
+
+
+class Legend(MacroElement):
+    """Legend control (bottom right). ``notes`` are lines shown above the sections (demo banner, month)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map){
+            var sections = {{ this.sections_js }}, notes = {{ this.notes_js }};
+            var groups = [{% for g in this.groups %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}];
+            var ctl = L.control({position: "bottomright"});
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create("div", "bw-legend leaflet-bar");
+                var html = "<div class=\\"bw-legend-title\\">" + {{ this.title_js }} + "</div>";
+                notes.forEach(function(n){ html += "<div class=\\"bw-legend-note\\">" + n + "</div>"; });
+                sections.forEach(function(s, i){
+                    html += "<div class=\\"bw-sec\\" data-i=\\"" + i + "\\">" + s.html + "</div>";
+                });
+                div.innerHTML = html;
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            ctl.addTo(map);
+            function sync() {
+                var box = ctl.getContainer();
+                sections.forEach(function(s, i){
+                    var el = box.querySelector(".bw-sec[data-i=\\"" + i + "\\"]");
+                    var g = s.g === null ? null : groups[s.g];
+                    el.style.display = (g === null || map.hasLayer(g)) ? "" : "none";
+                });
+            }
+            map.on("overlayadd overlayremove layeradd layerremove", sync);
+            sync();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, sections: list[Section], *, lang: str = "vi", notes: list[str] = ()):
+        super().__init__()
+        self._name = "Legend"
+        self.sections = list(sections)
+        self.groups = [s.layer for s in self.sections if s.layer is not None]
+        index = {id(g): i for i, g in enumerate(self.groups)}
+        self.sections_js = js_json([{"g": index.get(id(s.layer)), "html": section_html(s)} for s in self.sections])
+        self.notes_js = js_json([esc(n) for n in notes])
+        self.title_js = js_json(esc(t("map.legend", lang)))

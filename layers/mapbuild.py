@@ -1,0 +1,210 @@
+"""Assemble the map: load every registered layer, draw it, add legend and controls, keep it offline.
+
+Two steps so the dashboard can cache the expensive one:
+
+* :func:`load_layers` runs the queries and analyses and returns plain GeoDataFrames
+  (picklable: ``st.cache_data`` material);
+* :func:`assemble` turns them into a ``folium.Map`` (fast, no database).
+
+:func:`build_map` does both. Every JS/CSS file the map needs is served from ``asset_base``
+(Streamlit static serving, see :mod:`layers.assets`) or, for :func:`standalone_html`,
+inlined into the one file; a folium element that asks for a CDN file it does not know is
+refused rather than silently fetched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import replace
+
+import folium
+from folium.elements import JSCSSMixin
+
+import layers as registry
+from core.i18n import t
+from data.filters import Filter
+from data.store import is_demo
+from layers import assets, basemap
+from layers._common import Pane
+from layers.controls import FocusRing, MapSetup, MousePosition
+from layers.legend import Legend, Section
+
+DEFAULT_VIEW = (16.65, 106.65, 9)        # Quảng Trị border, when the store has no belt
+INLINE_BASE = "bw-inline:"
+_JS = {"leaflet": "leaflet_js", "markerclusterjs": "markercluster_js", "leaflet-heat.js": "heat_js"}
+_CSS = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css",
+        "markerclusterdefaultcss": "markercluster_default_css"}
+#: folium defaults the map does not use (jQuery, Bootstrap, Font Awesome, awesome-markers): dropped.
+_DROP = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css", "awesome_markers_font_css",
+         "awesome_markers_css", "awesome_rotate_css"}
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of the month holding ``month``.
+
+    >>> month_bounds(dt.date(2024, 2, 17))
+    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+    """
+    first = month.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt - dt.timedelta(days=1)
+
+
+def month_filter(flt: Filter, month: dt.date | None) -> Filter:
+    """``flt`` restricted to ``month`` (an empty period when they do not overlap)."""
+    if month is None:
+        return flt
+    first, last = month_bounds(month)
+    return replace(flt, date_from=max(first, flt.date_from or first), date_to=min(last, flt.date_to or last))
+
+
+def load_layers(con, flt: Filter, *, month: dt.date | None = None, res: int = 7) -> dict:
+    """Every registered layer's GeoDataFrame plus ``"basemap"``; month-sliced layers use :func:`month_filter`."""
+    sliced = month_filter(flt, month)
+    frames = {"basemap": basemap.load(con)}
+    for s in registry.REGISTRY:
+        kw = {"res": res} if s.takes_res else {}
+        frames[s.name] = registry.module(s.name).load(con, filters=sliced if s.sliced else flt, **kw)
+    return frames
+
+
+def _shown(layers) -> set[str]:
+    if layers is None:
+        return set(registry.default_names())
+    chosen = [layers] if isinstance(layers, str) else list(layers)
+    for name in chosen:
+        registry.spec(name)        # raises ValueError listing the valid names
+    return set(chosen)
+
+
+def _view(frames: dict, focus) -> tuple[list[float], int, list | None]:
+    if focus is not None:
+        lat, lon, zoom = focus
+        return [float(lat), float(lon)], int(zoom), None
+    for name in ("belt", "border"):
+        gdf = frames.get(name)
+        if gdf is not None and len(gdf):
+            x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+            return [(y0 + y1) / 2, (x0 + x1) / 2], 9, [[y0, x0], [y1, x1]]
+    return [DEFAULT_VIEW[0], DEFAULT_VIEW[1]], DEFAULT_VIEW[2], None
+
+
+def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
+             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None) -> folium.Map:
+    """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``."""
+    shown = _shown(layers)
+    center, zoom, bounds = _view(frames, focus)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=6)
+    inline = asset_base == INLINE_BASE
+    urls = assets.asset_urls(asset_base)
+    MapSetup(image_path="data:image/png;base64," if inline else urls["images"],
+             icons=assets.icon_data() if inline else None, background=basemap.BACKGROUND).add_to(m)
+    Pane().add_to(m)
+    basemap.render(frames["basemap"], lang=lang).add_to(m)
+    if tile_url:
+        basemap.tile_layer(tile_url, lang=lang).add_to(m)
+    sections = []
+    for s in registry.REGISTRY:
+        mod, gdf = registry.module(s.name), frames[s.name]
+        fg = mod.render(gdf, lang=lang)
+        fg.show = s.name in shown
+        fg.add_to(m)
+        sections.append(Section(fg, mod.TITLE[lang], mod.legend(gdf, lang=lang)))
+    if focus is not None:
+        FocusRing(center[0], center[1], lang=lang).add_to(m)
+    folium.LayerControl(position="topright", collapsed=False).add_to(m)
+    notes = [t("ui.demo_banner", lang)] if demo else []
+    if month is not None:
+        notes.append(t("map.month", lang, month=month.strftime("%m/%Y")))
+    Legend(sections[::-1], lang=lang, notes=notes).add_to(m)
+    MousePosition(lang=lang).add_to(m)
+    if bounds is not None:
+        m.fit_bounds(bounds)
+    m.get_root().title = t("map.page_title", lang)
+    return localise_assets(m, asset_base=asset_base)
+
+
+def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,
+              tile_url: str | None = None, asset_base: str = "/app/static", res: int = 7) -> folium.Map:
+    """The dashboard map for filter ``flt``.
+
+    Parameters
+    ----------
+    layers : iterable of str, optional
+        Layer ``NAME``\\ s shown when the map opens (others stay in the layer control); default
+        :func:`layers.default_names`.
+    month : datetime.date, optional
+        Any day of a month: the time-sliced layers (heat, H3 counts, Gi* hot spots) show only
+        that month (within the filter's period).
+    focus : (lat, lon, zoom), optional
+        Centre here (e.g. a hot spot row) instead of fitting the belt; a ring marks the spot.
+    tile_url : str, optional
+        A local tile server (``http://tiles.local/{z}/{x}/{y}.png``) as a second base layer.
+    asset_base : str
+        URL prefix of the files :func:`layers.assets.ensure_static` copied.
+    res : int
+        H3 resolution of the hexagon layers.
+    """
+    frames = load_layers(con, flt, month=month, res=res)
+    return assemble(frames, lang=lang, layers=layers, focus=focus, tile_url=tile_url, asset_base=asset_base,
+                    demo=is_demo(con), month=month)
+
+
+def _walk(el):
+    yield el
+    for child in getattr(el, "_children", {}).values():
+        yield from _walk(child)
+
+
+def localise_assets(m: folium.Map, *, asset_base: str = "/app/static") -> folium.Map:
+    """Point every element's JS/CSS at ``asset_base``; drop unused folium defaults; refuse unknown CDN files."""
+    urls = assets.asset_urls(asset_base)
+    for el in _walk(m):
+        if not isinstance(el, JSCSSMixin):
+            continue
+        for attr, known in (("default_js", _JS), ("default_css", _CSS)):
+            out = []
+            for name, url in getattr(el, attr):
+                if name in _DROP:
+                    continue
+                if name in known:
+                    out.append((name, urls[known[name]]))
+                elif re.match(r"^(https?:)?//", str(url)):
+                    raise ValueError(f"{type(el).__name__} needs {name} from {url}, which is not available "
+                                     f"offline; add it to layers/assets.py")
+                else:
+                    out.append((name, url))
+            setattr(el, attr, out)        # instance attribute: the class defaults stay untouched
+    return m
+
+
+def map_html(m: folium.Map) -> str:
+    """The full HTML page of ``m`` (assets linked under the base it was built with)."""
+    return m.get_root().render()
+
+
+def standalone_html(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,
+                    tile_url: str | None = None, res: int = 7) -> str:
+    """One self-contained HTML file: every script, style sheet and image inlined, no URL fetched."""
+    m = build_map(con, flt, lang=lang, layers=layers, month=month, focus=focus, tile_url=tile_url,
+                  asset_base=INLINE_BASE, res=res)
+    return inline_assets(map_html(m))
+
+
+def inline_assets(page: str) -> str:
+    """Replace the ``bw-inline:`` script and style-sheet links of ``page`` with the files' contents."""
+    by_url = {url: key for key, url in assets.asset_urls(INLINE_BASE).items() if key != "images"}
+
+    def script(match):
+        body = re.sub(r"</(script)", r"<\\/\1", assets.inline_text(by_url[match.group(1)]), flags=re.I)
+        return f"<script>{body}</script>"
+
+    def style(match):
+        body = re.sub(r"</(style)", r"<\\/\1", assets.inline_text(by_url[match.group(1)]), flags=re.I)
+        return f"<style>{body}</style>"
+
+    page = re.sub(r'<script src="(%s[^"]*)"></script>' % re.escape(INLINE_BASE), script, page)
+    page = re.sub(r'<link rel="stylesheet" href="(%s[^"]*)"\s*/?>' % re.escape(INLINE_BASE), style, page)
+    if INLINE_BASE in page:
+        raise RuntimeError("an asset link was left un-inlined")
+    return page

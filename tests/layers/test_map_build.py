@@ -1,0 +1,119 @@
+"""layers.mapbuild: the assembled map is offline, complete, and follows layers/month/focus/tiles."""
+import datetime as dt
+
+import folium
+import pytest
+from folium.plugins import Fullscreen, HeatMap
+
+import layers
+from data.filters import Filter
+from layers import mapbuild
+from layers._common import GeoLayer
+from layers.controls import FocusRing
+from maptest import EXTERNAL, children, references
+
+FOLIUM_DEFAULT_JS = list(folium.Map.default_js)
+
+
+@pytest.fixture(scope="module")
+def demo_map(layers_con):
+    return mapbuild.build_map(layers_con, Filter(), lang="vi")
+
+
+@pytest.fixture(scope="module")
+def demo_page(demo_map):
+    return mapbuild.map_html(demo_map)
+
+
+def test_page_links_only_local_static_files(demo_page):
+    refs, tags = references(demo_page)
+    assert refs, "the page should link Leaflet from /app/static"
+    assert not [r for r in refs if EXTERNAL.match(r)]
+    assert all(r.startswith("/app/static/map/") for r in refs), refs
+    assert "jquery" not in demo_page.lower() and "bootstrap" not in demo_page.lower()
+    assert "tile" not in " ".join(refs)
+
+
+def test_page_has_controls_legend_and_layers(demo_page):
+    for needle in ("L.control.layers", "L.control.scale", "borderwatchVN2000", "L.Icon.Default.imagePath",
+                   "bw-legend", "L.markerClusterGroup", "L.heatLayer", '"maxZoom": 18', "bw_base"):
+        assert needle in demo_page, needle
+
+
+def test_folium_class_defaults_are_untouched(demo_map):
+    assert folium.Map.default_js == FOLIUM_DEFAULT_JS          # instance attributes only: no shared state
+    assert [n for n, _ in demo_map.default_js] == ["leaflet"]
+
+
+def test_every_registered_layer_is_in_the_control_with_default_visibility(demo_map):
+    groups = {g.layer_name: g for g in children(demo_map, folium.FeatureGroup)}
+    for s in layers.REGISTRY:
+        g = groups[layers.module(s.name).TITLE["vi"]]
+        assert g.show is s.default_on, s.name
+
+
+def test_layers_argument_chooses_what_is_shown(layers_con):
+    m = mapbuild.build_map(layers_con, Filter(), lang="en", layers=("heat", "border"))
+    shown = {g.layer_name for g in children(m, folium.FeatureGroup) if g.show and g.overlay}
+    assert shown == {layers.module("heat").TITLE["en"], layers.module("border").TITLE["en"]}
+    with pytest.raises(ValueError, match="valid"):
+        mapbuild.build_map(layers_con, Filter(), layers=["nope"])
+
+
+def test_month_filter_intersects_the_period():
+    flt = Filter(date_from=dt.date(2024, 3, 10), date_to=dt.date(2024, 6, 30))
+    assert mapbuild.month_filter(flt, dt.date(2024, 3, 31)) == Filter(date_from=dt.date(2024, 3, 10),
+                                                                     date_to=dt.date(2024, 3, 31))
+    empty = mapbuild.month_filter(flt, dt.date(2025, 1, 5))
+    assert empty.date_from > empty.date_to
+    assert mapbuild.month_filter(Filter(), None) == Filter()
+
+
+def test_month_restricts_only_the_sliced_layers(layers_con):
+    month = dt.date(2026, 6, 15)
+    frames = mapbuild.load_layers(layers_con, Filter(), month=month)
+    in_month = layers_con.execute("SELECT count(*) FROM incidents WHERE occurred_at >= '2026-06-01' "
+                                  "AND occurred_at < '2026-07-01'").fetchone()[0]
+    assert 0 < in_month < 3000
+    assert frames["heat"]["count"].sum() == in_month
+    assert frames["h3counts"]["count"].sum() == in_month
+    assert frames["incidents"].attrs["total"] == 3000          # not sliced
+    page = mapbuild.map_html(mapbuild.assemble(frames, lang="en", month=month))
+    assert "Time layers: month 06/2026" in page
+
+
+def test_focus_centres_the_map_and_marks_the_spot(layers_con):
+    m = mapbuild.build_map(layers_con, Filter(), focus=(16.62, 106.60, 13))
+    assert m.location == [16.62, 106.60] and m.options["zoom"] == 13
+    assert children(m, FocusRing)
+    assert "fitBounds" not in mapbuild.map_html(m)
+
+
+def test_tile_url_adds_a_local_base_layer(layers_con):
+    url = "http://127.0.0.1:8080/{z}/{x}/{y}.png"
+    m = mapbuild.build_map(layers_con, Filter(), tile_url=url)
+    (tl,) = children(m, folium.TileLayer)
+    assert tl.tiles == url and tl.show is False
+
+
+def test_an_unknown_cdn_plugin_is_refused(layers_con):
+    m = mapbuild.build_map(layers_con, Filter())
+    Fullscreen().add_to(m)
+    with pytest.raises(ValueError, match="not available offline"):
+        mapbuild.localise_assets(m)
+
+
+def test_assemble_draws_loaded_frames_without_the_store(layers_con):
+    frames = mapbuild.load_layers(layers_con, Filter(drugs=("heroin",)))
+    m = mapbuild.assemble(frames, lang="vi", demo=True)
+    assert children(m, HeatMap) and len(children(m, GeoLayer)) >= 8
+    assert "Dữ liệu minh họa" in mapbuild.map_html(m)
+
+
+def test_standalone_has_no_url_at_all(layers_con):
+    page = mapbuild.standalone_html(layers_con, Filter(), lang="en")
+    refs, tags = references(page)
+    assert refs == []                                        # every script and style sheet is inline
+    assert "bw-inline" not in page
+    assert "Leaflet 1.9.3" in page and "L.MarkerClusterGroup" in page and "simpleheat" in page
+    assert "data:image/png;base64," in page and "url(images/" not in page
