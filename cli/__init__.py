@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--as", dest="as_user", metavar="NAME", help="act as this local user")
         mod = importlib.import_module(module)
         mod.add_arguments(p, name) if _takes_name(mod.add_arguments) else mod.add_arguments(p)
-        p.set_defaults(_module=module)
+        p.set_defaults(_module=module, command=name)
     return parser
 
 
@@ -82,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # unexpected: one line for the user, the traceback only on request
+        if os.environ.get("BORDERWATCH_DEBUG"):
+            raise
+        print(t("cli.error", lang, msg=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1
     return int(code or 0)
 
 

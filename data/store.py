@@ -117,8 +117,8 @@ def set_meta(con, key: str, value: str) -> None:
 def is_demo(con) -> bool:
     """True when the store holds illustrative (demo) rows."""
     return get_meta(con, "demo") == "true" or bool(
-        con.execute("SELECT count(*) FROM (SELECT 1 FROM incidents WHERE illustrative LIMIT 1 "
-                    "UNION ALL SELECT 1 FROM villages WHERE illustrative LIMIT 1)").fetchone()[0])
+        con.execute("SELECT count(*) FROM ((SELECT 1 FROM incidents WHERE illustrative LIMIT 1) "
+                    "UNION ALL (SELECT 1 FROM villages WHERE illustrative LIMIT 1))").fetchone()[0])
 
 
 # -- reading ------------------------------------------------------------------------------
