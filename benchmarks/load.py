@@ -1,0 +1,352 @@
+"""Many users at once: N browser sessions (Playwright, Debian Chromium) change filters for S seconds.
+
+Each session is its own browser context (its own cookies and Streamlit session): it opens
+the page, logs in through the login form, then loops: pick another period preset, add a
+drug, or clear the filters, and wait until the page has answered. "Answered" = the script
+run finished and wrote the new filter into the URL (``ui.state.sync_url`` runs last), so
+the time covers the server's whole rerun (queries, map, charts) plus the round trip.
+Errors: an action not answered within 30 s, a Streamlit exception box, an "unexpected
+error" line, or a lost connection. Goal: 0 errors, p95 ≤ 2 s. Only loopback traffic.
+
+    # against a running server (a demo store and a test account):
+    .venv/bin/python benchmarks/load.py --url http://127.0.0.1:8501 --user NAME --password-env BW_LOAD_PASSWORD
+    # or let the script build a demo store, an account and start `borderwatch serve` itself:
+    .venv/bin/python benchmarks/load.py --start [--sessions 10] [--seconds 60]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+BW = str(Path(sys.executable).with_name("borderwatch"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PERIODS = {"7d": "Last 7 days", "30d": "Last 30 days", "quarter": "This quarter", "year": "This year",
+           "all": "All data"}
+DRUGS = {"heroin": "Heroin", "methamphetamine": "Crystal methamphetamine",
+         "synthetic_tablets": "Synthetic tablets", "opium": "Opium"}
+TIMEOUT_MS = 30_000
+P95_GOAL = 2.0
+
+
+@dataclass
+class Stats:
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, seconds: float) -> None:
+        self.times.setdefault(kind, []).append(seconds)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) >= 2 else (values or [0])[0]
+
+
+# -- one browser session --------------------------------------------------------------------
+
+class Wire:
+    """What the server sends on the page's websocket: end-of-run markers and exception elements.
+
+    A Streamlit run ends with a ``script_finished`` ForwardMsg; its arrival is the server's answer,
+    before the browser has drawn anything. Frames over 64 KB (component payloads) are not parsed.
+    """
+
+    def __init__(self) -> None:
+        self.finished: list[float] = []
+        self.exceptions = 0
+
+    def attach(self, page) -> None:
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if not isinstance(payload, (bytes, bytearray)) or len(payload) > 65_536:
+            return
+        try:
+            msg = ForwardMsg.FromString(bytes(payload))
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: ignore
+            return
+        kind = msg.WhichOneof("type")
+        if kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+            self.finished.append(time.perf_counter())
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
+                and msg.delta.new_element.WhichOneof("type") == "exception":
+            self.exceptions += 1
+
+    async def answer_after(self, t0: float, timeout: float = 10.0) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            later = [t for t in self.finished if t >= t0]
+            if later:
+                return later[0] - t0
+            await asyncio.sleep(0.02)
+        return None
+
+
+def _query(url: str) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+async def _wait_query(page, check) -> None:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not check(_query(page.url)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no answer within {TIMEOUT_MS / 1000:.0f} s")
+        await asyncio.sleep(0.02)
+
+
+async def _page_errors(page) -> str | None:
+    if await page.locator('[data-testid="stException"]').count():
+        return "exception box on the page"
+    alerts = page.locator('[data-testid="stAlertContentError"]')
+    for i in range(await alerts.count()):
+        text = (await alerts.nth(i).inner_text()).lower()
+        if "unexpected" in text or "bất ngờ" in text or "connection" in text:
+            return f"error line: {text[:80]}"
+    if await page.get_by_text("Connection error", exact=False).count():
+        return "connection lost"
+    return None
+
+
+async def _login(page, url: str, user: str, password: str) -> float:
+    t0 = time.perf_counter()
+    await page.goto(f"{url}/?lang=en", timeout=60_000)
+    await page.get_by_label("Account name").fill(user)
+    await page.get_by_label("Password", exact=True).fill(password)
+    await page.get_by_role("button", name="Log in").click()
+    await page.get_by_role("tab", name="Map").wait_for(timeout=60_000)
+    return time.perf_counter() - t0
+
+
+async def _choose(page, box, label: str) -> None:
+    """Pick ``label`` in a select box as a keyboard user does: focus, type, Enter (robust to re-renders)."""
+    await box.locator("input").click()
+    await page.keyboard.type(label)
+    await page.get_by_role("option", name=label, exact=True).wait_for(timeout=TIMEOUT_MS)
+    await page.keyboard.press("Enter")
+
+
+async def _pick_period(page, rng) -> str:
+    current = _query(page.url).get("period")
+    code = rng.choice([c for c in PERIODS if c != current])
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Period")
+    await _choose(page, box, PERIODS[code])
+    await _wait_query(page, lambda q: q.get("period") == code)
+    return "period"
+
+
+async def _add_drug(page, rng) -> str:
+    chosen = set(filter(None, _query(page.url).get("drugs", "").split(",")))
+    code = rng.choice([c for c in DRUGS if c not in chosen])
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Drug")
+    await _choose(page, box, DRUGS[code])
+    await page.keyboard.press("Escape")
+    await _wait_query(page, lambda q: code in q.get("drugs", "").split(","))
+    # Leave the field as a person would; a click landing while its menu closes is otherwise swallowed.
+    await page.evaluate("document.activeElement && document.activeElement.blur()")
+    return "drug"
+
+
+async def _clear(page, rng) -> str:
+    await page.get_by_role("button", name="Clear filters").click()
+    await _wait_query(page, lambda q: "drugs" not in q)
+    return "clear"
+
+
+async def session(k: int, browser, args, stats: Stats, start_at: float, stop_at: float) -> None:
+    rng = random.Random(233 + k)
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    wire = Wire()
+    if args.wire:
+        wire.attach(page)
+    try:
+        stats.add("login", await _login(page, args.url, args.user, args.password))
+        while time.monotonic() < start_at:          # everyone logged in: start together
+            await asyncio.sleep(0.05)
+        while time.monotonic() < stop_at:
+            drugs = _query(page.url).get("drugs")
+            action = _clear if drugs and (drugs.count(",") >= 1 or rng.random() < 0.3) else \
+                rng.choice([_pick_period, _pick_period, _add_drug])
+            t0 = time.perf_counter()
+            try:
+                kind = await action(page, rng)
+                stats.add(kind, time.perf_counter() - t0)
+                if args.wire:
+                    answer = await wire.answer_after(t0)
+                    if answer is None:
+                        stats.errors.append(f"session {k}: {kind}: the run did not finish")
+                    else:
+                        stats.add(f"wire:{kind}", answer)
+            except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+                stats.errors.append(f"session {k}: {action.__name__}: {str(exc).splitlines()[0][:120]}")
+                await page.keyboard.press("Escape")
+            if wire.exceptions:
+                stats.errors.append(f"session {k}: {wire.exceptions} exception element(s) from the server")
+                wire.exceptions = 0
+            problem = await _page_errors(page)
+            if problem:
+                stats.errors.append(f"session {k}: {problem}")
+            await asyncio.sleep(rng.uniform(0.2, 0.8))     # a person reads the page
+    except Exception as exc:  # noqa: BLE001
+        stats.errors.append(f"session {k}: login: {str(exc).splitlines()[0][:120]}")
+    finally:
+        await context.close()
+
+
+async def drive(args) -> Stats:
+    from playwright.async_api import async_playwright
+
+    stats = Stats()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            start_at = time.monotonic() + args.login_grace
+            stop_at = start_at + args.seconds
+            await asyncio.gather(*(session(k, browser, args, stats, start_at, stop_at) for k in range(args.sessions)))
+        finally:
+            await browser.close()
+    return stats
+
+
+# -- where the CPU went -------------------------------------------------------------------------
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by ``root`` and all its descendants (Linux /proc)."""
+    parent, cpu = {}, {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+    keep, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        keep.add(pid)
+        todo.extend(c for c, p in parent.items() if p == pid and c not in keep)
+    return sum(cpu.get(pid, 0.0) for pid in keep)
+
+
+# -- a server of our own ----------------------------------------------------------------------
+
+def start_server(port: int, folder: Path) -> tuple[subprocess.Popen, str, str, str]:
+    db = folder / "load.duckdb"
+    user, password = "loadtest", "load-test-password-233"
+    env = {**os.environ, "BORDERWATCH_LANG": "en"}
+    subprocess.run([BW, "demo", "--db", str(db)], check=True, env=env, stderr=subprocess.DEVNULL)
+    subprocess.run([BW, "users", "add", user, "--role", "analyst", "--password-stdin", "--db", str(db)],
+                   input=password + "\n", text=True, check=True, env=env, stderr=subprocess.DEVNULL)
+    subprocess.run([BW, "users", "ensure-admin", "--db", str(db)], check=True, env=env,
+                   stderr=subprocess.DEVNULL)      # its generated password is not needed here
+    log = (folder / "serve.log").open("w")
+    proc = subprocess.Popen([BW, "serve", "--db", str(db), "--port", str(port), "--address", "127.0.0.1"],
+                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return proc, url, user, password
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"server did not start; see {folder / 'serve.log'}")
+
+
+def _line(name: str, v: list[float]) -> str:
+    return (f"  {name:13s} n={len(v):4d}  median {statistics.median(v):5.2f} s  p95 {p95(v):5.2f} s  "
+            f"max {max(v):5.2f} s")
+
+
+def report(stats: Stats, args) -> int:
+    print(f"\nload: {args.sessions} sessions, {args.seconds:.0f} s of filter changes against {args.url}")
+    logins = stats.times.get("login", [])
+    if logins:
+        print(f"  logins: {len(logins)}  median {statistics.median(logins):.2f} s  max {max(logins):.2f} s")
+    print("  response (click → the page shows the new filter: the server's run done and received):")
+    answers = []
+    for kind in ("period", "drug", "clear"):
+        v = stats.times.get(kind, [])
+        answers += v
+        if v:
+            print(_line(kind, v))
+    ok = bool(answers)
+    if answers:
+        worst = p95(answers)
+        print(_line("ALL", answers) + f"   goal p95 ≤ {P95_GOAL:.0f} s: {'met' if worst <= P95_GOAL else 'MISSED'}")
+        ok = worst <= P95_GOAL
+    wire = [x for k, v in stats.times.items() if k.startswith("wire:") for x in v]
+    if wire:
+        print("  server answer only (click → the run's script_finished message on the websocket):")
+        print(_line("ALL", wire))
+    print(f"  errors: {len(stats.errors)}")
+    for e in stats.errors[:20]:
+        print(f"    - {e}")
+    return 0 if ok and not stats.errors else 1
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--url", help="a running server, e.g. http://127.0.0.1:8501 (loopback only)")
+    ap.add_argument("--user", help="account to log in with")
+    ap.add_argument("--password-env", default="BW_LOAD_PASSWORD", help="environment variable holding its password")
+    ap.add_argument("--start", action="store_true", help="build a demo store and start `borderwatch serve` here")
+    ap.add_argument("--port", type=int, default=8599)
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--login-grace", type=float, default=45, help="seconds allowed for all sessions to log in")
+    ap.add_argument("--wire", action="store_true",
+                    help="also time the server's answer on the websocket (parses frames: costs client CPU)")
+    args = ap.parse_args(argv)
+    server = None
+    tmp = None
+    if args.start:
+        tmp = tempfile.TemporaryDirectory(prefix="bw-load-")
+        server, args.url, args.user, args.password = start_server(args.port, Path(tmp.name))
+    else:
+        if not (args.url and args.user):
+            ap.error("give --url and --user (password in $BW_LOAD_PASSWORD), or --start")
+        args.password = os.environ.get(args.password_env, "")
+    host = urlparse(args.url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        ap.error("load tests run against loopback only")
+    cpu0 = {"server": _tree_cpu(server.pid) if server else None, "browsers": _tree_cpu(os.getpid())}
+    wall0 = time.monotonic()
+    try:
+        stats = asyncio.run(drive(args))
+        wall = time.monotonic() - wall0
+        if server is not None:
+            used = _tree_cpu(server.pid) - cpu0["server"]
+            print(f"\n  CPU over {wall:.0f} s on {os.cpu_count()} cores: server {used:.0f} s "
+                  f"({used / wall:.1f} cores), browsers + driver {_tree_cpu(os.getpid()) - cpu0['browsers']:.0f} s; "
+                  f"load average {os.getloadavg()[0]:.1f}")
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if tmp is not None:
+            tmp.cleanup()
+    return report(stats, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The map tab: offline assets only, cached component arguments equal st_folium's, month player."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from ui.periods import month_starts, preset_range
+
+_URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)|url\(\s*["']?([^"')]+)""", re.I)
+_HTTP = re.compile(r"https?://[^\s\"'<>)\\]+")
+_NAMESPACES = {"http://www.w3.org/2000/svg"}
+
+
+def _map_args(at, index: int = 0) -> dict:
+    comps = at.get("component_instance")
+    assert comps, "no map component on the page"
+    return json.loads(comps[index].proto.json_args)
+
+
+def test_map_component_references_only_app_static(app):
+    at = app().run()
+    assert not at.exception
+    args = _map_args(at)
+    assert args["returned_objects"] == []          # panning and zooming never rerun the script
+    assert args["css_links"] and args["js_links"]
+    for link in args["css_links"] + args["js_links"]:
+        assert link.startswith("/app/static/"), link
+    code = args["script"] + args["header"] + args["html"]
+    for match in _URL.finditer(code):
+        ref = match.group(1) or match.group(2)
+        assert ref.startswith(("/app/static/", "data:", "#")), ref
+    assert set(_HTTP.findall(code)) <= _NAMESPACES
+    # the layer control, scale bar and mouse position are part of the map
+    assert "L.control.layers" in args["script"]
+    assert "L.control.scale" in args["script"]
+    assert "borderwatchVN2000" in args["script"] and "mousemove" in args["script"]
+
+
+def test_cached_arguments_equal_what_st_folium_sends():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import folium
+        from streamlit_folium import st_folium
+
+        from ui import mapview
+
+        def make_map():
+            m = folium.Map(location=[16.6, 106.6], zoom_start=9, tiles=None, control_scale=True)
+            fg = folium.FeatureGroup(name="Cửa khẩu").add_to(m)
+            folium.CircleMarker([16.61, 106.60], radius=5, tooltip="Lao Bảo").add_to(fg)
+            folium.LayerControl().add_to(m)
+            stack, n = [m], 0
+            while stack:                      # deterministic element ids, so two maps compare equal
+                el = stack.pop(0)
+                el._id = f"{n:032x}"
+                n += 1
+                stack.extend(getattr(el, "_children", {}).values())
+            return m
+
+        mapview.show(mapview.component_args(make_map()), key="ours", height=400)
+        st_folium(make_map(), key="theirs", height=400, width=None, returned_objects=[])
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    ours, theirs = (json.loads(c.proto.json_args) for c in at.get("component_instance"))
+    for key in ("script", "header", "html", "id", "css_links", "js_links", "returned_objects", "height"):
+        assert ours[key] == theirs[key], key
+
+
+def test_month_player_steps_through_months(app):
+    at = app(period="year").run()
+    at.toggle(key="map_by_month").set_value(True).run()
+    assert not at.exception
+    lo, hi = preset_range("year", dt.date.today())
+    months = month_starts(lo, hi)
+    slider = at.select_slider(key="map_month")
+    assert slider.value == months[-1]
+    before = _map_args(at)["script"]
+    if len(months) > 1:
+        at.button(key="map_prev").click().run()
+        assert at.select_slider(key="map_month").value == months[-2]
+        assert _map_args(at)["script"] != before          # heat / hexagons / Gi* redrawn for that month
+        at.button(key="map_next").click().run()
+        assert at.select_slider(key="map_month").value == months[-1]
+    at.button(key="map_next").click().run()                 # wraps round to the first month
+    assert at.select_slider(key="map_month").value == months[0]
+
+
+def test_play_advances_a_month_per_tick(app):
+    at = app(period="year").run()
+    at.toggle(key="map_by_month").set_value(True).run()
+    first = at.select_slider(key="map_month").value
+    at.session_state["_map_tick"] = 0.0
+    at.toggle(key="map_play").set_value(True).run()
+    assert not at.exception
+    assert at.select_slider(key="map_month").value != first
+
+
+def test_layer_choice_is_kept_and_sent_to_the_map(app):
+    at = app().run()
+    chosen = at.multiselect(key="map_layers")
+    assert "incidents" in chosen.value
+    at.multiselect(key="map_layers").unselect("incidents").select("heat").run()
+    assert not at.exception
+    assert "heat" in at.session_state["map_layers"] and "incidents" not in at.session_state["map_layers"]
+    # a filter change keeps the choice
+    at.sidebar.selectbox(key="f_preset").set_value("30d").run()
+    assert "heat" in at.multiselect(key="map_layers").value
+
+
+def test_without_incident_details_the_map_has_no_incident_points(app_db):
+    import datetime as _dt
+
+    from data.filters import Filter
+    from ui import cache
+
+    flt = Filter(date_from=_dt.date(2000, 1, 1), date_to=_dt.date.today())
+    rev = cache.revision(str(app_db))
+    full = cache.map_frames_fixed(str(app_db), rev, flt, 7, True)
+    redacted = cache.map_frames_fixed(str(app_db), rev, flt, 7, False)
+    assert len(full["incidents"]) > 0
+    assert len(redacted["incidents"]) == 0
+
+
+def test_month_mode_adds_heat_and_choices_survive_a_tab_switch(app):
+    at = app().run()
+    assert "heat" not in at.multiselect(key="map_layers").value
+    at.toggle(key="map_by_month").set_value(True).run()
+    assert "heat" in at.multiselect(key="map_layers").value
+    at.session_state["tab_id"] = "stats"
+    at.run()
+    at.session_state["tab_id"] = "map"
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="map_by_month").value is True
+    assert "heat" in at.multiselect(key="map_layers").value

@@ -1,0 +1,111 @@
+"""The real page in Chromium: loads, map layers, period → count, language, offline, screenshots."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from core.i18n import fmt_int, t
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TABS = ("map", "hotspots", "stats", "villages", "data")
+
+
+def _offline(requests: list[str]) -> list[str]:
+    """Every request that left 127.0.0.1 (data:, blob:, about: are in-page)."""
+    return [u for u in requests if not u.startswith(("data:", "blob:", "about:"))
+            and urlparse(u).hostname not in LOCAL_HOSTS]
+
+
+def _metric(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def _layer_labels(page) -> list[str]:
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-control-layers-overlays label").first.wait_for(state="attached")
+    return [s.strip() for s in frame.locator(".leaflet-control-layers label").all_inner_texts()]
+
+
+def _layer_titles(lang: str) -> list[str]:
+    import layers
+
+    return [t(f"layers.{name}", lang) for name in layers.names()]
+
+
+def test_page_map_period_language_and_nothing_leaves_localhost(open_page, e2e_store, shots, idle):
+    page, requests = open_page(1920, 1080)
+    idle(page)
+    assert page.get_by_text(t("ui.title", "vi")).is_visible()
+    assert page.get_by_text(t("ui.demo_banner", "vi")).first.is_visible()
+    counts = e2e_store["counts"]
+    assert _metric(page, "Số vụ việc").inner_text() == fmt_int(counts["year"], "vi")
+
+    # the map, its layers in the layer control, scale bar and mouse position
+    labels = _layer_labels(page)
+    for title in _layer_titles("vi"):
+        assert title in labels, (title, labels)
+    frame = page.frame_locator(MAP_FRAME).first
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    assert frame.locator(".bw-mouse").count() == 1
+    page.screenshot(path=str(shots / "map_vi_1920x1080.png"))
+
+    # changing the period changes the shown count
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Thời gian").click()
+    page.get_by_role("option", name=t("ui.period.30d", "vi")).click()
+    expected = fmt_int(counts["30d"], "vi")
+    page.wait_for_function(
+        """([label, want]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
+             .some(m => m.innerText.includes(label) && m.querySelector('[data-testid="stMetricValue"]')
+                        .innerText.trim() === want)""", arg=["Số vụ việc", expected])
+    assert expected != fmt_int(counts["year"], "vi")
+    page.wait_for_url(re.compile(r"period=30d"))
+
+    # switching language changes the labels (page and map)
+    sidebar.get_by_role("radio", name="English").click()
+    page.get_by_role("tab", name="Statistics").wait_for()
+    idle(page)
+    assert _metric(page, "Incidents").inner_text() == fmt_int(counts["30d"], "en")
+    # the chosen period is shown with its English label too (not the label it was first sent with)
+    assert sidebar.get_by_label(t("ui.period", "en"), exact=True).input_value() == t("ui.period.30d", "en")
+    assert page.get_by_text(t("ui.title", "en")).is_visible()
+    page.wait_for_function("""(want) => {
+        const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+        return f && f.contentDocument && f.contentDocument.body.innerText.includes(want); }""",
+                           arg=t("layers.border", "en"))
+    labels = _layer_labels(page)
+    assert t("layers.border", "en") in labels and t("layers.border", "vi") not in labels
+    page.screenshot(path=str(shots / "map_en_1920x1080.png"))
+
+    assert requests, "no request recorded"
+    assert _offline(requests) == []
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1080p", "720p"])
+def test_every_tab_renders_offline_with_screenshots(open_page, shots, size, idle):
+    width, height = size
+    page, requests = open_page(width, height, "/?period=all")
+    for tab in TABS:
+        page.get_by_role("tab", name=t(f"ui.tab.{tab}", "vi")).click()
+        idle(page)
+        if tab in ("map", "hotspots"):
+            page.frame_locator(MAP_FRAME).first.locator(".leaflet-control-layers").wait_for()
+            page.wait_for_timeout(1500)                   # tiles of vector layers and the legend settle
+        if tab == "stats":
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+            page.wait_for_timeout(800)
+        assert page.get_by_test_id("stException").count() == 0, tab
+        assert not page.get_by_text(re.compile("Traceback")).count(), tab
+        page.screenshot(path=str(shots / f"{tab}_{width}x{height}.png"))
+        if tab == "hotspots":                             # the border-corridor charts, a view of this tab
+            page.get_by_role("tab", name=t("ui.hot.view.corridor", "vi")).click()
+            idle(page)
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(shots / f"corridor_{width}x{height}.png"))
+    assert _offline(requests) == []

@@ -1,0 +1,159 @@
+"""In Chromium against a real ``borderwatch serve``: the login gate, click-to-place incident entry, logout."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from data import audit
+from data.store import connect
+from seclib import BW, PASSWORD, ROOT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(accounts_template, tmp_path_factory):
+    """(url, store path) of a server on a copy of the accounts store; stopped afterwards."""
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "served.duckdb"
+    shutil.copy(accounts_template, db)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = (folder / "serve.log").open("wb")
+    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_TILE_URL")}
+    proc = subprocess.Popen([BW, "serve", "--db", str(db), "--port", str(port)], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":  # noqa: S310
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.5)
+        yield url, db, proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser, url, path="/?lang=en"):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    ctx.on("request", lambda r: requests.append(r.url))
+    page = ctx.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url + path)
+    return ctx, page, requests
+
+
+def _login(page, name):
+    page.get_by_label("Account name").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_login_page_shows_nothing_of_the_store(browser, served):
+    url, _, _ = served
+    ctx, page, requests = _page(browser, url)
+    try:
+        page.get_by_role("button", name="Log in").wait_for()
+        page.wait_for_timeout(1500)
+        assert page.get_by_test_id("stMetricValue").count() == 0
+        assert page.get_by_role("tab").count() == 0
+        assert page.locator("iframe").count() == 0
+        assert "Illustrative data" not in page.content()
+        _login(page, "u_viewer")
+        page.get_by_role("tab", name="Map").wait_for()
+        assert [t.inner_text() for t in page.get_by_role("tab").all()] == ["Map", "Hot spots", "Statistics",
+                                                                           "Villages"]
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("button", name="Log in").wait_for()
+        assert page.get_by_role("tab").count() == 0
+        assert all(urlparse_host(u) in ("127.0.0.1", None) for u in requests if not u.startswith("data:"))
+    finally:
+        ctx.close()
+
+
+def urlparse_host(u: str):
+    from urllib.parse import urlparse
+
+    return urlparse(u).hostname
+
+
+def test_editor_places_an_incident_by_clicking_the_map(browser, served):
+    url, db, proc = served
+    ctx, page, _ = _page(browser, url, "/?lang=en&tab=edit")
+    try:
+        _login(page, "u_editor")
+        page.get_by_text("Click the map to place").wait_for()
+        frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+        frame.scroll_into_view_if_needed()
+        page.wait_for_timeout(3000)                       # Leaflet draws
+        box = frame.bounding_box()
+        lat_box = page.get_by_label("Latitude (WGS 84)")
+        assert lat_box.input_value() == ""
+        page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)   # open land, no marker
+        deadline = time.monotonic() + 30
+        while not lat_box.input_value() and time.monotonic() < deadline:
+            page.wait_for_timeout(300)
+        lat = float(lat_box.input_value())
+        lon = float(page.get_by_label("Longitude (WGS 84)").input_value())
+        assert 14 < lat < 19 and 103 < lon < 110
+        # a point the importer accepts: Lao Bảo, typed over the click
+        lat_box.fill("16.62")
+        page.get_by_label("Longitude (WGS 84)").fill("106.61")
+        form = page.get_by_test_id("stForm").first
+        for label, typed in (("Offence", "251 "), ("Drug", "Heroin")):
+            form.get_by_test_id("stSelectbox").filter(has_text=label).locator("input").click()
+            page.keyboard.type(typed)
+            page.get_by_role("option").first.wait_for()
+            page.keyboard.press("Enter")
+        page.get_by_label("Description").fill("<img src=x onerror=alert(1)> nhập từ bản đồ")
+        page.get_by_role("button", name="Save incident").click()
+        page.get_by_text(re.compile(r"Incident NT-\S+ saved")).wait_for()
+    finally:
+        ctx.close()
+    os.killpg(proc.pid, signal.SIGTERM)                   # release the store to read it here
+    proc.wait(timeout=20)
+    con = connect(db)
+    try:
+        row = con.execute("SELECT article, drug, description, lat FROM incidents WHERE id LIKE 'NT-%'").fetchone()
+        assert row == ("251", "heroin", "<img src=x onerror=alert(1)> nhập từ bản đồ", 16.62)
+        assert audit.entries(con, action="incident_add", limit=1).iloc[0]["who"] == "u_editor"
+    finally:
+        con.close()

@@ -1,0 +1,177 @@
+"""The login gate: nothing of the store is drawn before a valid login.
+
+``user = ui.auth.gate(con)`` at the top of the page returns the logged-in
+:class:`~core.roles.User` (and draws the account box with the logout button in the
+sidebar), or shows the login form and stops the script with ``st.stop()``.
+
+Per session, ``st.session_state`` holds the account name and role (server side; the
+browser cannot change it) and the time of the last interaction. Every run re-reads the
+account from the store, so a disabled account or a changed role takes effect at the next
+click, and a session idle for longer than ``session_idle_minutes``
+(:func:`core.roles.settings`) is logged out. A store with no accounts gets its first
+admin here (``data.users.ensure_admin``): the password comes from
+``BORDERWATCH_ADMIN_PASSWORD`` or is generated and printed once to the server terminal.
+The gate also starts the backup agent that serves ``borderwatch backup/restore`` while
+the app holds the store (``data.backup.start_agent``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+import streamlit as st
+
+from core.errors import BorderwatchError
+from core.i18n import LANGS, t
+from core.roles import User, settings
+from data import audit, users
+
+log = logging.getLogger("borderwatch.auth")
+
+USER_KEY = "auth_user"          # {"name": ..., "role": ...}
+SEEN_KEY = "auth_last_seen"     # time.time() of the last run of this session
+NOTICE_KEY = "auth_notice"      # a message for the login page (expired, logged out)
+
+
+def _lang() -> str:
+    value = st.session_state.get("lang")
+    return value if value in LANGS else "vi"
+
+
+def login_session(user: User) -> None:
+    """Mark this session as logged in as ``user`` (also used by tests to start a session of a role)."""
+    st.session_state[USER_KEY] = {"name": user.name, "role": user.role}
+    st.session_state[SEEN_KEY] = time.time()
+
+
+def _clear_session(notice: str | None = None) -> None:
+    """Forget everything of this session except the language (the next user starts clean)."""
+    ss = st.session_state
+    for key in list(ss.keys()):
+        if key == "lang":
+            continue
+        try:
+            del ss[key]
+        except Exception:  # noqa: BLE001 - a widget key Streamlit refuses to drop now
+            pass
+    if notice:
+        ss[NOTICE_KEY] = notice
+
+
+def current_user(con) -> User | None:
+    """The session's user if still logged in, active and not idle too long; else ``None``."""
+    ss = st.session_state
+    info = ss.get(USER_KEY)
+    if not info:
+        return None
+    now = time.time()
+    if now - float(ss.get(SEEN_KEY, 0.0)) > settings().session_idle_minutes * 60:
+        _safe_log(con, info.get("name", "?"), "session_expired")
+        _clear_session("auth.login.expired")
+        return None
+    user = users.get_user(con, info.get("name", ""))
+    if user is None:            # disabled or removed since the login
+        _clear_session("auth.login.gone")
+        return None
+    ss[USER_KEY] = {"name": user.name, "role": user.role}
+    ss[SEEN_KEY] = now
+    return user
+
+
+def _safe_log(con, who: str, action: str, what: str = "") -> None:
+    try:
+        audit.log(con, who, action, what)
+    except BorderwatchError:
+        log.exception("audit entry not written")
+
+
+def _first_admin(con) -> bool:
+    """Create the first admin when the store has no account at all; True when created now."""
+    if users.has_accounts(con):
+        return False
+    made = users.ensure_admin(con, password=os.environ.get("BORDERWATCH_ADMIN_PASSWORD") or None)
+    if made and made[1]:  # shown once on the server's terminal, never in the page or a file
+        print(t("auth.cli.admin_generated", None, name=made[0], password=made[1]), file=sys.stderr, flush=True)
+    return bool(made)
+
+
+def _start_agent(con) -> None:
+    """Make sure the backup agent runs (checked once per session; the agent itself is once per process)."""
+    if st.session_state.get("_auth_agent"):
+        return
+    try:
+        from data.backup import start_agent
+
+        start_agent(con, on_change=st.cache_data.clear)
+        st.session_state["_auth_agent"] = True
+    except Exception:  # noqa: BLE001 - the page works without the agent; the CLI then says so
+        log.exception("backup agent not started")
+
+
+def _logout(con, name: str) -> None:
+    _safe_log(con, name, "logout")
+    _clear_session("auth.login.logged_out")
+
+
+def account_box(con, user: User, lang: str) -> None:
+    """The sidebar box: who is logged in, the role, and the logout button."""
+    box = st.sidebar.container(border=True)
+    box.markdown(t("auth.session.who", lang, name=_md(user.name), role=t(f"auth.role.{user.role}", lang)))
+    box.button(t("auth.logout", lang), key="auth_logout", on_click=_logout, args=(con, user.name),
+               width="stretch")
+
+
+def _md(text: str) -> str:
+    """Escape Markdown so a name is shown as typed, never as markup."""
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
+
+
+def login_form(con, lang: str) -> None:
+    """The login page: title, notices, the form; sets the session on success and reruns."""
+    ss = st.session_state
+    st.title(t("auth.login.title", lang))
+    st.caption(t("auth.login.intro", lang))
+    if _first_admin(con):
+        st.info(t("auth.login.first_admin", lang))
+    notice = ss.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(t(notice, lang, minutes=int(settings().session_idle_minutes)))
+    with st.form("auth_login", clear_on_submit=True, enter_to_submit=True):
+        name = st.text_input(t("auth.login.name", lang), key="auth_name", max_chars=64, autocomplete="username")
+        password = st.text_input(t("auth.login.password", lang), type="password", key="auth_password",
+                                 max_chars=256, autocomplete="current-password")
+        submitted = st.form_submit_button(t("auth.login.submit", lang), type="primary")
+    if not submitted:
+        return
+    try:
+        user = users.verify(con, name, password, lang=lang)
+    except users.LoginFailed as exc:
+        st.error(str(exc))
+        return
+    except BorderwatchError as exc:
+        st.error(t("auth.login.error", lang, msg=str(exc)))
+        return
+    login_session(user)
+    st.rerun()
+
+
+def gate(con, *, lang: str | None = None) -> User:
+    """The logged-in user, or the login form and ``st.stop()``."""
+    lang = lang or _lang()
+    _start_agent(con)
+    try:
+        user = current_user(con)
+    except BorderwatchError as exc:
+        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.stop()
+    if user is not None:
+        account_box(con, user, lang)
+        return user
+    try:
+        login_form(con, lang)
+    except BorderwatchError as exc:
+        st.error(t("auth.login.error", lang, msg=str(exc)))
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises

@@ -1,0 +1,105 @@
+"""Altair charts of the monthly aggregates (:func:`ui.stats.monthly`). No Streamlit here.
+
+Each function takes the monthly frame and the language and returns an ``alt.Chart``;
+labels come from core/i18n and core/vocab, drug colours from core/palette. Vega-Lite is
+bundled with Streamlit, so nothing is fetched from the network.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core import palette
+from core.i18n import t
+from core.vocab import DRUGS, label
+
+_MONTH_FORMAT = {"vi": "%m/%Y", "en": "%Y-%m"}
+# No fixed chart height: Streamlit sizes Vega-Lite charts with autosize "fit", and a fixed
+# height there has to hold the legend and axes too, which squeezed the bars to nothing.
+
+
+def _by(df: pd.DataFrame, column: str, value: str, enum: str, lang: str) -> pd.DataFrame:
+    out = df.groupby(["month", column], as_index=False)[value].sum()
+    out["label"] = [label(enum, c, lang) for c in out[column]]
+    return out
+
+
+def _x(lang: str) -> alt.X:
+    return alt.X("month:T", title=t("ui.chart.month", lang), axis=alt.Axis(format=_MONTH_FORMAT[lang], labelAngle=0))
+
+
+def _drug_scale(lang: str) -> alt.Scale:
+    codes = list(DRUGS)
+    return alt.Scale(domain=[label("drug", c, lang) for c in codes], range=[palette.DRUG[c] for c in codes])
+
+
+def _stacked(data: pd.DataFrame, value: str, title: str, legend: str, lang: str, scale=None) -> alt.Chart:
+    color = alt.Color("label:N", title=legend, scale=scale or alt.Undefined,
+                      legend=alt.Legend(orient="right", labelLimit=230))
+    return (alt.Chart(data, title=title)
+            .mark_bar()
+            .encode(x=_x(lang), y=alt.Y(f"sum({value}):Q", title=title), color=color,
+                    tooltip=[alt.Tooltip("month:T", title=t("ui.chart.month", lang), format=_MONTH_FORMAT[lang]),
+                             alt.Tooltip("label:N", title=legend),
+                             alt.Tooltip(f"{value}:Q", title=title, format=",.0f")]))
+
+
+def incidents_by_article(df: pd.DataFrame, lang: str) -> alt.Chart:
+    data = _by(df, "article", "incidents", "article", lang)
+    data["label"] = [f"{t('ui.article_short', lang, code=a)} – {lbl}" for a, lbl in zip(data["article"], data["label"])]
+    return _stacked(data, "incidents", t("ui.chart.incidents", lang), t("ui.articles", lang), lang)
+
+
+def incidents_by_drug(df: pd.DataFrame, lang: str) -> alt.Chart:
+    data = _by(df, "drug", "incidents", "drug", lang)
+    return _stacked(data, "incidents", t("ui.chart.incidents", lang), t("ui.drugs", lang), lang, _drug_scale(lang))
+
+
+def grams_by_drug(df: pd.DataFrame, lang: str) -> alt.Chart:
+    """Seized weight in grams per drug (tablets are counted separately, not converted)."""
+    data = _by(df, "drug", "quantity_g", "drug", lang)
+    data = data[data["quantity_g"] > 0]
+    return _stacked(data, "quantity_g", t("ui.chart.grams", lang), t("ui.drugs", lang), lang, _drug_scale(lang))
+
+
+def tablets(df: pd.DataFrame, lang: str) -> alt.Chart:
+    data = _by(df, "drug", "tablets", "drug", lang)
+    data = data[data["tablets"] > 0]
+    return _stacked(data, "tablets", t("ui.chart.tablets", lang), t("ui.drugs", lang), lang, _drug_scale(lang))
+
+
+def persons(df: pd.DataFrame, lang: str) -> alt.Chart:
+    data = df.groupby("month", as_index=False)[["persons", "incidents"]].sum()
+    title = t("ui.chart.persons", lang)
+    return (alt.Chart(data, title=title)
+            .mark_line(point=True, color=palette.BLUE, strokeWidth=3)
+            .encode(x=_x(lang), y=alt.Y("persons:Q", title=title),
+                    tooltip=[alt.Tooltip("month:T", title=t("ui.chart.month", lang), format=_MONTH_FORMAT[lang]),
+                             alt.Tooltip("persons:Q", title=title, format=",.0f"),
+                             alt.Tooltip("incidents:Q", title=t("ui.chart.incidents", lang), format=",.0f")]))
+
+
+def counts_bar(data: pd.DataFrame, *, category: str, value: str, title: str, category_title: str,
+               sort_desc: bool = True, color: str = palette.BLUE) -> alt.Chart:
+    """Horizontal bars, one per category (crossings, trails), longest first."""
+    order = "-x" if sort_desc else "x"
+    return (alt.Chart(data, title=title)
+            .mark_bar(color=color)
+            .encode(y=alt.Y(f"{category}:N", title=category_title, sort=order,
+                            axis=alt.Axis(labelLimit=260)),
+                    x=alt.X(f"{value}:Q", title=title),
+                    tooltip=[alt.Tooltip(f"{category}:N", title=category_title),
+                             alt.Tooltip(f"{value}:Q", title=title, format=",.0f")]))
+
+
+def bars_height(n: int) -> int:
+    """Pixel height for ``n`` horizontal bars with readable labels (title and axis included)."""
+    return 100 + 28 * max(n, 1)
+
+
+def per_km(data: pd.DataFrame, *, km: str, value: str, title: str, km_title: str) -> alt.Chart:
+    """Incidents per kilometre of border, along the border (chainage from the north end)."""
+    return (alt.Chart(data, title=title)
+            .mark_bar(color=palette.VERMILION)
+            .encode(x=alt.X(f"{km}:Q", title=km_title), y=alt.Y(f"{value}:Q", title=title),
+                    tooltip=[alt.Tooltip(f"{km}:Q", title=km_title), alt.Tooltip(f"{value}:Q", title=title)]))

@@ -1,0 +1,108 @@
+"""Hot spot explorer: Gi* bins and emerging categories on the map and as a table.
+
+Choosing a table row focuses the map on that cell. Below: incidents per crossing, per
+trail and per kilometre of border (``corridor_for``).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import palette
+from core.i18n import t
+from core.roles import INCIDENT_DETAILS
+from ui import cache, charts, frames, mapview
+from ui.context import Ctx
+
+#: Map layers of this tab (layer registry names).
+HOTSPOT_LAYERS: tuple[str, ...] = ("belt", "hotspots", "emerging", "border", "trails", "crossings", "villages")
+RESOLUTIONS = (6, 7, 8)
+
+
+def render(ctx: Ctx) -> None:
+    lang = ctx.lang
+    ss = st.session_state
+    views = {"cells": t("ui.hot.view.cells", lang), "corridor": t("ui.hot.view.corridor", lang)}
+    ss["_hot_view_labels"] = {v: k for k, v in views.items()}
+    ss["hot_view"] = views[ss.get("hot_view_id", "cells")]
+    cells, corridor = st.tabs(list(views.values()), key="hot_view", on_change=_on_view)
+    if cells.open:
+        with cells:
+            _cells(ctx)
+    if corridor.open:                       # corridor_for is the slow one: only when asked for
+        with corridor:
+            _corridor(ctx)
+
+
+def _on_view() -> None:
+    ss = st.session_state
+    ss["hot_view_id"] = ss.get("_hot_view_labels", {}).get(ss.get("hot_view"), "cells")
+
+
+def _cells(ctx: Ctx) -> None:
+    lang = ctx.lang
+    ss = st.session_state
+    ss.setdefault("hot_res", 7)
+    c1, c2 = st.columns([1, 3])
+    c1.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", help=t("ui.hot.res.help", lang))
+    c2.caption(t("ui.hot.explain", lang))
+    res = int(ss["hot_res"])
+    with st.spinner(t("ui.working", lang)):
+        hs = cache.hotspots(ctx.path, ctx.rev, ctx.flt, res)
+        em = cache.emerging(ctx.path, ctx.rev, ctx.flt, res)
+    table = frames.hotspot_table(hs, em, cache.villages(ctx.path, ctx.rev), cache.crossings(ctx.path, ctx.rev), lang)
+    if table.empty:
+        st.info(t("ui.no_incidents", lang))
+        return
+    left, right = st.columns([1, 1])
+    with right:
+        event = st.dataframe(
+            table, key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=600,
+            column_order=["place", "count", "z", "bin_label", "category_label", "crossing", "crossing_km"],
+            column_config=_columns(lang))
+        rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    focus = frames.focus_of(table.iloc[rows[0]]) if rows and rows[0] < len(table) else None
+    with left:
+        if focus:
+            st.caption(t("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
+        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, HOTSPOT_LAYERS, None, focus, cache.tile_url(), res,
+                              details=ctx.can(INCIDENT_DETAILS))
+        if args:
+            mapview.show(args, key="map_hot", height=600)
+        else:
+            st.info(t("ui.not_available", lang, what="layers.mapbuild"))
+
+
+def _columns(lang: str) -> dict:
+    cc = st.column_config
+    return {
+        "place": cc.TextColumn(t("ui.col.place", lang), help=t("ui.col.place.help", lang), width="medium"),
+        "count": cc.NumberColumn(t("ui.col.count", lang), format="%d", width="small"),
+        "z": cc.NumberColumn("Gi* z", format="%.2f", width="small"),
+        "bin_label": cc.TextColumn(t("ui.col.bin", lang), help=t("ui.col.bin.help", lang), width="small"),
+        "category_label": cc.TextColumn(t("ui.col.category", lang), width="medium"),
+        "crossing": cc.TextColumn(t("ui.col.crossing", lang), width="medium"),
+        "crossing_km": cc.NumberColumn(t("ui.col.crossing_km", lang), format="%.1f", width="small"),
+        "h3": cc.TextColumn(t("ui.col.cell", lang)),
+    }
+
+
+def _corridor(ctx: Ctx) -> None:
+    lang = ctx.lang
+    with st.spinner(t("ui.working", lang)):
+        corr = cache.corridor(ctx.path, ctx.rev, ctx.flt)
+    st.caption(t("ui.corr.note", lang))
+    left, right = st.columns(2)
+    crossings, trails = corr.get("crossings"), corr.get("trails")
+    if crossings is not None and len(crossings):
+        chart = charts.counts_bar(crossings, category="name", value="count", title=t("ui.corr.crossings", lang),
+                                  category_title=t("ui.col.crossing", lang))
+        left.altair_chart(chart, width="stretch", height=charts.bars_height(len(crossings)), key="chart_crossings")
+    if trails is not None and len(trails):
+        right.altair_chart(charts.counts_bar(trails, category="name", value="count", title=t("ui.corr.trails", lang),
+                                             category_title=t("ui.col.trail", lang),
+                                             color=palette.TRAIL_KIND["trail"]["color"]),
+                           width="stretch", height=charts.bars_height(len(trails)), key="chart_trails")
+    chain = corr.get("chainage")
+    if chain is not None and len(chain):
+        st.altair_chart(charts.per_km(chain, km="km_from", value="count", title=t("ui.corr.per_km", lang),
+                                      km_title=t("ui.corr.km", lang)), width="stretch", key="chart_per_km")

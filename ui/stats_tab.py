@@ -1,0 +1,24 @@
+"""Statistics tab: monthly incidents by article and by drug, seizures, persons."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.i18n import t
+from ui import cache, charts
+from ui.context import Ctx
+
+
+def render(ctx: Ctx) -> None:
+    lang = ctx.lang
+    df = cache.monthly(ctx.path, ctx.rev, ctx.flt)
+    if df.empty:
+        st.info(t("ui.no_incidents", lang))
+        return
+    left, right = st.columns(2)
+    left.altair_chart(charts.incidents_by_article(df, lang), width="stretch", key="chart_article")
+    right.altair_chart(charts.incidents_by_drug(df, lang), width="stretch", key="chart_drug")
+    left, right = st.columns(2)
+    left.altair_chart(charts.grams_by_drug(df, lang), width="stretch", key="chart_grams")
+    right.altair_chart(charts.tablets(df, lang), width="stretch", key="chart_tablets")
+    st.altair_chart(charts.persons(df, lang), width="stretch", key="chart_persons")
+    st.caption(t("ui.chart.note", lang))

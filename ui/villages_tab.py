@@ -1,0 +1,90 @@
+"""Villages tab: status, decision, dates, incidents nearby, alerts; one village's history."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.i18n import fmt_date, t
+from core.vocab import VILLAGE_STATUSES, label
+from ui import cache, frames
+from ui.context import Ctx
+
+
+def render(ctx: Ctx) -> None:
+    lang = ctx.lang
+    ss = st.session_state
+    ss.setdefault("vil_radius", 3.0)
+    vil = cache.villages(ctx.path, ctx.rev)
+    if vil.empty:
+        st.info(t("ui.vil.none", lang))
+        return
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
+    c1.multiselect(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="vil_status",
+                   format_func=lambda s: label("status", s, lang), placeholder=t("ui.all", lang),
+                   persist_state="session")
+    communes = sorted(set(vil["commune"].dropna()) | set(vil.get("commune_new", pd.Series(dtype=str)).dropna()))
+    c2.multiselect(t("ui.communes", lang), communes, key="vil_commune", placeholder=t("ui.all", lang),
+                   persist_state="session")
+    c3.number_input(t("ui.vil.radius", lang), min_value=0.5, max_value=20.0, step=0.5, key="vil_radius")
+    c4.toggle(t("ui.vil.alerts_only", lang), key="vil_alerts_only")
+    with st.spinner(t("ui.working", lang)):
+        exposure = cache.villages_alerts(ctx.path, ctx.rev, ctx.flt, float(ss["vil_radius"]))
+    table = frames.village_table(vil, exposure, lang)
+    if ss.get("vil_status"):
+        table = table[table["status"].isin(ss["vil_status"])]
+    if ss.get("vil_commune"):
+        chosen = set(ss["vil_commune"])
+        table = table[table["commune"].isin(chosen) | table["commune_new"].isin(chosen)]
+    if ss.get("vil_alerts_only"):
+        table = table[table["alert"]]
+    table = table.reset_index(drop=True)
+    table["alert_text"] = [frames.alert_text(r, lang) for r in table["alert_reason"]]
+    n_alert = int(table["alert"].sum())
+    st.caption(t("ui.vil.summary", lang, n=len(table), alerts=n_alert))
+    if n_alert:
+        st.warning(t("ui.vil.alerts", lang, n=n_alert), icon=":material/notification_important:")
+    event = st.dataframe(
+        table, key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        column_order=["alert", "name", "commune", "commune_new", "status_label", "decision_ref", "decided_on",
+                      "review_due", "incidents_within", "incidents_recent", "alert_text"],
+        column_config=_columns(lang, ss["vil_radius"]))
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if rows and rows[0] < len(table):
+        _history(ctx, table.iloc[rows[0]])
+    else:
+        st.caption(t("ui.vil.pick", lang))
+
+
+def _columns(lang: str, radius: float) -> dict:
+    cc = st.column_config
+    date_fmt = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
+    return {
+        "alert": cc.CheckboxColumn(t("ui.vil.col.alert", lang)),
+        "name": cc.TextColumn(t("ui.vil.col.name", lang)),
+        "commune": cc.TextColumn(t("ui.vil.col.commune_old", lang)),
+        "commune_new": cc.TextColumn(t("ui.vil.col.commune_new", lang)),
+        "status_label": cc.TextColumn(t("ui.vil.status", lang)),
+        "decision_ref": cc.TextColumn(t("ui.vil.col.decision", lang)),
+        "decided_on": cc.DateColumn(t("ui.vil.col.decided_on", lang), format=date_fmt),
+        "review_due": cc.DateColumn(t("ui.vil.col.review_due", lang), format=date_fmt),
+        "incidents_within": cc.NumberColumn(t("ui.vil.col.within", lang, km=f"{radius:g}"), format="%d"),
+        "incidents_recent": cc.NumberColumn(t("ui.vil.col.recent", lang), format="%d"),
+        "alert_text": cc.TextColumn(t("ui.vil.col.reason", lang), width="large"),
+    }
+
+
+def _history(ctx: Ctx, row: pd.Series) -> None:
+    lang = ctx.lang
+    st.subheader(t("ui.vil.history", lang, name=row["name"]))
+    hist = cache.village_history(ctx.path, ctx.rev, str(row["village_id"]))
+    if hist.empty:
+        st.caption(t("ui.vil.no_history", lang))
+        return
+    shown = pd.DataFrame({
+        t("ui.vil.col.decided_on", lang): [fmt_date(d, lang) for d in hist["decided_on"]],
+        t("ui.vil.status", lang): [label("status", s, lang) for s in hist["status"]],
+        t("ui.vil.col.decision", lang): hist["decision_ref"].fillna(""),
+        t("ui.vil.col.review_due", lang): [fmt_date(d, lang) if pd.notna(d) else "" for d in hist["review_due"]],
+        t("ui.vil.col.note", lang): hist["note"].fillna("") if "note" in hist else "",
+    })
+    st.dataframe(shown, key="vil_history", hide_index=True)
