@@ -18,14 +18,15 @@ def render(ctx: Ctx) -> None:
     if vil.empty:
         st.info(t("ui.vil.none", lang))
         return
-    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 1.5], vertical_alignment="bottom")
     c1.multiselect(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="vil_status",
                    format_func=lambda s: label("status", s, lang), placeholder=t("ui.all", lang),
                    persist_state="session")
     communes = sorted(set(vil["commune"].dropna()) | set(vil.get("commune_new", pd.Series(dtype=str)).dropna()))
     c2.multiselect(t("ui.communes", lang), communes, key="vil_commune", placeholder=t("ui.all", lang),
                    persist_state="session")
-    c3.number_input(t("ui.vil.radius", lang), min_value=0.5, max_value=20.0, step=0.5, key="vil_radius")
+    c3.number_input(t("ui.vil.radius", lang), min_value=0.5, max_value=20.0, step=0.5, key="vil_radius",
+                    format="%.1f")
     c4.toggle(t("ui.vil.alerts_only", lang), key="vil_alerts_only")
     with st.spinner(t("ui.working", lang)):
         exposure = cache.villages_alerts(ctx.path, ctx.rev, ctx.flt, float(ss["vil_radius"]))
