@@ -26,6 +26,7 @@ demo: $(STAMP)
 	$(BW) demo --db $(DB)
 
 run: $(STAMP) $(DB)
+	$(BW) users ensure-admin --db $(DB)
 	$(BW) serve --db $(DB) --port $(PORT)
 
 chromium:

@@ -25,6 +25,8 @@ _MAP = {
     "map.empty": ("không có dữ liệu", "no data"),
     "map.country.VNM": ("VIỆT NAM", "VIETNAM"),
     "map.country.LAO": ("LÀO", "LAOS"),
+    "map.country.THA": ("THÁI LAN", "THAILAND"),
+    "map.country.KHM": ("CAMPUCHIA", "CAMBODIA"),
     "map.focus": ("Vị trí đang xem", "Selected location"),
     "map.station_area": ("Địa bàn đồn", "Station area"),
     "map.incidents.capped": ("{shown} vụ gần nhất trong tổng số {total} vụ", "{shown} most recent of {total} incidents"),
