@@ -168,20 +168,91 @@ def _cards(pdf: _Pdf, cards: list[dict], x: float, y: float, w: float, *, cols: 
     return y + rows * (h + 4)
 
 
-def _table(pdf: _Pdf, table, x: float, y: float, w: float, *, size: float = 10.5) -> float:
+TABLE_PADDING = 1.2       # mm, each side of a table cell
+TABLE_MAX_LINES = 2       # a longer cell is cut and ends in "…"
+ELLIPSIS = "…"
+
+
+def _text_width(pdf: _Pdf, text: str, *, bold: bool, size: float) -> float:
+    pdf.set_font(FONT, "B" if bold else "", size)
+    return max((pdf.get_string_width(line) for line in text.split("\n")), default=0.0)
+
+
+def column_widths(natural: list[float], total: float) -> list[float]:
+    """Column widths (mm) that sum to ``total``: each column gets its natural width when all fit,
+    otherwise narrow columns keep theirs and the wide ones share the rest equally (max-min fair),
+    so no column falls below ``min(natural, total / n)``.
+
+    >>> column_widths([5, 50, 100], 100)
+    [5, 47.5, 47.5]
+    >>> column_widths([10, 30], 80)
+    [20.0, 60.0]
+    """
+    if sum(natural) <= total:
+        scale = total / max(sum(natural), 1e-9)
+        return [n * scale for n in natural]
+    widths, left, order = list(natural), total, sorted(range(len(natural)), key=lambda i: natural[i])
+    for k, i in enumerate(order):
+        share = left / (len(order) - k)
+        if natural[i] > share:
+            for j in order[k:]:
+                widths[j] = share
+            break
+        left -= natural[i]
+    return widths
+
+
+def _clip(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, max_lines: int = TABLE_MAX_LINES) -> str:
+    """``text`` cut (ending in "…") so that it wraps to at most ``max_lines`` lines in a table cell
+    ``width`` mm wide (padding included, measured the way the table draws it)."""
+    pdf.set_font(FONT, "B" if bold else "", size)
+
+    def fits(s: str) -> bool:
+        lines = pdf.multi_cell(width, 1, s, dry_run=True, output="LINES", padding=(0, TABLE_PADDING))
+        return len(lines) <= max_lines
+
+    if fits(text):
+        return text
+    lo, hi = 0, len(text)           # fits(text[:lo] + "…") holds; text[:hi] + "…" does not fit
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(text[:mid].rstrip() + ELLIPSIS) else (lo, mid)
+    return text[:lo].rstrip() + ELLIPSIS
+
+
+def _table(pdf: _Pdf, table, x: float, y: float, w: float, *, size: float = 10.5,
+           bottom: float = PAGE_H - 16) -> float:
+    """Draw ``table`` (display strings) in ``w`` mm from ``(x, y)``; returns the y below it.
+
+    Columns are as wide as their longest text when the table fits, else shared out by
+    :func:`column_widths`. A cell wraps to at most two lines, fewer when the rows would
+    otherwise run past ``bottom``; a longer text is cut with "…".
+    """
     if table is None or table.empty:
         return y
+    head_cells = [str(c) for c in table.columns]
+    body = [[str(v) for v in r] for r in table.itertuples(index=False)]
+    room = 2 * TABLE_PADDING + 0.6          # padding both sides plus a little slack for rounding
+    natural = [max(_text_width(pdf, h, bold=True, size=size),
+                   *(_text_width(pdf, r[j], bold=False, size=size) for r in body)) + room
+               for j, h in enumerate(head_cells)]
+    widths = column_widths(natural, w)
+    line_h = size * 0.55
+    row_room = (bottom - y) / (len(body) + 1) - 2 * TABLE_PADDING
+    max_lines = max(1, min(TABLE_MAX_LINES, int(row_room // line_h)))
+    head_cells = [_clip(pdf, h, widths[j], bold=True, size=size, max_lines=max_lines) for j, h in enumerate(head_cells)]
+    body = [[_clip(pdf, v, widths[j], bold=False, size=size, max_lines=max_lines) for j, v in enumerate(r)]
+            for r in body]
     pdf.set_xy(x, y)
     pdf.set_font(FONT, "", size)
     pdf.set_draw_color(*INK)
     pdf.set_line_width(0.3)
     head = FontFace(family=FONT, emphasis="BOLD", color=(255, 255, 255), fill_color=INK)
-    widths = [max(len(str(c)), *(len(str(v)) for v in table[c])) + 2 for c in table.columns]
-    with pdf.table(width=w, col_widths=widths, align="LEFT", headings_style=head, line_height=size * 0.55,
-                   text_align="LEFT", padding=1.2) as tab:
-        tab.row([str(c) for c in table.columns])
-        for _, r in table.iterrows():
-            tab.row([str(v) for v in r])
+    with pdf.table(width=w, col_widths=widths, align="LEFT", headings_style=head, line_height=line_h,
+                   text_align="LEFT", padding=TABLE_PADDING) as tab:
+        tab.row(head_cells)
+        for r in body:
+            tab.row(r)
     return pdf.get_y() + 3
 
 

@@ -17,11 +17,13 @@ import streamlit as st
 from core import roles
 from core.errors import BorderwatchError
 from core.i18n import t
+from data import audit
 from data.filters import Filter
 from report.charts import render_visual
 from report.pdf import footer_lines, visual_sizes
 from report.slides import Briefing, Slide, build_briefing
 from report.snapshots import latest_snapshot, quick_version, save_snapshot
+from ui import briefing
 
 SLIDE_KEY = "projector_slide"
 CSS = """
@@ -160,8 +162,11 @@ def render(con, flt: Filter, *, lang: str = "vi", user=None, classification: str
     if user is None or roles.can(user, roles.BRIEFING):
         if cols[3].button(t("report.proj.save", lang), key="projector_save", use_container_width=True):
             sid = save_snapshot(con, b.flt, b.summary, version=b.version, saved_by=getattr(user, "name", None))
+            audit.log(con, str(getattr(user, "name", "") or "local"), "briefing", f"snapshot {sid} (projector)")
             st.session_state["projector_saved"] = sid
     cols[4].button(t("report.proj.exit", lang), key="projector_exit", on_click=_exit, use_container_width=True)
     saved = st.session_state.pop("projector_saved", None)
     if saved:
         st.success(t("report.proj.saved", lang, id=saved))
+    briefing.render(con, flt, lang=lang, user=roles.LOCAL_ADMIN if user is None else user, key="projector_pdf",
+                    classification=classification, sig=(b.version.hash,))

@@ -1,14 +1,24 @@
-"""Statistics tab: monthly incidents by article and by drug, seizures, persons."""
+"""Statistics tab: monthly incidents by article and by drug, seizures, persons; the briefing pack PDF."""
 from __future__ import annotations
 
 import streamlit as st
 
+from core import roles
 from core.i18n import t
-from ui import cache, charts
+from ui import briefing, cache, charts
 from ui.context import Ctx
 
 
 def render(ctx: Ctx) -> None:
+    _charts(ctx)
+    if ctx.can(roles.BRIEFING):
+        st.divider()
+        st.subheader(t("ui.brief.title", ctx.lang), anchor=False)
+        briefing.render(cache.cursor(ctx.path), ctx.flt, lang=ctx.lang, user=ctx.user, key="brief",
+                        sig=(ctx.path, ctx.rev))
+
+
+def _charts(ctx: Ctx) -> None:
     lang = ctx.lang
     df = cache.monthly(ctx.path, ctx.rev, ctx.flt)
     if df.empty:

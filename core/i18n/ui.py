@@ -275,6 +275,14 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.field.x": ("Tọa độ X (phẳng)", "X (projected)"),
     "ui.field.y": ("Tọa độ Y (phẳng)", "Y (projected)"),
     "ui.field.wkt": ("Hình học WKT", "WKT geometry"),
+    # briefing pack PDF
+    "ui.brief.title": ("Báo cáo giao ban (PDF)", "Briefing pack (PDF)"),
+    "ui.brief.make": ("Tạo báo cáo giao ban (PDF)", "Build the briefing pack (PDF)"),
+    "ui.brief.help": ("Tạo tệp PDF theo bộ lọc đang chọn; việc tạo được ghi vào nhật ký.",
+                      "Builds the PDF for the current filters; each one is recorded in the audit log."),
+    "ui.brief.working": ("Đang tạo báo cáo…", "Building the briefing…"),
+    "ui.brief.download": ("Tải {name}", "Download {name}"),
+    "ui.brief.error": ("Không tạo được báo cáo giao ban: {msg}", "Could not build the briefing pack: {msg}"),
 }
 
 TEXTS: dict[str, dict[str, str]] = {key: {"vi": vi, "en": en} for key, (vi, en) in _PAIRS.items()}

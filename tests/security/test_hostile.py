@@ -220,9 +220,6 @@ def test_briefing_pdf_prints_hostile_text_as_text(hostile_db, tmp_path):
     assert "<b>MẬT</b>" in text and "<script>aler" in text      # names printed literally
 
 
-@pytest.mark.xfail(strict=True, reason="report/pdf.py _table: column widths follow the longest text, so a 29-character "
-                                       "village name squeezes the '#' column below one character and fpdf2 raises "
-                                       "FPDFException; cap the widths (and wrap long cells)")
 def test_briefing_pdf_survives_long_village_names(hostile_db, tmp_path):
     db = tmp_path / "copy.duckdb"
     shutil.copy(hostile_db, db)
