@@ -16,6 +16,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from layers.assets import ensure_static
+
+    ensure_static(ROOT)  # Leaflet & co. from pip packages into ./static before Streamlit starts serving it
     env = dict(os.environ, BORDERWATCH_DB=str(db_path(args).resolve()))
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.port", str(args.port), "--server.address", args.address,
