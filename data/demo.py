@@ -48,8 +48,6 @@ class _Frame:
     def __init__(self, border: gpd.GeoDataFrame, belt: gpd.GeoDataFrame):
         self.line = border.to_crs(METRIC).geometry.iloc[0]
         self.belt = belt.to_crs(METRIC).geometry.iloc[0]
-        a, b = Point(self.line.coords[0]), Point(self.line.coords[-1])
-        self.north_first = a.y >= b.y
         self.to_m = lambda lat, lon: gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(METRIC).iloc[0]
 
     def chainage_of(self, lat: float, lon: float) -> float:
@@ -72,9 +70,8 @@ class _Frame:
         return p + inward_m * nrm
 
 
-def _to_gdf(rows: list[dict], geoms_m: list, extra: dict | None = None) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms_m, crs=METRIC).to_crs(4326).values, crs=4326)
-    return gdf
+def _to_gdf(rows: list[dict], geoms_m: list) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms_m, crs=METRIC).to_crs(4326).values, crs=4326)
 
 
 def build_places(border, belt) -> dict[str, gpd.GeoDataFrame]:
@@ -180,7 +177,7 @@ _ARTICLE_MIX = {
     "village": {"249": .30, "251": .20, "255": .15, "256": .10, "256a": .15, "258": .05, "259": .05},
 }
 _SOURCE_SHARE = {"gate": .34, "trail": .38, "village": .18, "background": .10}
-# Planted hotspot dynamics: (village index, profile). Profiles give a weight per month.
+# Planted hotspot dynamics (villages in demo_facts.PLANTED_DYNAMICS); _profile gives incidents per month.
 _DYNAMIC = ["new", "consecutive", "intensifying", "diminishing", "historical", "sporadic"]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
@@ -34,7 +33,3 @@ def enrich_incidents(con, df: pd.DataFrame) -> pd.DataFrame:
     out["commune"] = villages["commune"].to_numpy()[idx]
     return out
 
-
-def village_points(gdf) -> np.ndarray:
-    """Representative points of village geometries (points stay, polygons → centroid)."""
-    return shapely.centroid(gdf.geometry.to_numpy())

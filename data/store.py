@@ -148,11 +148,6 @@ def _as_bytes(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else bytes(v)
 
 
-def read_table(con, table: str, *, where: str = "", params: list | tuple = ()) -> pd.DataFrame:
-    sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
-    return con.execute(sql, list(params)).df()
-
-
 def table_columns(con, table: str) -> list[str]:
     rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
                        "ORDER BY ordinal_position", [table]).fetchall()
