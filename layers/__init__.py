@@ -17,7 +17,8 @@ class LayerSpec:
     """A registry row.
 
     ``default_on``: shown when the map opens; ``sliced``: follows the map's month slider;
-    ``takes_res``: its ``load`` accepts the H3 resolution ``res``.
+    ``takes_res``: its ``load`` accepts the H3 resolution ``res``; ``filtered``: its content depends
+    on the incident filter (the dashboard swaps these layers in place; the others are drawn once).
     """
 
     name: str
@@ -25,21 +26,22 @@ class LayerSpec:
     default_on: bool
     sliced: bool = False
     takes_res: bool = False
+    filtered: bool = False
 
 
 # Draw order, bottom to top (panes keep areas under hexagons and lines above them as well).
 REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec("belt", "layers.belt", True),
     LayerSpec("stations", "layers.stations", False),
-    LayerSpec("h3counts", "layers.h3counts", False, sliced=True, takes_res=True),
-    LayerSpec("hotspots", "layers.hotspots", True, sliced=True, takes_res=True),
-    LayerSpec("emerging", "layers.emerging", False, takes_res=True),
-    LayerSpec("heat", "layers.heat", False, sliced=True),
+    LayerSpec("h3counts", "layers.h3counts", False, sliced=True, takes_res=True, filtered=True),
+    LayerSpec("hotspots", "layers.hotspots", True, sliced=True, takes_res=True, filtered=True),
+    LayerSpec("emerging", "layers.emerging", False, takes_res=True, filtered=True),
+    LayerSpec("heat", "layers.heat", False, sliced=True, filtered=True),
     LayerSpec("border", "layers.border", True),
     LayerSpec("trails", "layers.trails", True),
     LayerSpec("crossings", "layers.crossings", True),
     LayerSpec("villages", "layers.villages", True),
-    LayerSpec("incidents", "layers.incidents", True),
+    LayerSpec("incidents", "layers.incidents", True, filtered=True),
 )
 
 _BY_NAME = {s.name: s for s in REGISTRY}

@@ -40,7 +40,7 @@ class Legend(MacroElement):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function(map){
+        var {{ this.get_name() }} = (function(map){
             var sections = {{ this.sections_js }}, notes = {{ this.notes_js }};
             var groups = [{% for g in this.groups %}{{ g.get_name() }}{% if not loop.last %}, {% endif %}{% endfor %}];
             var ctl = L.control({position: "bottomright"});
@@ -65,8 +65,10 @@ class Legend(MacroElement):
                     el.style.display = (g === null || map.hasLayer(g)) ? "" : "none";
                 });
             }
-            map.on("overlayadd overlayremove layeradd layerremove", sync);
+            var events = "overlayadd overlayremove layeradd layerremove";
+            map.on(events, sync);
             sync();
+            return {remove: function(){ map.off(events, sync); ctl.remove(); }};   // for the live map's swap
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)

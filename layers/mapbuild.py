@@ -25,7 +25,7 @@ from core.i18n import t
 from data.filters import Filter
 from data.store import is_demo
 from layers import assets, basemap
-from layers._common import Pane
+from layers._common import Pane, js_json
 from layers.controls import FocusRing, MapSetup, MousePosition
 from layers.legend import Legend, Section
 
@@ -89,10 +89,8 @@ def _view(frames: dict, focus) -> tuple[list[float], int, list | None]:
     return [DEFAULT_VIEW[0], DEFAULT_VIEW[1]], DEFAULT_VIEW[2], None
 
 
-def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
-             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None) -> folium.Map:
-    """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``."""
-    shown = _shown(layers)
+def _new_map(frames: dict, *, focus, asset_base: str) -> tuple[folium.Map, list | None]:
+    """An empty offline map centred on the belt (or ``focus``), with the icon set-up and the panes."""
     center, zoom, bounds = _view(frames, focus)
     m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=6)
     inline = asset_base == INLINE_BASE
@@ -100,9 +98,37 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
     MapSetup(image_path="data:image/png;base64," if inline else urls["images"],
              icons=assets.icon_data() if inline else None, background=basemap.BACKGROUND).add_to(m)
     Pane().add_to(m)
-    basemap.render(frames["basemap"], lang=lang).add_to(m)
+    return m, bounds
+
+
+def _base_layers(m: folium.Map, frames: dict, *, lang: str, tile_url: str | None) -> dict:
+    groups = {"basemap": basemap.render(frames["basemap"], lang=lang).add_to(m)}
     if tile_url:
-        basemap.tile_layer(tile_url, lang=lang).add_to(m)
+        groups["tiles"] = basemap.tile_layer(tile_url, lang=lang).add_to(m)
+    return groups
+
+
+def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str) -> folium.Map:
+    MousePosition(lang=lang).add_to(m)
+    if bounds is not None:
+        m.fit_bounds(bounds)
+    m.get_root().title = t("map.page_title", lang)
+    return localise_assets(m, asset_base=asset_base)
+
+
+def _notes(lang: str, demo: bool, month: dt.date | None) -> list[str]:
+    notes = [t("ui.demo_banner", lang)] if demo else []
+    if month is not None:
+        notes.append(t("map.month", lang, month=month.strftime("%m/%Y")))
+    return notes
+
+
+def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
+             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None) -> folium.Map:
+    """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``."""
+    shown = _shown(layers)
+    m, bounds = _new_map(frames, focus=focus, asset_base=asset_base)
+    _base_layers(m, frames, lang=lang, tile_url=tile_url)
     sections = []
     for s in registry.REGISTRY:
         mod, gdf = registry.module(s.name), frames[s.name]
@@ -111,17 +137,106 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
         fg.add_to(m)
         sections.append(Section(fg, mod.TITLE[lang], mod.legend(gdf, lang=lang)))
     if focus is not None:
-        FocusRing(center[0], center[1], lang=lang).add_to(m)
+        FocusRing(focus[0], focus[1], lang=lang).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
-    notes = [t("ui.demo_banner", lang)] if demo else []
-    if month is not None:
-        notes.append(t("map.month", lang, month=month.strftime("%m/%Y")))
-    Legend(sections[::-1], lang=lang, notes=notes).add_to(m)
-    MousePosition(lang=lang).add_to(m)
-    if bounds is not None:
-        m.fit_bounds(bounds)
-    m.get_root().title = t("map.page_title", lang)
-    return localise_assets(m, asset_base=asset_base)
+    Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(m)
+    return _finish(m, bounds, lang=lang, asset_base=asset_base)
+
+
+# -- the live map: drawn once, filter-dependent layers swapped in place --------------------------
+# The dashboard draws the map a user sees in two parts. :func:`live_base` holds what no filter
+# changes (base map, belt, border, trails, crossings, villages, stations, scale, mouse position);
+# the browser builds it once. :func:`live_overlay` is a script that removes the previous overlay
+# and adds the filter-dependent layers (registry flag ``filtered``), the layer control and the
+# legend. Changing a filter or stepping a month then sends and runs only that script: the map
+# keeps its position and zoom, and the browser does not reload Leaflet or redraw the base map.
+
+#: The map's JavaScript variable in the streamlit-folium component.
+LIVE_MAP_VAR = "map_div"
+#: Runs first in every overlay: take away what the previous overlay added.
+_LIVE_CLEAR = "(window.bwLive || []).forEach(function(x){ x.remove(); });\nwindow.bwLive = [];\n"
+
+
+def live_assets(asset_base: str = "/app/static") -> tuple[list[str], list[str]]:
+    """(CSS, JS) URLs every overlay may need; the base loads them all once, in this order."""
+    urls = assets.asset_urls(asset_base)
+    css = [urls[k] for k in ("leaflet_css", "markercluster_css", "markercluster_default_css")]
+    js = [urls[k] for k in ("leaflet_js", "markercluster_js", "heat_js")]
+    return css, js
+
+
+def live_base(frames: dict, *, lang: str = "vi", layers=None, tile_url: str | None = None,
+              asset_base: str = "/app/static") -> tuple[folium.Map, dict]:
+    """The part of the dashboard map no filter changes, and its layers by name.
+
+    ``frames`` needs ``"basemap"`` and every layer without the ``filtered`` flag. The returned
+    groups' ``get_name()`` are the JavaScript variables :func:`live_overlay` refers to (read
+    them after the map was turned into the component's script: that step renames variables).
+    """
+    shown = _shown(layers)
+    m, bounds = _new_map(frames, focus=None, asset_base=asset_base)
+    groups = _base_layers(m, frames, lang=lang, tile_url=tile_url)
+    for s in registry.REGISTRY:
+        if not s.filtered:
+            fg = registry.module(s.name).render(frames[s.name], lang=lang)
+            fg.show = s.name in shown
+            groups[s.name] = fg.add_to(m)
+    return _finish(m, bounds, lang=lang, asset_base=asset_base), groups
+
+
+class _Ref:
+    """A layer drawn by the base script, known by its JavaScript variable."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def get_name(self) -> str:
+        return self.name
+
+
+def _layer_control_js(base: dict[str, str], overlays: dict[str, str], map_var: str) -> str:
+    pairs = lambda d: "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"  # noqa: E731
+    return (f"var bw_layer_control = L.control.layers({pairs(base)}, {pairs(overlays)}, "
+            f'{{position: "topright", collapsed: false, autoZIndex: true}}).addTo({map_var});\n'
+            "window.bwLive.push(bw_layer_control);\n")
+
+
+def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers=None, focus=None,
+                 demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR) -> str:
+    """JavaScript that replaces the filter-dependent part of a :func:`live_base` map.
+
+    ``frames``: every registered layer (the base ones for their legend); ``refs``: layer name ->
+    JavaScript variable of the base's groups (``"basemap"``, optional ``"tiles"``, each layer
+    without the ``filtered`` flag). Draws the filtered layers shown in ``layers``, puts every
+    layer in the layer control and the legend, marks ``focus`` (lat, lon, zoom) with a ring.
+    """
+    shown = _shown(layers)
+    scratch = folium.Map(location=[0, 0], zoom_start=1, tiles=None)     # a parent only: never rendered
+    items, overlays, sections = [], {}, []
+    for s in registry.REGISTRY:
+        mod, gdf = registry.module(s.name), frames[s.name]
+        if s.filtered:
+            layer = mod.render(gdf, lang=lang)
+            layer.show = s.name in shown
+            items.append(layer.add_to(scratch))
+        else:
+            layer = _Ref(refs[s.name])
+        overlays[mod.TITLE[lang]] = layer.get_name()
+        sections.append(Section(layer, mod.TITLE[lang], mod.legend(gdf, lang=lang)))
+    if focus is not None:
+        ring = folium.FeatureGroup(name="focus", control=False).add_to(scratch)
+        FocusRing(focus[0], focus[1], lang=lang).add_to(ring)
+        items.append(ring)
+    items.append(Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(scratch))
+    for el in items:
+        el.render()
+    code = "\n".join(el.render() for el in scratch.get_root().script._children.values())
+    base = {basemap.TITLE[lang]: refs["basemap"]}
+    if "tiles" in refs:
+        base[basemap.TILES_TITLE[lang]] = refs["tiles"]
+    return (_LIVE_CLEAR + code.replace(scratch.get_name(), map_var) + "\n"
+            + "".join(f"window.bwLive.push({el.get_name()});\n" for el in items)
+            + _layer_control_js(base, overlays, map_var))
 
 
 def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,

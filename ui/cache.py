@@ -92,10 +92,12 @@ def monthly(path: str, rev: tuple, flt: Filter) -> pd.DataFrame:
 
 
 # -- the map ------------------------------------------------------------------------------
-# Loading the layers (queries, Gi*, emerging) is the slow part; drawing them is fast. So the
-# frames are cached apart from the drawing, and the month-sliced layers (registry flag
-# ``sliced``) apart from the others: stepping through months or focusing a hot spot reloads
-# only what changes. This mirrors ``layers.mapbuild.load_layers`` split in two.
+# The map is drawn in two parts (``layers.mapbuild`` "live map"): a base that no filter changes
+# (cached per language, reference layers shown and tile URL; the browser builds it once) and an
+# overlay script with the filter-dependent layers, the layer control and the legend (cached per
+# filter and month). Loading the layers is the slow part; the frames are cached apart from the
+# drawing, and the month-sliced layers (registry flag ``sliced``) apart from the others, so
+# stepping through months or focusing a hot spot reloads only what changes.
 
 def _registry():
     import layers as registry
@@ -103,16 +105,26 @@ def _registry():
     return registry
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool) -> dict:
-    """Frames of the layers that do not follow the month slider, plus the base map."""
+def _load(con, spec, flt: Filter, res: int):
+    return _registry().module(spec.name).load(con, filters=flt, **({"res": res} if spec.takes_res else {}))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def map_frames_base(path: str, rev: tuple) -> dict:
+    """Frames of the layers no filter changes (registry flag ``filtered`` off), plus the base map."""
     from layers import basemap
 
-    con, registry = cursor(path), _registry()
+    con = cursor(path)
     frames = {"basemap": basemap.load(con)}
-    for s in registry.REGISTRY:
-        if not s.sliced:
-            frames[s.name] = registry.module(s.name).load(con, filters=flt, **({"res": res} if s.takes_res else {}))
+    frames.update({s.name: _load(con, s, Filter(), 7) for s in _registry().REGISTRY if not s.filtered})
+    return frames
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool) -> dict:
+    """Frames of the filtered layers that do not follow the month slider."""
+    con = cursor(path)
+    frames = {s.name: _load(con, s, flt, res) for s in _registry().REGISTRY if s.filtered and not s.sliced}
     if not details and "incidents" in frames:
         # without the incident_details capability: no exact incident points at all
         frames["incidents"] = frames["incidents"].iloc[0:0]
@@ -124,31 +136,61 @@ def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None,
     """Frames of the month-sliced layers (heat, hexagon counts, Gi*) for ``month`` (None: whole period)."""
     from layers.mapbuild import month_filter
 
-    con, registry = cursor(path), _registry()
-    sliced = month_filter(flt, month)
-    return {s.name: registry.module(s.name).load(con, filters=sliced, **({"res": res} if s.takes_res else {}))
-            for s in registry.REGISTRY if s.sliced}
+    con, sliced = cursor(path), month_filter(flt, month)
+    return {s.name: _load(con, s, sliced, res) for s in _registry().REGISTRY if s.sliced}
 
 
-@st.cache_data(show_spinner=False, max_entries=96)
-def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
-             month: dt.date | None, focus: tuple[float, float, int] | None, tiles: str | None,
-             res: int = 7, details: bool = True) -> dict:
-    """The map component's arguments (strings) plus ``seconds`` (draw time) and ``bytes`` (payload).
-
-    Empty dict when ``layers.mapbuild`` is not installed.
-    """
+@st.cache_data(show_spinner=False, max_entries=16)
+def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, tiles: str | None) -> dict:
+    """The base map's component arguments plus ``refs`` (layer name -> JavaScript variable)."""
     from ui import mapview
 
     mapbuild = optional("layers.mapbuild")
     if mapbuild is None:
         return {}
+    m, groups = mapbuild.live_base(map_frames_base(path, rev), lang=lang, tile_url=tiles,
+                                   layers=list(shown) if shown is not None else None)
+    args = mapview.component_args(m)           # renames the variables: read the names after it
+    args["refs"] = {name: g.get_name() for name, g in groups.items()}
+    args["css_links"], args["js_links"] = (list(dict.fromkeys(a + b)) for a, b in
+                                           zip((args["css_links"], args["js_links"]), mapbuild.live_assets()))
+    return args
+
+
+@st.cache_data(show_spinner=False, max_entries=96)
+def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
+                month: dt.date | None, focus: tuple[float, float, int] | None, refs: tuple, res: int = 7,
+                details: bool = True) -> dict:
+    """The overlay script for one filter and month, with ``seconds`` (draw time)."""
+    mapbuild = optional("layers.mapbuild")
     t0 = time.perf_counter()
-    frames = {**map_frames_fixed(path, rev, flt, res, details), **map_frames_sliced(path, rev, flt, month, res)}
-    m = mapbuild.assemble(frames, lang=lang, layers=list(layers) if layers is not None else None, focus=focus,
-                          tile_url=tiles, asset_base="/app/static", demo=store.is_demo(cursor(path)), month=month)
-    args = mapview.component_args(m)
-    args["seconds"] = time.perf_counter() - t0
+    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details),
+              **map_frames_sliced(path, rev, flt, month, res)}
+    live = mapbuild.live_overlay(frames, dict(refs), lang=lang, layers=list(layers) if layers is not None else None,
+                                 focus=focus, demo=store.is_demo(cursor(path)), month=month)
+    out = {"live": live, "seconds": time.perf_counter() - t0}
+    if focus is not None:
+        out["center"], out["zoom"] = [float(focus[0]), float(focus[1])], int(focus[2])
+    return out
+
+
+def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
+             month: dt.date | None, focus: tuple[float, float, int] | None, tiles: str | None,
+             res: int = 7, details: bool = True) -> dict:
+    """The map component's arguments: the base map's, plus the overlay (``live``), ``seconds`` and ``bytes``.
+
+    Empty dict when ``layers.mapbuild`` is not installed.
+    """
+    from ui import mapview
+
+    registry = _registry()
+    chosen = layers if layers is not None else registry.default_names()
+    base = map_base(path, rev, lang, tuple(n for n in chosen if not registry.spec(n).filtered), tiles)
+    if not base:
+        return {}
+    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, tuple(sorted(base["refs"].items())),
+                          res, details)
+    args = {**base, **overlay}
     args["bytes"] = mapview.payload_bytes(args)
     return args
 

@@ -4,8 +4,14 @@
 once: :func:`component_args` turns a map into the exact arguments ``st_folium`` would
 send to its front end (plain strings and lists, so ``st.cache_data`` can pickle them),
 and :func:`show` sends them. With ``returned_objects=[]`` panning and zooming never rerun
-the script. Pinned streamlit-folium 0.27.4; ``tests/app/test_mapview.py`` checks that the
+the script. Pinned streamlit-folium 0.27.4; ``tests/app/test_map.py`` checks that the
 arguments equal what ``st_folium`` itself produces.
+
+The dashboard's map is "live" (``layers.mapbuild.live_base`` / ``live_overlay``): the base
+script stays the same while filters change, so the component keeps its iframe and map, and
+the overlay script goes in the component's ``feature_group`` argument, which its front end
+runs whenever it changes (streamlit-folium's dynamic-layer mechanism). ``center``/``zoom``
+move the map without redrawing it.
 """
 from __future__ import annotations
 
@@ -40,8 +46,8 @@ def _walk(fig):
 
 
 def payload_bytes(args: dict) -> int:
-    """Bytes of map code sent to the browser (script + header + html, UTF-8)."""
-    return sum(len(str(args.get(k, "")).encode("utf-8")) for k in ("script", "header", "html"))
+    """Bytes of map code sent to the browser (script + header + html + overlay, UTF-8)."""
+    return sum(len(str(args.get(k) or "").encode("utf-8")) for k in ("script", "header", "html", "live"))
 
 
 def show(args: dict, *, key: str = "map", height: int = 650) -> None:
@@ -49,8 +55,9 @@ def show(args: dict, *, key: str = "map", height: int = 650) -> None:
     hash_key = stf.generate_js_hash(args["script"], key, False)
     stf._component_func(
         script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,
-        height=height, width=None, returned_objects=[], default=dict(_DEFAULTS), zoom=None, center=None,
-        feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        height=height, width=None, returned_objects=[], default=dict(_DEFAULTS), zoom=args.get("zoom"),
+        center=args.get("center"), feature_group=args.get("live"), return_on_hover=False, layer_control=None,
+        pixelated=False,
         css_links=args["css_links"], js_links=args["js_links"], wrap_longitude=False,
         on_change=lambda: st.session_state.__setitem__(key, st.session_state.get(hash_key, {})),
     )

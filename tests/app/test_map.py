@@ -26,14 +26,17 @@ def test_map_component_references_only_app_static(app):
     assert args["css_links"] and args["js_links"]
     for link in args["css_links"] + args["js_links"]:
         assert link.startswith("/app/static/"), link
-    code = args["script"] + args["header"] + args["html"]
+    code = args["script"] + args["header"] + args["html"] + args["feature_group"]
     for match in _URL.finditer(code):
         ref = match.group(1) or match.group(2)
         assert ref.startswith(("/app/static/", "data:", "#")), ref
     assert set(_HTTP.findall(code)) <= _NAMESPACES
-    # the layer control, scale bar and mouse position are part of the map
-    assert "L.control.layers" in args["script"]
+    # scale bar and mouse position belong to the base; the layer control and legend to the overlay,
+    # which first takes away the previous overlay (the map itself is built once)
     assert "L.control.scale" in args["script"]
+    assert "L.control.layers" in args["feature_group"] and "L.control.layers" not in args["script"]
+    assert args["feature_group"].startswith("(window.bwLive || []).forEach")
+    assert "bw-legend" in args["feature_group"]
     assert "borderwatchVN2000" in args["script"] and "mousemove" in args["script"]
 
 
@@ -77,11 +80,13 @@ def test_month_player_steps_through_months(app):
     months = month_starts(lo, hi)
     slider = at.select_slider(key="map_month")
     assert slider.value == months[-1]
-    before = _map_args(at)["script"]
+    before = _map_args(at)
     if len(months) > 1:
         at.button(key="map_prev").click().run()
         assert at.select_slider(key="map_month").value == months[-2]
-        assert _map_args(at)["script"] != before          # heat / hexagons / Gi* redrawn for that month
+        after = _map_args(at)
+        assert after["feature_group"] != before["feature_group"]   # heat / hexagons / Gi* redrawn for that month
+        assert after["script"] == before["script"]                 # on the same map: nothing else is redrawn
         at.button(key="map_next").click().run()
         assert at.select_slider(key="map_month").value == months[-1]
     at.button(key="map_next").click().run()                 # wraps round to the first month

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from data.queries import villages_with_status
 from data.store import connect
 
@@ -27,13 +29,15 @@ def test_hotspot_tab_table_and_focus(app):
     assert {"place", "count", "z", "bin_label", "category_label", "crossing", "crossing_km"} <= set(table.columns)
     assert table["z"].is_monotonic_decreasing                     # hottest first
     assert table["place"].notna().all() and table["crossing"].notna().all()
-    before = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    before = json.loads(at.get("component_instance")[0].proto.json_args)
     _select_row(at, "hot_table", 0)
     assert not at.exception
-    after = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
-    assert after != before
+    after = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert after["script"] == before["script"]                   # the same map moves: it is not rebuilt
     lat, lon = table.iloc[0]["lat"], table.iloc[0]["lon"]
-    assert f"{round(float(lat), 5)}" in after and f"{round(float(lon), 5)}" in after   # centred on the cell
+    assert after["center"] == [pytest.approx(float(lat)), pytest.approx(float(lon))]  # centred on the cell
+    assert after["zoom"] > 9
+    assert f"{round(float(lat), 5)}" in after["feature_group"]     # the focus ring around it
     # corridor charts (per crossing, per trail, per km of border) in their own lazily computed view
     assert not at.get("vega_lite_chart")
     at.session_state["hot_view_id"] = "corridor"

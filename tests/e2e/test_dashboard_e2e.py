@@ -86,6 +86,35 @@ def test_page_map_period_language_and_nothing_leaves_localhost(open_page, e2e_st
     assert _offline(requests) == []
 
 
+def test_a_filter_change_redraws_the_overlay_on_the_same_map(open_page, idle):
+    """The live map: a new period swaps the filtered layers, legend and control; the map, its
+    position and zoom stay (the iframe is not reloaded, Leaflet not re-run)."""
+    page, _ = open_page(1400, 900)
+    idle(page)
+    _layer_labels(page)
+    body = page.frame_locator(MAP_FRAME).first.locator("body")
+    body.evaluate("""() => { window.bwProbe = 233; window.bwOldLive = window.bwLive;
+                             map_div.setView([16.62, 106.62], 11, {animate: false}); }""")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Thời gian").click()
+    page.get_by_role("option", name=t("ui.period.30d", "vi")).click()
+    page.wait_for_url(re.compile(r"period=30d"))
+    body.evaluate("""() => new Promise((ok, fail) => { const t0 = Date.now(); (function poll() {
+        if (window.bwLive !== window.bwOldLive) return ok();
+        if (Date.now() - t0 > 20000) return fail(new Error("overlay not replaced"));
+        setTimeout(poll, 50); })(); })""")
+    state = body.evaluate("""() => ({probe: window.bwProbe, zoom: map_div.getZoom(),
+        lat: map_div.getCenter().lat, lon: map_div.getCenter().lng,
+        controls: document.querySelectorAll(".leaflet-control-layers").length,
+        legends: document.querySelectorAll(".bw-legend").length,
+        oldOnMap: window.bwOldLive.filter(x => x._map).length})""")
+    assert state["probe"] == 233                       # same document: the map was not rebuilt
+    assert state["zoom"] == 11 and abs(state["lat"] - 16.62) < 1e-6 and abs(state["lon"] - 106.62) < 1e-6
+    assert state["controls"] == 1 and state["legends"] == 1     # the old control and legend are gone
+    assert state["oldOnMap"] == 0                                # and so are the old layers
+    assert page.get_by_test_id("stException").count() == 0
+
+
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1080p", "720p"])
 def test_every_tab_renders_offline_with_screenshots(open_page, shots, size, idle):
     width, height = size
