@@ -75,13 +75,13 @@ def _check(at, what: str) -> None:
 
 
 def _payload(at) -> tuple[int, int]:
-    """(map code bytes: script + header + html, all component arguments as sent)."""
+    """(map code bytes: base script + header + html + overlay script, all component arguments as sent)."""
     comps = at.get("component_instance")
     if not comps:
         return 0, 0
     raw = comps[0].proto.json_args
     args = json.loads(raw)
-    code = sum(len(args.get(k, "").encode("utf-8")) for k in ("script", "header", "html"))
+    code = sum(len((args.get(k) or "").encode("utf-8")) for k in ("script", "header", "html", "feature_group"))
     return code, len(raw.encode("utf-8"))
 
 

@@ -117,3 +117,50 @@ def test_standalone_has_no_url_at_all(layers_con):
     assert "bw-inline" not in page
     assert "Leaflet 1.9.3" in page and "L.MarkerClusterGroup" in page and "simpleheat" in page
     assert "data:image/png;base64," in page and "url(images/" not in page
+
+
+def _live(layers_con, flt=Filter(), **kw):
+    import re
+
+    frames = mapbuild.load_layers(layers_con, flt)
+    base, groups = mapbuild.live_base(frames, lang="en")
+    html = mapbuild.map_html(base)
+    # the overlay refers to the base's groups by their JavaScript variables (here: folium's own names)
+    refs = {name: g.get_name() for name, g in groups.items()}
+    return frames, html, refs, mapbuild.live_overlay(frames, refs, lang="en", **kw), re
+
+
+def test_registry_filtered_flag_matches_what_the_filter_changes(layers_con):
+    narrow = Filter(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 28), drugs=("opium",))
+    wide, small = mapbuild.load_layers(layers_con, Filter()), mapbuild.load_layers(layers_con, narrow)
+    for spec in layers.REGISTRY:
+        same = wide[spec.name].drop(columns="geometry").equals(small[spec.name].drop(columns="geometry"))
+        assert same != spec.filtered, spec.name
+
+
+def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con):
+    frames, html, refs, live, re = _live(layers_con, focus=(16.62, 106.62, 12), demo=True)
+    assert {"basemap", "belt", "stations", "border", "trails", "crossings", "villages"} == set(refs)
+    assert "L.markerClusterGroup" not in html and "L.heatLayer" not in html and "L.control.layers" not in html
+    assert "L.control.scale" in html and "borderwatchVN2000" in html
+    # the overlay: first removes the previous one, then draws the filtered layers, the focus ring, the legend,
+    # and one layer control listing every layer (base layers by the base's variables)
+    assert live.startswith(mapbuild._LIVE_CLEAR)
+    assert "L.markerClusterGroup" in live and "L.heatLayer" in live and "bw-legend" in live
+    assert live.count("L.control.layers(") == 1 and "[16.62,106.62]" in live
+    control = live[live.index("L.control.layers("):]
+    for spec in layers.REGISTRY:
+        assert f'"{layers.module(spec.name).TITLE["en"]}"' in control, spec.name
+    for name, var in refs.items():
+        assert var in control, name
+    assert "map_div" in live and not re.search(r"\bmap_[0-9a-f]{32}\b", live)   # drawn on the component's map
+    added = set(re.findall(r"(\w+)\.addTo\(map_div\)", live))
+    pushed = set(re.findall(r"window\.bwLive\.push\((\w+)\)", live))
+    assert added <= pushed | {"bw_layer_control"}            # everything it adds, the next overlay takes away
+
+
+def test_live_overlay_adds_only_the_chosen_filtered_layers(layers_con):
+    _, _, refs, live, re = _live(layers_con, layers=["incidents"])
+    added = re.findall(r"(\w+)\.addTo\(map_div\)", live)
+    assert len([a for a in added if a.startswith("feature_group_")]) == 1     # incidents only
+    assert "L.heatLayer" in live                                              # heat is drawn, kept off the map
