@@ -45,6 +45,7 @@ PERIODS = {"7d": "Last 7 days", "30d": "Last 30 days", "quarter": "This quarter"
            "all": "All data"}
 DRUGS = {"heroin": "Heroin", "methamphetamine": "Crystal methamphetamine",
          "synthetic_tablets": "Synthetic tablets", "opium": "Opium"}
+KINDS = ("period", "drug", "clear")      # what a session does, as reported
 TIMEOUT_MS = 30_000
 P95_GOAL = 2.0
 
@@ -326,7 +327,7 @@ def report(stats: Stats, args) -> int:
         print(f"  logins: {len(logins)}  median {statistics.median(logins):.2f} s  max {max(logins):.2f} s")
     print("  response (the click that commits the change → the page shows the new filter):")
     answers = []
-    for kind in ("period", "drug", "clear"):
+    for kind in KINDS:
         v = stats.times.get(kind, [])
         answers += v
         if v:
@@ -340,7 +341,7 @@ def report(stats: Stats, args) -> int:
     if wire:
         print("  server answer only (the click → the run's script_finished message on the websocket):")
         print(_line("ALL", wire))
-    n = sum(len(stats.times.get(k, [])) for k in ("period", "drug", "clear"))
+    n = sum(len(stats.times.get(k, [])) for k in KINDS)
     if stats.cpu and n:
         c = stats.cpu
         print(f"  CPU during the {c['wall']:.0f} s of changes on {os.cpu_count()} cores (load average {c['load']:.1f}): "

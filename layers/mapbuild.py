@@ -116,6 +116,13 @@ def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str) -> folium.Map:
     return localise_assets(m, asset_base=asset_base)
 
 
+def _draw(spec, frames: dict, *, lang: str, shown: set[str]) -> folium.FeatureGroup:
+    """Layer ``spec`` drawn from its frame, on or off as ``shown`` says."""
+    fg = registry.module(spec.name).render(frames[spec.name], lang=lang)
+    fg.show = spec.name in shown
+    return fg
+
+
 def _notes(lang: str, demo: bool, month: dt.date | None) -> list[str]:
     notes = [t("ui.demo_banner", lang)] if demo else []
     if month is not None:
@@ -132,9 +139,7 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
     sections = []
     for s in registry.REGISTRY:
         mod, gdf = registry.module(s.name), frames[s.name]
-        fg = mod.render(gdf, lang=lang)
-        fg.show = s.name in shown
-        fg.add_to(m)
+        fg = _draw(s, frames, lang=lang, shown=shown).add_to(m)
         sections.append(Section(fg, mod.TITLE[lang], mod.legend(gdf, lang=lang)))
     if focus is not None:
         FocusRing(focus[0], focus[1], lang=lang).add_to(m)
@@ -160,9 +165,7 @@ _LIVE_CLEAR = "(window.bwLive || []).forEach(function(x){ x.remove(); });\nwindo
 def live_assets(asset_base: str = "/app/static") -> tuple[list[str], list[str]]:
     """(CSS, JS) URLs every overlay may need; the base loads them all once, in this order."""
     urls = assets.asset_urls(asset_base)
-    css = [urls[k] for k in ("leaflet_css", "markercluster_css", "markercluster_default_css")]
-    js = [urls[k] for k in ("leaflet_js", "markercluster_js", "heat_js")]
-    return css, js
+    return [urls[k] for k in _CSS.values()], [urls[k] for k in _JS.values()]
 
 
 def live_base(frames: dict, *, lang: str = "vi", layers=None, tile_url: str | None = None,
@@ -178,9 +181,7 @@ def live_base(frames: dict, *, lang: str = "vi", layers=None, tile_url: str | No
     groups = _base_layers(m, frames, lang=lang, tile_url=tile_url)
     for s in registry.REGISTRY:
         if not s.filtered:
-            fg = registry.module(s.name).render(frames[s.name], lang=lang)
-            fg.show = s.name in shown
-            groups[s.name] = fg.add_to(m)
+            groups[s.name] = _draw(s, frames, lang=lang, shown=shown).add_to(m)
     return _finish(m, bounds, lang=lang, asset_base=asset_base), groups
 
 
@@ -216,8 +217,7 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
     for s in registry.REGISTRY:
         mod, gdf = registry.module(s.name), frames[s.name]
         if s.filtered:
-            layer = mod.render(gdf, lang=lang)
-            layer.show = s.name in shown
+            layer = _draw(s, frames, lang=lang, shown=shown)
             items.append(layer.add_to(scratch))
         else:
             layer = _Ref(refs[s.name])

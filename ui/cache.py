@@ -159,14 +159,14 @@ def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, ti
 
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
-                month: dt.date | None, focus: tuple[float, float, int] | None, refs: tuple, res: int = 7,
+                month: dt.date | None, focus: tuple[float, float, int] | None, refs: dict, res: int = 7,
                 details: bool = True) -> dict:
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
     mapbuild = optional("layers.mapbuild")
     t0 = time.perf_counter()
     frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details),
               **map_frames_sliced(path, rev, flt, month, res)}
-    live = mapbuild.live_overlay(frames, dict(refs), lang=lang, layers=list(layers) if layers is not None else None,
+    live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
                                  focus=focus, demo=store.is_demo(cursor(path)), month=month)
     out = {"live": live, "seconds": time.perf_counter() - t0}
     if focus is not None:
@@ -188,8 +188,7 @@ def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, .
     base = map_base(path, rev, lang, tuple(n for n in chosen if not registry.spec(n).filtered), tiles)
     if not base:
         return {}
-    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, tuple(sorted(base["refs"].items())),
-                          res, details)
+    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, base["refs"], res, details)
     args = {**base, **overlay}
     args["bytes"] = mapview.payload_bytes(args)
     return args

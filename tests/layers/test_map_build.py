@@ -1,5 +1,6 @@
 """layers.mapbuild: the assembled map is offline, complete, and follows layers/month/focus/tiles."""
 import datetime as dt
+import re
 
 import folium
 import pytest
@@ -120,14 +121,12 @@ def test_standalone_has_no_url_at_all(layers_con):
 
 
 def _live(layers_con, flt=Filter(), **kw):
-    import re
-
     frames = mapbuild.load_layers(layers_con, flt)
     base, groups = mapbuild.live_base(frames, lang="en")
     html = mapbuild.map_html(base)
     # the overlay refers to the base's groups by their JavaScript variables (here: folium's own names)
     refs = {name: g.get_name() for name, g in groups.items()}
-    return frames, html, refs, mapbuild.live_overlay(frames, refs, lang="en", **kw), re
+    return frames, html, refs, mapbuild.live_overlay(frames, refs, lang="en", **kw)
 
 
 def test_registry_filtered_flag_matches_what_the_filter_changes(layers_con):
@@ -139,7 +138,7 @@ def test_registry_filtered_flag_matches_what_the_filter_changes(layers_con):
 
 
 def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con):
-    frames, html, refs, live, re = _live(layers_con, focus=(16.62, 106.62, 12), demo=True)
+    frames, html, refs, live = _live(layers_con, focus=(16.62, 106.62, 12), demo=True)
     assert {"basemap", "belt", "stations", "border", "trails", "crossings", "villages"} == set(refs)
     assert "L.markerClusterGroup" not in html and "L.heatLayer" not in html and "L.control.layers" not in html
     assert "L.control.scale" in html and "borderwatchVN2000" in html
@@ -160,7 +159,7 @@ def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con
 
 
 def test_live_overlay_adds_only_the_chosen_filtered_layers(layers_con):
-    _, _, refs, live, re = _live(layers_con, layers=["incidents"])
+    _, _, refs, live = _live(layers_con, layers=["incidents"])
     added = re.findall(r"(\w+)\.addTo\(map_div\)", live)
     assert len([a for a in added if a.startswith("feature_group_")]) == 1     # incidents only
     assert "L.heatLayer" in live                                              # heat is drawn, kept off the map
