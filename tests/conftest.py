@@ -1,4 +1,4 @@
-"""Shared fixtures: a small demo store built once per session, fresh in-memory stores."""
+"""Shared fixtures: a small demo store built once per session, fresh in-memory stores, Debian Chromium."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +12,29 @@ from data.store import connect
 
 DEMO_END = dt.date(2026, 11, 28)
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium; a test that needs it is skipped with a reason when it is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (make chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """Chromium for one test module (module scope: Playwright's sync API allows one running instance,
+    and the next module starts its own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 USER, PASSWORD = "e2e_admin", "e2e-password-Quang-Tri-233"
 
@@ -88,20 +85,6 @@ def server(e2e_store, tmp_path_factory):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=5)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for one test module (module scope: Playwright's sync API allows one running instance,
-    and other modules here start their own)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (make chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

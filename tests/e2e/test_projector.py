@@ -21,9 +21,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 KEYS = ["overview", "hotspots", "villages", "trends", "corridor", "changes"]
 
 FONT_SIZES = """() => {
@@ -50,9 +47,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db_template, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make chromium)")
+def server(demo_db_template, tmp_path_factory, chromium):
     db = tmp_path_factory.mktemp("proj") / "proj.duckdb"
     shutil.copy(demo_db_template, db)
     port = _free_port()
@@ -74,15 +69,6 @@ def server(demo_db_template, tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _walk(browser, url, width, height, lang="vi"):

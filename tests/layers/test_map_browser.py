@@ -1,7 +1,6 @@
 """The standalone map in Debian Chromium: Leaflet renders, controls work, nothing is fetched, text is safe."""
 import json
 import math
-import os
 
 import pytest
 from pyproj import Transformer
@@ -14,9 +13,6 @@ from maptest import HOSTILE
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Every popup and tooltip the map can show, rendered as the browser would, collected for checks.
 COLLECT = """() => {
@@ -50,17 +46,6 @@ def page_file(hostile_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "map.html"
     path.write_text(html, encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (make chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_standalone_map_renders_offline_and_safely(browser, page_file):
