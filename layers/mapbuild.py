@@ -206,15 +206,19 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
                  demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR) -> str:
     """JavaScript that replaces the filter-dependent part of a :func:`live_base` map.
 
-    ``frames``: every registered layer (the base ones for their legend); ``refs``: layer name ->
-    JavaScript variable of the base's groups (``"basemap"``, optional ``"tiles"``, each layer
-    without the ``filtered`` flag). Draws the filtered layers shown in ``layers``, puts every
-    layer in the layer control and the legend, marks ``focus`` (lat, lon, zoom) with a ring.
+    ``frames``: the base layers (for their legend) and the filtered layers shown in ``layers``;
+    ``refs``: layer name -> JavaScript variable of the base's groups (``"basemap"``, optional
+    ``"tiles"``, each layer without the ``filtered`` flag). Draws the filtered layers shown in
+    ``layers`` (only those: a hidden one is added from the dashboard's layer menu, so no browser
+    builds data it does not show), puts them and every base layer in the layer control and the
+    legend, marks ``focus`` (lat, lon, zoom) with a ring.
     """
     shown = _shown(layers)
     scratch = folium.Map(location=[0, 0], zoom_start=1, tiles=None)     # a parent only: never rendered
     items, overlays, sections = [], {}, []
     for s in registry.REGISTRY:
+        if s.filtered and s.name not in shown:
+            continue
         mod, gdf = registry.module(s.name), frames[s.name]
         if s.filtered:
             layer = _draw(s, frames, lang=lang, shown=shown)

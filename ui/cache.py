@@ -94,8 +94,8 @@ def monthly(path: str, rev: tuple, flt: Filter) -> pd.DataFrame:
 # -- the map ------------------------------------------------------------------------------
 # The map is drawn in two parts (``layers.mapbuild`` "live map"): a base that no filter changes
 # (cached per language, reference layers shown and tile URL; the browser builds it once) and an
-# overlay script with the filter-dependent layers, the layer control and the legend (cached per
-# filter and month). Loading the layers is the slow part; the frames are cached apart from the
+# overlay script with the filter-dependent layers that are shown, the layer control and the legend
+# (cached per filter, month and layer choice). Loading the layers is the slow part; the frames are cached apart from the
 # drawing, and the month-sliced layers (registry flag ``sliced``) apart from the others, so
 # stepping through months or focusing a hot spot reloads only what changes.
 
@@ -120,11 +120,18 @@ def map_frames_base(path: str, rev: tuple) -> dict:
     return frames
 
 
+def _filtered(names: tuple[str, ...] | None, *, sliced: bool) -> list:
+    """Specs of the filtered layers among ``names`` (None: all) that do / do not follow the month slider."""
+    return [s for s in _registry().REGISTRY
+            if s.filtered and s.sliced == sliced and (names is None or s.name in names)]
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool) -> dict:
-    """Frames of the filtered layers that do not follow the month slider."""
+def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool,
+                     names: tuple[str, ...] | None = None) -> dict:
+    """Frames of the filtered layers (among ``names``; None: all) that do not follow the month slider."""
     con = cursor(path)
-    frames = {s.name: _load(con, s, flt, res) for s in _registry().REGISTRY if s.filtered and not s.sliced}
+    frames = {s.name: _load(con, s, flt, res) for s in _filtered(names, sliced=False)}
     if not details and "incidents" in frames:
         # without the incident_details capability: no exact incident points at all
         frames["incidents"] = frames["incidents"].iloc[0:0]
@@ -132,12 +139,14 @@ def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool
 
 
 @st.cache_data(show_spinner=False, max_entries=96)
-def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None, res: int) -> dict:
-    """Frames of the month-sliced layers (heat, hexagon counts, Gi*) for ``month`` (None: whole period)."""
+def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None, res: int,
+                      names: tuple[str, ...] | None = None) -> dict:
+    """Frames of the month-sliced layers (heat, hexagon counts, Gi*; among ``names``) for ``month``
+    (None: whole period)."""
     from layers.mapbuild import month_filter
 
     con, sliced = cursor(path), month_filter(flt, month)
-    return {s.name: _load(con, s, sliced, res) for s in _registry().REGISTRY if s.sliced}
+    return {s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -164,8 +173,9 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
     mapbuild = optional("layers.mapbuild")
     t0 = time.perf_counter()
-    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details),
-              **map_frames_sliced(path, rev, flt, month, res)}
+    names = tuple(sorted(layers if layers is not None else _registry().default_names()))
+    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, names),
+              **map_frames_sliced(path, rev, flt, month, res, names)}
     live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
                                  focus=focus, demo=store.is_demo(cursor(path)), month=month)
     out = {"live": live, "seconds": time.perf_counter() - t0}

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from core.i18n import LANGS, t
+from core.i18n import LANGS, fmt_date, t
 from core.vocab import ARTICLES, DRUGS, label
 from ui import state
 from ui.periods import PRESETS, preset_range
@@ -58,9 +58,15 @@ def render(facts: dict, lang: str, *, can_project: bool = True) -> None:
     span = (facts.get("first"), facts.get("last"))
     preset = ss.get("f_preset")
     if preset != "custom":
+        # A preset's dates as text; the date field appears for a custom range only (a disabled
+        # field redrawn on every change cost the browser ~0.1 s per change, benchmarks/load.py).
         ss["f_range"] = state.concrete_range(preset_range(preset, state.today()), span, state.today())
-    sb.date_input(t("ui.period.range", lang), key="f_range", format=_DATE_FORMAT[lang],
-                  min_value=_EARLIEST, disabled=preset != "custom")
+        lo, hi = ss["f_range"]
+        sb.caption(t("ui.period.span", lang, first=fmt_date(lo, lang), last=fmt_date(hi, lang)))
+    else:
+        if not ss.get("f_range"):      # e.g. dropped while the field was hidden
+            ss["f_range"] = state.concrete_range(state.period_dates(), span, state.today())
+        sb.date_input(t("ui.period.range", lang), key="f_range", format=_DATE_FORMAT[lang], min_value=_EARLIEST)
     sb.multiselect(t("ui.articles", lang), list(ARTICLES), key="f_articles",
                    format_func=lambda a: f"{t('ui.article_short', lang, code=a)} – {label('article', a, lang)}",
                    placeholder=t("ui.all", lang))

@@ -76,8 +76,12 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.map.drawing": ("Đang vẽ bản đồ…", "Drawing the map…"),
     "ui.map.layers": ("Lớp hiển thị khi mở bản đồ", "Layers shown when the map opens"),
     "ui.map.layers.button": ("Lớp bản đồ ({n})", "Map layers ({n})"),
-    "ui.map.layers.help": ("Lựa chọn được giữ khi đổi bộ lọc hoặc tháng; nút lớp trên bản đồ chỉ bật/tắt tạm thời.",
-                           "Kept when filters or the month change; the map's own layer switch is temporary."),
+    "ui.map.layers.help": ("Lựa chọn được giữ khi đổi bộ lọc hoặc tháng. Các lớp theo bộ lọc (ô lục giác, điểm "
+                           "nóng, xu hướng, mật độ, vụ việc) chỉ được vẽ khi chọn ở đây; nút lớp trên bản đồ chỉ "
+                           "bật/tắt tạm thời.",
+                           "Kept when filters or the month change. The layers that follow the filters (hexagons, hot "
+                           "spots, trends, heat, incidents) are drawn only when chosen here; the map's own layer "
+                           "switch is temporary."),
     # hot spot tab
     "ui.hot.res": ("Cỡ ô lục giác (H3)", "Hexagon size (H3)"),
     "ui.hot.res.help": ("Cấp 6 ≈ 36 km², cấp 7 ≈ 5 km², cấp 8 ≈ 0,7 km² mỗi ô",

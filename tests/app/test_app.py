@@ -104,7 +104,26 @@ def test_dates_are_dd_mm_yyyy_in_vietnamese(app):
     lo, hi = preset_range("30d", dt.date.today())
     caption = " ".join(c.value for c in at.main.caption)
     assert f"{lo:%d/%m/%Y}" in caption and f"{hi:%d/%m/%Y}" in caption
+    assert f"{lo:%d/%m/%Y}" in " ".join(c.value for c in at.sidebar.caption)
+    at.sidebar.selectbox(key="f_preset").set_value("custom").run()
     assert at.sidebar.date_input(key="f_range").proto.format == "DD/MM/YYYY"
+
+
+def test_date_field_only_for_a_custom_range_and_it_starts_at_the_preset(app):
+    at = app(period="30d").run()
+    assert not at.sidebar.date_input           # a preset's dates are a caption
+    lo, hi = preset_range("30d", dt.date.today())
+    at.sidebar.selectbox(key="f_preset").set_value("custom").run()
+    assert not at.exception
+    assert at.sidebar.date_input(key="f_range").value == (lo, hi)
+    at.sidebar.date_input(key="f_range").set_value((dt.date(2025, 1, 1), dt.date(2025, 6, 30))).run()
+    at.sidebar.selectbox(key="f_preset").set_value("7d").run()
+    assert not at.sidebar.date_input
+    at.sidebar.selectbox(key="f_preset").set_value("custom").run()
+    assert not at.exception
+    lo7, hi7 = preset_range("7d", dt.date.today())
+    assert at.sidebar.date_input(key="f_range").value == (lo7, hi7)
+    assert at.query_params["date_from"] == lo7.isoformat()
 
 
 def test_reset_clears_value_filters(app):

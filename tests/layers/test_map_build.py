@@ -138,7 +138,8 @@ def test_registry_filtered_flag_matches_what_the_filter_changes(layers_con):
 
 
 def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con):
-    frames, html, refs, live = _live(layers_con, focus=(16.62, 106.62, 12), demo=True)
+    every = [s.name for s in layers.REGISTRY]
+    frames, html, refs, live = _live(layers_con, focus=(16.62, 106.62, 12), demo=True, layers=every)
     assert {"basemap", "belt", "stations", "border", "trails", "crossings", "villages"} == set(refs)
     assert "L.markerClusterGroup" not in html and "L.heatLayer" not in html and "L.control.layers" not in html
     assert "L.control.scale" in html and "borderwatchVN2000" in html
@@ -158,8 +159,15 @@ def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con
     assert added <= pushed | {"bw_layer_control"}            # everything it adds, the next overlay takes away
 
 
-def test_live_overlay_adds_only_the_chosen_filtered_layers(layers_con):
-    _, _, refs, live = _live(layers_con, layers=["incidents"])
+def test_live_overlay_draws_only_the_chosen_filtered_layers(layers_con):
+    _, _, refs, live = _live(layers_con, layers=["incidents", "border"])
     added = re.findall(r"(\w+)\.addTo\(map_div\)", live)
     assert len([a for a in added if a.startswith("feature_group_")]) == 1     # incidents only
-    assert "L.heatLayer" in live                                              # heat is drawn, kept off the map
+    assert "L.markerClusterGroup" in live
+    assert "L.heatLayer" not in live and "hex_layer_" not in live                # hidden filtered layers: no data sent
+    control = live[live.index("L.control.layers("):]
+    titles = {s.name: f'"{layers.module(s.name).TITLE["en"]}"' for s in layers.REGISTRY}
+    assert titles["incidents"] in control and titles["heat"] not in control and titles["hotspots"] not in control
+    for spec in layers.REGISTRY:                  # the base layers stay switchable on the map
+        if not spec.filtered:
+            assert titles[spec.name] in control and refs[spec.name] in control, spec.name
