@@ -31,10 +31,14 @@ def _layer_labels(page) -> list[str]:
     return [s.strip() for s in frame.locator(".leaflet-control-layers label").all_inner_texts()]
 
 
-def _layer_titles(lang: str) -> list[str]:
+def _layer_titles(lang: str) -> tuple[list[str], list[str]]:
+    """Titles the map's layer switch lists (every base layer, the filtered layers shown by default)
+    and those it does not (filtered layers not shown: added from the layer menu above the map)."""
     import layers
 
-    return [t(f"layers.{name}", lang) for name in layers.names()]
+    listed = [s.name for s in layers.REGISTRY if not s.filtered or s.name in layers.default_names()]
+    return ([t(f"layers.{n}", lang) for n in listed],
+            [t(f"layers.{n}", lang) for n in layers.names() if n not in listed])
 
 
 def test_page_map_period_language_and_nothing_leaves_localhost(open_page, e2e_store, shots, idle):
@@ -47,8 +51,10 @@ def test_page_map_period_language_and_nothing_leaves_localhost(open_page, e2e_st
 
     # the map, its layers in the layer control, scale bar and mouse position
     labels = _layer_labels(page)
-    for title in _layer_titles("vi"):
+    listed, not_drawn = _layer_titles("vi")
+    for title in listed:
         assert title in labels, (title, labels)
+    assert not_drawn and not set(not_drawn) & set(labels)
     frame = page.frame_locator(MAP_FRAME).first
     assert frame.locator(".leaflet-control-scale").count() == 1
     assert frame.locator(".bw-mouse").count() == 1
