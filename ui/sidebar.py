@@ -63,9 +63,7 @@ def render(facts: dict, lang: str, *, can_project: bool = True) -> None:
         ss["f_range"] = state.concrete_range(preset_range(preset, state.today()), span, state.today())
         lo, hi = ss["f_range"]
         sb.caption(t("ui.period.span", lang, first=fmt_date(lo, lang), last=fmt_date(hi, lang)))
-    else:
-        if not ss.get("f_range"):      # e.g. dropped while the field was hidden
-            ss["f_range"] = state.concrete_range(state.period_dates(), span, state.today())
+    else:       # starts at the last preset's dates: every run with a preset stored them in f_range
         sb.date_input(t("ui.period.range", lang), key="f_range", format=_DATE_FORMAT[lang], min_value=_EARLIEST)
     sb.multiselect(t("ui.articles", lang), list(ARTICLES), key="f_articles",
                    format_func=lambda a: f"{t('ui.article_short', lang, code=a)} – {label('article', a, lang)}",
