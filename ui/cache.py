@@ -95,9 +95,10 @@ def monthly(path: str, rev: tuple, flt: Filter) -> pd.DataFrame:
 # The map is drawn in two parts (``layers.mapbuild`` "live map"): a base that no filter changes
 # (cached per language, reference layers shown and tile URL; the browser builds it once) and an
 # overlay script with the filter-dependent layers that are shown, the layer control and the legend
-# (cached per filter, month and layer choice). Loading the layers is the slow part; the frames are cached apart from the
-# drawing, and the month-sliced layers (registry flag ``sliced``) apart from the others, so
-# stepping through months or focusing a hot spot reloads only what changes.
+# (cached per filter, month and layer choice). Loading the layers is the slow part; the frames are
+# cached apart from the drawing, keyed by the filtered layers they hold, and the month-sliced layers
+# (registry flag ``sliced``) apart from the others, so stepping through months, focusing a hot spot
+# or switching a layer reloads only what changes.
 
 def _registry():
     import layers as registry
@@ -173,9 +174,11 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
     mapbuild = optional("layers.mapbuild")
     t0 = time.perf_counter()
-    names = tuple(sorted(layers if layers is not None else _registry().default_names()))
-    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, names),
-              **map_frames_sliced(path, rev, flt, month, res, names)}
+    chosen = set(layers if layers is not None else _registry().default_names())
+    # each cache keyed by its own layers only: switching a base layer or a sliced one reloads no incidents
+    fixed, sliced = (tuple(s.name for s in _filtered(None, sliced=k) if s.name in chosen) for k in (False, True))
+    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed),
+              **map_frames_sliced(path, rev, flt, month, res, sliced)}
     live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
                                  focus=focus, demo=store.is_demo(cursor(path)), month=month)
     out = {"live": live, "seconds": time.perf_counter() - t0}

@@ -141,3 +141,27 @@ def test_month_mode_adds_heat_and_choices_survive_a_tab_switch(app):
     assert not at.exception
     assert at.toggle(key="map_by_month").value is True
     assert "heat" in at.multiselect(key="map_layers").value
+
+
+def test_switching_a_layer_reloads_only_the_frames_it_changes(app_db, monkeypatch):
+    import datetime as _dt
+
+    from data.filters import Filter
+    from ui import cache
+
+    loads = []
+    real = cache._load
+    monkeypatch.setattr(cache, "_load",
+                        lambda con, spec, flt, res: loads.append(spec.name) or real(con, spec, flt, res))
+    flt = Filter(date_from=_dt.date(2001, 2, 3), date_to=_dt.date.today())       # a filter no other test caches
+    rev = cache.revision(str(app_db))
+    first = cache.map_args(str(app_db), rev, flt, "en", ("hotspots", "border", "incidents"), None, None, None)
+    assert sorted(n for n in loads if n in ("hotspots", "incidents")) == ["hotspots", "incidents"]
+    loads.clear()
+    with_stations = cache.map_args(str(app_db), rev, flt, "en", ("stations", "hotspots", "border", "incidents"),
+                                   None, None, None)
+    with_heat = cache.map_args(str(app_db), rev, flt, "en", ("hotspots", "heat", "border", "incidents"),
+                               None, None, None)
+    assert loads == ["hotspots", "heat"]       # the sliced frames again (their set changed), never the incidents
+    assert first["live"] != with_heat["live"] and "L.heatLayer" in with_heat["live"]
+    assert "L.markerClusterGroup" in with_stations["live"]
