@@ -5,18 +5,13 @@ colours from :data:`core.palette.DRUG` doubled by hatching and the legend order.
 """
 from __future__ import annotations
 
-import io
+import numpy as np
+import pandas as pd
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from core import palette  # noqa: E402
-from core.i18n import t  # noqa: E402
-from core.vocab import DRUGS, label  # noqa: E402
+from core import palette
+from core.i18n import t
+from core.vocab import DRUGS, label
+from report.canvas import new_figure, png_bytes
 
 INK = "#111111"
 HATCH = {"heroin": "", "methamphetamine": "//", "synthetic_tablets": "..", "cannabis": "xx", "opium": "\\\\",
@@ -118,15 +113,11 @@ def render_chart(b, kind: str, *, width_in: float = 7.0, height_in: float = 4.0,
     """PNG bytes of chart ``kind`` (monthly | crossings | km) for briefing ``b``."""
     if kind not in DRAW:
         raise ValueError(f"unknown chart {kind!r}; valid: {', '.join(CHART_KINDS)}")
-    fig, ax = plt.subplots(figsize=(width_in, height_in), dpi=dpi)
-    try:
-        DRAW[kind](ax, b, font=font)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    fig = new_figure(width_in, height_in, dpi=dpi)
+    ax = fig.add_subplot()
+    DRAW[kind](ax, b, font=font)
+    fig.tight_layout()
+    return png_bytes(fig, dpi=dpi)
 
 
 def render_visual(b, name: str, *, width_in: float, height_in: float, dpi: int = 150, font: float = 13) -> bytes:

@@ -9,15 +9,13 @@ import io
 import textwrap
 from pathlib import Path
 
-import matplotlib
+import matplotlib.image as mpimg
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")
-import matplotlib.image as mpimg  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-
-from core.i18n import t  # noqa: E402
-from report.pdf import footer_lines  # noqa: E402
-from report.slides import Briefing, Slide  # noqa: E402
+from core.i18n import t
+from report.canvas import new_figure, png_bytes
+from report.pdf import footer_lines
+from report.slides import Briefing, Slide
 
 INK = "#111111"
 RED = "#B2182B"
@@ -42,41 +40,36 @@ def _table_lines(s: Slide) -> list[tuple[str, float, str]]:
 
 
 def slide_png(b: Briefing, s: Slide, images: dict[str, bytes], *, classification: str | None = None) -> bytes:
-    fig = plt.figure(figsize=(19.2, 10.8), dpi=100)
-    try:
-        fig.text(0.012, 0.975, s.title, fontsize=40, fontweight="bold", color=INK, va="top")
-        flag = t("report.classification.default", b.lang) if classification is None else classification
-        if flag:
-            fig.text(0.988, 0.97, flag, fontsize=20, fontweight="bold", color=RED, va="top", ha="right",
-                     bbox=dict(boxstyle="square,pad=0.25", fc="white", ec=RED, lw=2))
-        fig.text(0.012, 0.905, s.subtitle, fontsize=20, color=INK, va="top")
-        fig.add_artist(plt.Line2D([0.012, 0.988], [0.875, 0.875], color=INK, lw=3))
-        maps = [v for v in s.visuals if v.startswith("map:")]
-        charts = [v for v in s.visuals if v.startswith("chart:")]
-        lines = [(f"{c.get('symbol', '')} {c['label']}: {c['value']}  {c.get('change', '')}".strip(), 22, "bold")
-                 for c in s.cards]
-        lines += _table_lines(s) + [("• " + x, 20, "normal") for x in s.bullets]
-        if maps:
-            ax = fig.add_axes((0.012, 0.06, 0.40, 0.80))
-            ax.imshow(mpimg.imread(io.BytesIO(images[maps[0]]), format="png"))
+    fig = new_figure(19.2, 10.8, dpi=100)
+    fig.text(0.012, 0.975, s.title, fontsize=40, fontweight="bold", color=INK, va="top")
+    flag = t("report.classification.default", b.lang) if classification is None else classification
+    if flag:
+        fig.text(0.988, 0.97, flag, fontsize=20, fontweight="bold", color=RED, va="top", ha="right",
+                 bbox=dict(boxstyle="square,pad=0.25", fc="white", ec=RED, lw=2))
+    fig.text(0.012, 0.905, s.subtitle, fontsize=20, color=INK, va="top")
+    fig.add_artist(Line2D([0.012, 0.988], [0.875, 0.875], color=INK, lw=3))
+    maps = [v for v in s.visuals if v.startswith("map:")]
+    charts = [v for v in s.visuals if v.startswith("chart:")]
+    lines = [(f"{c.get('symbol', '')} {c['label']}: {c['value']}  {c.get('change', '')}".strip(), 22, "bold")
+             for c in s.cards]
+    lines += _table_lines(s) + [("• " + x, 20, "normal") for x in s.bullets]
+    if maps:
+        ax = fig.add_axes((0.012, 0.06, 0.40, 0.80))
+        ax.imshow(mpimg.imread(io.BytesIO(images[maps[0]]), format="png"))
+        ax.set_axis_off()
+        _text_block(fig, 0.43, 0.85, lines, width=75)
+    elif charts:
+        n = len(charts)
+        for i, name in enumerate(charts):
+            ax = fig.add_axes((0.012 + i * 0.99 / n, 0.30, 0.97 / n, 0.56))
+            ax.imshow(mpimg.imread(io.BytesIO(images[name]), format="png"))
             ax.set_axis_off()
-            _text_block(fig, 0.43, 0.85, lines, width=75)
-        elif charts:
-            n = len(charts)
-            for i, name in enumerate(charts):
-                ax = fig.add_axes((0.012 + i * 0.99 / n, 0.30, 0.97 / n, 0.56))
-                ax.imshow(mpimg.imread(io.BytesIO(images[name]), format="png"))
-                ax.set_axis_off()
-            _text_block(fig, 0.02, 0.28, lines, width=160)
-        else:
-            _text_block(fig, 0.02, 0.85, [(x, 26, "normal") for x, _, _ in lines], width=150)
-        foot = footer_lines(b)
-        fig.text(0.012, 0.012, foot[0] + "\n" + foot[1], fontsize=12, color=INK, linespacing=1.4)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, facecolor="white")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+        _text_block(fig, 0.02, 0.28, lines, width=160)
+    else:
+        _text_block(fig, 0.02, 0.85, [(x, 26, "normal") for x, _, _ in lines], width=150)
+    foot = footer_lines(b)
+    fig.text(0.012, 0.012, foot[0] + "\n" + foot[1], fontsize=12, color=INK, linespacing=1.4)
+    return png_bytes(fig, dpi=100)
 
 
 def write_slide_pngs(b: Briefing, images: dict[str, bytes], folder: Path, *,

@@ -8,25 +8,21 @@ EPSG:4326 (lon, lat), drawn with the aspect of the map's mid latitude.
 """
 from __future__ import annotations
 
-import io
 import json
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
-import matplotlib
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from shapely.geometry import shape
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from shapely.geometry import shape  # noqa: E402
-
-from core import palette  # noqa: E402
-from core.i18n import t  # noqa: E402
-from core.vocab import label  # noqa: E402
-from geo.h3grid import cell_polygons  # noqa: E402
+from core import palette
+from core.i18n import t
+from report.canvas import new_figure, png_bytes
+from core.vocab import label
+from geo.h3grid import cell_polygons
 
 BASEMAP = Path(__file__).resolve().parent.parent / "data" / "demo_files" / "basemap.geojson"
 INK = "#111111"
@@ -225,15 +221,10 @@ def _crossings(ax, b, labels: list) -> list:
 def render_map(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, dpi: int = 150,
                font: float = 13, legend: bool = True) -> bytes:
     """PNG bytes of map ``kind`` for briefing ``b``, with its legend below the map."""
-    fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
-    try:
-        ax = fig.add_axes((0.01, 0.25 if legend else 0.01, 0.98, 0.74 if legend else 0.98))
-        handles = draw_map(ax, b, kind, font=font)
-        if legend:
-            fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=font * 0.78, frameon=False,
-                       handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    fig = new_figure(width_in, height_in, dpi=dpi)
+    ax = fig.add_axes((0.01, 0.25 if legend else 0.01, 0.98, 0.74 if legend else 0.98))
+    handles = draw_map(ax, b, kind, font=font)
+    if legend:
+        fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=font * 0.78, frameon=False,
+                   handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
+    return png_bytes(fig, dpi=dpi)

@@ -1,0 +1,29 @@
+"""Matplotlib figures that are safe to draw from several threads at once.
+
+The Streamlit server renders briefings for several sessions in parallel threads.
+``matplotlib.pyplot`` keeps global state (the current figure, the figure manager, the
+backend chosen by ``matplotlib.use``) and is not thread-safe, so nothing in ``report/``
+or ``ui/`` imports it. Each drawing makes its own :class:`~matplotlib.figure.Figure`
+with its own Agg canvas (as matplotlib's "Embedding in a web application server" page
+advises); the figure is garbage-collected with its canvas, nothing needs closing.
+"""
+from __future__ import annotations
+
+import io
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+def new_figure(width_in: float, height_in: float, *, dpi: float) -> Figure:
+    """A figure of ``width_in`` × ``height_in`` inches attached to its own Agg canvas."""
+    fig = Figure(figsize=(width_in, height_in), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def png_bytes(fig: Figure, *, dpi: float) -> bytes:
+    """PNG bytes of ``fig`` on a white background."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
