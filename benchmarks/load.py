@@ -23,20 +23,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from _serve import serve  # noqa: E402 - tests/_serve.py, the one server helper of tests and benchmarks
 BW = str(Path(sys.executable).with_name("borderwatch"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -291,7 +292,11 @@ def _tree_cpu(root: int) -> float:
 
 # -- a server of our own ----------------------------------------------------------------------
 
-def start_server(port: int, folder: Path) -> tuple[subprocess.Popen, str, str, str]:
+def start_server(stack: contextlib.ExitStack, port: int, folder: Path) -> tuple[str, int, str, str]:
+    """A demo store, an analyst account and ``borderwatch serve`` on it (stopped when ``stack`` closes).
+
+    Returns (url, server pid, user, password).
+    """
     db = folder / "load.duckdb"
     user, password = "loadtest", "load-test-password-233"
     env = {**os.environ, "BORDERWATCH_LANG": "en"}
@@ -300,18 +305,12 @@ def start_server(port: int, folder: Path) -> tuple[subprocess.Popen, str, str, s
                    input=password + "\n", text=True, check=True, env=env, stderr=subprocess.DEVNULL)
     subprocess.run([BW, "users", "ensure-admin", "--db", str(db)], check=True, env=env,
                    stderr=subprocess.DEVNULL)      # its generated password is not needed here
-    log = (folder / "serve.log").open("w")
-    proc = subprocess.Popen([BW, "serve", "--db", str(db), "--port", str(port), "--address", "127.0.0.1"],
-                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                return proc, url, user, password
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit(f"server did not start; see {folder / 'serve.log'}")
+    try:
+        srv = stack.enter_context(serve(db, port=port, env={"BORDERWATCH_LANG": "en"}, log=folder / "serve.log",
+                                        timeout=60, stop_timeout=30))
+    except RuntimeError as exc:
+        raise SystemExit(f"server did not start: {exc}") from exc
+    return srv.url, srv.proc.pid, user, password
 
 
 def _line(name: str, v: list[float]) -> str:
@@ -372,11 +371,11 @@ def main(argv=None) -> int:
     ap.add_argument("--wire", action="store_true",
                     help="also time the server's answer on the websocket (parses frames: costs client CPU)")
     args = ap.parse_args(argv)
-    server = None
-    tmp = None
+    stack = contextlib.ExitStack()
+    server_pid = None
     if args.start:
-        tmp = tempfile.TemporaryDirectory(prefix="bw-load-")
-        server, args.url, args.user, args.password = start_server(args.port, Path(tmp.name))
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bw-load-"))
+        args.url, server_pid, args.user, args.password = start_server(stack, args.port, Path(tmp))
     else:
         if not (args.url and args.user):
             ap.error("give --url and --user (password in $BW_LOAD_PASSWORD), or --start")
@@ -384,15 +383,9 @@ def main(argv=None) -> int:
     host = urlparse(args.url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         ap.error("load tests run against loopback only")
-    args.server_pid = server.pid if server is not None else args.server_pid
-    try:
+    args.server_pid = server_pid or args.server_pid
+    with stack:                                     # stops our server, then removes its folder
         stats = asyncio.run(drive(args))
-    finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        if tmp is not None:
-            tmp.cleanup()
     return report(stats, args)
 
 

@@ -1,39 +1,21 @@
 """A real ``borderwatch serve`` on 127.0.0.1 (free port, demo store in tmp) and Debian Chromium.
 
-The server is started once per session as a subprocess, polled on ``/_stcore/health`` and
-stopped at the end (its process group, which it alone owns). Browser tests are marked
-``browser``; they are skipped with a reason when /usr/bin/chromium is missing.
+The server is started once per session with :func:`_serve.serve` (its own process group,
+health poll on ``/_stcore/health``, log file) and stopped at the end. Browser tests are
+marked ``browser``; they are skipped with a reason when /usr/bin/chromium is missing.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from _serve import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 USER, PASSWORD = "e2e_admin", "e2e-password-Quang-Tri-233"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:   # noqa: S310 - 127.0.0.1 only
-            return resp.status == 200 and resp.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -60,31 +42,8 @@ def e2e_store(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def server(e2e_store, tmp_path_factory):
     """Base URL of ``borderwatch serve --db <tmp store> --port <free port>`` (stopped after the session)."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path_factory.mktemp("e2e-log") / "serve.log").open("wb")
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_TILE_URL")}
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "borderwatch"), "serve", "--db", str(e2e_store["path"]),
-                             "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while not _healthy(url):
-            if proc.poll() is not None:
-                raise RuntimeError(f"borderwatch serve exited with {proc.returncode}; see {log.name}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"borderwatch serve not healthy after 90 s; see {log.name}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
-        log.close()
+    with serve(e2e_store["path"], log=tmp_path_factory.mktemp("e2e-log") / "serve.log") as srv:
+        yield srv.url
 
 
 @pytest.fixture()

@@ -6,16 +6,11 @@ Starts ``streamlit run tests/e2e/projector_page.py`` (a page that shows only
 """
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from _serve import serve
 
 pytestmark = pytest.mark.browser
 
@@ -40,35 +35,13 @@ FONT_SIZES = """() => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo_db_template, tmp_path_factory, chromium):
     db = tmp_path_factory.mktemp("proj") / "proj.duckdb"
     shutil.copy(demo_db_template, db)
-    port = _free_port()
-    env = {**os.environ, "BORDERWATCH_DB": str(db), "BW_FROM": "2026-08-01", "BW_TO": "2026-10-31"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests/e2e/projector_page.py"),
-                             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    period = {"BW_FROM": "2026-08-01", "BW_TO": "2026-10-31"}
+    with serve(db, page=ROOT / "tests/e2e/projector_page.py", env=period) as srv:
+        yield srv.url
 
 
 def _walk(browser, url, width, height, lang="vi"):

@@ -1,58 +1,28 @@
 """In Chromium against a real ``borderwatch serve``: the login gate, click-to-place incident entry, logout."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import time
-import urllib.request
 
 import pytest
+from _serve import serve
 
 from data import audit
 from data.store import connect
-from seclib import BW, PASSWORD, ROOT
+from seclib import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(accounts_template, tmp_path_factory):
-    """(url, store path) of a server on a copy of the accounts store; stopped afterwards."""
+    """(url, store path, server) of a server on a copy of the accounts store; stopped afterwards."""
     folder = tmp_path_factory.mktemp("browser")
     db = folder / "served.duckdb"
     shutil.copy(accounts_template, db)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (folder / "serve.log").open("wb")
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_TILE_URL")}
-    proc = subprocess.Popen([BW, "serve", "--db", str(db), "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":  # noqa: S310
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.5)
-        yield url, db, proc
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        log.close()
+    with serve(db, log=folder / "serve.log", stop_timeout=20) as srv:
+        yield srv.url, db, srv
 
 
 def _page(browser, url, path="/?lang=en"):
@@ -100,7 +70,7 @@ def urlparse_host(u: str):
 
 
 def test_editor_places_an_incident_by_clicking_the_map(browser, served):
-    url, db, proc = served
+    url, db, srv = served
     ctx, page, _ = _page(browser, url, "/?lang=en&tab=edit")
     try:
         _login(page, "u_editor")
@@ -132,8 +102,7 @@ def test_editor_places_an_incident_by_clicking_the_map(browser, served):
         page.get_by_text(re.compile(r"Incident NT-\S+ saved")).wait_for()
     finally:
         ctx.close()
-    os.killpg(proc.pid, signal.SIGTERM)                   # release the store to read it here
-    proc.wait(timeout=20)
+    srv.stop()                                            # release the store to read it here
     con = connect(db)
     try:
         row = con.execute("SELECT article, drug, description, lat FROM incidents WHERE id LIKE 'NT-%'").fetchone()
