@@ -22,7 +22,7 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from core.i18n import LANGS, fmt_date, t
+from core.i18n import LANGS, fmt_date, fmt_num, t  # noqa: F401 - fmt_num re-exported for the layer modules
 from geo.h3grid import cell_polygons
 
 #: Custom panes (z-index): basemap below everything (tiles are 200, overlays 400),
@@ -230,17 +230,6 @@ def fmt_day(value, lang: str) -> str:
     except (TypeError, ValueError):
         pass
     return fmt_date(pd.Timestamp(value), lang)
-
-
-def fmt_num(value, lang: str, *, decimals: int = 0) -> str:
-    """A number with the language's separators (vi: 1.234,5; en: 1,234.5); ``""`` when missing."""
-    try:
-        if value is None or pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        return ""
-    s = f"{float(value):,.{decimals}f}"
-    return s.translate(str.maketrans(",.", ".,")) if lang == "vi" else s
 
 
 def cell_frame(df: pd.DataFrame) -> gpd.GeoDataFrame:

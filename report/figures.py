@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from core.i18n import t
+from core.i18n import fmt_num, t
 from core.vocab import DRUGS, label
 from data.filters import Filter
 from data.store import incident_span
@@ -89,18 +89,12 @@ def key_figures(con, flt: Filter) -> pd.DataFrame:
 
 # -- formatting -----------------------------------------------------------------------------
 
-def fmt_num(value: float, lang: str, decimals: int = 0) -> str:
-    """Thousands and decimal separators of ``lang`` (vi: 1.234,5; en: 1,234.5)."""
-    s = f"{value:,.{decimals}f}"
-    return s.translate(str.maketrans(",.", ".,")) if lang == "vi" else s
-
-
 def fmt_amount(value: float, unit: str, lang: str) -> str:
     """``1,2 kg``, ``350 g``, ``12.500 viên``, ``42 vụ``."""
     if unit == "g" and value >= 1000:
-        return t("report.unit.kg", lang, n=fmt_num(value / 1000, lang, 1))
+        return t("report.unit.kg", lang, n=fmt_num(value / 1000, lang, decimals=1))
     if unit == "g":
-        return t("report.unit.g", lang, n=fmt_num(value, lang, 1 if 0 < value < 10 else 0))
+        return t("report.unit.g", lang, n=fmt_num(value, lang, decimals=1 if 0 < value < 10 else 0))
     return t(f"report.unit.{unit}", lang, n=fmt_num(value, lang))
 
 

@@ -7,6 +7,7 @@ each area keeps its strings together; a key may be defined only once across part
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 
 from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
@@ -68,3 +69,19 @@ def fmt_int(n, lang: str | None = None) -> str:
     """Thousands separator: '.' in Vietnamese, ',' in English."""
     s = f"{int(n):,}"
     return s.replace(",", ".") if (lang or default_lang()) == "vi" else s
+
+
+def fmt_num(value, lang: str | None = None, *, decimals: int = 0) -> str:
+    """A number with the language's separators; ``""`` when missing (None, NaN, NA).
+
+    >>> fmt_num(1234.5, "vi", decimals=1), fmt_num(1234.5, "en", decimals=1), fmt_num(None, "vi")
+    ('1.234,5', '1,234.5', '')
+    """
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return ""
+    if math.isnan(x):
+        return ""
+    s = f"{x:,.{decimals}f}"
+    return s.translate(str.maketrans(",.", ".,")) if (lang or default_lang()) == "vi" else s
