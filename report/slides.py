@@ -21,7 +21,7 @@ from data.queries import border_line, villages_with_status
 from data.store import get_meta, is_demo, read_layer
 from geo.h3grid import cells_to_str, points_to_cells
 from report import sources
-from report.changes import HOT_MIN_BIN, describe_changes, make_summary
+from report.changes import HOT_MIN_BIN, describe_changes, describe_year, make_summary
 from report.figures import figure_label, fmt_amount, fmt_change, key_figures, resolve_period
 from report.places import cell_places, commune_label, stretch_places
 from report.snapshots import DataVersion, Snapshot, data_version, previous_snapshot
@@ -61,7 +61,7 @@ class Briefing:
     corridor: dict
     summary: dict
     previous: Snapshot | None
-    changes: list[str]
+    changes: list[str]              # against the same period last year, then against the last briefing
     base: dict = field(default_factory=dict)   # border, belt, crossings, trails (GeoDataFrames)
     slides: list[Slide] = field(default_factory=list)
 
@@ -129,8 +129,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     summary = make_summary(flt, figures, shown, vsum)
     previous = compare_to if compare_to is not None else previous_snapshot(con, flt, version)
     previous = previous or None
-    changes = describe_changes(previous.summary, summary, lang=lang,
-                               version_counts=(previous.version.counts, version.counts)) if previous else []
+    changes = describe_year(summary, lang=lang) + (describe_changes(
+        previous.summary, summary, lang=lang, version_counts=(previous.version.counts, version.counts)) if previous else [])
     b = Briefing(flt=flt, lang=lang, generated_at=(now or dt.datetime.now()).replace(microsecond=0),
                  version=version, demo=is_demo(con), attribution=get_meta(con, "attribution", "") or "",
                  figures=figures, hotspots=hs, hot=shown, villages=villages, monthly=monthly, corridor=corridor,
@@ -144,17 +144,25 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
 # -- layout: one function per slide, in a lookup table ---------------------------------------
 
 def _cards_overview(b: Briefing) -> list[dict]:
-    prev = b.period_text(b.flt.previous_period())
-    return [{"label": figure_label(r, b.lang), "value": fmt_amount(r["current"], r["unit"], b.lang),
-             "change": fmt_change(r, b.lang), "arrow": r["arrow"],
-             "previous": fmt_amount(r["previous"], r["unit"], b.lang),
-             "note": t("report.fig.previous", b.lang, value=fmt_amount(r["previous"], r["unit"], b.lang), period=prev)}
-            for _, r in b.figures.iterrows()]
+    """One card per key figure: the value, the change against the same period last year
+    (arrow and %), and the previous period of the same length as a second figure."""
+    year, prev = b.period_text(b.flt.same_period_last_year()), b.period_text(b.flt.previous_period())
+    out = []
+    for _, r in b.figures.iterrows():
+        ly, before = fmt_amount(r["last_year"], r["unit"], b.lang), fmt_amount(r["previous"], r["unit"], b.lang)
+        pchange = fmt_change(r, b.lang, against="previous")
+        out.append({"label": figure_label(r, b.lang), "value": fmt_amount(r["current"], r["unit"], b.lang),
+                    "change": fmt_change(r, b.lang), "arrow": r["arrow"],
+                    "last_year": ly, "previous": before, "previous_change": pchange,
+                    "note": t("report.fig.last_year", b.lang, value=ly, period=year),
+                    "note2": t("report.fig.previous", b.lang, value=before, period=prev, change=pchange)})
+    return out
 
 
 def _overview(b: Briefing) -> Slide:
     return Slide("overview", t("report.slide.overview", b.lang),
-                 t("report.sub.overview", b.lang, period=b.period_text(), prev=b.period_text(b.flt.previous_period())),
+                 t("report.sub.overview", b.lang, period=b.period_text(),
+                   year=b.period_text(b.flt.same_period_last_year())),
                  cards=_cards_overview(b), visuals=["map:overview"])
 
 
@@ -255,11 +263,11 @@ def _corridor(b: Briefing) -> Slide:
 
 
 def _changes(b: Briefing) -> Slide:
-    lang = b.lang
+    lang, year = b.lang, b.period_text(b.flt.same_period_last_year())
     if b.previous is None:
-        return Slide("changes", t("report.slide.changes", lang), t("report.sub.changes_none", lang),
-                     bullets=[t("report.changes.first", lang)])
-    sub = t("report.sub.changes", lang, saved=fmt_date(b.previous.saved_at, lang),
+        return Slide("changes", t("report.slide.changes", lang), t("report.sub.changes_none", lang, year=year),
+                     bullets=[*b.changes, t("report.changes.first", lang)])
+    sub = t("report.sub.changes", lang, year=year, saved=fmt_date(b.previous.saved_at, lang),
             period=b.period_text(b.previous.filter) if b.previous.filter.date_from else "")
     return Slide("changes", t("report.slide.changes", lang), sub, bullets=list(b.changes))
 

@@ -94,8 +94,8 @@ def _cards_html(s: Slide, lang: str) -> str:
     for c in s.cards:
         sym = f'<span class="sym" style="color:{_esc(c["color"])}">{_esc(c["symbol"])}</span> ' if c.get("symbol") else ""
         chg = f'<span class="chg">{_esc(c["change"])}</span>' if c.get("change") else ""
-        prev = f'<div class="prev">{_esc(t("report.proj.prev_value", lang, value=c["previous"]))}</div>' \
-            if c.get("previous") else ""
+        prev = f'<div class="prev">{_esc(t("report.proj.prev_value", lang, value=c["last_year"], prev=c["previous"], change=c["previous_change"]))}</div>' \
+            if c.get("last_year") else ""
         out.append(f'<div class="bw-card"><div class="lbl">{sym}{_esc(c["label"])}</div>'
                    f'<div>{chg}<span class="val">{_esc(c["value"])}</span></div>{prev}</div>')
     return f'<div class="bw-cards">{"".join(out)}</div>' if out else ""
