@@ -51,6 +51,11 @@ def make_summary(flt, figures: pd.DataFrame, hot: pd.DataFrame, villages: pd.Dat
     }
 
 
+def _lower(text: str) -> str:
+    """First letter in lower case, for a vocabulary label inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
 def _trend(key: str, cur: float, prev: float, unit: str, lang: str, **fields) -> str:
     pct = change_pct(cur, prev)
     amounts = dict(before=fmt_amount(prev, unit, lang), after=fmt_amount(cur, unit, lang))
@@ -127,7 +132,8 @@ def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
     inside = [_place(v, lang) for vid, v in cv.items() if v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING
               and not (pv.get(vid, {}).get("cell_category") == INTENSIFYING and pv[vid]["status"] == "recognised")]
     if inside:
-        out.append(t("report.changes.recognised_in_intensifying", lang, places=_places(inside, lang), n=len(inside)))
+        out.append(t("report.changes.recognised_in_intensifying", lang, places=_places(inside, lang), n=len(inside),
+                     cat=_lower(label("emerging", INTENSIFYING, lang))))
     alerts = [_place(v, lang) for vid, v in cv.items() if v["alert"] and not pv.get(vid, {}).get("alert")]
     if alerts:
         out.append(t("report.changes.new_alerts", lang, places=_places(alerts, lang), n=len(alerts)))

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_place, t
 from core.palette import VILLAGE_STATUS
 from core.vocab import label
 from data.filters import Filter
@@ -115,6 +115,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     shown = hs[(hs["bin"] >= HOT_MIN_BIN) | hs["category"].isin(HOT_CATEGORIES)].copy()
     shown = shown.sort_values(["bin", "z"], ascending=False).reset_index(drop=True)
     shown = shown.join(cell_places(villages_all, shown["h3"]).drop(columns="h3"))
+    shown["village"] = [fmt_place(v, None, lang, km=k, compass=c, tag=g, shared=sh) for v, k, c, g, sh in
+                        zip(shown["village"], shown["distance_km"], shown["compass"], shown["tag"], shown["shared"])]
     shown["n"] = np.arange(1, len(shown) + 1)
     step(0.35, t("report.progress.villages", lang))
     villages = _villages(con, flt, em)
@@ -167,7 +169,7 @@ def _overview(b: Briefing) -> Slide:
 
 
 def _cat(code, lang: str) -> str:
-    return t(f"report.emerging.{code}", lang) if isinstance(code, str) else ""
+    return label("emerging", code, lang) if isinstance(code, str) else ""
 
 
 def _hotspots(b: Briefing) -> Slide:

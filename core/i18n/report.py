@@ -16,13 +16,6 @@ def _trend(subject_vi: str, subject_en: str, against_vi: str = "buổi giao ban 
     }
 
 
-_EMERGING = {
-    "new": ("mới", "New"), "consecutive": ("liên tiếp", "Consecutive"), "intensifying": ("đang gia tăng", "Intensifying"),
-    "persistent": ("kéo dài", "Persistent"), "diminishing": ("đang giảm", "Diminishing"),
-    "sporadic": ("rải rác", "Sporadic"), "oscillating": ("dao động", "Oscillating"),
-    "historical": ("trước đây", "Historical"),
-}
-
 TEXTS: dict[str, dict[str, str]] = {
     # units and figures
     "report.unit.kg": {"vi": "{n} kg", "en": "{n} kg"},
@@ -85,7 +78,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.bin.-1": {"vi": "Lạnh (90 %)", "en": "Cold (90 %)"},
     "report.bin.-2": {"vi": "Lạnh (95 %)", "en": "Cold (95 %)"},
     "report.bin.-3": {"vi": "Lạnh (99 %)", "en": "Cold (99 %)"},
-    "report.emerging.no_pattern": {"vi": "Không có xu hướng", "en": "No pattern"},
     "report.hot.count": {"vi": "{n} ô điểm nóng (độ tin cậy ≥ 95 %) trong kỳ.", "en": "{n} hotspot cells (≥ 95 % confidence) in the period."},
     "report.hot.cat_n": {"vi": "{n} {cat}", "en": "{n} {cat}"},
     "report.hot.categories": {"vi": "Xu hướng 12 tháng: {parts}.", "en": "12-month trend: {parts}."},
@@ -101,13 +93,14 @@ TEXTS: dict[str, dict[str, str]] = {
     # changes
     "report.changes.period": {"vi": "Kỳ trước: {before}; kỳ này: {after}.", "en": "Last briefing: {before}; this one: {after}."},
     "report.changes.and_more": {"vi": "{head} và {n} nơi khác", "en": "{head} and {n} more"},
-    "report.changes.new_hotspot": {"vi": "Điểm nóng mới gần {places}.", "en": "New hotspot near {places}."},
+    "report.changes.new_hotspot": {"vi": "Xuất hiện điểm nóng gần {places} (buổi giao ban trước chưa có).",
+                                   "en": "Hotspot that the last briefing did not have, near {places}."},
     "report.changes.gone_hotspot": {"vi": "Không còn là điểm nóng: gần {places}.", "en": "No longer a hotspot: near {places}."},
     "report.changes.status": {"vi": "{place} chuyển từ “{before}” sang “{after}”.",
                               "en": "{place} changed from “{before}” to “{after}”."},
     "report.changes.recognised_in_intensifying": {
-        "vi": "Thôn, bản đã được công nhận không ma túy nay nằm trong điểm nóng đang gia tăng: {places}.",
-        "en": "Recognised drug-free village now inside an intensifying hotspot: {places}."},
+        "vi": "Thôn, bản đã được công nhận không ma túy nay nằm trong {cat}: {places}.",
+        "en": "Recognised drug-free village now inside an {cat}: {places}."},
     "report.changes.new_alerts": {"vi": "Cảnh báo mới: {places}.", "en": "New alerts: {places}."},
     "report.changes.rows.incidents": {"vi": "{n} vụ việc", "en": "{n} incidents"},
     "report.changes.rows.villages": {"vi": "{n} thôn, bản", "en": "{n} villages"},
@@ -189,6 +182,3 @@ for _metric, _vi, _en in (("incidents", "Số vụ", "Incidents"), ("persons", "
         TEXTS[f"report.changes.{_metric}.{_k}"] = _v
     for _k, _v in _trend(_vi, _en, "cùng kỳ năm trước", "the same period last year").items():
         TEXTS[f"report.changes.year.{_metric}.{_k}"] = _v
-for _kind, (_vi, _en) in _EMERGING.items():
-    TEXTS[f"report.emerging.{_kind}_hot"] = {"vi": f"Điểm nóng {_vi}", "en": f"{_en} hot spot"}
-    TEXTS[f"report.emerging.{_kind}_cold"] = {"vi": f"Điểm lạnh {_vi}", "en": f"{_en} cold spot"}

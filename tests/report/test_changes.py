@@ -50,7 +50,7 @@ def test_planted_change_is_described_in_vietnamese(demo_con, period):
     pct = round(60 / before * 100)
     assert f"Số vụ tăng {pct} % so với buổi giao ban trước" in text
     assert f"{before} vụ → {before + 60} vụ" in text
-    assert "Điểm nóng mới gần" in text and hot_village["name"] in text
+    assert "Xuất hiện điểm nóng gần" in text and hot_village["name"] in text
     assert (f"{status_village['name']} (xã" in text and "chuyển từ “Được công nhận không ma túy” sang “Đang xem xét lại”"
             in text)
     assert "Dữ liệu đã được cập nhật: +60 vụ việc, +1 quyết định công nhận." in text
