@@ -158,6 +158,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # projector
     "report.proj.prev": {"vi": "◀ Trang trước", "en": "◀ Previous"},
     "report.proj.next": {"vi": "Trang sau ▶", "en": "Next ▶"},
+    "report.proj.first": {"vi": "Trang đầu (Home)", "en": "First slide (Home)"},
+    "report.proj.last": {"vi": "Trang cuối (End)", "en": "Last slide (End)"},
     "report.proj.counter": {"vi": "Trang {i}/{n}", "en": "Slide {i}/{n}"},
     "report.proj.prev_value": {"vi": "Cùng kỳ năm trước: {value} · kỳ liền trước: {prev} ({change})",
                                "en": "Same period last year: {value} · previous period: {prev} ({change})"},
