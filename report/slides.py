@@ -17,6 +17,7 @@ from core.i18n import fmt_date, fmt_place, t
 from core.palette import VILLAGE_STATUS
 from core.vocab import label
 from data.filters import Filter
+from data.village_rules import review_overdue
 from data.queries import border_line, villages_with_status
 from data.store import get_meta, is_demo, read_layer
 from geo.h3grid import cells_to_str, points_to_cells
@@ -211,8 +212,25 @@ def _villages_slide(b: Briefing) -> Slide:
     bullets = [t("report.villages.alerts", lang, n=len(alerts))] if len(alerts) else [t("report.villages.no_alerts", lang)]
     if len(alerts) > MAX_VILLAGE_ROWS:
         bullets.append(t("report.table.more", lang, n=len(alerts) - MAX_VILLAGE_ROWS))
+    overdue = overdue_reviews(b)
+    if len(overdue):
+        names = ", ".join(overdue["name"].head(MAX_VILLAGE_ROWS))
+        more = len(overdue) - MAX_VILLAGE_ROWS
+        bullets.append(t("report.villages.overdue", lang, n=len(overdue), today=fmt_date(b.generated_at, lang),
+                         names=names + (t("report.villages.more", lang, n=more) if more > 0 else "")))
     return Slide("villages", t("report.slide.villages", lang), t("report.sub.villages", lang, period=b.period_text()),
                  cards=cards, table=table, bullets=bullets, visuals=["map:villages"])
+
+
+def overdue_reviews(b: Briefing) -> pd.DataFrame:
+    """Villages whose current decision's review date has passed on the day the briefing is made,
+    longest overdue first (:func:`data.village_rules.review_overdue`)."""
+    v = b.villages
+    if "review_due" not in v.columns or not len(v):
+        return v.iloc[0:0]
+    today = b.generated_at.date()
+    out = v[[review_overdue(d, today) for d in v["review_due"]]]
+    return out.sort_values("review_due")
 
 
 def _reason(codes: str, lang: str) -> str:
