@@ -69,12 +69,31 @@ VILLAGE_STATUSES: dict[str, dict] = {
                                    "chưa được công nhận"]},
 }
 
+# Emerging hot spot categories (ArcGIS semantics, geo.emerging.CATEGORIES). The one table of their
+# names: the map, the app's tables, the slides, the PDF and the change sentences all read it, so a
+# committee member sees the same words everywhere. The words are those of a provincial report:
+# "kéo dài" (persistent), "đang gia tăng" (intensifying), "đang giảm" (diminishing).
+_EMERGING_KINDS = {
+    "new": ("mới", "New"), "consecutive": ("liên tiếp", "Consecutive"),
+    "intensifying": ("đang gia tăng", "Intensifying"), "persistent": ("kéo dài", "Persistent"),
+    "diminishing": ("đang giảm", "Diminishing"), "sporadic": ("rải rác", "Sporadic"),
+    "oscillating": ("dao động", "Oscillating"), "historical": ("trước đây", "Historical"),
+}
+_EMERGING_SIDES = {"hot": ("Điểm nóng", "hot spot"), "cold": ("Điểm lạnh", "cold spot")}
+EMERGING: dict[str, dict] = {
+    **{f"{kind}_{side}": {"vi": f"{_EMERGING_SIDES[side][0]} {vi}", "en": f"{en} {_EMERGING_SIDES[side][1]}",
+                          "aliases": [f"{kind} {side}", f"{en} {side}spot"]}
+       for side in ("hot", "cold") for kind, (vi, en) in _EMERGING_KINDS.items()},
+    "no_pattern": {"vi": "Không có xu hướng", "en": "No pattern", "aliases": ["no pattern"]},
+}
+
 ENUMS: dict[str, dict] = {
     "article": {k: {**v, "aliases": [k, f"điều {k}", f"dieu {k}", f"article {k}"]} for k, v in ARTICLES.items()},
     "drug": DRUGS,
     "crossing_kind": CROSSING_KINDS,
     "trail_kind": TRAIL_KINDS,
     "status": VILLAGE_STATUSES,
+    "emerging": EMERGING,
 }
 
 

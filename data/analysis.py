@@ -5,6 +5,7 @@ numbers. Outputs are plain DataFrames with the columns of the CLI contract.
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 import numpy as np
@@ -13,13 +14,14 @@ import pandas as pd
 from data.filters import Filter
 from data.queries import border_line, load_incidents, study_area, villages_with_status
 from data.store import read_layer
+from data.village_rules import review_overdue
 from geo import corridor as _corridor, density as _density, emerging as _emerging, exposure as _exposure
 from geo import h3grid, hotspots as _hotspots
 
 HOTSPOT_COLUMNS = ["h3", "count", "z", "p", "bin"]
 EMERGING_COLUMNS = ["h3", "category", "trend_tau", "trend_p", "share_hot", "share_cold", "last_z", "n_slices"]
 CORRIDOR_COLUMNS = ["id", "dist_border_m", "nearest_crossing", "dist_crossing_m", "nearest_trail", "dist_trail_m"]
-VILLAGE_COLUMNS = ["village_id", "name", "status", "incidents_within", "alert"]
+VILLAGE_COLUMNS = ["village_id", "name", "status", "incidents_within", "alert", "review_due", "review_overdue"]
 
 
 @functools.lru_cache(maxsize=16)
@@ -97,8 +99,10 @@ def corridor_for(con, flt: Filter = Filter(), *, buffer_m: float = _corridor.BUF
 
 
 def villages_for(con, flt: Filter = Filter(), *, radius_km: float = 3.0, res: int = 7,
-                 categories: pd.DataFrame | None = None, **options) -> pd.DataFrame:
-    """Incidents within ``radius_km`` of each village and drug-free-village alerts.
+                 categories: pd.DataFrame | None = None, today: dt.date | None = None, **options) -> pd.DataFrame:
+    """Incidents within ``radius_km`` of each village and drug-free-village alerts, with the
+    current decision's ``review_due`` and ``review_overdue`` (the review date has passed on
+    ``today``, by default the computer's date; :func:`data.village_rules.review_overdue`).
 
     ``categories`` (from :func:`emerging_for`) is computed when not given. Other options
     (``min_count``, ``months``) go to :func:`geo.exposure.village_exposure`.
@@ -110,4 +114,10 @@ def villages_for(con, flt: Filter = Filter(), *, radius_km: float = 3.0, res: in
     _, end = _span(con, flt)
     out = _exposure.village_exposure(inc, villages, categories=categories if len(categories) else None, res=res,
                                      period_end=np.datetime64(end) if end else None, radius_km=radius_km, **options)
+    due = dict(zip(villages["id"], villages["review_due"]))
+    today = today or dt.date.today()
+    out["review_due"] = pd.to_datetime(pd.Series([due.get(v) for v in out["village_id"]], index=out.index,
+                                                 dtype=object)).dt.date
+    out["review_due"] = out["review_due"].astype(object).where(out["review_due"].notna(), None)
+    out["review_overdue"] = [review_overdue(d, today) for d in out["review_due"]]
     return out[VILLAGE_COLUMNS + [c for c in out.columns if c not in VILLAGE_COLUMNS]]

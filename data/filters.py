@@ -65,6 +65,26 @@ class Filter:
         end = self.date_from - dt.timedelta(days=1)
         return replace(self, date_from=end - dt.timedelta(days=n - 1), date_to=end)
 
+    def same_period_last_year(self) -> "Filter":
+        """The same calendar dates one year earlier ("cùng kỳ năm trước"), same other values.
+
+        29 February becomes 28 February; an end on the last day of February stays on the
+        last day of February, so two whole months compare with two whole months.
+
+        >>> f = Filter(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 11, 29)).same_period_last_year()
+        >>> f.date_from, f.date_to
+        (datetime.date(2025, 1, 1), datetime.date(2025, 11, 29))
+        >>> f = Filter(date_from=dt.date(2028, 2, 29), date_to=dt.date(2028, 2, 29)).same_period_last_year()
+        >>> f.date_from, f.date_to
+        (datetime.date(2027, 2, 28), datetime.date(2027, 2, 28))
+        >>> Filter(date_from=dt.date(2029, 1, 1), date_to=dt.date(2029, 2, 28)).same_period_last_year().date_to
+        datetime.date(2028, 2, 29)
+        """
+        if not (self.date_from and self.date_to):
+            raise ValueError("same_period_last_year needs both date_from and date_to")
+        return replace(self, date_from=year_earlier(self.date_from),
+                       date_to=year_earlier(self.date_to, month_end=True))
+
     # -- validation -------------------------------------------------------------------
     def validated(self, con, lang: str | None = None) -> "Filter":
         """Normalise codes (aliases, diacritics) and refuse unknown values with the valid list."""
@@ -112,6 +132,20 @@ class Filter:
             else:
                 kw[f.name] = tuple(x for x in str(raw).split(",") if x)
         return cls(**kw)
+
+
+def year_earlier(day: dt.date, *, month_end: bool = False) -> dt.date:
+    """``day`` one year earlier; 29 February gives 28 February. With ``month_end`` the last
+    day of February gives the last day of February (28/02/2029 → 29/02/2028).
+
+    >>> year_earlier(dt.date(2028, 2, 29)), year_earlier(dt.date(2029, 2, 28), month_end=True)
+    (datetime.date(2027, 2, 28), datetime.date(2028, 2, 29))
+    """
+    y = day.year - 1
+    last_feb = 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
+    if day.month == 2 and (day.day == 29 or (month_end and day.day == 28)):
+        return dt.date(y, 2, last_feb if month_end else 28)
+    return day.replace(year=y)
 
 
 def _check(field: str, raw: str, code: str | None, valid: list[str], lang: str | None) -> str:

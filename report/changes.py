@@ -1,7 +1,10 @@
-"""What changed since the last briefing, in plain sentences (Vietnamese by default).
+"""What changed, in plain sentences (Vietnamese by default).
 
-A briefing is reduced to a small JSON-able *summary* (:func:`make_summary`), stored
-with its snapshot; :func:`describe_changes` compares two summaries.
+The key figures are compared with the same period of the previous year ("so với cùng kỳ
+năm trước", how the province's reports compare): :func:`describe_year`. The rest — new
+and cooled hot spots, status decisions, alerts, updated data — is compared with the last
+saved briefing: a briefing is reduced to a small JSON-able *summary* (:func:`make_summary`),
+stored with its snapshot, and :func:`describe_changes` compares two summaries.
 """
 from __future__ import annotations
 
@@ -23,15 +26,21 @@ def make_summary(flt, figures: pd.DataFrame, hot: pd.DataFrame, villages: pd.Dat
     ``hot``: hotspot cells (h3, bin, category, village_id, village, commune);
     ``villages``: village_id, name, commune, status, alert, alert_reason, cell_category.
     """
-    figs = {"seized": {}}
-    for _, r in figures.iterrows():
-        if r["metric"] == "seized":
-            figs["seized"][r["drug"]] = float(r["current"])
-        else:
-            figs[r["metric"]] = float(r["current"])
+    def figs(column: str) -> dict:
+        out: dict = {"seized": {}}
+        for _, r in figures.iterrows():
+            if r["metric"] == "seized":
+                out["seized"][r["drug"]] = float(r[column])
+            else:
+                out[r["metric"]] = float(r[column])
+        return out
+
+    year = flt.same_period_last_year()
     return {
         "period": [flt.date_from.isoformat(), flt.date_to.isoformat()],
-        "figures": figs,
+        "figures": figs("current"),
+        "period_last_year": [year.date_from.isoformat(), year.date_to.isoformat()],
+        "figures_last_year": figs("last_year") if "last_year" in figures.columns else {},
         "hotspots": [{k: (None if pd.isna(r[k]) else (int(r[k]) if k == "bin" else str(r[k])))
                       for k in ("h3", "bin", "category", "village_id", "village", "commune")}
                      for _, r in hot.iterrows()],
@@ -40,6 +49,11 @@ def make_summary(flt, figures: pd.DataFrame, hot: pd.DataFrame, villages: pd.Dat
                                             "cell_category": r["cell_category"] or None}
                      for _, r in villages.iterrows()},
     }
+
+
+def _lower(text: str) -> str:
+    """First letter in lower case, for a vocabulary label inside a sentence."""
+    return text[:1].lower() + text[1:]
 
 
 def _trend(key: str, cur: float, prev: float, unit: str, lang: str, **fields) -> str:
@@ -62,22 +76,42 @@ def _place(d: dict, lang: str) -> str:
     return t("report.place", lang, village=d.get("village") or d.get("name"), commune=d.get("commune") or "")
 
 
-def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
-                     version_counts: tuple[dict, dict] | None = None) -> list[str]:
-    """Sentences saying what differs between the last briefing (``prev``) and this one (``cur``)."""
-    out: list[str] = []
-    pf, cf = prev.get("figures", {}), cur.get("figures", {})
-    if prev.get("period") != cur.get("period"):
-        out.append(t("report.changes.period", lang, before=" – ".join(fmt_date(d, lang) for d in prev["period"]),
-                     after=" – ".join(fmt_date(d, lang) for d in cur["period"])))
+def _figure_sentences(cf: dict, pf: dict, prefix: str, lang: str) -> list[str]:
+    out = []
     for metric in ("incidents", "persons"):
-        s = _trend(f"report.changes.{metric}", cf.get(metric, 0), pf.get(metric, 0), metric, lang)
+        s = _trend(f"{prefix}.{metric}", cf.get(metric, 0), pf.get(metric, 0), metric, lang)
         out.append(s) if s else None
     for drug, unit in DRUG_UNIT.items():
         c, p = cf.get("seized", {}).get(drug, 0.0), pf.get("seized", {}).get(drug, 0.0)
         pct = change_pct(c, p)
         if (pct is None and c) or (pct is not None and abs(pct) >= DRUG_MIN_CHANGE):
-            out.append(_trend("report.changes.seized", c, p, unit, lang, drug=label("drug", drug, lang).lower()))
+            out.append(_trend(f"{prefix}.seized", c, p, unit, lang, drug=label("drug", drug, lang).lower()))
+    return out
+
+
+def describe_year(cur: dict, *, lang: str = "vi") -> list[str]:
+    """Sentences comparing the key figures of ``cur`` with the same period of the previous
+    year (empty for a summary saved before that comparison existed)."""
+    if not cur.get("figures_last_year"):
+        return []
+    return _figure_sentences(cur.get("figures", {}), cur["figures_last_year"], "report.changes.year", lang)
+
+
+def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
+                     version_counts: tuple[dict, dict] | None = None) -> list[str]:
+    """Sentences saying what differs between the last briefing (``prev``) and this one (``cur``).
+
+    Key figures are compared with the last briefing only when it covered the same period
+    (the data were updated since); across different periods the comparison that means
+    something is the same period of the previous year (:func:`describe_year`).
+    """
+    out: list[str] = []
+    pf, cf = prev.get("figures", {}), cur.get("figures", {})
+    if prev.get("period") != cur.get("period"):
+        out.append(t("report.changes.period", lang, before=" – ".join(fmt_date(d, lang) for d in prev["period"]),
+                     after=" – ".join(fmt_date(d, lang) for d in cur["period"])))
+    else:
+        out.extend(_figure_sentences(cf, pf, "report.changes", lang))
 
     def hot_cells(summary):
         return {h["h3"]: h for h in summary.get("hotspots", []) if (h.get("bin") or 0) >= HOT_MIN_BIN}
@@ -98,7 +132,8 @@ def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
     inside = [_place(v, lang) for vid, v in cv.items() if v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING
               and not (pv.get(vid, {}).get("cell_category") == INTENSIFYING and pv[vid]["status"] == "recognised")]
     if inside:
-        out.append(t("report.changes.recognised_in_intensifying", lang, places=_places(inside, lang), n=len(inside)))
+        out.append(t("report.changes.recognised_in_intensifying", lang, places=_places(inside, lang), n=len(inside),
+                     cat=_lower(label("emerging", INTENSIFYING, lang))))
     alerts = [_place(v, lang) for vid, v in cv.items() if v["alert"] and not pv.get(vid, {}).get("alert")]
     if alerts:
         out.append(t("report.changes.new_alerts", lang, places=_places(alerts, lang), n=len(alerts)))

@@ -1,7 +1,9 @@
-"""Key figures of a period against the previous period of the same length.
+"""Key figures of a period against the same period of the previous year.
 
-Incidents, persons, and seizures by drug (grams, or tablets for synthetic tablets),
-each with the previous period's value, the change in % and an arrow.
+Incidents, persons, and seizures by drug (grams, or tablets for synthetic tablets), each
+with the value of the same period one year earlier ("so với cùng kỳ năm trước", how the
+province's reports compare), the change in % and an arrow; the previous period of the same
+length is kept as a second figure.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from data.store import incident_span
 
 #: unit of the seizure figure of each drug (tablets are counted, the rest weighed)
 DRUG_UNIT = {code: ("tablets" if code == "synthetic_tablets" else "g") for code in DRUGS}
-FIGURE_COLUMNS = ["metric", "drug", "unit", "current", "previous", "change_pct", "arrow"]
+FIGURE_COLUMNS = ["metric", "drug", "unit", "current", "last_year", "change_pct", "arrow",
+                  "previous", "previous_change_pct", "previous_arrow"]
 ARROWS = {1: "↑", -1: "↓", 0: "→"}
 DEFAULT_DAYS = 30
 
@@ -66,24 +69,30 @@ def arrow(current: float, previous: float) -> str:
 
 
 def key_figures(con, flt: Filter) -> pd.DataFrame:
-    """One row per figure: ``metric`` (incidents, persons, seized, cases), ``drug`` (code or
-    None), ``unit``, ``current``, ``previous``, ``change_pct`` (None without a base), ``arrow``.
+    """One row per figure: ``metric`` (incidents, persons, seized), ``drug`` (code or None),
+    ``unit``, ``current``; ``last_year`` (the same period a year earlier,
+    :meth:`Filter.same_period_last_year`) with ``change_pct`` (None without a base) and
+    ``arrow``; ``previous`` (the period of the same length just before,
+    :meth:`Filter.previous_period`) with ``previous_change_pct`` and ``previous_arrow``.
 
-    ``flt`` must have both dates (see :func:`resolve_period`); the previous period is
-    :meth:`Filter.previous_period`. Drugs with no seizure in either period are left out.
+    ``flt`` must have both dates (see :func:`resolve_period`). Drugs with no seizure in any
+    of the three periods are left out.
     """
     cur = _totals(con, flt)
+    year = _totals(con, flt.same_period_last_year())
     prev = _totals(con, flt.previous_period())
     rows = []
     for (metric, drug), value in cur.items():
         if metric == "cases":
             continue
-        before = prev[(metric, drug)]
-        if metric == "seized" and not value and not before:
+        ly, before = year[(metric, drug)], prev[(metric, drug)]
+        if metric == "seized" and not value and not ly and not before:
             continue
         unit = DRUG_UNIT[drug] if metric == "seized" else metric
-        rows.append(dict(metric=metric, drug=drug, unit=unit, current=value, previous=before,
-                         change_pct=change_pct(value, before), arrow=arrow(value, before)))
+        rows.append(dict(metric=metric, drug=drug, unit=unit, current=value,
+                         last_year=ly, change_pct=change_pct(value, ly), arrow=arrow(value, ly),
+                         previous=before, previous_change_pct=change_pct(value, before),
+                         previous_arrow=arrow(value, before)))
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
@@ -98,11 +107,18 @@ def fmt_amount(value: float, unit: str, lang: str) -> str:
     return t(f"report.unit.{unit}", lang, n=fmt_num(value, lang))
 
 
-def fmt_change(row, lang: str) -> str:
-    """``↑ 23 %``, ``↓ 5 %``, ``→ 0 %`` or ``↑ mới`` when there was nothing before."""
-    if row["change_pct"] is None or pd.isna(row["change_pct"]):
-        return f"{row['arrow']} " + (t("report.change.new", lang) if row["current"] else "0 %")
-    return f"{row['arrow']} {fmt_num(abs(row['change_pct']), lang)} %"
+def fmt_change(row, lang: str, *, against: str = "last_year") -> str:
+    """``↑ 23 %``, ``↓ 5 %``, ``→ 0 %`` or ``↑ mới`` when there was nothing before.
+
+    ``against="last_year"`` (the default) reads ``change_pct``/``arrow``; ``"previous"``
+    reads ``previous_change_pct``/``previous_arrow``.
+    """
+    pct_key, arrow_key = ("change_pct", "arrow") if against == "last_year" else \
+        ("previous_change_pct", "previous_arrow")
+    pct = row[pct_key]
+    if pct is None or pd.isna(pct):
+        return f"{row[arrow_key]} " + (t("report.change.new", lang) if row["current"] else "0 %")
+    return f"{row[arrow_key]} {fmt_num(abs(pct), lang)} %"
 
 
 def figure_label(row, lang: str) -> str:

@@ -160,10 +160,11 @@ def _cards(pdf: _Pdf, cards: list[dict], x: float, y: float, w: float, *, cols: 
             pdf.set_font(FONT, "B", 15)
             pdf.set_xy(cx + cw * 0.55, cy + 8)
             pdf.cell(cw * 0.45 - 3, 9, c["change"], align="R")
-        if c.get("note"):
-            pdf.set_font(FONT, "", 8.5)
-            pdf.set_xy(cx + 3, cy + h - 6.5)
-            pdf.cell(cw - 6, 4.5, c["note"])
+        notes = [n for n in (c.get("note"), c.get("note2")) if n]
+        pdf.set_font(FONT, "", 8.5)
+        for k, note in enumerate(notes):
+            pdf.set_xy(cx + 3, cy + h - 2 - 4.5 * (len(notes) - k))
+            pdf.cell(cw - 6, 4.5, note)
     rows = (len(cards) + cols - 1) // cols
     return y + rows * (h + 4)
 
@@ -277,7 +278,7 @@ def _slide_page(pdf: _Pdf, b: Briefing, s: Slide, images: dict[str, bytes]) -> N
         _image(pdf, images[maps[0]], MARGIN, top, mw, mh)
         x, w, y = MARGIN + mw + 6, PAGE_W - 2 * MARGIN - mw - 6, top + 1
         if s.cards:
-            y = _cards(pdf, s.cards, x, y, w, cols=2, h=24 if s.key == "overview" else 19)
+            y = _cards(pdf, s.cards, x, y, w, cols=2, h=28 if s.key == "overview" else 19)
         y = _table(pdf, s.table, x, y, w, size=10 if s.key == "villages" else 11)
         _bullets(pdf, s.bullets, x, y, w)
     elif charts:

@@ -13,15 +13,16 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_place, t
 from core.palette import VILLAGE_STATUS
 from core.vocab import label
 from data.filters import Filter
+from data.village_rules import review_overdue
 from data.queries import border_line, villages_with_status
 from data.store import get_meta, is_demo, read_layer
 from geo.h3grid import cells_to_str, points_to_cells
 from report import sources
-from report.changes import HOT_MIN_BIN, describe_changes, make_summary
+from report.changes import HOT_MIN_BIN, describe_changes, describe_year, make_summary
 from report.figures import figure_label, fmt_amount, fmt_change, key_figures, resolve_period
 from report.places import cell_places, commune_label, stretch_places
 from report.snapshots import DataVersion, Snapshot, data_version, previous_snapshot
@@ -61,7 +62,7 @@ class Briefing:
     corridor: dict
     summary: dict
     previous: Snapshot | None
-    changes: list[str]
+    changes: list[str]              # against the same period last year, then against the last briefing
     base: dict = field(default_factory=dict)   # border, belt, crossings, trails (GeoDataFrames)
     slides: list[Slide] = field(default_factory=list)
 
@@ -115,6 +116,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     shown = hs[(hs["bin"] >= HOT_MIN_BIN) | hs["category"].isin(HOT_CATEGORIES)].copy()
     shown = shown.sort_values(["bin", "z"], ascending=False).reset_index(drop=True)
     shown = shown.join(cell_places(villages_all, shown["h3"]).drop(columns="h3"))
+    shown["village"] = [fmt_place(v, None, lang, km=k, compass=c, tag=g, shared=sh) for v, k, c, g, sh in
+                        zip(shown["village"], shown["distance_km"], shown["compass"], shown["tag"], shown["shared"])]
     shown["n"] = np.arange(1, len(shown) + 1)
     step(0.35, t("report.progress.villages", lang))
     villages = _villages(con, flt, em)
@@ -129,8 +132,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     summary = make_summary(flt, figures, shown, vsum)
     previous = compare_to if compare_to is not None else previous_snapshot(con, flt, version)
     previous = previous or None
-    changes = describe_changes(previous.summary, summary, lang=lang,
-                               version_counts=(previous.version.counts, version.counts)) if previous else []
+    changes = describe_year(summary, lang=lang) + (describe_changes(
+        previous.summary, summary, lang=lang, version_counts=(previous.version.counts, version.counts)) if previous else [])
     b = Briefing(flt=flt, lang=lang, generated_at=(now or dt.datetime.now()).replace(microsecond=0),
                  version=version, demo=is_demo(con), attribution=get_meta(con, "attribution", "") or "",
                  figures=figures, hotspots=hs, hot=shown, villages=villages, monthly=monthly, corridor=corridor,
@@ -144,22 +147,30 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
 # -- layout: one function per slide, in a lookup table ---------------------------------------
 
 def _cards_overview(b: Briefing) -> list[dict]:
-    prev = b.period_text(b.flt.previous_period())
-    return [{"label": figure_label(r, b.lang), "value": fmt_amount(r["current"], r["unit"], b.lang),
-             "change": fmt_change(r, b.lang), "arrow": r["arrow"],
-             "previous": fmt_amount(r["previous"], r["unit"], b.lang),
-             "note": t("report.fig.previous", b.lang, value=fmt_amount(r["previous"], r["unit"], b.lang), period=prev)}
-            for _, r in b.figures.iterrows()]
+    """One card per key figure: the value, the change against the same period last year
+    (arrow and %), and the previous period of the same length as a second figure."""
+    year, prev = b.period_text(b.flt.same_period_last_year()), b.period_text(b.flt.previous_period())
+    out = []
+    for _, r in b.figures.iterrows():
+        ly, before = fmt_amount(r["last_year"], r["unit"], b.lang), fmt_amount(r["previous"], r["unit"], b.lang)
+        pchange = fmt_change(r, b.lang, against="previous")
+        out.append({"label": figure_label(r, b.lang), "value": fmt_amount(r["current"], r["unit"], b.lang),
+                    "change": fmt_change(r, b.lang), "arrow": r["arrow"],
+                    "last_year": ly, "previous": before, "previous_change": pchange,
+                    "note": t("report.fig.last_year", b.lang, value=ly, period=year),
+                    "note2": t("report.fig.previous", b.lang, value=before, period=prev, change=pchange)})
+    return out
 
 
 def _overview(b: Briefing) -> Slide:
     return Slide("overview", t("report.slide.overview", b.lang),
-                 t("report.sub.overview", b.lang, period=b.period_text(), prev=b.period_text(b.flt.previous_period())),
+                 t("report.sub.overview", b.lang, period=b.period_text(),
+                   year=b.period_text(b.flt.same_period_last_year())),
                  cards=_cards_overview(b), visuals=["map:overview"])
 
 
 def _cat(code, lang: str) -> str:
-    return t(f"report.emerging.{code}", lang) if isinstance(code, str) else ""
+    return label("emerging", code, lang) if isinstance(code, str) else ""
 
 
 def _hotspots(b: Briefing) -> Slide:
@@ -201,8 +212,25 @@ def _villages_slide(b: Briefing) -> Slide:
     bullets = [t("report.villages.alerts", lang, n=len(alerts))] if len(alerts) else [t("report.villages.no_alerts", lang)]
     if len(alerts) > MAX_VILLAGE_ROWS:
         bullets.append(t("report.table.more", lang, n=len(alerts) - MAX_VILLAGE_ROWS))
+    overdue = overdue_reviews(b)
+    if len(overdue):
+        names = ", ".join(overdue["name"].head(MAX_VILLAGE_ROWS))
+        more = len(overdue) - MAX_VILLAGE_ROWS
+        bullets.append(t("report.villages.overdue", lang, n=len(overdue), today=fmt_date(b.generated_at, lang),
+                         names=names + (t("report.villages.more", lang, n=more) if more > 0 else "")))
     return Slide("villages", t("report.slide.villages", lang), t("report.sub.villages", lang, period=b.period_text()),
                  cards=cards, table=table, bullets=bullets, visuals=["map:villages"])
+
+
+def overdue_reviews(b: Briefing) -> pd.DataFrame:
+    """Villages whose current decision's review date has passed on the day the briefing is made,
+    longest overdue first (:func:`data.village_rules.review_overdue`)."""
+    v = b.villages
+    if "review_due" not in v.columns or not len(v):
+        return v.iloc[0:0]
+    today = b.generated_at.date()
+    out = v[[review_overdue(d, today) for d in v["review_due"]]]
+    return out.sort_values("review_due")
 
 
 def _reason(codes: str, lang: str) -> str:
@@ -255,11 +283,11 @@ def _corridor(b: Briefing) -> Slide:
 
 
 def _changes(b: Briefing) -> Slide:
-    lang = b.lang
+    lang, year = b.lang, b.period_text(b.flt.same_period_last_year())
     if b.previous is None:
-        return Slide("changes", t("report.slide.changes", lang), t("report.sub.changes_none", lang),
-                     bullets=[t("report.changes.first", lang)])
-    sub = t("report.sub.changes", lang, saved=fmt_date(b.previous.saved_at, lang),
+        return Slide("changes", t("report.slide.changes", lang), t("report.sub.changes_none", lang, year=year),
+                     bullets=[*b.changes, t("report.changes.first", lang)])
+    sub = t("report.sub.changes", lang, year=year, saved=fmt_date(b.previous.saved_at, lang),
             period=b.period_text(b.previous.filter) if b.previous.filter.date_from else "")
     return Slide("changes", t("report.slide.changes", lang), sub, bullets=list(b.changes))
 

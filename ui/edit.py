@@ -25,6 +25,7 @@ from core.i18n import fmt_date, t
 from core.vocab import ARTICLES, DRUGS, VILLAGE_STATUSES, label
 from data import audit
 from data.filters import Filter
+from data.village_rules import review_date_reason
 from ui import cache
 from ui.context import Ctx
 
@@ -101,6 +102,8 @@ def change_village_status(con, values: dict, *, who: str, lang: str = "vi") -> N
     decided = values.get("decided_on")
     if isinstance(decided, dt.date) and decided > dt.date.today():
         raise BorderwatchError(t("auth.edit.future", lang))
+    if (reason := review_date_reason(decided, values.get("review_due"), lang)) is not None:
+        raise BorderwatchError(f'{t("auth.edit.review_due", lang)}: {reason}')
     written = write_rows(con, "village_status", [values], STATUS_FIELDS, who=who,
                          source_name=t("auth.edit.source_status", lang), lang=lang)
     if written == 0:

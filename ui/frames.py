@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.i18n import t
+from core.i18n import fmt_place, t
 from core.vocab import label
+from geo.places import cell_places
 from ui.places import cell_centres, nearest
 
 HOTSPOT_TABLE = ["h3", "place", "count", "z", "p", "bin", "bin_label", "category", "category_label",
@@ -44,19 +45,25 @@ def hotspot_table(hs: pd.DataFrame, em: pd.DataFrame | None, villages: pd.DataFr
     out = out.sort_values(["z", "count"], ascending=[False, False]).reset_index(drop=True)
     centres = cell_centres(out["h3"])
     out["lat"], out["lon"] = centres["lat"].to_numpy(), centres["lon"].to_numpy()
-    vil = villages.copy()
-    if len(vil):
-        vil["place"] = [f"{n} ({c})" if isinstance(c, str) and c else str(n)
-                        for n, c in zip(vil["name"], vil.get("commune", pd.Series([None] * len(vil))))]
-    near_v = nearest(out[["lat", "lon"]], vil, name="place") if len(vil) else None
-    out["place"] = near_v["name"].to_numpy() if near_v is not None else None
+    out["place"] = place_names(out["h3"], villages, lang) if len(villages) else None
     near_c = nearest(out[["lat", "lon"]], crossings, name="name")
     out["crossing"], out["crossing_km"] = near_c["name"].to_numpy(), near_c["km"].round(1).to_numpy()
     out["bin_label"] = [t(f"ui.bin.{int(b)}", lang) for b in out["bin"]]
-    out["category_label"] = [t(f"map.emerging.{c}", lang) for c in out["category"]]
+    out["category_label"] = [label("emerging", c, lang) for c in out["category"]]
     out["z"] = out["z"].astype(float).round(2)
     out["p"] = out["p"].astype(float).round(4)
     return out[HOTSPOT_TABLE]
+
+
+def place_names(cells, villages: pd.DataFrame, lang: str) -> list[str]:
+    """Hot spot names (:func:`geo.places.cell_places`): nearest village and commune, plus a short
+    cell label where two cells share a village."""
+    vil = villages.copy()
+    if "commune" not in vil.columns:
+        vil["commune"] = None
+    p = cell_places(vil, cells)
+    return [fmt_place(v, c, lang, km=k, compass=d, tag=g, shared=sh) for v, c, k, d, g, sh in
+            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"])]
 
 
 def village_table(villages: pd.DataFrame, exposure: pd.DataFrame | None, lang: str) -> pd.DataFrame:
@@ -91,7 +98,7 @@ def alert_text(reason: str, lang: str) -> str:
     for code in filter(None, str(reason or "").split(";")):
         kind, _, value = code.partition(":")
         if kind == "hotspot":
-            parts.append(t("ui.alert.hotspot", lang, category=t(f"map.emerging.{value}", lang)))
+            parts.append(t("ui.alert.hotspot", lang, category=label("emerging", value, lang)))
         elif kind == "count":
             n, _, threshold = value.partition(">=")
             parts.append(t("ui.alert.count", lang, n=n, min=threshold))

@@ -3,14 +3,17 @@
 Laid out for 1920×1080 and 1280×720: every size is a multiple of ``--u`` (24 px at
 1080p, 16 px at 720p), so body text is 24 px on a 1080p projector and titles larger.
 Dark ink on white, thick strokes, status colours doubled by shapes; the sidebar and
-Streamlit's chrome are hidden. Next/previous are keyed buttons; the slide index lives
-in ``st.session_state["projector_slide"]``. The numbers come from
+Streamlit's chrome are hidden. First/previous/next/last are keyed buttons, pressed also by
+the keyboard and a presenter clicker (→/←, PageDown/PageUp, Space, Home/End; :data:`KEYS`);
+the slide number shows between them; the slide index lives in
+``st.session_state["projector_slide"]``. The numbers come from
 :func:`report.slides.build_briefing`, the same as the PDF.
 """
 from __future__ import annotations
 
 import base64
 import html
+import json
 
 import streamlit as st
 
@@ -94,8 +97,8 @@ def _cards_html(s: Slide, lang: str) -> str:
     for c in s.cards:
         sym = f'<span class="sym" style="color:{_esc(c["color"])}">{_esc(c["symbol"])}</span> ' if c.get("symbol") else ""
         chg = f'<span class="chg">{_esc(c["change"])}</span>' if c.get("change") else ""
-        prev = f'<div class="prev">{_esc(t("report.proj.prev_value", lang, value=c["previous"]))}</div>' \
-            if c.get("previous") else ""
+        prev = f'<div class="prev">{_esc(t("report.proj.prev_value", lang, value=c["last_year"], prev=c["previous"], change=c["previous_change"]))}</div>' \
+            if c.get("last_year") else ""
         out.append(f'<div class="bw-card"><div class="lbl">{sym}{_esc(c["label"])}</div>'
                    f'<div>{chg}<span class="val">{_esc(c["value"])}</span></div>{prev}</div>')
     return f'<div class="bw-cards">{"".join(out)}</div>' if out else ""
@@ -126,8 +129,42 @@ def slide_html(b: Briefing, s: Slide, images: dict[str, str], *, flag: str) -> s
             f'<div class="bw-foot">{demo}<span>{_esc(foot[1])}</span></div></div>')
 
 
+#: keyboard and presenter clicker (which sends PageDown/PageUp) -> the keyed button it presses
+KEYS = {"ArrowRight": "projector_next", "PageDown": "projector_next", " ": "projector_next",
+        "ArrowLeft": "projector_prev", "PageUp": "projector_prev", "Home": "projector_first", "End": "projector_last"}
+
+# A fixed script (no user data in it): one keydown listener on the page that presses the keyed
+# navigation buttons, so the slide changes through the same callbacks as a click. Keys typed in a
+# form field are left alone; Space does not also scroll the page or press a focused button.
+KEYS_JS = """<script>
+(() => {
+  const KEYS = %s;
+  if (window.__bwProjectorKeys) { window.__bwProjectorKeys.keys = KEYS; return; }
+  const state = window.__bwProjectorKeys = {keys: KEYS};
+  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  document.addEventListener("keydown", (ev) => {
+    const key = state.keys[ev.key];
+    if (!key || ev.altKey || ev.ctrlKey || ev.metaKey || typing(ev.target)) return;
+    const btn = document.querySelector(".st-key-" + key + " button");
+    if (!btn) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (!btn.disabled) btn.click();
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+  }, true);
+  document.addEventListener("keyup", (ev) => {
+    if (ev.key === " " && document.querySelector(".st-key-projector_next") && !typing(ev.target)) ev.preventDefault();
+  }, true);
+})();
+</script>"""
+
+
 def _step(delta: int, n: int) -> None:
     st.session_state[SLIDE_KEY] = min(max(int(st.session_state.get(SLIDE_KEY, 0)) + delta, 0), n - 1)
+
+
+def _go(index: int) -> None:
+    st.session_state[SLIDE_KEY] = index
 
 
 def _exit() -> None:
@@ -152,19 +189,24 @@ def render(con, flt: Filter, *, lang: str = "vi", user=None, classification: str
     images = {name: _image(b, key, name) for name in s.visuals}
     flag = t("report.classification.default", lang) if classification is None else classification
     st.html(slide_html(b, s, images, flag=flag))
-    cols = st.columns([2, 1.2, 2, 3, 2])
-    cols[0].button(t("report.proj.prev", lang), key="projector_prev", on_click=_step, args=(-1, n),
+    st.html(KEYS_JS % json.dumps(KEYS), unsafe_allow_javascript=True)
+    cols = st.columns([0.8, 2, 1.2, 2, 0.8, 3, 2])
+    cols[0].button("|◀", key="projector_first", on_click=_go, args=(0,), disabled=i == 0, use_container_width=True,
+                   help=t("report.proj.first", lang))
+    cols[1].button(t("report.proj.prev", lang), key="projector_prev", on_click=_step, args=(-1, n),
                    disabled=i == 0, use_container_width=True)
-    cols[1].html(f'<div class="bw-count" style="text-align:center;font-size:var(--u);font-weight:700;padding-top:0.3em">'
+    cols[2].html(f'<div class="bw-count" style="text-align:center;font-size:var(--u);font-weight:700;padding-top:0.3em">'
                  f'{_esc(t("report.proj.counter", lang, i=i + 1, n=n))}</div>')
-    cols[2].button(t("report.proj.next", lang), key="projector_next", on_click=_step, args=(1, n),
+    cols[3].button(t("report.proj.next", lang), key="projector_next", on_click=_step, args=(1, n),
                    disabled=i == n - 1, use_container_width=True)
+    cols[4].button("▶|", key="projector_last", on_click=_go, args=(n - 1,), disabled=i == n - 1,
+                   use_container_width=True, help=t("report.proj.last", lang))
     if user is None or roles.can(user, roles.BRIEFING):
-        if cols[3].button(t("report.proj.save", lang), key="projector_save", use_container_width=True):
+        if cols[5].button(t("report.proj.save", lang), key="projector_save", use_container_width=True):
             sid = save_snapshot(con, b.flt, b.summary, version=b.version, saved_by=getattr(user, "name", None))
             audit.log(con, str(getattr(user, "name", "") or "local"), "briefing", f"snapshot {sid} (projector)")
             st.session_state["projector_saved"] = sid
-    cols[4].button(t("report.proj.exit", lang), key="projector_exit", on_click=_exit, use_container_width=True)
+    cols[6].button(t("report.proj.exit", lang), key="projector_exit", on_click=_exit, use_container_width=True)
     saved = st.session_state.pop("projector_saved", None)
     if saved:
         st.success(t("report.proj.saved", lang, id=saved))

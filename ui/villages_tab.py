@@ -1,11 +1,14 @@
 """Villages tab: status, decision, dates, incidents nearby, alerts; one village's history."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from core.i18n import fmt_date, t
 from core.vocab import VILLAGE_STATUSES, label
+from data.village_rules import review_overdue
 from ui import cache, frames
 from ui.context import Ctx
 
@@ -18,7 +21,7 @@ def render(ctx: Ctx) -> None:
     if vil.empty:
         st.info(t("ui.vil.none", lang))
         return
-    c1, c2, c3, c4 = st.columns([2, 2, 1, 1.5], vertical_alignment="bottom")
+    c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1.5, 1.5], vertical_alignment="bottom")
     c1.multiselect(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="vil_status",
                    format_func=lambda s: label("status", s, lang), placeholder=t("ui.all", lang),
                    persist_state="session")
@@ -28,9 +31,12 @@ def render(ctx: Ctx) -> None:
     c3.number_input(t("ui.vil.radius", lang), min_value=0.5, max_value=20.0, step=0.5, key="vil_radius",
                     format="%.1f")
     c4.toggle(t("ui.vil.alerts_only", lang), key="vil_alerts_only")
+    c5.toggle(t("ui.vil.overdue_only", lang), key="vil_overdue_only")
     with st.spinner(t("ui.working", lang)):
         exposure = cache.villages_alerts(ctx.path, ctx.rev, ctx.flt, float(ss["vil_radius"]))
     table = frames.village_table(vil, exposure, lang)
+    today = dt.date.today()
+    table["review_overdue"] = [review_overdue(d, today) for d in table["review_due"]]
     if ss.get("vil_status"):
         table = table[table["status"].isin(ss["vil_status"])]
     if ss.get("vil_commune"):
@@ -38,16 +44,21 @@ def render(ctx: Ctx) -> None:
         table = table[table["commune"].isin(chosen) | table["commune_new"].isin(chosen)]
     if ss.get("vil_alerts_only"):
         table = table[table["alert"]]
+    if ss.get("vil_overdue_only"):
+        table = table[table["review_overdue"]]
     table = table.reset_index(drop=True)
     table["alert_text"] = [frames.alert_text(r, lang) for r in table["alert_reason"]]
     n_alert = int(table["alert"].sum())
     st.caption(t("ui.vil.summary", lang, n=len(table), alerts=n_alert))
     if n_alert:
         st.warning(t("ui.vil.alerts", lang, n=n_alert), icon=":material/notification_important:")
+    n_overdue = int(table["review_overdue"].sum())
+    if n_overdue:
+        st.warning(t("ui.vil.overdue", lang, n=n_overdue, today=fmt_date(today, lang)), icon=":material/event_busy:")
     event = st.dataframe(
         table, key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
         column_order=["alert", "name", "commune", "commune_new", "status_label", "decision_ref", "decided_on",
-                      "review_due", "incidents_within", "incidents_recent", "alert_text"],
+                      "review_due", "review_overdue", "incidents_within", "incidents_recent", "alert_text"],
         column_config=_columns(lang, ss["vil_radius"]))
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and rows[0] < len(table):
@@ -68,6 +79,7 @@ def _columns(lang: str, radius: float) -> dict:
         "decision_ref": cc.TextColumn(t("ui.vil.col.decision", lang)),
         "decided_on": cc.DateColumn(t("ui.vil.col.decided_on", lang), format=date_fmt),
         "review_due": cc.DateColumn(t("ui.vil.col.review_due", lang), format=date_fmt),
+        "review_overdue": cc.CheckboxColumn(t("ui.vil.col.overdue", lang)),
         "incidents_within": cc.NumberColumn(t("ui.vil.col.within", lang, km=f"{radius:g}"), format="%d"),
         "incidents_recent": cc.NumberColumn(t("ui.vil.col.recent", lang), format="%d"),
         "alert_text": cc.TextColumn(t("ui.vil.col.reason", lang), width="large"),

@@ -85,3 +85,28 @@ def fmt_num(value, lang: str | None = None, *, decimals: int = 0) -> str:
         return ""
     s = f"{x:,.{decimals}f}"
     return s.translate(str.maketrans(",.", ".,")) if (lang or default_lang()) == "vi" else s
+
+
+def fmt_place(village, commune=None, lang: str | None = None, *, km=None, compass=None, tag: str = "",
+              shared: bool = True) -> str:
+    """A hot spot's name: its nearest village, a short cell label when ``shared`` (another hot spot
+    has the same village: distance and direction of the cell from the village, plus ``tag``
+    when even that repeats), and the commune when given.
+
+    >>> fmt_place("Khóm Duy Tân", "Lao Bảo", "vi", km=1.84, compass="NW")
+    'Khóm Duy Tân, 1,8 km hướng Tây Bắc (xã Lao Bảo)'
+    >>> fmt_place("Khóm Duy Tân", None, "en", km=1.84, compass="NW", shared=False)
+    'Khóm Duy Tân'
+    """
+    lang = lang or default_lang()
+    name = str(village) if isinstance(village, str) and village else ""
+    if shared and compass and km is not None and km == km:
+        num = f"{float(km):.1f}"
+        cell = t("place.cell", lang, km=num.replace(".", ",") if lang == "vi" else num,
+                 dir=t(f"place.compass.{compass}", lang))
+        name = f"{name}, {cell}" if name else cell
+    if tag:
+        name = f"{name}, {t('place.tag', lang, tag=tag)}"
+    if isinstance(commune, str) and commune:
+        name = t("place.with_commune", lang, name=name, commune=commune)
+    return name

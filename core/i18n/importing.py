@@ -89,6 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.bad_date": {"vi": "ngày không đọc được: {value} (dùng YYYY-MM-DD hoặc dd/mm/yyyy, có thể kèm giờ)",
                         "en": "unreadable date: {value} (use YYYY-MM-DD or dd/mm/yyyy, optionally with a time)"},
     "import.impossible_date": {"vi": "ngày không tồn tại: {value}", "en": "impossible date: {value}"},
+    "import.review_before_decision": {"vi": "hạn xem xét lại {due} trước ngày quyết định {decided}",
+                                      "en": "review due {due} is before the decision date {decided}"},
     "import.bad_enum": {"vi": "giá trị không hợp lệ: {value}. Các giá trị hợp lệ: {valid}",
                         "en": "unknown value: {value}. Valid values: {valid}"},
     "import.bad_coord": {"vi": "tọa độ không đọc được: {value}", "en": "unreadable coordinate: {value}"},

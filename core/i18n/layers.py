@@ -79,14 +79,18 @@ _FIELDS = {
     "share_hot": ("Tỷ lệ kỳ là điểm nóng", "Share of slices hot"), "cell": ("Ô H3", "H3 cell"),
 }
 
-_KIND_VI = {"new": "mới", "consecutive": "liên tiếp", "intensifying": "tăng cường", "persistent": "dai dẳng",
-            "diminishing": "suy giảm", "sporadic": "rải rác", "oscillating": "dao động", "historical": "trong quá khứ"}
-_SIDE = {"hot": ("Điểm nóng", "hot spot"), "cold": ("Điểm lạnh", "cold spot")}
+
+# Short cell labels that tell apart hot spots sharing their nearest village (core.i18n.fmt_place).
+_PLACE = {
+    "place.cell": ("{km} km hướng {dir}", "{km} km {dir}"),
+    "place.tag": ("ô {tag}", "cell {tag}"),
+    "place.with_commune": ("{name} (xã {commune})", "{name} ({commune} commune)"),
+    "place.compass.N": ("Bắc", "N"), "place.compass.NE": ("Đông Bắc", "NE"), "place.compass.E": ("Đông", "E"),
+    "place.compass.SE": ("Đông Nam", "SE"), "place.compass.S": ("Nam", "S"), "place.compass.SW": ("Tây Nam", "SW"),
+    "place.compass.W": ("Tây", "W"), "place.compass.NW": ("Tây Bắc", "NW"),
+}
 
 TEXTS: dict[str, dict[str, str]] = {
-    **{k: {"vi": vi, "en": en} for k, (vi, en) in {**_TITLES, **_MAP}.items()},
+    **{k: {"vi": vi, "en": en} for k, (vi, en) in {**_TITLES, **_MAP, **_PLACE}.items()},
     **{f"map.f.{k}": {"vi": vi, "en": en} for k, (vi, en) in _FIELDS.items()},
-    **{f"map.emerging.{kind}_{side}": {"vi": f"{_SIDE[side][0]} {vi}", "en": f"{kind.capitalize()} {_SIDE[side][1]}"}
-       for side in ("hot", "cold") for kind, vi in _KIND_VI.items()},
-    "map.emerging.no_pattern": {"vi": "Không có xu hướng", "en": "No pattern"},
 }

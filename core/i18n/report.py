@@ -2,25 +2,19 @@
 from __future__ import annotations
 
 
-def _trend(subject_vi: str, subject_en: str) -> dict[str, dict[str, str]]:
+def _trend(subject_vi: str, subject_en: str, against_vi: str = "buổi giao ban trước",
+           against_en: str = "the last briefing") -> dict[str, dict[str, str]]:
     return {
-        "up": {"vi": f"{subject_vi} tăng {{pct}} % so với kỳ trước ({{before}} → {{after}}).",
-               "en": f"{subject_en} up {{pct}} % on the last briefing ({{before}} → {{after}})."},
-        "down": {"vi": f"{subject_vi} giảm {{pct}} % so với kỳ trước ({{before}} → {{after}}).",
-                 "en": f"{subject_en} down {{pct}} % on the last briefing ({{before}} → {{after}})."},
-        "same": {"vi": f"{subject_vi} không đổi so với kỳ trước ({{after}}).",
-                 "en": f"{subject_en} unchanged since the last briefing ({{after}})."},
-        "new": {"vi": f"{subject_vi}: {{after}}, kỳ trước không có.",
-                "en": f"{subject_en}: {{after}}, none at the last briefing."},
+        "up": {"vi": f"{subject_vi} tăng {{pct}} % so với {against_vi} ({{before}} → {{after}}).",
+               "en": f"{subject_en} up {{pct}} % on {against_en} ({{before}} → {{after}})."},
+        "down": {"vi": f"{subject_vi} giảm {{pct}} % so với {against_vi} ({{before}} → {{after}}).",
+                 "en": f"{subject_en} down {{pct}} % on {against_en} ({{before}} → {{after}})."},
+        "same": {"vi": f"{subject_vi} không đổi so với {against_vi} ({{after}}).",
+                 "en": f"{subject_en} unchanged on {against_en} ({{after}})."},
+        "new": {"vi": f"{subject_vi}: {{after}}, {against_vi} không có.",
+                "en": f"{subject_en}: {{after}}, none in {against_en}."},
     }
 
-
-_EMERGING = {
-    "new": ("mới", "New"), "consecutive": ("liên tiếp", "Consecutive"), "intensifying": ("đang gia tăng", "Intensifying"),
-    "persistent": ("kéo dài", "Persistent"), "diminishing": ("đang giảm", "Diminishing"),
-    "sporadic": ("rải rác", "Sporadic"), "oscillating": ("dao động", "Oscillating"),
-    "historical": ("trước đây", "Historical"),
-}
 
 TEXTS: dict[str, dict[str, str]] = {
     # units and figures
@@ -35,7 +29,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.fig.incidents": {"vi": "Số vụ phát hiện", "en": "Incidents"},
     "report.fig.persons": {"vi": "Số đối tượng", "en": "Persons"},
     "report.fig.seized": {"vi": "Thu giữ: {drug}", "en": "Seized: {drug}"},
-    "report.fig.previous": {"vi": "Kỳ trước ({period}): {value}", "en": "Previous period ({period}): {value}"},
+    "report.fig.last_year": {"vi": "Cùng kỳ năm trước ({period}): {value}",
+                             "en": "Same period last year ({period}): {value}"},
+    "report.fig.previous": {"vi": "Kỳ liền trước ({period}): {value} ({change})",
+                            "en": "Previous period ({period}): {value} ({change})"},
     "report.place": {"vi": "{village} (xã {commune})", "en": "{village} ({commune} commune)"},
     # slides
     "report.slide.overview": {"vi": "Tổng quan tình hình tội phạm ma túy", "en": "Drug crime overview"},
@@ -45,9 +42,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.slide.trends": {"vi": "Diễn biến theo tháng", "en": "Monthly trends"},
     "report.slide.corridor": {"vi": "Tuyến, hướng: cửa khẩu, đường mòn, đoạn biên giới",
                               "en": "Corridor: gates, trails and stretches of border"},
-    "report.slide.changes": {"vi": "Thay đổi so với buổi giao ban trước", "en": "What changed since the last briefing"},
-    "report.sub.overview": {"vi": "Kỳ báo cáo {period} · so với kỳ trước {prev}",
-                            "en": "Period {period} · against the previous period {prev}"},
+    "report.slide.changes": {"vi": "So với cùng kỳ năm trước và buổi giao ban trước",
+                             "en": "Against last year and since the last briefing"},
+    "report.sub.overview": {"vi": "Kỳ báo cáo {period} · so với cùng kỳ năm trước ({year})",
+                            "en": "Period {period} · against the same period last year ({year})"},
     "report.sub.hotspots": {"vi": "Gi* trên ô lục giác H3 (≈5 km²), kỳ {period}; xu hướng 12 tháng",
                             "en": "Gi* on H3 hexagons (≈5 km²), period {period}; 12-month trend"},
     "report.sub.villages": {"vi": "Trạng thái công nhận hiện tại và cảnh báo, kỳ {period}",
@@ -56,9 +54,11 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "Incidents per month by drug, {start} – {end}"},
     "report.sub.corridor": {"vi": "Số vụ gần cửa khẩu, lối mở, đường mòn và theo km biên giới, kỳ {period}",
                             "en": "Incidents near gates, openings and trails, and per km of border, period {period}"},
-    "report.sub.changes": {"vi": "So với buổi giao ban lưu ngày {saved} (kỳ {period})",
-                           "en": "Compared with the briefing saved on {saved} (period {period})"},
-    "report.sub.changes_none": {"vi": "Chưa có buổi giao ban nào được lưu", "en": "No briefing saved yet"},
+    "report.sub.changes": {"vi": "So với cùng kỳ năm trước ({year}) và buổi giao ban lưu ngày {saved} (kỳ {period})",
+                           "en": "Against the same period last year ({year}) and the briefing saved on {saved} "
+                                 "(period {period})"},
+    "report.sub.changes_none": {"vi": "So với cùng kỳ năm trước ({year}); chưa có buổi giao ban nào được lưu",
+                                "en": "Against the same period last year ({year}); no briefing saved yet"},
     # tables
     "report.col.near": {"vi": "Gần thôn, bản", "en": "Near village"},
     "report.col.commune": {"vi": "Xã", "en": "Commune"},
@@ -78,11 +78,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.bin.-1": {"vi": "Lạnh (90 %)", "en": "Cold (90 %)"},
     "report.bin.-2": {"vi": "Lạnh (95 %)", "en": "Cold (95 %)"},
     "report.bin.-3": {"vi": "Lạnh (99 %)", "en": "Cold (99 %)"},
-    "report.emerging.no_pattern": {"vi": "Không có xu hướng", "en": "No pattern"},
     "report.hot.count": {"vi": "{n} ô điểm nóng (độ tin cậy ≥ 95 %) trong kỳ.", "en": "{n} hotspot cells (≥ 95 % confidence) in the period."},
     "report.hot.cat_n": {"vi": "{n} {cat}", "en": "{n} {cat}"},
     "report.hot.categories": {"vi": "Xu hướng 12 tháng: {parts}.", "en": "12-month trend: {parts}."},
     "report.villages.alerts": {"vi": "{n} thôn, bản cần chú ý.", "en": "{n} villages need attention."},
+    "report.villages.overdue": {"vi": "{n} thôn, bản quá hạn xem xét lại công nhận (đến {today}): {names}.",
+                                "en": "{n} villages past their review date (on {today}): {names}."},
+    "report.villages.more": {"vi": " và {n} thôn, bản khác", "en": " and {n} more"},
     "report.villages.no_alerts": {"vi": "Không có cảnh báo trong kỳ.", "en": "No alerts in the period."},
     "report.alert.hotspot": {"vi": "nằm trong {cat}", "en": "inside a {cat}"},
     "report.alert.count": {"vi": "{n} vụ trong 3 tháng gần nhất (ngưỡng {min})",
@@ -94,13 +96,14 @@ TEXTS: dict[str, dict[str, str]] = {
     # changes
     "report.changes.period": {"vi": "Kỳ trước: {before}; kỳ này: {after}.", "en": "Last briefing: {before}; this one: {after}."},
     "report.changes.and_more": {"vi": "{head} và {n} nơi khác", "en": "{head} and {n} more"},
-    "report.changes.new_hotspot": {"vi": "Điểm nóng mới gần {places}.", "en": "New hotspot near {places}."},
+    "report.changes.new_hotspot": {"vi": "Xuất hiện điểm nóng gần {places} (buổi giao ban trước chưa có).",
+                                   "en": "Hotspot that the last briefing did not have, near {places}."},
     "report.changes.gone_hotspot": {"vi": "Không còn là điểm nóng: gần {places}.", "en": "No longer a hotspot: near {places}."},
     "report.changes.status": {"vi": "{place} chuyển từ “{before}” sang “{after}”.",
                               "en": "{place} changed from “{before}” to “{after}”."},
     "report.changes.recognised_in_intensifying": {
-        "vi": "Thôn, bản đã được công nhận không ma túy nay nằm trong điểm nóng đang gia tăng: {places}.",
-        "en": "Recognised drug-free village now inside an intensifying hotspot: {places}."},
+        "vi": "Thôn, bản đã được công nhận không ma túy nay nằm trong {cat}: {places}.",
+        "en": "Recognised drug-free village now inside an {cat}: {places}."},
     "report.changes.new_alerts": {"vi": "Cảnh báo mới: {places}.", "en": "New alerts: {places}."},
     "report.changes.rows.incidents": {"vi": "{n} vụ việc", "en": "{n} incidents"},
     "report.changes.rows.villages": {"vi": "{n} thôn, bản", "en": "{n} villages"},
@@ -158,8 +161,11 @@ TEXTS: dict[str, dict[str, str]] = {
     # projector
     "report.proj.prev": {"vi": "◀ Trang trước", "en": "◀ Previous"},
     "report.proj.next": {"vi": "Trang sau ▶", "en": "Next ▶"},
+    "report.proj.first": {"vi": "Trang đầu (Home)", "en": "First slide (Home)"},
+    "report.proj.last": {"vi": "Trang cuối (End)", "en": "Last slide (End)"},
     "report.proj.counter": {"vi": "Trang {i}/{n}", "en": "Slide {i}/{n}"},
-    "report.proj.prev_value": {"vi": "Kỳ trước: {value}", "en": "Previous: {value}"},
+    "report.proj.prev_value": {"vi": "Cùng kỳ năm trước: {value} · kỳ liền trước: {prev} ({change})",
+                               "en": "Same period last year: {value} · previous period: {prev} ({change})"},
     "report.proj.save": {"vi": "Lưu buổi giao ban", "en": "Save this briefing"},
     "report.proj.saved": {"vi": "Đã lưu buổi giao ban số {id}.", "en": "Saved as briefing no. {id}."},
     "report.proj.exit": {"vi": "Thoát trình chiếu", "en": "Leave projector"},
@@ -179,6 +185,5 @@ for _metric, _vi, _en in (("incidents", "Số vụ", "Incidents"), ("persons", "
                           ("seized", "Thu giữ {drug}", "Seizures of {drug}")):
     for _k, _v in _trend(_vi, _en).items():
         TEXTS[f"report.changes.{_metric}.{_k}"] = _v
-for _kind, (_vi, _en) in _EMERGING.items():
-    TEXTS[f"report.emerging.{_kind}_hot"] = {"vi": f"Điểm nóng {_vi}", "en": f"{_en} hot spot"}
-    TEXTS[f"report.emerging.{_kind}_cold"] = {"vi": f"Điểm lạnh {_vi}", "en": f"{_en} cold spot"}
+    for _k, _v in _trend(_vi, _en, "cùng kỳ năm trước", "the same period last year").items():
+        TEXTS[f"report.changes.year.{_metric}.{_k}"] = _v

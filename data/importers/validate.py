@@ -29,6 +29,7 @@ from data.importers import geometry
 from data.importers.values import PARSERS, BadValue, clean_text, is_blank, parse_enum
 from data.schema import LAYERS
 from data.store import CRS, read_layer
+from data.village_rules import check_review_dates
 
 STATUSES = ("new", "unchanged", "changed")
 
@@ -121,6 +122,7 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
 
     if layer == "village_status":
         _check_villages(con, values["village_id"], source.column_for("village_id"), add, lang)
+        check_review_dates(values, source.column_for("review_due"), add, lang)
     if layer == "incidents" and source.column_for("station_id"):
         values["station_id"] = _resolve_stations(con, values["station_id"], source.column_for("station_id"), add, lang)
 

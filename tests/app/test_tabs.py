@@ -93,3 +93,23 @@ def test_viewer_map_has_no_incident_layer(app):
     assert not at.exception
     assert incidents not in at.multiselect(key="map_layers").options
     assert "incidents" not in at.multiselect(key="map_layers").value
+
+
+def test_villages_tab_flags_overdue_reviews(app, app_db):
+    import datetime as dt
+    con = connect(app_db)
+    try:
+        v = villages_with_status(con)
+    finally:
+        con.close()
+    today = dt.date.today()
+    due = {r["id"]: r["review_due"] for _, r in v.iterrows()}
+    overdue = {k for k, d in due.items() if d is not None and str(d) != "NaT" and d.date() < today}
+    assert overdue, "the demo store holds reviews that have passed"
+    at = _open(app, "villages", period="all")
+    table = next(d for d in at.dataframe if d.key == "vil_table").value
+    assert set(table.loc[table["review_overdue"], "village_id"]) == overdue
+    assert any(w.value.startswith(f"{len(overdue)} thôn, bản đã quá hạn xem xét lại") for w in at.warning)
+    at.toggle(key="vil_overdue_only").set_value(True).run()
+    only = next(d for d in at.dataframe if d.key == "vil_table").value
+    assert set(only["village_id"]) == overdue

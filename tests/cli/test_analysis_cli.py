@@ -70,3 +70,36 @@ def test_emerging_corridor_villages_columns(demo_db, tmp_path):
     assert (dc["nearest_crossing"] == "CK-LAOBAO").mean() > 0.5
     assert list(dv.columns[:5]) == ["village_id", "name", "status", "incidents_within", "alert"]
     assert len(dv) >= 40
+
+
+def test_villages_flag_overdue_reviews(demo_db, tmp_path):
+    """``review_due`` of each village's current decision and ``review_overdue`` (the date has passed),
+    checked against SQL on the store; one review planted in the future, one in the past."""
+    import datetime as dt
+
+    import duckdb
+    today = dt.date.today()
+    con = duckdb.connect(str(demo_db))
+    try:
+        ids = [r[0] for r in con.execute("SELECT id FROM villages ORDER BY id LIMIT 2").fetchall()]
+        con.execute("INSERT INTO village_status (village_id, status, decided_on, decision_ref, review_due) VALUES "
+                    "(?, 'recognised', ?, 'QĐ 40/QĐ-UBND', ?), (?, 'recognised', ?, 'QĐ 41/QĐ-UBND', ?)",
+                    [ids[0], today, today + dt.timedelta(days=365), ids[1], today, today - dt.timedelta(days=1)])
+        expected = dict(con.execute("""
+            SELECT village_id, review_due FROM (
+              SELECT village_id, review_due, row_number() OVER (PARTITION BY village_id ORDER BY decided_on DESC) AS rn
+              FROM village_status) WHERE rn = 1""").fetchall())
+    finally:
+        con.close()
+    out = tmp_path / "v.csv"
+    r = bw("villages", "--db", str(demo_db), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    dv = pd.read_csv(out, dtype={"review_due": str})
+    assert list(dv.columns[:7]) == ["village_id", "name", "status", "incidents_within", "alert", "review_due",
+                                    "review_overdue"]
+    for _, row in dv.iterrows():
+        due = expected.get(row["village_id"])
+        assert (row["review_due"] if isinstance(row["review_due"], str) else None) == (due.isoformat() if due else None)
+        assert bool(row["review_overdue"]) == (due is not None and due < today)
+    flags = dv.set_index("village_id")["review_overdue"]
+    assert not flags[ids[0]] and flags[ids[1]]

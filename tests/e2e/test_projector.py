@@ -35,6 +35,28 @@ FONT_SIZES = """() => {
 }"""
 
 
+# Elements of the slide and its navigation that end below the window, or below the box of an
+# ancestor that hides its overflow: anything a projector would not show.
+CUT = """() => {
+  const H = innerHeight, out = [];
+  const els = document.querySelectorAll('.bw-slide *, .st-key-projector_next button, .st-key-projector_prev button, .bw-count');
+  for (const el of els) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) || el.tagName === 'IMG';
+    if (!own && el.tagName !== 'BUTTON') continue;
+    let limit = H;
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowY === 'hidden' || cs.overflow === 'hidden') limit = Math.min(limit, a.getBoundingClientRect().bottom);
+    }
+    if (r.bottom > limit + 0.5) out.push([el.tagName, (el.textContent || el.alt || '').trim().slice(0, 50),
+                                          Math.round(r.bottom), Math.round(limit)]);
+  }
+  return out;
+}"""
+
+
 @pytest.fixture(scope="module")
 def server(demo_db_template, tmp_path_factory, chromium):
     db = tmp_path_factory.mktemp("proj") / "proj.duckdb"
@@ -89,3 +111,44 @@ def test_english_navigation_back_and_exit(server, browser):
             page.get_by_text("projector-closed").wait_for(timeout=30_000)
             page.close()
             return
+
+
+def _counter(page) -> str:
+    return page.locator(".bw-count").inner_text().strip()
+
+
+def test_keyboard_and_presenter_clicker_move_the_slides(server, browser):
+    """→/PageDown/Space forward, ←/PageUp back, Home/End to the ends; the slide number follows."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server}/?lang=vi")
+    page.get_by_text("Trang 1/6", exact=True).wait_for(timeout=60_000)
+    page.locator(".bw-slide img").first.wait_for(timeout=60_000)
+    steps = [("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2), ("End", 6),
+             ("PageDown", 6), ("Home", 1), ("ArrowLeft", 1), ("Space", 2)]
+    for key, expected in steps:
+        page.keyboard.press(key)
+        page.get_by_text(f"Trang {expected}/6", exact=True).wait_for(timeout=60_000)
+        page.locator(f".bw-slide.{KEYS[expected - 1]}").wait_for(timeout=60_000)
+        page.wait_for_timeout(300)
+        assert _counter(page) == f"Trang {expected}/6", key
+        assert page.locator(f".bw-slide.{KEYS[expected - 1]}").count() == 1
+        assert page.evaluate("scrollY") == 0, f"{key} scrolled the page"
+    # a mouse click still works after the keys, and Space on the focused button does not step twice
+    page.get_by_role("button", name="Trang sau ▶").click()
+    page.get_by_text("Trang 3/6", exact=True).wait_for(timeout=60_000)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Space")
+    page.get_by_text("Trang 4/6", exact=True).wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert _counter(page) == "Trang 4/6"
+    page.close()
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_nothing_is_cut_at_the_bottom(server, browser, width, height):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for i, page in _walk(browser, server, width, height):
+        page.screenshot(path=str(SHOTS / f"projector-{width}x{height}-{i + 1}-{KEYS[i]}.png"))
+        cut = page.evaluate(CUT)
+        assert not cut, f"slide {i + 1} at {width}x{height}: {cut[:5]}"
+        assert page.evaluate("scrollY") == 0

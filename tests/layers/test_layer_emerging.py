@@ -4,6 +4,7 @@ import pandas as pd
 
 from core import palette
 from core.i18n import t
+from core.vocab import label
 from data.filters import Filter
 from layers import emerging
 from layers._common import HexLayer, cell_frame
@@ -22,13 +23,13 @@ def test_categories_coloured_from_palette():
     (layer,) = children(emerging.render(_gdf(), lang="vi"), HexLayer)
     assert len(layer.rows) == 3
     assert [layer.styles[r[0]]["fillColor"] for r in layer.rows] == [palette.EMERGING[c] for c in CATS if c != "no_pattern"]
-    assert t("map.emerging.new_hot", "vi") in layer.rows[0][1]
+    assert label("emerging", "new_hot", "vi") in layer.rows[0][1]
 
 
 def test_legend_lists_present_categories_only():
     items = emerging.legend(_gdf(), lang="en")
     labels = [text for svg, text in items if svg]
-    assert labels == [t(f"map.emerging.{c}", "en") for c in emerging.ORDER if c in CATS and c != "no_pattern"]
+    assert labels == [label("emerging", c, "en") for c in emerging.ORDER if c in CATS and c != "no_pattern"]
 
 
 def test_load_demo(layers_con):

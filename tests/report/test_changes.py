@@ -48,14 +48,20 @@ def test_planted_change_is_described_in_vietnamese(demo_con, period):
     assert second.previous is not None and second.previous.version != second.version
     text = "\n".join(second.changes)
     pct = round(60 / before * 100)
-    assert f"Số vụ tăng {pct} % so với kỳ trước" in text
+    assert f"Số vụ tăng {pct} % so với buổi giao ban trước" in text
     assert f"{before} vụ → {before + 60} vụ" in text
-    assert "Điểm nóng mới gần" in text and hot_village["name"] in text
+    assert "Xuất hiện điểm nóng gần" in text and hot_village["name"] in text
     assert (f"{status_village['name']} (xã" in text and "chuyển từ “Được công nhận không ma túy” sang “Đang xem xét lại”"
             in text)
     assert "Dữ liệu đã được cập nhật: +60 vụ việc, +1 quyết định công nhận." in text
     # the changes slide carries the same sentences, and English reads the same facts
     assert second.slides[-1].bullets == second.changes
+    # the key figures are also set against the same period of the previous year (01/08–31/10/2025), first
+    year = demo_con.execute("SELECT count(*) FROM incidents WHERE occurred_at >= DATE '2025-08-01' "
+                            "AND occurred_at < DATE '2025-11-01'").fetchone()[0]
+    ypct = round(abs(before + 60 - year) / year * 100)
+    word = "tăng" if before + 60 > year else "giảm"
+    assert second.changes[0] == f"Số vụ {word} {ypct} % so với cùng kỳ năm trước ({year} vụ → {before + 60} vụ)."
     english = "\n".join(describe_changes(second.previous.summary, second.summary, lang="en"))
     assert f"Incidents up {pct} % on the last briefing" in english and status_village["name"] in english
 
@@ -67,5 +73,10 @@ def test_recognised_village_inside_intensifying_hotspot_is_named():
     cur = {**prev, "villages": {"V-1": {**prev["villages"]["V-1"], "cell_category": "intensifying_hot"}}}
     lines = describe_changes(prev, cur, lang="vi")
     assert any("điểm nóng đang gia tăng: Thôn A (xã Lìa)" in s for s in lines)
-    assert describe_changes(prev, prev, lang="vi") == ["Số vụ không đổi so với kỳ trước (10 vụ).",
-                                                       "Số đối tượng không đổi so với kỳ trước (10 đối tượng)."]
+    assert describe_changes(prev, prev, lang="vi") == ["Số vụ không đổi so với buổi giao ban trước (10 vụ).",
+                                                       "Số đối tượng không đổi so với buổi giao ban trước (10 đối tượng)."]
+    # a different period: its totals are not set against the last briefing's, only the period is named
+    other = {**prev, "period": ["2026-09-01", "2026-11-30"], "figures": {"incidents": 30, "persons": 30, "seized": {}}}
+    lines = describe_changes(prev, other, lang="vi")
+    assert lines[0] == "Kỳ trước: 01/08/2026 – 31/10/2026; kỳ này: 01/09/2026 – 30/11/2026." and \
+        not any("Số vụ" in s for s in lines)

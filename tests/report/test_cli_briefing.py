@@ -48,3 +48,33 @@ def test_refusals_exit_2(demo_db, tmp_path):
     r = run("briefing", "--db", str(demo_db), "--snapshot", "99", "--out", str(tmp_path / "x.pdf"))
     assert r.returncode == 2 and "Không có buổi giao ban số 99" in r.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _count(db, start: str, end_exclusive: str) -> int:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM incidents WHERE occurred_at >= CAST(? AS DATE) "
+                           "AND occurred_at < CAST(? AS DATE)", [start, end_exclusive]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_briefing_compares_with_the_same_period_last_year(demo_db, tmp_path):
+    """01/01–29/11/2026 against 01/01–29/11/2025, the way the committee's reports compare."""
+    now, year = _count(demo_db, "2026-01-01", "2026-11-30"), _count(demo_db, "2025-01-01", "2025-11-30")
+    prev_days = _count(demo_db, "2025-02-02", "2026-01-01")          # the 333 days just before, second figure
+    out = tmp_path / "ytd.pdf"
+    r = run("briefing", "--db", str(demo_db), "--from", "01/01/2026", "--to", "29/11/2026", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out).pages]
+    overview, changes = pages[1], pages[-1]
+    assert "Kỳ báo cáo 01/01/2026 – 29/11/2026 · so với cùng kỳ năm trước (01/01/2025 – 29/11/2025)" in overview
+    fmt = lambda n: f"{n:,}".replace(",", ".")                        # noqa: E731 - Vietnamese thousands
+    pct = round(abs(now - year) / year * 100)
+    arrow = "↑" if now > year else "↓" if now < year else "→"
+    assert f"{fmt(now)} vụ {arrow} {pct} %" in overview
+    assert f"Cùng kỳ năm trước (01/01/2025 – 29/11/2025): {fmt(year)} vụ" in overview
+    assert f"Kỳ liền trước (02/02/2025 – 31/12/2025): {fmt(prev_days)} vụ" in overview
+    word = "tăng" if now > year else "giảm"
+    assert f"Số vụ {word} {pct} % so với cùng kỳ năm trước ({fmt(year)} vụ → {fmt(now)} vụ)." in changes

@@ -47,10 +47,10 @@ def test_hotspot_table_names_cells_and_sorts_hottest_first():
     out = hotspot_table(hs, em, villages, crossings, "vi")
     assert list(out.columns) == HOTSPOT_TABLE
     assert list(out["h3"]) == [hot, cold]                       # the not-significant empty cell is dropped
-    assert out.loc[0, "place"] == "Khóm Duy Tân (Lao Bảo)"
+    assert out.loc[0, "place"] == "Khóm Duy Tân (xã Lao Bảo)"
     assert out.loc[0, "crossing"] == "Cửa khẩu quốc tế Lao Bảo" and out.loc[0, "crossing_km"] < 3
     assert out.loc[0, "bin_label"] == "Nóng 99%" and out.loc[1, "bin_label"] == "Lạnh 95%"
-    assert out.loc[0, "category_label"] == "Điểm nóng tăng cường"
+    assert out.loc[0, "category_label"] == "Điểm nóng đang gia tăng"
     assert out.loc[1, "category_label"] == "Không có xu hướng"
     lat, lon, zoom = focus_of(out.iloc[0])
     assert h3.latlng_to_cell(lat, lon, 7) == hot and zoom == 12
