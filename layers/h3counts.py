@@ -11,6 +11,7 @@ import numpy as np
 
 from core import palette
 from core.i18n import fmt_int, t
+from geo.classes import count_breaks
 from layers._common import HexLayer, cell_frame, check_schema, esc, feature_group, legend_swatch, titles
 
 NAME = "h3counts"
@@ -28,16 +29,12 @@ def load(con, *, filters, res: int = 7) -> gpd.GeoDataFrame:
 
 
 def breaks(counts) -> list[int]:
-    """Upper bounds of up to five classes (quantiles of the counts, strictly increasing).
+    """Upper bounds of up to five classes (:func:`geo.classes.count_breaks`).
 
     >>> breaks([1, 1, 2, 3, 50])
     [1, 2, 3, 50]
     """
-    c = np.asarray(counts, dtype=float)
-    if c.size == 0:
-        return []
-    qs = np.quantile(c, [0.2, 0.4, 0.6, 0.8, 1.0], method="inverted_cdf")
-    return sorted({int(q) for q in qs})
+    return count_breaks(counts)
 
 
 def style(k: int, n: int = len(COLORS)) -> dict:

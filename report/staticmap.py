@@ -20,9 +20,10 @@ from shapely.geometry import shape
 
 from core import palette
 from core.i18n import t
-from report.canvas import new_figure, png_bytes
 from core.vocab import label
+from geo.classes import class_ranges, count_breaks, count_classes
 from geo.h3grid import cell_polygons
+from report.canvas import new_figure, png_bytes
 
 BASEMAP = Path(__file__).resolve().parent.parent / "data" / "demo_files" / "basemap.geojson"
 INK = "#111111"
@@ -151,15 +152,15 @@ def _hex_layer(ax, b, kind: str) -> list:
         counted = hs[hs["count"] > 0]
         if not len(counted):
             return []
-        edges = np.unique(np.quantile(counted["count"], [0, 0.5, 0.8, 0.95, 1.0]))
-        cls = np.clip(np.searchsorted(edges, counted["count"], side="right") - 1, 0, len(COUNT_COLORS) - 1)
+        bounds = count_breaks(counted["count"], quantiles=(0.5, 0.8, 0.95, 1.0))
+        cls = np.minimum(count_classes(counted["count"], bounds), len(COUNT_COLORS) - 1)
         hexes = _hexes(counted["h3"])
         hexes.plot(ax=ax, color=[COUNT_COLORS[i] for i in cls], edgecolor="#5A5A5A", linewidth=0.3, zorder=3)
         out = []
-        for i, color in enumerate(COUNT_COLORS[:max(len(edges) - 1, 1)]):
-            lo, hi = int(edges[i]), int(edges[min(i + 1, len(edges) - 1)])
+        lowest = int(counted["count"].min())
+        for color, (lo, hi) in zip(COUNT_COLORS, class_ranges(bounds, lowest=lowest)):
             out.append(Patch(facecolor=color, edgecolor="#5A5A5A",
-                             label=f"{t('report.legend.count', lang)}: {lo}–{hi}" if hi > lo else f"{lo}"))
+                             label=f"{t('report.legend.count', lang)}: " + (f"{lo}–{hi}" if hi > lo else f"{lo}")))
         return out
     if kind == "hotspots":
         hot = hs[hs["bin"] >= 1]
