@@ -26,7 +26,8 @@ import streamlit as st
 from core.errors import BorderwatchError
 from core.i18n import LANGS, t
 from core.roles import User, settings
-from data import audit, users
+from data import audit, backup, users
+from ui.text import tr
 
 log = logging.getLogger("borderwatch.auth")
 
@@ -102,9 +103,7 @@ def _start_agent(con) -> None:
     if st.session_state.get("_auth_agent"):
         return
     try:
-        from data.backup import start_agent
-
-        start_agent(con, on_change=st.cache_data.clear)
+        backup.start_agent(con, on_change=st.cache_data.clear)
         st.session_state["_auth_agent"] = True
     except Exception:  # noqa: BLE001 - the page works without the agent; the CLI then says so
         log.exception("backup agent not started")
@@ -118,14 +117,9 @@ def _logout(con, name: str) -> None:
 def account_box(con, user: User, lang: str) -> None:
     """The sidebar box: who is logged in, the role, and the logout button."""
     box = st.sidebar.container(border=True)
-    box.markdown(t("auth.session.who", lang, name=_md(user.name), role=t(f"auth.role.{user.role}", lang)))
+    box.markdown(tr("auth.session.who", lang, name=user.name, role=t(f"auth.role.{user.role}", lang)))
     box.button(t("auth.logout", lang), key="auth_logout", on_click=_logout, args=(con, user.name),
                width="stretch")
-
-
-def _md(text: str) -> str:
-    """Escape Markdown so a name is shown as typed, never as markup."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
 
 
 def login_form(con, lang: str) -> None:
@@ -147,11 +141,11 @@ def login_form(con, lang: str) -> None:
         return
     try:
         user = users.verify(con, name, password, lang=lang)
-    except users.LoginFailed as exc:
+    except users.LoginFailed as exc:       # our own text (a time at most): no user value in it
         st.error(str(exc))
         return
     except BorderwatchError as exc:
-        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.error(tr("auth.login.error", lang, msg=str(exc)))
         return
     login_session(user)
     st.rerun()
@@ -164,7 +158,7 @@ def gate(con, *, lang: str | None = None) -> User:
     try:
         user = current_user(con)
     except BorderwatchError as exc:
-        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.error(tr("auth.login.error", lang, msg=str(exc)))
         st.stop()
     if user is not None:
         account_box(con, user, lang)
@@ -172,6 +166,6 @@ def gate(con, *, lang: str | None = None) -> User:
     try:
         login_form(con, lang)
     except BorderwatchError as exc:
-        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.error(tr("auth.login.error", lang, msg=str(exc)))
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises

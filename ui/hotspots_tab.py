@@ -12,6 +12,7 @@ from core.i18n import t
 from core.roles import INCIDENT_DETAILS
 from ui import cache, charts, frames, mapview
 from ui.context import Ctx
+from ui.text import tr
 
 #: Map layers of this tab (layer registry names).
 HOTSPOT_LAYERS: tuple[str, ...] = ("belt", "hotspots", "emerging", "border", "trails", "crossings", "villages")
@@ -63,13 +64,10 @@ def _cells(ctx: Ctx) -> None:
     focus = frames.focus_of(table.iloc[rows[0]]) if rows and rows[0] < len(table) else None
     with left:
         if focus:
-            st.caption(t("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
+            st.caption(tr("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, HOTSPOT_LAYERS, None, focus, cache.tile_url(), res,
                               details=ctx.can(INCIDENT_DETAILS))
-        if args:
-            mapview.show(args, key="map_hot", height=600)
-        else:
-            st.info(t("ui.not_available", lang, what="layers.mapbuild"))
+        mapview.show(args, key="map_hot", height=600)
 
 
 def _columns(lang: str) -> dict:

@@ -10,6 +10,7 @@ import time
 
 import streamlit as st
 
+import layers as registry
 from core.i18n import t
 from core.roles import INCIDENT_DETAILS
 from ui import cache, mapview
@@ -30,8 +31,7 @@ def _on_by_month() -> None:
     """Turning month-by-month on also shows the heat layer (the time layers are the point of it)."""
     ss = st.session_state
     if ss.get("map_by_month") and "heat" not in ss.get("map_layers", []):
-        registry = cache.optional("layers")
-        if registry is not None and "heat" in registry.names():
+        if "heat" in registry.names():
             ss["map_layers"] = [*ss.get("map_layers", []), "heat"]
 
 
@@ -44,9 +44,6 @@ def _step(delta: int, months: list) -> None:
 
 def layer_choice(ctx: Ctx, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Multiselect of the layers shown when the map opens (the map's own control can still toggle)."""
-    registry = cache.optional("layers")
-    if registry is None or not hasattr(registry, "REGISTRY"):
-        return ()
     ss = st.session_state
     hidden = set() if ctx.can(INCIDENT_DETAILS) else {"incidents"}     # no exact points without the right
     names = [n for n in registry.names() if n not in hidden]
@@ -96,7 +93,4 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
     with st.spinner(t("ui.map.drawing", lang)):
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, None, cache.tile_url(),
                               details=ctx.can(INCIDENT_DETAILS))
-    if not args:
-        st.info(t("ui.not_available", lang, what="layers.mapbuild"))
-        return
     mapview.show(args, key="map", height=MAP_HEIGHT)

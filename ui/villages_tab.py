@@ -8,6 +8,7 @@ from core.i18n import fmt_date, t
 from core.vocab import VILLAGE_STATUSES, label
 from ui import cache, frames
 from ui.context import Ctx
+from ui.text import tr
 
 
 def render(ctx: Ctx) -> None:
@@ -76,7 +77,7 @@ def _columns(lang: str, radius: float) -> dict:
 
 def _history(ctx: Ctx, row: pd.Series) -> None:
     lang = ctx.lang
-    st.subheader(t("ui.vil.history", lang, name=row["name"]))
+    st.subheader(tr("ui.vil.history", lang, name=row["name"]), anchor=False)
     hist = cache.village_history(ctx.path, ctx.rev, str(row["village_id"]))
     if hist.empty:
         st.caption(t("ui.vil.no_history", lang))

@@ -15,7 +15,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.store_error": ("Không mở được kho dữ liệu: {msg}", "Cannot open the data store: {msg}"),
     "ui.error.unexpected": ("Đã xảy ra lỗi không mong muốn. Chi tiết đã được ghi vào nhật ký máy chủ.",
                             "Something unexpected went wrong. Details were written to the server log."),
-    "ui.not_available": ("Chức năng đang phát triển ({what}).", "Not available yet ({what})."),
     "ui.working": ("Đang tính toán…", "Working…"),
     "ui.no_incidents": ("Không có vụ việc nào khớp bộ lọc.", "No incidents match the filters."),
     "ui.all": ("Tất cả", "All"),
