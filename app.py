@@ -64,6 +64,7 @@ def _tabs(ctx: Ctx) -> None:
 
 
 def main() -> None:
+    cache.process_start()
     path, con, rev = _open_store()
     facts = cache.store_facts(path, rev)
     state.init_state(con, span=(facts["first"], facts["last"]))

@@ -8,7 +8,12 @@ Per session, ``st.session_state`` holds the account name and role (server side; 
 browser cannot change it) and the time of the last interaction. Every run re-reads the
 account from the store, so a disabled account or a changed role takes effect at the next
 click, and a session idle for longer than ``session_idle_minutes``
-(:func:`core.roles.settings`) is logged out. A store with no accounts gets its first
+(:func:`core.roles.settings`) is logged out. Fragment reruns (the map's month player runs
+one every two seconds) pass the same check through :func:`fragment`, which re-reads the
+account before each run and sends a logged-out or demoted session back to the full page;
+a timer-driven rerun does not count as an interaction (it never extends the session). At
+logout and expiry the session's prepared downloads and temporary folders are dropped
+(:mod:`ui.leftovers`). A store with no accounts gets its first
 admin here (``data.users.ensure_admin``): the password comes from
 ``BORDERWATCH_ADMIN_PASSWORD`` or is generated and printed once to the server terminal.
 The gate also starts the backup agent that serves ``borderwatch backup/restore`` while
@@ -16,6 +21,8 @@ the app holds the store (``data.backup.start_agent``).
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import os
 import sys
@@ -25,8 +32,10 @@ import streamlit as st
 
 from core.errors import BorderwatchError
 from core.i18n import LANGS, t
+from core import roles
 from core.roles import User, settings
 from data import audit, backup, users
+from ui import leftovers
 from ui.text import tr
 
 log = logging.getLogger("borderwatch.auth")
@@ -49,6 +58,7 @@ def login_session(user: User) -> None:
 
 def _clear_session(notice: str | None = None) -> None:
     """Forget everything of this session except the language (the next user starts clean)."""
+    leftovers.drop_session()
     ss = st.session_state
     for key in list(ss.keys()):
         if key == "lang":
@@ -61,8 +71,17 @@ def _clear_session(notice: str | None = None) -> None:
         ss[NOTICE_KEY] = notice
 
 
-def current_user(con) -> User | None:
-    """The session's user if still logged in, active and not idle too long; else ``None``."""
+def touch() -> None:
+    """Count an interaction that reruns only a fragment (a widget callback) as activity."""
+    if st.session_state.get(USER_KEY):
+        st.session_state[SEEN_KEY] = time.time()
+
+
+def current_user(con, *, touch: bool = True) -> User | None:
+    """The session's user if still logged in, active and not idle too long; else ``None``.
+
+    ``touch=False`` (fragment reruns) checks without counting the run as an interaction.
+    """
     ss = st.session_state
     info = ss.get(USER_KEY)
     if not info:
@@ -77,8 +96,29 @@ def current_user(con) -> User | None:
         _clear_session("auth.login.gone")
         return None
     ss[USER_KEY] = {"name": user.name, "role": user.role}
-    ss[SEEN_KEY] = now
+    if touch:
+        ss[SEEN_KEY] = now
     return user
+
+
+def fragment(fn, *, need: str, cursor, run_every: float | None = None, touch: bool = False):
+    """``st.fragment(fn)`` whose every run first passes the gate.
+
+    ``fn(ctx, *args)`` gets ``ctx`` with the user re-read from the store; a session that
+    expired, an account disabled or one that lost capability ``need`` reruns the whole page
+    instead (which shows the login form). ``cursor(path)`` gives the store cursor.
+    """
+    @functools.wraps(fn)
+    def guarded(ctx, *args, **kwargs):
+        try:
+            user = current_user(cursor(ctx.path), touch=touch)
+        except BorderwatchError:
+            user = None
+        if user is None or not roles.can(user, need):
+            st.rerun(scope="app")
+        return fn(dataclasses.replace(ctx, user=user), *args, **kwargs)
+
+    return st.fragment(guarded, run_every=run_every)
 
 
 def _safe_log(con, who: str, action: str, what: str = "") -> None:

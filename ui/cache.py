@@ -22,7 +22,7 @@ from data import analysis, queries, store
 from data.filters import Filter
 from layers import assets, basemap, mapbuild
 from layers.mapbuild import month_filter
-from ui import mapview, stats
+from ui import leftovers, mapview, stats
 from ui.places import point_table
 
 # -- connection ---------------------------------------------------------------------------
@@ -46,6 +46,12 @@ def cursor(path: str):
 def static_root() -> str | None:
     """Copy Leaflet & co. into ./static once per process (``layers.assets.ensure_static``)."""
     return str(assets.ensure_static(Path(__file__).resolve().parent.parent))
+
+
+@st.cache_resource(show_spinner=False)
+def process_start() -> int:
+    """Once per server process: clear what earlier processes left (``ui.leftovers.start_up``)."""
+    return leftovers.start_up()
 
 
 def tile_url() -> str | None:

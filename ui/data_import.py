@@ -9,8 +9,6 @@ so messages name the user's file. Per-user state lives in ``st.session_state`` (
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +20,7 @@ from core.i18n import fmt_int, t
 from data import audit, importers
 from data.export import neutralise
 from data.schema import LAYERS
-from ui import cache
+from ui import cache, leftovers
 from ui.context import Ctx
 from ui.text import md, tr
 
@@ -42,8 +40,8 @@ def _save_upload(upload) -> Path:
     if saved and saved["id"] == upload.file_id and Path(saved["path"]).exists():
         return Path(saved["path"])
     if saved:
-        shutil.rmtree(Path(saved["path"]).parent, ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="bw-upload-"))
+        leftovers.remove_folder(Path(saved["path"]).parent)
+    folder = leftovers.temp_folder("bw-upload-")
     path = folder / Path(upload.name).name            # never a path from the browser, only the name
     path.write_bytes(upload.getbuffer())
     ss[_SAVED] = {"id": upload.file_id, "path": str(path)}
@@ -187,12 +185,14 @@ def _commit(ctx: Ctx, imp, source, *, skip: bool, replace: bool) -> None:
     con = cache.cursor(ctx.path)
     with st.status(t("ui.imp.committing", lang), expanded=True) as status:
         bar = st.progress(0.0)
-        rejects = Path(tempfile.mkdtemp(prefix="bw-rejects-")) / f"{Path(source.file).name}.rejected.csv"
+        folder = leftovers.temp_folder("bw-rejects-")
+        rejects = folder / f"{Path(source.file).name}.rejected.csv"
         try:
             result = imp.commit(con, source, skip_invalid=skip, replace=replace, who=ctx.user_name, lang=lang,
                                 progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg),
                                 rejects_csv=rejects)
         except ValidationError as exc:
+            leftovers.remove_folder(folder)
             status.update(label=t("ui.imp.refused", lang), state="error")
             st.error(t("ui.imp.refused", lang))
             st.dataframe(problems_frame(exc.problems, lang), hide_index=True)
@@ -200,7 +200,10 @@ def _commit(ctx: Ctx, imp, source, *, skip: bool, replace: bool) -> None:
         audit.log(con, ctx.user_name, "import", f"{result.layer} <- {result.file} ({result.mode}, "
                   f"import_id {result.import_id})", rows=result.rows_written)
         status.update(label=t("ui.imp.done", lang), state="complete")
-    rejects_bytes = result.rejects_csv.read_bytes() if result.rejects_csv and result.rejects_csv.exists() else None
+    try:
+        rejects_bytes = result.rejects_csv.read_bytes() if result.rejects_csv and result.rejects_csv.exists() else None
+    finally:                                             # the bytes live in the session; the file goes now
+        leftovers.remove_folder(folder)
     st.session_state[_RESULT] = {"text": tr("import.done", lang, file=result.file, layer=result.layer,
                                            rows_in=result.rows_in, new=result.rows_new, replaced=result.rows_replaced,
                                            unchanged=result.rows_unchanged, rejected=result.rows_rejected),

@@ -29,7 +29,7 @@ from data import audit
 from data.filters import Filter
 from data.importers import commit, read_source
 from layers import mapbuild
-from ui import cache
+from ui import auth, cache
 from ui.context import Ctx
 from ui.text import md, tr
 
@@ -46,7 +46,7 @@ def render(ctx: Ctx) -> None:
     shown = False
     if ctx.can(roles.INCIDENT_ENTRY):
         st.subheader(t("auth.edit.incident", lang))
-        st.fragment(incident_entry)(ctx)
+        auth.fragment(incident_entry, need=roles.INCIDENT_ENTRY, cursor=cache.cursor, touch=True)(ctx)
         shown = True
     if ctx.can(roles.VILLAGE_STATUS):
         st.subheader(t("auth.edit.status", lang))

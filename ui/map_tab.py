@@ -12,8 +12,8 @@ import streamlit as st
 
 import layers as registry
 from core.i18n import t
-from core.roles import INCIDENT_DETAILS
-from ui import cache, mapview
+from core.roles import INCIDENT_DETAILS, MAP
+from ui import auth, cache, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts
 
@@ -40,6 +40,11 @@ def _step(delta: int, months: list) -> None:
     i = months.index(ss["map_month"]) if ss.get("map_month") in months else len(months) - 1
     ss["map_month"] = months[(i + delta) % len(months)]
     ss["_map_tick"] = time.monotonic()
+
+
+def _clicked(delta: int, months: list) -> None:
+    auth.touch()
+    _step(delta, months)
 
 
 def layer_choice(ctx: Ctx, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
@@ -72,7 +77,8 @@ def render(ctx: Ctx) -> None:
     c2.toggle(t("ui.map.play", lang), key="map_play", disabled=not by_month, help=t("ui.map.play.help", lang))
     playing = by_month and bool(ss.get("map_play"))
     c3.caption(t("ui.map.hint", lang))
-    st.fragment(_map_area, run_every=PLAY_SECONDS if playing else None)(ctx, months, by_month, playing, shown)
+    auth.fragment(_map_area, need=MAP, cursor=cache.cursor,
+                  run_every=PLAY_SECONDS if playing else None)(ctx, months, by_month, playing, shown)
 
 
 def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tuple[str, ...]) -> None:
@@ -85,10 +91,10 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
         elif playing and time.monotonic() - ss.get("_map_tick", 0.0) >= 0.8 * PLAY_SECONDS:
             _step(+1, months)
         b1, s, b2 = st.columns([1, 12, 1], vertical_alignment="bottom")
-        b1.button("◀", key="map_prev", on_click=_step, args=(-1, months), help=t("ui.map.prev", lang))
+        b1.button("◀", key="map_prev", on_click=_clicked, args=(-1, months), help=t("ui.map.prev", lang))
         s.select_slider(t("ui.map.month", lang), options=months, key="map_month",
-                        format_func=lambda d: month_label(d, lang))
-        b2.button("▶", key="map_next", on_click=_step, args=(+1, months), help=t("ui.map.next", lang))
+                        format_func=lambda d: month_label(d, lang), on_change=auth.touch)
+        b2.button("▶", key="map_next", on_click=_clicked, args=(+1, months), help=t("ui.map.next", lang))
         month = ss["map_month"]
     with st.spinner(t("ui.map.drawing", lang)):
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, None, cache.tile_url(),
