@@ -67,22 +67,22 @@ def remove_folder(folder: Path | str) -> None:
 
 
 def _drop_media(session_id: str) -> int:
-    """Delete the files of ``session_id`` from Streamlit's media storage (unless another session shows them)."""
+    """Delete the files of ``session_id`` and every file no session refers to from Streamlit's media storage.
+
+    A full rerun (a logout click) has already dropped the session's references when its
+    callbacks run, so its files are found among the unreferenced ones; those are dropped at
+    once (Streamlit would keep a download for one more run of some session).
+    """
     rt = _runtime()
     if rt is None:
         return 0
     mgr = rt.media_file_mgr
-    dropped = 0
     with mgr._lock:
-        mine = set(mgr._files_by_session_and_coord.pop(session_id, {}).values())
-        others = set()
-        for refs in mgr._files_by_session_and_coord.values():
-            others.update(refs.values())
-        for file_id in mine - others:
-            if file_id in mgr._file_metadata:
-                mgr._delete_file(file_id)
-                dropped += 1
-    return dropped
+        mgr._files_by_session_and_coord.pop(session_id, None)
+        gone = [f for f in mgr._get_inactive_file_ids() if f in mgr._file_metadata]
+        for file_id in gone:
+            mgr._delete_file(file_id)
+    return len(gone)
 
 
 def drop_session(session_id: str | None = None) -> None:
@@ -109,8 +109,7 @@ def sweep() -> None:
     for sid in sessions:
         if not rt.is_active_session(sid):
             drop_session(sid)
-    # files no session refers to any more (a button gone, a session shut down): at once, not two runs later
-    with rt.media_file_mgr._lock:
+    with rt.media_file_mgr._lock:        # files no session refers to any more: at once, not two runs later
         mgr = rt.media_file_mgr
         for file_id in list(mgr._get_inactive_file_ids()):
             mgr._delete_file(file_id)
