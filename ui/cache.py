@@ -112,25 +112,41 @@ def _filtered(names: tuple[str, ...] | None, *, sliced: bool) -> list:
             if s.filtered and s.sliced == sliced and (names is None or s.name in names)]
 
 
+def _small_cells(frames: dict, k: int) -> dict:
+    """Viewers (``k > 1``, ui.small): hexagon and Gi* counts under ``k`` drawn as "< k", heat cells under ``k`` left out."""
+    if k <= 1:
+        return frames
+    out = dict(frames)
+    for name in ("h3counts", "hotspots"):
+        if name in out:
+            out[name] = out[name].copy()
+            out[name].attrs["min_cell"] = k
+    if "heat" in out and "count" in out["heat"].columns:
+        heat = out["heat"]
+        out["heat"] = heat[heat["count"] >= k].copy()
+        out["heat"].attrs.update(heat.attrs)
+    return out
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool,
-                     names: tuple[str, ...] | None = None) -> dict:
+                     names: tuple[str, ...] | None = None, min_cell: int = 1) -> dict:
     """Frames of the filtered layers (among ``names``; None: all) that do not follow the month slider."""
     con = cursor(path)
     frames = {s.name: _load(con, s, flt, res) for s in _filtered(names, sliced=False)}
     if not details and "incidents" in frames:
         # without the incident_details capability: no exact incident points at all
         frames["incidents"] = frames["incidents"].iloc[0:0]
-    return frames
+    return _small_cells(frames, min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None, res: int,
-                      names: tuple[str, ...] | None = None) -> dict:
+                      names: tuple[str, ...] | None = None, min_cell: int = 1) -> dict:
     """Frames of the month-sliced layers (heat, hexagon counts, Gi*; among ``names``) for ``month``
     (None: whole period)."""
     con, sliced = cursor(path), month_filter(flt, month)
-    return {s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}
+    return _small_cells({s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}, min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -148,14 +164,14 @@ def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, ti
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
                 month: dt.date | None, focus: tuple[float, float, int] | None, refs: dict, res: int = 7,
-                details: bool = True) -> dict:
+                details: bool = True, min_cell: int = 1) -> dict:
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
     t0 = time.perf_counter()
     chosen = set(layers if layers is not None else registry.default_names())
     # each cache keyed by its own layers only: switching a base layer or a sliced one reloads no incidents
     fixed, sliced = (tuple(s.name for s in _filtered(None, sliced=k) if s.name in chosen) for k in (False, True))
-    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed),
-              **map_frames_sliced(path, rev, flt, month, res, sliced)}
+    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed, min_cell),
+              **map_frames_sliced(path, rev, flt, month, res, sliced, min_cell)}
     live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
                                  focus=focus, demo=store.is_demo(cursor(path)), month=month)
     out = {"live": live, "seconds": time.perf_counter() - t0}
@@ -166,13 +182,13 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
 
 def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
              month: dt.date | None, focus: tuple[float, float, int] | None, tiles: str | None,
-             res: int = 7, details: bool = True) -> dict:
+             res: int = 7, details: bool = True, min_cell: int = 1) -> dict:
     """The map component's arguments: the base map's, plus the overlay (``live``), ``seconds`` and ``bytes``.
 
     """
     chosen = layers if layers is not None else registry.default_names()
     base = map_base(path, rev, lang, tuple(n for n in chosen if not registry.spec(n).filtered), tiles)
-    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, base["refs"], res, details)
+    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, base["refs"], res, details, min_cell)
     args = {**base, **overlay}
     args["bytes"] = mapview.payload_bytes(args)
     return args

@@ -12,7 +12,7 @@ import streamlit as st
 
 import layers as registry
 from core.i18n import t
-from core.roles import INCIDENT_DETAILS, MAP
+from core.roles import INCIDENT_DETAILS, MAP, min_cell
 from ui import auth, cache, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts
@@ -98,5 +98,5 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
         month = ss["map_month"]
     with st.spinner(t("ui.map.drawing", lang)):
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, None, cache.tile_url(),
-                              details=ctx.can(INCIDENT_DETAILS))
+                              details=ctx.can(INCIDENT_DETAILS), min_cell=min_cell(ctx.user))
     mapview.show(args, key="map", height=MAP_HEIGHT)
