@@ -10,21 +10,23 @@ import streamlit as st
 from core import roles
 from core.errors import BorderwatchError
 from core.i18n import t
-from ui import cache, guard, header, sidebar, state
+from ui import (admin, auth, cache, data_tab, edit, guard, header, hotspots_tab, map_tab, projector, sidebar, state,
+                stats_tab, villages_tab)
 from ui.context import Ctx
+from ui.text import md, tr
 
 # The page icon is an emoji (drawn by the browser): a ":material/..." icon would be fetched from fonts.gstatic.com.
 st.set_page_config(page_title="borderwatch", page_icon="🛡️", layout="wide", initial_sidebar_state="expanded")
 
 # The tabs: id -> (module with render(ctx), capabilities of which one shows the tab). Labels: ui.tab.<id>.
 TABS = {
-    "map": ("ui.map_tab", (roles.MAP,)),
-    "hotspots": ("ui.hotspots_tab", (roles.AGGREGATES,)),
-    "stats": ("ui.stats_tab", (roles.AGGREGATES,)),
-    "villages": ("ui.villages_tab", (roles.AGGREGATES,)),
-    "data": ("ui.data_tab", (roles.IMPORT, roles.EXPORT)),
-    "edit": ("ui.edit", (roles.INCIDENT_ENTRY, roles.VILLAGE_STATUS)),
-    "admin": ("ui.admin", (roles.USERS,)),
+    "map": (map_tab, (roles.MAP,)),
+    "hotspots": (hotspots_tab, (roles.AGGREGATES,)),
+    "stats": (stats_tab, (roles.AGGREGATES,)),
+    "villages": (villages_tab, (roles.AGGREGATES,)),
+    "data": (data_tab, (roles.IMPORT, roles.EXPORT)),
+    "edit": (edit, (roles.INCIDENT_ENTRY, roles.VILLAGE_STATUS)),
+    "admin": (admin, (roles.USERS,)),
 }
 
 
@@ -34,14 +36,8 @@ def _open_store():
         con = cache.cursor(path)
         return path, con, cache.revision(path)
     except BorderwatchError as exc:
-        st.error(t("ui.store_error", state.lang(), msg=str(exc)))
+        st.error(tr("ui.store_error", state.lang(), msg=str(exc)))
         st.stop()
-
-
-def _login(con, lang: str):
-    """``ui.auth.gate(con)`` when the security module is present, else a local admin."""
-    auth = cache.optional("ui.auth")
-    return roles.LOCAL_ADMIN if auth is None else auth.gate(con, lang=lang)
 
 
 def _on_tab() -> None:
@@ -64,34 +60,28 @@ def _tabs(ctx: Ctx) -> None:
         if not box.open:
             continue
         with box, guard.shield(lang, tab_id):
-            module = cache.optional(TABS[tab_id][0])
-            if module is None:
-                st.info(t("ui.not_available", lang, what=TABS[tab_id][0]))
-            else:
-                module.render(ctx)
+            TABS[tab_id][0].render(ctx)
 
 
 def main() -> None:
+    cache.process_start()
     path, con, rev = _open_store()
     facts = cache.store_facts(path, rev)
     state.init_state(con, span=(facts["first"], facts["last"]))
     lang = sidebar.language_switch()
     st.set_page_config(page_title=t("ui.page_title", lang))
-    user = _login(con, lang)
+    user = auth.gate(con, lang=lang)
     cache.static_root()
     sidebar.render(facts, lang, can_project=roles.can(user, roles.BRIEFING))
     flt = state.current_filter()
     ctx = Ctx(path=path, rev=rev, flt=flt, lang=lang, user=user, facts=facts)
     for warning in state.pop_warnings():
-        st.warning(warning)
+        st.warning(md(warning))
     projecting = bool(st.session_state.get("projector")) and roles.can(user, roles.BRIEFING)
-    projector = cache.optional("ui.projector") if projecting else None
-    if projector is not None:
+    if projecting:
         with guard.shield(lang, "projector"):
             projector.render(con, flt, lang=lang, user=user)
     else:
-        if projecting:
-            st.info(t("ui.not_available", lang, what="ui.projector"))
         with guard.shield(lang, "header"):
             header.render(ctx)
         _tabs(ctx)

@@ -116,6 +116,14 @@ def minimum_role(capability: str) -> str:
     return next(r for r in ROLES if capability in ROLE_CAPABILITIES[r])
 
 
+def min_cell(user) -> int:
+    """The smallest number of incidents an aggregate shown to ``user`` may rest on (1: no limit).
+
+    Users without ``incident_details`` (viewers) get :attr:`SecuritySettings.min_cell_size`.
+    """
+    return 1 if can(user, INCIDENT_DETAILS) else max(1, int(settings().min_cell_size))
+
+
 def hidden_columns(user, table: str) -> tuple[str, ...]:
     """Columns of ``table`` that ``user`` must not receive."""
     return () if can(user, INCIDENT_DETAILS) else DETAIL_FIELDS.get(table, ())
@@ -136,6 +144,7 @@ class SecuritySettings:
     lock_minutes: float = 15.0           # how long a locked account stays locked
     failure_delay_seconds: float = 1.0   # pause after a failed login (doubles, capped at 8x)
     min_password_length: int = 10
+    min_cell_size: int = 3               # viewers: aggregates of fewer incidents are shown as "< 3"
 
 
 _ENV = {
@@ -143,6 +152,7 @@ _ENV = {
     "max_failures": ("BORDERWATCH_MAX_LOGIN_FAILURES", int),
     "lock_minutes": ("BORDERWATCH_LOCK_MIN", float),
     "failure_delay_seconds": ("BORDERWATCH_LOGIN_DELAY_S", float),
+    "min_cell_size": ("BORDERWATCH_MIN_CELL", int),
 }
 
 

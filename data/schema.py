@@ -135,11 +135,25 @@ def _v3_accounts_audit() -> list[str]:
     ]
 
 
+def _v4_login_failures() -> list[str]:
+    """Failed logins per name attempted, existing or not (data.users.verify counts them in one statement);
+    the counters move out of ``users`` so a wrong name and a wrong password take the same path."""
+    return [
+        """CREATE TABLE login_failures (
+             name VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, locked_until TIMESTAMP, last_at TIMESTAMP)""",
+        """INSERT INTO login_failures SELECT name, failures, locked_until, NULL FROM users
+             WHERE failures > 0 OR locked_until IS NOT NULL""",
+        "ALTER TABLE users DROP COLUMN failures",
+        "ALTER TABLE users DROP COLUMN locked_until",
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
     (2, _v2_briefing_snapshots),
     (3, _v3_accounts_audit),
+    (4, _v4_login_failures),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,15 +1,22 @@
 """Local accounts in the store: create, verify, change password, disable, list.
 
 Passwords are hashed with argon2id (``argon2.PasswordHasher``, its default cost) and
-only the hash is stored; no function here logs or returns a password. :func:`verify`
-pauses after a failure (``failure_delay_seconds``, doubling, capped at 8x) and locks
-the account for ``lock_minutes`` after ``max_failures`` failures in a row
-(:func:`core.roles.settings`); a locked account refuses even the right password until
-the lock ends or an admin unlocks it. Unknown names cost the same hashing time as known
-ones, and the messages do not tell a wrong name from a wrong password.
+only the hash is stored; no function here logs or returns a password.
 
-Writes are serialised by a process-wide lock (two sessions failing at once on the same
-account would otherwise conflict in DuckDB). Times are the server's local time.
+:func:`verify` counts failed logins per *name attempted*, existing or not, in the table
+``login_failures``: every attempt first takes its number in one atomic statement
+(``INSERT … ON CONFLICT DO UPDATE … RETURNING``), and only the first ``max_failures``
+attempts of a run have their password checked; the one that reaches ``max_failures`` sets
+the lock, and every later one is refused as locked until ``lock_minutes`` pass or an admin
+unlocks the account (:func:`core.roles.settings`). So twelve logins at once get at most
+five password checks between them, and an unknown name locks exactly like an existing
+one: same messages, same pauses (``failure_delay_seconds``, doubling, capped at 8x), same
+hashing time. A success forgives the failures numbered up to its own, not the ones taken
+by attempts running beside it. A run with no attempt for ``lock_minutes`` is forgotten.
+
+Writes are serialised by a process-wide lock (DuckDB would otherwise refuse two
+concurrent writes of one row); each counter change is still one statement, so it cannot
+be lost between a read and a write. Times are the server's local time.
 """
 from __future__ import annotations
 
@@ -85,19 +92,25 @@ def get_user(con, name: str) -> User | None:
 
 
 def list_users(con) -> pd.DataFrame:
-    """Accounts without their hashes: name, role, active, locked_until, failures, dates."""
-    return con.execute("SELECT name, role, active, failures, locked_until, created_at, created_by, "
-                       "password_changed_at, last_login FROM users ORDER BY name").df()
+    """Accounts without their hashes: name, role, active, failures, locked_until, dates."""
+    return con.execute("SELECT u.name, u.role, u.active, coalesce(f.failures, 0) AS failures, f.locked_until, "
+                       "u.created_at, u.created_by, u.password_changed_at, u.last_login "
+                       "FROM users u LEFT JOIN login_failures f USING (name) ORDER BY u.name").df()
 
 
-def _write(con, sql: str, params: list) -> None:
-    """One write on its own cursor, serialised across the sessions of this process."""
+def _write(con, sql: str, params: list, *, fetch: bool = False):
+    """One write on its own cursor, serialised across the sessions of this process (``fetch``: its RETURNING row)."""
     with _LOCK:
         cur = con.cursor()
         try:
             cur.execute(sql, params)
+            return cur.fetchone() if fetch else None
         finally:
             cur.close()
+
+
+def _forget_failures(con, name: str) -> None:
+    _write(con, "DELETE FROM login_failures WHERE name = ?", [name])
 
 
 def create_user(con, name: str, role: str, password: str, *, who: str, lang: str | None = None) -> User:
@@ -108,8 +121,8 @@ def create_user(con, name: str, role: str, password: str, *, who: str, lang: str
     if con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
         raise InputError(t("auth.user.exists", lang, name=name))
     now = _now()
-    _write(con, "INSERT INTO users (name, role, pw_hash, active, failures, created_at, created_by, "
-                "password_changed_at) VALUES (?, ?, ?, true, 0, ?, ?, ?)",
+    _write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
+                "password_changed_at) VALUES (?, ?, ?, true, ?, ?, ?)",
            [name, role, _HASHER.hash(password), now, who, now])
     audit.log(con, who, "user_add", f"{name} ({role})")
     return User(name, role)
@@ -126,8 +139,9 @@ def set_password(con, name: str, password: str, *, who: str, lang: str | None = 
     """Replace the password hash (and clear any lock). Audited as ``user_passwd``."""
     name = _existing(con, name, lang)
     check_password(password, name, lang)
-    _write(con, "UPDATE users SET pw_hash = ?, password_changed_at = ?, failures = 0, locked_until = NULL "
-                "WHERE name = ?", [_HASHER.hash(password), _now(), name])
+    _write(con, "UPDATE users SET pw_hash = ?, password_changed_at = ? WHERE name = ?",
+           [_HASHER.hash(password), _now(), name])
+    _forget_failures(con, name)
     audit.log(con, who, "user_passwd", name)
 
 
@@ -159,7 +173,7 @@ def set_role(con, name: str, role: str, *, who: str, lang: str | None = None) ->
 
 def unlock(con, name: str, *, who: str, lang: str | None = None) -> None:
     name = _existing(con, name, lang)
-    _write(con, "UPDATE users SET failures = 0, locked_until = NULL WHERE name = ?", [name])
+    _forget_failures(con, name)
     audit.log(con, who, "user_unlock", name)
 
 
@@ -173,45 +187,99 @@ def _spend_time(password: str) -> None:
         pass
 
 
+# One statement: the attempt's number in the current run of failures of this name, and the lock.
+# A lock that has ended starts a new run; a locked name keeps counting (those attempts are refused).
+_TAKE_NUMBER = """
+    INSERT INTO login_failures AS f (name, failures, locked_until, last_at)
+    VALUES ($name, 1, CASE WHEN 1 >= $max THEN $lock END, $now)
+    ON CONFLICT (name) DO UPDATE SET
+      failures = CASE WHEN f.locked_until IS NOT NULL AND f.locked_until <= $now THEN 1 ELSE f.failures + 1 END,
+      locked_until = CASE WHEN f.locked_until IS NOT NULL AND f.locked_until <= $now
+                               THEN (CASE WHEN 1 >= $max THEN $lock END)
+                          WHEN f.locked_until IS NOT NULL THEN f.locked_until
+                          WHEN f.failures + 1 >= $max THEN $lock END,
+      last_at = $now
+    RETURNING failures, locked_until"""
+# A success forgives the failures numbered up to its own; later ones (attempts beside it) stay,
+# and so does their lock when they are enough for one.
+_FORGIVE = """
+    UPDATE login_failures SET failures = greatest(failures - $n, 0),
+           locked_until = CASE WHEN failures - $n >= $max THEN locked_until END
+    WHERE name = $name"""
+_FORGET_IDLE = "DELETE FROM login_failures WHERE last_at < ? AND (locked_until IS NULL OR locked_until < ?)"
+
+
+def _take_number(con, name: str, s, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Count this attempt for ``name``; returns ``(number in the run, locked_until)``."""
+    lock = now + dt.timedelta(minutes=s.lock_minutes)
+    with _LOCK:
+        cur = con.cursor()
+        try:
+            idle = now - dt.timedelta(minutes=s.lock_minutes)
+            cur.execute(_FORGET_IDLE, [idle, now])
+            n, until = cur.execute(_TAKE_NUMBER, {"name": name, "max": int(s.max_failures), "lock": lock,
+                                                  "now": now}).fetchone()
+        finally:
+            cur.close()
+    return int(n), until
+
+
+def failure_delay(n: int, s=None) -> float:
+    """Seconds to pause after the ``n``-th failure in a row: ``failure_delay_seconds`` doubling, capped at 8x.
+
+    >>> from core.roles import SecuritySettings
+    >>> [failure_delay(n, SecuritySettings(failure_delay_seconds=1.0)) for n in (1, 2, 3, 4, 5, 9)]
+    [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+    """
+    s = s or settings()
+    return min(s.failure_delay_seconds * 2 ** (max(n, 1) - 1), 8 * s.failure_delay_seconds)
+
+
+def _check_hash(row, password: str) -> bool:
+    if row is None:
+        _spend_time(password)
+        return False
+    try:
+        return bool(_HASHER.verify(row[2], password))
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def verify(con, name: str, password: str, *, lang: str | None = None, sleep=time.sleep) -> User:
-    """Check a login. Returns the :class:`User` or raises :class:`LoginFailed` (audited either way)."""
+    """Check a login. Returns the :class:`User` or raises :class:`LoginFailed` (audited either way).
+
+    Every name, existing or not, goes the same way: the attempt takes its number in one
+    statement (:data:`_TAKE_NUMBER`); past ``max_failures`` it is refused as locked without a
+    password check; otherwise the password is checked (a dummy hash for an unknown name).
+    """
     s = settings()
     clean = (name or "").strip().lower()[:64]
-    row = con.execute("SELECT name, role, pw_hash, active, failures, locked_until FROM users WHERE name = ?",
-                      [clean]).fetchone()
+    password = password or ""
     now = _now()
-    if row and row[5] is not None and row[5] > now:
-        audit.log(con, clean, "login_failed", "locked")
-        raise LoginFailed(t("auth.login.locked", lang, until=row[5].strftime("%H:%M")), reason="locked", until=row[5])
-    ok = False
-    if row is None:
-        _spend_time(password or "")
-    else:
-        try:
-            ok = _HASHER.verify(row[2], password or "")
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            ok = False
+    n, until = _take_number(con, clean, s, now)
+    if n > s.max_failures and until is not None:         # locked before this attempt: no password check
+        audit.log(con, clean or "?", "login_failed", "locked")
+        sleep(failure_delay(n, s))
+        raise LoginFailed(t("auth.login.locked", lang, until=until.strftime("%H:%M")), reason="locked", until=until)
+    row = con.execute("SELECT name, role, pw_hash, active FROM users WHERE name = ?", [clean]).fetchone()
+    ok = _check_hash(row, password)
     if ok and row[3]:
+        _write(con, _FORGIVE, {"n": n, "max": int(s.max_failures), "name": clean})
         params = [now, clean]
-        sql = "UPDATE users SET failures = 0, locked_until = NULL, last_login = ? WHERE name = ?"
+        sql = "UPDATE users SET last_login = ? WHERE name = ?"
         if _HASHER.check_needs_rehash(row[2]):
-            sql = "UPDATE users SET failures = 0, locked_until = NULL, last_login = ?, pw_hash = ? WHERE name = ?"
+            sql = "UPDATE users SET last_login = ?, pw_hash = ? WHERE name = ?"
             params = [now, _HASHER.hash(password), clean]
         _write(con, sql, params)
         audit.log(con, clean, "login", "")
         return User(row[0], row[1])
-    failures = 1
-    if row is not None:
-        failures = int(row[4]) + 1
-        lock = now + dt.timedelta(minutes=s.lock_minutes) if failures >= s.max_failures else None
-        _write(con, "UPDATE users SET failures = ?, locked_until = ? WHERE name = ?",
-               [0 if lock else failures, lock, clean])
-        if lock:
-            audit.log(con, clean, "login_failed", "locked now")
-            sleep(min(s.failure_delay_seconds * 2 ** (failures - 1), 8 * s.failure_delay_seconds))
-            raise LoginFailed(t("auth.login.locked", lang, until=lock.strftime("%H:%M")), reason="locked", until=lock)
-    audit.log(con, clean or "?", "login_failed", "" if row and row[3] else "no such active account")
-    sleep(min(s.failure_delay_seconds * 2 ** (failures - 1), 8 * s.failure_delay_seconds))
+    known = row is not None and bool(row[3])
+    if until is not None:                                  # this attempt reached max_failures: locked now
+        audit.log(con, clean or "?", "login_failed", "locked now" if known else "locked now (no such active account)")
+        sleep(failure_delay(n, s))
+        raise LoginFailed(t("auth.login.locked", lang, until=until.strftime("%H:%M")), reason="locked", until=until)
+    audit.log(con, clean or "?", "login_failed", "" if known else "no such active account")
+    sleep(failure_delay(n, s))
     raise LoginFailed(t("auth.login.invalid", lang), reason="invalid")
 
 
@@ -237,13 +305,14 @@ def ensure_admin(con, *, name: str = "admin", password: str | None = None,
     exists = con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]
     if exists:  # an old, disabled or demoted account of that name: reactivate it as admin
         check_password(password, name, lang)
-        _write(con, "UPDATE users SET role = 'admin', active = true, pw_hash = ?, password_changed_at = ?, "
-                    "failures = 0, locked_until = NULL WHERE name = ?", [_HASHER.hash(password), _now(), name])
+        _write(con, "UPDATE users SET role = 'admin', active = true, pw_hash = ?, password_changed_at = ? "
+                    "WHERE name = ?", [_HASHER.hash(password), _now(), name])
+        _forget_failures(con, name)
     else:
         check_password(password, name, lang)
         now = _now()
-        _write(con, "INSERT INTO users (name, role, pw_hash, active, failures, created_at, created_by, "
-                    "password_changed_at) VALUES (?, 'admin', ?, true, 0, ?, 'ensure-admin', ?)",
+        _write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
+                    "password_changed_at) VALUES (?, 'admin', ?, true, ?, 'ensure-admin', ?)",
                [name, _HASHER.hash(password), now, now])
     audit.log(con, "ensure-admin", "admin_created", name)
     return name, generated

@@ -59,7 +59,8 @@ def village_exposure(incidents: pd.DataFrame, villages: gpd.GeoDataFrame, *, cat
     incidents : pandas.DataFrame
         ``lon``, ``lat`` (EPSG:4326) and ``occurred_at``.
     villages : geopandas.GeoDataFrame
-        Points with ``id``, ``name``, ``status``; any CRS (reprojected).
+        Points or polygons with ``id``, ``name``, ``status``; any CRS (reprojected). A
+        polygon stands for its representative point (a point inside it), as everywhere else.
     categories : pandas.DataFrame, optional
         Output of :func:`geo.emerging.emerging_hotspots` (``h3``, ``category``)
         at resolution ``res``; without it only the count rule applies.
@@ -94,8 +95,9 @@ def village_exposure(incidents: pd.DataFrame, villages: gpd.GeoDataFrame, *, cat
         raise ValueError("categories need columns 'h3' and 'category'")
 
     v = villages.to_crs("EPSG:4326")
-    if len(v) and not (v.geometry.geom_type == "Point").all():
-        raise ValueError("villages must be points")
+    if len(v) and (v.geometry.isna() | v.geometry.is_empty).any():
+        raise ValueError("villages need a geometry on every row")
+    pts = v.geometry.representative_point()      # a point stays itself; a polygon gives a point inside it
     n = len(v)
     lon = incidents["lon"].to_numpy(dtype=float)
     lat = incidents["lat"].to_numpy(dtype=float)
@@ -111,7 +113,7 @@ def village_exposure(incidents: pd.DataFrame, villages: gpd.GeoDataFrame, *, cat
                else when[~np.isnat(when)].max())
         start = np.datetime64(pd.Timestamp(end) - pd.DateOffset(months=months))
         is_recent = (when > start) & (when <= end)
-        tree = shapely.STRtree(_utm_points(v.geometry.x, v.geometry.y))
+        tree = shapely.STRtree(_utm_points(pts.x, pts.y))
         pi, vi = tree.query(_utm_points(lon[ok], lat[ok]), predicate="dwithin", distance=radius_km * 1000.0)
         within = np.bincount(vi, minlength=n).astype(np.int64)
         recent = np.bincount(vi[is_recent[pi]], minlength=n).astype(np.int64)
@@ -120,7 +122,7 @@ def village_exposure(incidents: pd.DataFrame, villages: gpd.GeoDataFrame, *, cat
     eligible = v["status"].isin(list(alert_statuses)).to_numpy()
     if categories is not None and n:
         lookup = dict(zip(categories["h3"], categories["category"]))
-        vcells = cells_to_str(points_to_cells(v.geometry.y.to_numpy(), v.geometry.x.to_numpy(), res=res))
+        vcells = cells_to_str(points_to_cells(pts.y.to_numpy(), pts.x.to_numpy(), res=res))
         for i, cell in enumerate(vcells):
             cat = lookup.get(cell)
             if eligible[i] and cat in hot_categories:

@@ -44,8 +44,11 @@ def style(k: int, n: int = len(COLORS)) -> dict:
 
 
 def _classes(gdf) -> tuple[list[int], list[int]]:
-    b = breaks(gdf["count"])
-    return [int(np.searchsorted(b, v)) for v in gdf["count"]], b
+    """Classes of the counts; with ``attrs["min_cell"] = k`` small counts all count as ``k - 1`` (one class)."""
+    k = int(gdf.attrs.get("min_cell", 1))
+    counts = gdf["count"].where(gdf["count"] >= k, k - 1) if k > 1 else gdf["count"]
+    b = breaks(counts)
+    return [int(np.searchsorted(b, v)) for v in counts], b
 
 
 def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
@@ -66,6 +69,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     fg = feature_group(TITLE, lang=lang)
     classes, b = _classes(gdf) if len(gdf) else ([], [])
     label = esc(t("map.f.count", lang))
-    tips = [f"{label}: {fmt_int(n, lang)}<br>{esc(h)}" for n, h in zip(gdf["count"], gdf["h3"])]
+    k = int(gdf.attrs.get("min_cell", 1))      # viewers (ui.small): a small count shows as "< k"
+    tips = [f"{label}: {esc(f'< {k}') if 0 < n < k else fmt_int(n, lang)}<br>{esc(h)}"
+            for n, h in zip(gdf["count"], gdf["h3"])]
     HexLayer(gdf.geometry, classes, tips, styles=[style(k, len(b)) for k in range(max(len(b), 1))]).add_to(fg)
     return fg

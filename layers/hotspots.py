@@ -60,10 +60,12 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
     return items + [("", t("map.gi.note", lang)), ("", t("map.h3.res", lang, res=gdf.attrs.get("res", 7)))]
 
 
-def _tip(row, lang: str) -> str:
+def _tip(row, lang: str, k: int = 1) -> str:
     title = t("map.gi." + str(int(row["bin"])), lang)
+    n = int(row["count"])
+    count = esc(f"< {k}") if 0 < n < k else fmt_int(n, lang)      # viewers (ui.small): "< k"
     return (f'<b>{esc(_place(row, lang))}</b><br>{esc(title)}<br>'
-            f'{esc(t("map.f.count", lang))}: {fmt_int(row["count"], lang)} · z = {fmt_num(row["z"], lang, decimals=2)}'
+            f'{esc(t("map.f.count", lang))}: {count} · z = {fmt_num(row["z"], lang, decimals=2)}'
             f' · p = {fmt_num(row["p"], lang, decimals=4)}')
 
 
@@ -72,6 +74,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     fg = feature_group(TITLE, lang=lang)
     index = {b: i for i, b in enumerate(BINS)}
     keep = gdf[gdf["bin"].astype(int).isin(BINS)]
-    HexLayer(keep.geometry, [index[int(b)] for b in keep["bin"]], [_tip(r, lang) for _, r in keep.iterrows()],
+    HexLayer(keep.geometry, [index[int(b)] for b in keep["bin"]], [_tip(r, lang, int(gdf.attrs.get("min_cell", 1))) for _, r in keep.iterrows()],
              styles=[style(b) for b in BINS]).add_to(fg)
     return fg

@@ -18,12 +18,13 @@ from core.i18n import fmt_date, t
 from data import audit, backup, users
 from ui import cache
 from ui.context import Ctx
+from ui.text import md, tr
 
 
 def render(ctx: Ctx) -> None:
     lang = ctx.lang
     if not ctx.can(roles.USERS):
-        st.error(t("auth.denied", lang, user=ctx.user_name, role=getattr(ctx.user, "role", "?"),
+        st.error(tr("auth.denied", lang, user=ctx.user_name, role=getattr(ctx.user, "role", "?"),
                    what=t("auth.cap.users", lang), need=t("auth.role.admin", lang)))
         return
     users_tab, audit_tab, backup_tab = st.tabs([t("auth.admin.users", lang), t("auth.admin.audit", lang),
@@ -41,7 +42,7 @@ def _con(ctx: Ctx):
 
 
 def _done(key: str, lang: str, **fields) -> None:
-    st.session_state["admin_msg"] = t(key, lang, **fields)
+    st.session_state["admin_msg"] = tr(key, lang, **fields)
 
 
 def _show_message() -> None:
@@ -118,7 +119,7 @@ def _act(fn, lang: str) -> bool:
     try:
         fn()
     except BorderwatchError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
     return True
 
@@ -132,7 +133,7 @@ def _audit(ctx: Ctx) -> None:
     if check.ok:
         st.success(t("auth.audit.chain_ok", lang, n=check.entries, id="", reason=""))
     else:
-        st.error(t("auth.audit.chain_broken", lang, n=check.entries, id=check.bad_id, reason=check.reason))
+        st.error(tr("auth.audit.chain_broken", lang, n=check.entries, id=check.bad_id, reason=check.reason))
     c1, c2, c3 = st.columns(3)
     action = c1.selectbox(t("auth.col.action", lang), ["", *audit.ACTIONS], key="audit_action",
                           format_func=lambda a: t(f"auth.action.{a}", lang) if a else t("ui.all", lang))
@@ -166,16 +167,16 @@ def _backup(ctx: Ctx) -> None:
     lang, con = ctx.lang, _con(ctx)
     roles.require(ctx.user, roles.BACKUP, lang)
     folder = backups_dir(ctx)
-    st.caption(t("auth.admin.backup_help", lang, dir=str(folder)))
+    st.caption(tr("auth.admin.backup_help", lang, dir=str(folder)))
     if st.button(t("auth.admin.backup_now", lang), key="admin_backup", type="primary"):
         folder.mkdir(exist_ok=True)
         name = f"{Path(ctx.path).stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
         try:
             with st.spinner(t("ui.working", lang)):
                 res = backup.backup(con, folder / name, who=ctx.user_name, lang=lang)
-            st.success(t("auth.backup.done", lang, file=res["file"], rows=sum(res["rows"].values())))
+            st.success(tr("auth.backup.done", lang, file=res["file"], rows=sum(res["rows"].values())))
         except BorderwatchError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
     files = sorted(folder.glob("*.duckdb"), reverse=True) if folder.is_dir() else []
     if not files:
         st.info(t("auth.admin.no_backups", lang))
@@ -188,8 +189,8 @@ def _backup(ctx: Ctx) -> None:
             with st.spinner(t("ui.working", lang)):
                 res = backup.restore(con, folder / pick, who=ctx.user_name, lang=lang)
             st.cache_data.clear()
-            st.success(t("auth.restore.done", lang, file=res["file"], rows=sum(res["rows"].values())))
+            st.success(tr("auth.restore.done", lang, file=res["file"], rows=sum(res["rows"].values())))
             if res.get("safety_copy"):
-                st.caption(t("auth.restore.safety", lang, file=res["safety_copy"]))
+                st.caption(tr("auth.restore.safety", lang, file=res["safety_copy"]))
         except BorderwatchError as exc:
-            st.error(str(exc))
+            st.error(md(exc))

@@ -8,7 +8,12 @@ Per session, ``st.session_state`` holds the account name and role (server side; 
 browser cannot change it) and the time of the last interaction. Every run re-reads the
 account from the store, so a disabled account or a changed role takes effect at the next
 click, and a session idle for longer than ``session_idle_minutes``
-(:func:`core.roles.settings`) is logged out. A store with no accounts gets its first
+(:func:`core.roles.settings`) is logged out. Fragment reruns (the map's month player runs
+one every two seconds) pass the same check through :func:`fragment`, which re-reads the
+account before each run and sends a logged-out or demoted session back to the full page;
+a timer-driven rerun does not count as an interaction (it never extends the session). At
+logout and expiry the session's prepared downloads and temporary folders are dropped
+(:mod:`ui.leftovers`). A store with no accounts gets its first
 admin here (``data.users.ensure_admin``): the password comes from
 ``BORDERWATCH_ADMIN_PASSWORD`` or is generated and printed once to the server terminal.
 The gate also starts the backup agent that serves ``borderwatch backup/restore`` while
@@ -16,6 +21,8 @@ the app holds the store (``data.backup.start_agent``).
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import os
 import sys
@@ -25,8 +32,11 @@ import streamlit as st
 
 from core.errors import BorderwatchError
 from core.i18n import LANGS, t
+from core import roles
 from core.roles import User, settings
-from data import audit, users
+from data import audit, backup, users
+from ui import leftovers
+from ui.text import tr
 
 log = logging.getLogger("borderwatch.auth")
 
@@ -48,6 +58,7 @@ def login_session(user: User) -> None:
 
 def _clear_session(notice: str | None = None) -> None:
     """Forget everything of this session except the language (the next user starts clean)."""
+    leftovers.drop_session()
     ss = st.session_state
     for key in list(ss.keys()):
         if key == "lang":
@@ -60,8 +71,17 @@ def _clear_session(notice: str | None = None) -> None:
         ss[NOTICE_KEY] = notice
 
 
-def current_user(con) -> User | None:
-    """The session's user if still logged in, active and not idle too long; else ``None``."""
+def touch() -> None:
+    """Count an interaction that reruns only a fragment (a widget callback) as activity."""
+    if st.session_state.get(USER_KEY):
+        st.session_state[SEEN_KEY] = time.time()
+
+
+def current_user(con, *, touch: bool = True) -> User | None:
+    """The session's user if still logged in, active and not idle too long; else ``None``.
+
+    ``touch=False`` (fragment reruns) checks without counting the run as an interaction.
+    """
     ss = st.session_state
     info = ss.get(USER_KEY)
     if not info:
@@ -76,8 +96,29 @@ def current_user(con) -> User | None:
         _clear_session("auth.login.gone")
         return None
     ss[USER_KEY] = {"name": user.name, "role": user.role}
-    ss[SEEN_KEY] = now
+    if touch:
+        ss[SEEN_KEY] = now
     return user
+
+
+def fragment(fn, *, need: str, cursor, run_every: float | None = None, touch: bool = False):
+    """``st.fragment(fn)`` whose every run first passes the gate.
+
+    ``fn(ctx, *args)`` gets ``ctx`` with the user re-read from the store; a session that
+    expired, an account disabled or one that lost capability ``need`` reruns the whole page
+    instead (which shows the login form). ``cursor(path)`` gives the store cursor.
+    """
+    @functools.wraps(fn)
+    def guarded(ctx, *args, **kwargs):
+        try:
+            user = current_user(cursor(ctx.path), touch=touch)
+        except BorderwatchError:
+            user = None
+        if user is None or not roles.can(user, need):
+            st.rerun(scope="app")
+        return fn(dataclasses.replace(ctx, user=user), *args, **kwargs)
+
+    return st.fragment(guarded, run_every=run_every)
 
 
 def _safe_log(con, who: str, action: str, what: str = "") -> None:
@@ -102,9 +143,7 @@ def _start_agent(con) -> None:
     if st.session_state.get("_auth_agent"):
         return
     try:
-        from data.backup import start_agent
-
-        start_agent(con, on_change=st.cache_data.clear)
+        backup.start_agent(con, on_change=st.cache_data.clear)
         st.session_state["_auth_agent"] = True
     except Exception:  # noqa: BLE001 - the page works without the agent; the CLI then says so
         log.exception("backup agent not started")
@@ -118,14 +157,9 @@ def _logout(con, name: str) -> None:
 def account_box(con, user: User, lang: str) -> None:
     """The sidebar box: who is logged in, the role, and the logout button."""
     box = st.sidebar.container(border=True)
-    box.markdown(t("auth.session.who", lang, name=_md(user.name), role=t(f"auth.role.{user.role}", lang)))
+    box.markdown(tr("auth.session.who", lang, name=user.name, role=t(f"auth.role.{user.role}", lang)))
     box.button(t("auth.logout", lang), key="auth_logout", on_click=_logout, args=(con, user.name),
                width="stretch")
-
-
-def _md(text: str) -> str:
-    """Escape Markdown so a name is shown as typed, never as markup."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~" else c for c in text)
 
 
 def login_form(con, lang: str) -> None:
@@ -147,11 +181,11 @@ def login_form(con, lang: str) -> None:
         return
     try:
         user = users.verify(con, name, password, lang=lang)
-    except users.LoginFailed as exc:
+    except users.LoginFailed as exc:       # our own text (a time at most): no user value in it
         st.error(str(exc))
         return
     except BorderwatchError as exc:
-        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.error(tr("auth.login.error", lang, msg=str(exc)))
         return
     login_session(user)
     st.rerun()
@@ -164,7 +198,7 @@ def gate(con, *, lang: str | None = None) -> User:
     try:
         user = current_user(con)
     except BorderwatchError as exc:
-        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.error(tr("auth.login.error", lang, msg=str(exc)))
         st.stop()
     if user is not None:
         account_box(con, user, lang)
@@ -172,6 +206,6 @@ def gate(con, *, lang: str | None = None) -> User:
     try:
         login_form(con, lang)
     except BorderwatchError as exc:
-        st.error(t("auth.login.error", lang, msg=str(exc)))
+        st.error(tr("auth.login.error", lang, msg=str(exc)))
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises

@@ -12,7 +12,10 @@ import streamlit as st
 from core import roles
 from core.errors import BorderwatchError
 from core.i18n import t
+from data import audit
 from data.filters import Filter
+from report.pdf import build_briefing_pdf
+from ui.text import tr
 
 
 def file_name(flt: Filter) -> str:
@@ -40,12 +43,10 @@ def render(con, flt: Filter, *, lang: str, user, key: str = "brief", classificat
                           progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg))
         except BorderwatchError as exc:
             bar.empty()
-            st.error(t("ui.brief.error", lang, msg=str(exc)))
+            st.error(tr("ui.brief.error", lang, msg=str(exc)))
             return
         bar.empty()
         name = file_name(flt)
-        from data import audit
-
         audit.log(con, str(getattr(user, "name", "") or "local"), "briefing", f"{name} (dashboard)")
         ss[held_key] = {"sig": sig, "name": name, "data": data}
     held = ss.get(held_key)
@@ -55,6 +56,4 @@ def render(con, flt: Filter, *, lang: str, user, key: str = "brief", classificat
 
 
 def _build(con, flt: Filter, **kwargs) -> bytes:
-    from report.pdf import build_briefing_pdf
-
     return build_briefing_pdf(con, flt, **kwargs)

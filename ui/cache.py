@@ -10,7 +10,6 @@ thin: the work is in ``data/``, ``layers/`` and ``ui/stats.py``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import os
 import time
 from pathlib import Path
@@ -18,22 +17,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data import queries, store
+import layers as registry
+from data import analysis, queries, store
 from data.filters import Filter
-from ui import stats
-
-# -- optional modules written by teammates ------------------------------------------------
-
-
-def optional(module: str):
-    """The module, or ``None`` when it is not in the tree (yet). Other import errors propagate."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
-
+from layers import assets, basemap, mapbuild
+from layers.mapbuild import month_filter
+from ui import leftovers, mapview, stats
+from ui.places import point_table
 
 # -- connection ---------------------------------------------------------------------------
 
@@ -55,10 +45,13 @@ def cursor(path: str):
 @st.cache_resource(show_spinner=False)
 def static_root() -> str | None:
     """Copy Leaflet & co. into ./static once per process (``layers.assets.ensure_static``)."""
-    assets = optional("layers.assets")
-    if assets is None:
-        return None
     return str(assets.ensure_static(Path(__file__).resolve().parent.parent))
+
+
+@st.cache_resource(show_spinner=False)
+def process_start() -> int:
+    """Once per server process: clear what earlier processes left (``ui.leftovers.start_up``)."""
+    return leftovers.start_up()
 
 
 def tile_url() -> str | None:
@@ -100,64 +93,65 @@ def monthly(path: str, rev: tuple, flt: Filter) -> pd.DataFrame:
 # (registry flag ``sliced``) apart from the others, so stepping through months, focusing a hot spot
 # or switching a layer reloads only what changes.
 
-def _registry():
-    import layers as registry
-
-    return registry
-
-
 def _load(con, spec, flt: Filter, res: int):
-    return _registry().module(spec.name).load(con, filters=flt, **({"res": res} if spec.takes_res else {}))
+    return registry.module(spec.name).load(con, filters=flt, **({"res": res} if spec.takes_res else {}))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def map_frames_base(path: str, rev: tuple) -> dict:
     """Frames of the layers no filter changes (registry flag ``filtered`` off), plus the base map."""
-    from layers import basemap
-
     con = cursor(path)
     frames = {"basemap": basemap.load(con)}
-    frames.update({s.name: _load(con, s, Filter(), 7) for s in _registry().REGISTRY if not s.filtered})
+    frames.update({s.name: _load(con, s, Filter(), 7) for s in registry.REGISTRY if not s.filtered})
     return frames
 
 
 def _filtered(names: tuple[str, ...] | None, *, sliced: bool) -> list:
     """Specs of the filtered layers among ``names`` (None: all) that do / do not follow the month slider."""
-    return [s for s in _registry().REGISTRY
+    return [s for s in registry.REGISTRY
             if s.filtered and s.sliced == sliced and (names is None or s.name in names)]
+
+
+def _small_cells(frames: dict, k: int) -> dict:
+    """Viewers (``k > 1``, ui.small): hexagon and Gi* counts under ``k`` drawn as "< k", heat cells under ``k`` left out."""
+    if k <= 1:
+        return frames
+    out = dict(frames)
+    for name in ("h3counts", "hotspots"):
+        if name in out:
+            out[name] = out[name].copy()
+            out[name].attrs["min_cell"] = k
+    if "heat" in out and "count" in out["heat"].columns:
+        heat = out["heat"]
+        out["heat"] = heat[heat["count"] >= k].copy()
+        out["heat"].attrs.update(heat.attrs)
+    return out
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool,
-                     names: tuple[str, ...] | None = None) -> dict:
+                     names: tuple[str, ...] | None = None, min_cell: int = 1) -> dict:
     """Frames of the filtered layers (among ``names``; None: all) that do not follow the month slider."""
     con = cursor(path)
     frames = {s.name: _load(con, s, flt, res) for s in _filtered(names, sliced=False)}
     if not details and "incidents" in frames:
         # without the incident_details capability: no exact incident points at all
         frames["incidents"] = frames["incidents"].iloc[0:0]
-    return frames
+    return _small_cells(frames, min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None, res: int,
-                      names: tuple[str, ...] | None = None) -> dict:
+                      names: tuple[str, ...] | None = None, min_cell: int = 1) -> dict:
     """Frames of the month-sliced layers (heat, hexagon counts, Gi*; among ``names``) for ``month``
     (None: whole period)."""
-    from layers.mapbuild import month_filter
-
     con, sliced = cursor(path), month_filter(flt, month)
-    return {s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}
+    return _small_cells({s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}, min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, tiles: str | None) -> dict:
     """The base map's component arguments plus ``refs`` (layer name -> JavaScript variable)."""
-    from ui import mapview
-
-    mapbuild = optional("layers.mapbuild")
-    if mapbuild is None:
-        return {}
     m, groups = mapbuild.live_base(map_frames_base(path, rev), lang=lang, tile_url=tiles,
                                    layers=list(shown) if shown is not None else None)
     args = mapview.component_args(m)           # renames the variables: read the names after it
@@ -170,15 +164,14 @@ def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, ti
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
                 month: dt.date | None, focus: tuple[float, float, int] | None, refs: dict, res: int = 7,
-                details: bool = True) -> dict:
+                details: bool = True, min_cell: int = 1) -> dict:
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
-    mapbuild = optional("layers.mapbuild")
     t0 = time.perf_counter()
-    chosen = set(layers if layers is not None else _registry().default_names())
+    chosen = set(layers if layers is not None else registry.default_names())
     # each cache keyed by its own layers only: switching a base layer or a sliced one reloads no incidents
     fixed, sliced = (tuple(s.name for s in _filtered(None, sliced=k) if s.name in chosen) for k in (False, True))
-    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed),
-              **map_frames_sliced(path, rev, flt, month, res, sliced)}
+    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed, min_cell),
+              **map_frames_sliced(path, rev, flt, month, res, sliced, min_cell)}
     live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
                                  focus=focus, demo=store.is_demo(cursor(path)), month=month)
     out = {"live": live, "seconds": time.perf_counter() - t0}
@@ -189,19 +182,13 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
 
 def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
              month: dt.date | None, focus: tuple[float, float, int] | None, tiles: str | None,
-             res: int = 7, details: bool = True) -> dict:
+             res: int = 7, details: bool = True, min_cell: int = 1) -> dict:
     """The map component's arguments: the base map's, plus the overlay (``live``), ``seconds`` and ``bytes``.
 
-    Empty dict when ``layers.mapbuild`` is not installed.
     """
-    from ui import mapview
-
-    registry = _registry()
     chosen = layers if layers is not None else registry.default_names()
     base = map_base(path, rev, lang, tuple(n for n in chosen if not registry.spec(n).filtered), tiles)
-    if not base:
-        return {}
-    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, base["refs"], res, details)
+    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, base["refs"], res, details, min_cell)
     args = {**base, **overlay}
     args["bytes"] = mapview.payload_bytes(args)
     return args
@@ -209,32 +196,25 @@ def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, .
 
 # -- analyses (data/analysis.py) ----------------------------------------------------------
 
-def _analysis():
-    mod = optional("data.analysis")
-    if mod is None:
-        raise ModuleNotFoundError("data.analysis")
-    return mod
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def hotspots(path: str, rev: tuple, flt: Filter, res: int, fdr: bool = False):
-    return _analysis().hotspots_for(cursor(path), flt, res=res, fdr=fdr)
+    return analysis.hotspots_for(cursor(path), flt, res=res, fdr=fdr)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def emerging(path: str, rev: tuple, flt: Filter, res: int, slice_: str = "month"):
-    return _analysis().emerging_for(cursor(path), flt, slice=slice_, res=res)
+    return analysis.emerging_for(cursor(path), flt, slice=slice_, res=res)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def corridor(path: str, rev: tuple, flt: Filter):
-    return _analysis().corridor_for(cursor(path), flt)
+    return analysis.corridor_for(cursor(path), flt)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def villages_alerts(path: str, rev: tuple, flt: Filter, radius_km: float = 3, res: int = 7):
     """``villages_for`` with the emerging categories from :func:`emerging` (cached, not recomputed)."""
-    return _analysis().villages_for(cursor(path), flt, radius_km=radius_km, res=res,
+    return analysis.villages_for(cursor(path), flt, radius_km=radius_km, res=res,
                                     categories=emerging(path, rev, flt, res))
 
 
@@ -243,15 +223,11 @@ def villages_alerts(path: str, rev: tuple, flt: Filter, radius_km: float = 3, re
 @st.cache_data(show_spinner=False, max_entries=8)
 def villages(path: str, rev: tuple) -> pd.DataFrame:
     """Villages with current status and a representative lat/lon (no geometry objects)."""
-    from ui.places import point_table
-
     return point_table(queries.villages_with_status(cursor(path)))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def crossings(path: str, rev: tuple) -> pd.DataFrame:
-    from ui.places import point_table
-
     return point_table(store.read_layer(cursor(path), "crossings"))
 
 

@@ -12,14 +12,18 @@ import pandas as pd
 from core import palette
 from core.i18n import t
 from core.vocab import DRUGS, label
+from ui.small import keep_cells, small
 
 _MONTH_FORMAT = {"vi": "%m/%Y", "en": "%Y-%m"}
 # No fixed chart height: Streamlit sizes Vega-Lite charts with autosize "fit", and a fixed
 # height there has to hold the legend and axes too, which squeezed the bars to nothing.
 
 
-def _by(df: pd.DataFrame, column: str, value: str, enum: str, lang: str) -> pd.DataFrame:
-    out = df.groupby(["month", column], as_index=False)[value].sum()
+def _by(df: pd.DataFrame, column: str, value: str, enum: str, lang: str, k: int = 1) -> pd.DataFrame:
+    """Sums per month and ``column``; with ``k > 1`` only groups of at least ``k`` incidents (ui.small)."""
+    out = df.groupby(["month", column], as_index=False)[list(dict.fromkeys([value, "incidents"]))].sum()
+    out, _ = keep_cells(out, k)
+    out = out.copy()
     out["label"] = [label(enum, c, lang) for c in out[column]]
     return out
 
@@ -44,32 +48,34 @@ def _stacked(data: pd.DataFrame, value: str, title: str, legend: str, lang: str,
                              alt.Tooltip(f"{value}:Q", title=title, format=",.0f")]))
 
 
-def incidents_by_article(df: pd.DataFrame, lang: str) -> alt.Chart:
-    data = _by(df, "article", "incidents", "article", lang)
+def incidents_by_article(df: pd.DataFrame, lang: str, *, k: int = 1) -> alt.Chart:
+    data = _by(df, "article", "incidents", "article", lang, k)
     data["label"] = [f"{t('ui.article_short', lang, code=a)} – {lbl}" for a, lbl in zip(data["article"], data["label"])]
     return _stacked(data, "incidents", t("ui.chart.incidents", lang), t("ui.articles", lang), lang)
 
 
-def incidents_by_drug(df: pd.DataFrame, lang: str) -> alt.Chart:
-    data = _by(df, "drug", "incidents", "drug", lang)
+def incidents_by_drug(df: pd.DataFrame, lang: str, *, k: int = 1) -> alt.Chart:
+    data = _by(df, "drug", "incidents", "drug", lang, k)
     return _stacked(data, "incidents", t("ui.chart.incidents", lang), t("ui.drugs", lang), lang, _drug_scale(lang))
 
 
-def grams_by_drug(df: pd.DataFrame, lang: str) -> alt.Chart:
+def grams_by_drug(df: pd.DataFrame, lang: str, *, k: int = 1) -> alt.Chart:
     """Seized weight in grams per drug (tablets are counted separately, not converted)."""
-    data = _by(df, "drug", "quantity_g", "drug", lang)
+    data = _by(df, "drug", "quantity_g", "drug", lang, k)
     data = data[data["quantity_g"] > 0]
     return _stacked(data, "quantity_g", t("ui.chart.grams", lang), t("ui.drugs", lang), lang, _drug_scale(lang))
 
 
-def tablets(df: pd.DataFrame, lang: str) -> alt.Chart:
-    data = _by(df, "drug", "tablets", "drug", lang)
+def tablets(df: pd.DataFrame, lang: str, *, k: int = 1) -> alt.Chart:
+    data = _by(df, "drug", "tablets", "drug", lang, k)
     data = data[data["tablets"] > 0]
     return _stacked(data, "tablets", t("ui.chart.tablets", lang), t("ui.drugs", lang), lang, _drug_scale(lang))
 
 
-def persons(df: pd.DataFrame, lang: str) -> alt.Chart:
+def persons(df: pd.DataFrame, lang: str, *, k: int = 1) -> alt.Chart:
     data = df.groupby("month", as_index=False)[["persons", "incidents"]].sum()
+    data, _ = keep_cells(data, k)
+    data = data[[not small(p, k) for p in data["persons"]]]
     title = t("ui.chart.persons", lang)
     return (alt.Chart(data, title=title)
             .mark_line(point=True, color=palette.BLUE, strokeWidth=3)

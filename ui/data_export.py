@@ -13,6 +13,8 @@ import streamlit as st
 
 from core import roles
 from core.i18n import fmt_int, t
+from data import audit, export
+from data.export import neutralise
 from data.schema import LAYERS
 from ui import cache
 from ui.context import Ctx
@@ -24,10 +26,6 @@ _FILE = "_exp_file"
 
 def render_export(ctx: Ctx) -> None:
     lang = ctx.lang
-    export = cache.optional("data.export")
-    if export is None:
-        st.info(t("ui.not_available", lang, what="data.export"))
-        return
     ss = st.session_state
     formats = [f for f in FORMATS if f in export.export_formats()]
     c1, c2 = st.columns(2)
@@ -44,8 +42,6 @@ def render_export(ctx: Ctx) -> None:
             con = cache.cursor(ctx.path)
             n = export.export_layer(con, layer, Path(tmp) / name, flt=flt,
                                     watermark=export.make_watermark(ctx.user_name), lang=lang)
-            from data import audit
-
             audit.log(con, ctx.user_name, "export", f"{layer} -> {name} (dashboard)", rows=n)
             ss[_FILE] = {"sig": sig, "name": name, "rows": n, "data": (Path(tmp) / name).read_bytes()}
     held = ss.get(_FILE)
@@ -57,8 +53,6 @@ def render_export(ctx: Ctx) -> None:
 
 def _cell(value):
     """A CSV cell a spreadsheet will not run as a formula (``data.export.neutralise``)."""
-    from data.export import neutralise
-
     return neutralise(value)
 
 

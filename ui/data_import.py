@@ -9,8 +9,6 @@ so messages name the user's file. Per-user state lives in ``st.session_state`` (
 from __future__ import annotations
 
 import hashlib
-import shutil
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -19,9 +17,12 @@ import streamlit as st
 from core import roles
 from core.errors import BorderwatchError, ValidationError
 from core.i18n import fmt_int, t
+from data import audit, importers
+from data.export import neutralise
 from data.schema import LAYERS
-from ui import cache
+from ui import cache, leftovers
 from ui.context import Ctx
+from ui.text import md, tr
 
 NONE = ""                       # "no column" in the mapping selectboxes
 ENCODINGS = ("", "utf-8", "cp1258", "cp1252", "utf-16", "latin-1")
@@ -29,10 +30,7 @@ _SAVED, _SOURCE, _REPORT, _RESULT = "_imp_saved", "_imp_source", "_imp_report", 
 
 
 def _importers():
-    mod = cache.optional("data.importers")
-    if mod is None:
-        raise ModuleNotFoundError("data.importers", name="data.importers")
-    return mod
+    return importers
 
 
 def _save_upload(upload) -> Path:
@@ -42,8 +40,8 @@ def _save_upload(upload) -> Path:
     if saved and saved["id"] == upload.file_id and Path(saved["path"]).exists():
         return Path(saved["path"])
     if saved:
-        shutil.rmtree(Path(saved["path"]).parent, ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="bw-upload-"))
+        leftovers.remove_folder(Path(saved["path"]).parent)
+    folder = leftovers.temp_folder("bw-upload-")
     path = folder / Path(upload.name).name            # never a path from the browser, only the name
     path.write_bytes(upload.getbuffer())
     ss[_SAVED] = {"id": upload.file_id, "path": str(path)}
@@ -88,7 +86,7 @@ def render(ctx: Ctx) -> None:
         ss[_SOURCE] = (sig, source)
     source = _mapping(source, lang)
     for note in source.notes:
-        st.info(note)
+        st.info(md(note))
     with st.expander(t("ui.imp.preview", lang, n=fmt_int(len(source.frame), lang)), expanded=False):
         st.dataframe(source.frame.head(50), hide_index=True)
     _validate_and_commit(ctx, imp, source, sig)
@@ -161,8 +159,6 @@ def problems_frame(problems, lang: str) -> pd.DataFrame:
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM (Excel shows Vietnamese); no cell a spreadsheet would run as a formula."""
-    from data.export import neutralise
-
     return frame.map(neutralise).to_csv(index=False).encode("utf-8-sig")
 
 
@@ -189,23 +185,26 @@ def _commit(ctx: Ctx, imp, source, *, skip: bool, replace: bool) -> None:
     con = cache.cursor(ctx.path)
     with st.status(t("ui.imp.committing", lang), expanded=True) as status:
         bar = st.progress(0.0)
-        rejects = Path(tempfile.mkdtemp(prefix="bw-rejects-")) / f"{Path(source.file).name}.rejected.csv"
+        folder = leftovers.temp_folder("bw-rejects-")
+        rejects = folder / f"{Path(source.file).name}.rejected.csv"
         try:
             result = imp.commit(con, source, skip_invalid=skip, replace=replace, who=ctx.user_name, lang=lang,
                                 progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg),
                                 rejects_csv=rejects)
         except ValidationError as exc:
+            leftovers.remove_folder(folder)
             status.update(label=t("ui.imp.refused", lang), state="error")
             st.error(t("ui.imp.refused", lang))
             st.dataframe(problems_frame(exc.problems, lang), hide_index=True)
             return
-        from data import audit
-
         audit.log(con, ctx.user_name, "import", f"{result.layer} <- {result.file} ({result.mode}, "
                   f"import_id {result.import_id})", rows=result.rows_written)
         status.update(label=t("ui.imp.done", lang), state="complete")
-    rejects_bytes = result.rejects_csv.read_bytes() if result.rejects_csv and result.rejects_csv.exists() else None
-    st.session_state[_RESULT] = {"text": t("import.done", lang, file=result.file, layer=result.layer,
+    try:
+        rejects_bytes = result.rejects_csv.read_bytes() if result.rejects_csv and result.rejects_csv.exists() else None
+    finally:                                             # the bytes live in the session; the file goes now
+        leftovers.remove_folder(folder)
+    st.session_state[_RESULT] = {"text": tr("import.done", lang, file=result.file, layer=result.layer,
                                            rows_in=result.rows_in, new=result.rows_new, replaced=result.rows_replaced,
                                            unchanged=result.rows_unchanged, rejected=result.rows_rejected),
                                  "rejects": rejects_bytes, "rejects_name": rejects.name}

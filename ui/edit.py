@@ -17,7 +17,9 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import folium
 import streamlit as st
+from streamlit_folium import st_folium
 
 from core import roles
 from core.errors import BorderwatchError, ValidationError
@@ -25,9 +27,12 @@ from core.i18n import fmt_date, t
 from core.vocab import ARTICLES, DRUGS, VILLAGE_STATUSES, label
 from data import audit
 from data.filters import Filter
+from data.importers import commit, read_source
 from data.village_rules import review_date_reason
-from ui import cache
+from layers import mapbuild
+from ui import auth, cache
 from ui.context import Ctx
+from ui.text import md, tr
 
 _NO_INCIDENTS = Filter(date_from=dt.date(2999, 1, 1), date_to=dt.date(2999, 1, 1))  # reference layers only
 _EDIT_LAYERS = ["belt", "border", "trails", "crossings", "villages"]
@@ -36,25 +41,20 @@ INCIDENT_FIELDS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablet
 STATUS_FIELDS = ["village_id", "status", "decided_on", "decision_ref", "review_due", "note"]
 
 
-def plain(text: str) -> str:
-    """Text safe for ``st.error``/``st.markdown``: Markdown characters escaped, so input shows as typed."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
-
-
 def render(ctx: Ctx) -> None:
     """The editing page: incident entry and village status, each for the roles that hold it."""
     lang = ctx.lang
     shown = False
     if ctx.can(roles.INCIDENT_ENTRY):
         st.subheader(t("auth.edit.incident", lang))
-        st.fragment(incident_entry)(ctx)
+        auth.fragment(incident_entry, need=roles.INCIDENT_ENTRY, cursor=cache.cursor, touch=True)(ctx)
         shown = True
     if ctx.can(roles.VILLAGE_STATUS):
         st.subheader(t("auth.edit.status", lang))
         village_status_form(ctx)
         shown = True
     if not shown:
-        st.error(t("auth.denied", lang, user=ctx.user_name, role=getattr(ctx.user, "role", "?"),
+        st.error(tr("auth.denied", lang, user=ctx.user_name, role=getattr(ctx.user, "role", "?"),
                    what=t("auth.cap.incident_entry", lang), need=t("auth.role.editor", lang)))
 
 
@@ -67,8 +67,6 @@ def write_rows(con, layer: str, rows: list[dict], columns: list[str], *, who: st
     Returns the rows written; raises :class:`~core.errors.ValidationError` with every
     problem (nothing written) when a value is refused.
     """
-    from data.importers import commit, read_source
-
     with tempfile.TemporaryDirectory(prefix="bw-edit-") as tmp:
         path = Path(tmp) / "entry.csv"
         with path.open("w", encoding="utf-8", newline="") as fh:
@@ -114,16 +112,14 @@ def change_village_status(con, values: dict, *, who: str, lang: str = "vi") -> N
 
 def _problems(exc: BorderwatchError) -> None:
     if isinstance(exc, ValidationError) and exc.problems:
-        st.error("\n".join(f"- {plain(p.column or '')}: {plain(p.reason)}" for p in exc.problems[:20]))
+        st.error("\n".join(f"- {md(p.column or '')}: {md(p.reason)}" for p in exc.problems[:20]))
     else:
-        st.error(plain(str(exc)))
+        st.error(md(str(exc)))
 
 
 # -- incident entry -----------------------------------------------------------------------
 
 def _edit_map(con, lang: str):
-    from layers import mapbuild
-
     return mapbuild.build_map(con, _NO_INCIDENTS, lang=lang, layers=_EDIT_LAYERS, asset_base="/app/static")
 
 
@@ -138,9 +134,6 @@ def _take_click(value) -> None:
 
 def incident_entry(ctx: Ctx) -> None:
     """Click the map to place the incident, fill the form, save (a fragment: a click reruns only this)."""
-    import folium
-    from streamlit_folium import st_folium
-
     lang = ctx.lang
     roles.require(ctx.user, roles.INCIDENT_ENTRY, lang)
     con = cache.cursor(ctx.path)
@@ -195,7 +188,7 @@ def incident_entry(ctx: Ctx) -> None:
     except BorderwatchError as exc:
         _problems(exc)
         return
-    ss["edit_saved"] = t("auth.edit.saved", lang, id=new_id)
+    ss["edit_saved"] = tr("auth.edit.saved", lang, id=new_id)
     for key in ("edit_id", "edit_description", "edit_qty", "edit_tablets", "edit_persons"):
         ss.pop(key, None)
     st.rerun(scope="app")
@@ -242,13 +235,13 @@ def village_status_form(ctx: Ctx, village_id: str | None = None) -> None:
             except BorderwatchError as exc:
                 _problems(exc)
             else:
-                ss["status_saved"] = t("auth.edit.status_saved", lang, village=names[values["village_id"]])
+                ss["status_saved"] = tr("auth.edit.status_saved", lang, village=names[values["village_id"]])
                 st.rerun(scope="app")
     chosen = ss.get("status_village")
     if chosen:
         hist = con.execute("SELECT decided_on, status, decision_ref, review_due, note FROM village_status "
                            "WHERE village_id = ? ORDER BY decided_on DESC", [chosen]).df()
-        st.caption(t("auth.edit.history", lang, village=names.get(chosen, chosen)))
+        st.caption(tr("auth.edit.history", lang, village=names.get(chosen, chosen)))
         hist["decided_on"] = [fmt_date(v, lang) for v in hist["decided_on"]]
         hist["review_due"] = [fmt_date(v, lang) if v is not None and str(v) != "NaT" else "" for v in hist["review_due"]]
         hist["status"] = [label("status", s, lang) for s in hist["status"]]

@@ -1,8 +1,8 @@
 """Never a traceback in the page: expected errors show their message, others a short note.
 
 ``with shield(lang):`` around each tab. A :class:`~core.errors.BorderwatchError` is shown
-with ``st.error(message)``; a missing teammate module shows "under development"; anything
-else is logged with its traceback (server log) and shown as one translated line.
+with ``st.error(message)``; anything else (a missing module too: the modules are imported
+plainly, so a missing one fails closed)  is logged with its traceback (server log) and shown as one translated line.
 Streamlit's own control flow (``st.rerun``/``st.stop``) derives from ``BaseException`` and
 passes through untouched.
 """
@@ -15,6 +15,7 @@ import streamlit as st
 
 from core.errors import BorderwatchError
 from core.i18n import t
+from ui.text import md
 
 log = logging.getLogger("borderwatch.ui")
 
@@ -24,13 +25,7 @@ def shield(lang: str, where: str = ""):
     try:
         yield
     except BorderwatchError as exc:
-        st.error(str(exc))
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith(("layers", "data.analysis", "data.importers", "data.export", "ui.")):
-            log.exception("unexpected error in %s", where or "page")
-            st.error(t("ui.error.unexpected", lang))
-        else:
-            st.info(t("ui.not_available", lang, what=exc.name))
+        st.error(md(exc))
     except Exception:  # noqa: BLE001 - the one place that turns surprises into a line of text
         log.exception("unexpected error in %s", where or "page")
         st.error(t("ui.error.unexpected", lang))

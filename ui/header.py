@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.i18n import fmt_date, fmt_int, t
+from core import roles
+from core.i18n import fmt_date, t
 from ui import cache
 from ui.context import Ctx
+from ui.small import totals_text
 
 
 # Less empty space above the title, so the map starts higher on a 1280×720 laptop screen.
@@ -28,8 +30,12 @@ def render(ctx: Ctx) -> None:
     if facts.get("demo"):
         st.warning(t("ui.demo_banner", lang), icon=":material/warning:")
     tot = cache.totals(ctx.path, ctx.rev, flt)
+    k = roles.min_cell(ctx.user)                 # viewers: "< 3" instead of one incident's numbers
+    shown = totals_text(tot, k, lang)
+    note = t("ui.small.note", lang, k=k) if k > 1 else None
     cols = st.columns(4)
-    cols[0].metric(t("ui.metric.incidents", lang), fmt_int(tot["incidents"], lang))
-    cols[1].metric(t("ui.metric.grams", lang), fmt_int(round(tot["quantity_g"]), lang))
-    cols[2].metric(t("ui.metric.tablets", lang), fmt_int(tot["tablets"], lang))
-    cols[3].metric(t("ui.metric.persons", lang), fmt_int(tot["persons"], lang))
+    for col, key in zip(cols, ("incidents", "quantity_g", "tablets", "persons")):
+        col.metric(t(f"ui.metric.{_METRIC[key]}", lang), shown[key], help=note)
+
+
+_METRIC = {"incidents": "incidents", "quantity_g": "grams", "tablets": "tablets", "persons": "persons"}

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import palette
+from core import palette, roles
 from core.i18n import t
 from core.roles import INCIDENT_DETAILS
 from ui import cache, charts, frames, mapview
 from ui.context import Ctx
+from ui.small import counts_column
+from ui.text import tr
 
 #: Map layers of this tab (layer registry names).
 HOTSPOT_LAYERS: tuple[str, ...] = ("belt", "hotspots", "emerging", "border", "trails", "crossings", "villages")
@@ -53,30 +55,31 @@ def _cells(ctx: Ctx) -> None:
     if table.empty:
         st.info(t("ui.no_incidents", lang))
         return
+    k = roles.min_cell(ctx.user)
+    shown_table = table.assign(count=counts_column(table["count"], k, lang)) if k > 1 else table
     left, right = st.columns([1, 1])
     with right:
         event = st.dataframe(
-            table, key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=600,
+            shown_table, key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=600,
             column_order=["place", "count", "z", "bin_label", "category_label", "crossing", "crossing_km"],
-            column_config=_columns(lang))
+            column_config=_columns(lang, k))
         rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     focus = frames.focus_of(table.iloc[rows[0]]) if rows and rows[0] < len(table) else None
     with left:
         if focus:
-            st.caption(t("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
+            st.caption(tr("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, HOTSPOT_LAYERS, None, focus, cache.tile_url(), res,
-                              details=ctx.can(INCIDENT_DETAILS))
-        if args:
-            mapview.show(args, key="map_hot", height=600)
-        else:
-            st.info(t("ui.not_available", lang, what="layers.mapbuild"))
+                              details=ctx.can(INCIDENT_DETAILS), min_cell=k)
+        mapview.show(args, key="map_hot", height=600)
 
 
-def _columns(lang: str) -> dict:
+def _columns(lang: str, k: int = 1) -> dict:
     cc = st.column_config
+    count = cc.NumberColumn(t("ui.col.count", lang), format="%d", width="small") if k <= 1 else \
+        cc.TextColumn(t("ui.col.count", lang), width="small", help=t("ui.small.note", lang, k=k))
     return {
         "place": cc.TextColumn(t("ui.col.place", lang), help=t("ui.col.place.help", lang), width="medium"),
-        "count": cc.NumberColumn(t("ui.col.count", lang), format="%d", width="small"),
+        "count": count,
         "z": cc.NumberColumn("Gi* z", format="%.2f", width="small"),
         "bin_label": cc.TextColumn(t("ui.col.bin", lang), help=t("ui.col.bin.help", lang), width="small"),
         "category_label": cc.TextColumn(t("ui.col.category", lang), width="medium"),

@@ -10,9 +10,10 @@ import time
 
 import streamlit as st
 
+import layers as registry
 from core.i18n import t
-from core.roles import INCIDENT_DETAILS
-from ui import cache, mapview
+from core.roles import INCIDENT_DETAILS, MAP, min_cell
+from ui import auth, cache, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts
 
@@ -30,8 +31,7 @@ def _on_by_month() -> None:
     """Turning month-by-month on also shows the heat layer (the time layers are the point of it)."""
     ss = st.session_state
     if ss.get("map_by_month") and "heat" not in ss.get("map_layers", []):
-        registry = cache.optional("layers")
-        if registry is not None and "heat" in registry.names():
+        if "heat" in registry.names():
             ss["map_layers"] = [*ss.get("map_layers", []), "heat"]
 
 
@@ -42,11 +42,13 @@ def _step(delta: int, months: list) -> None:
     ss["_map_tick"] = time.monotonic()
 
 
+def _clicked(delta: int, months: list) -> None:
+    auth.touch()
+    _step(delta, months)
+
+
 def layer_choice(ctx: Ctx, key: str, default: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Multiselect of the layers shown when the map opens (the map's own control can still toggle)."""
-    registry = cache.optional("layers")
-    if registry is None or not hasattr(registry, "REGISTRY"):
-        return ()
     ss = st.session_state
     hidden = set() if ctx.can(INCIDENT_DETAILS) else {"incidents"}     # no exact points without the right
     names = [n for n in registry.names() if n not in hidden]
@@ -75,7 +77,8 @@ def render(ctx: Ctx) -> None:
     c2.toggle(t("ui.map.play", lang), key="map_play", disabled=not by_month, help=t("ui.map.play.help", lang))
     playing = by_month and bool(ss.get("map_play"))
     c3.caption(t("ui.map.hint", lang))
-    st.fragment(_map_area, run_every=PLAY_SECONDS if playing else None)(ctx, months, by_month, playing, shown)
+    auth.fragment(_map_area, need=MAP, cursor=cache.cursor,
+                  run_every=PLAY_SECONDS if playing else None)(ctx, months, by_month, playing, shown)
 
 
 def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tuple[str, ...]) -> None:
@@ -88,15 +91,12 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
         elif playing and time.monotonic() - ss.get("_map_tick", 0.0) >= 0.8 * PLAY_SECONDS:
             _step(+1, months)
         b1, s, b2 = st.columns([1, 12, 1], vertical_alignment="bottom")
-        b1.button("◀", key="map_prev", on_click=_step, args=(-1, months), help=t("ui.map.prev", lang))
+        b1.button("◀", key="map_prev", on_click=_clicked, args=(-1, months), help=t("ui.map.prev", lang))
         s.select_slider(t("ui.map.month", lang), options=months, key="map_month",
-                        format_func=lambda d: month_label(d, lang))
-        b2.button("▶", key="map_next", on_click=_step, args=(+1, months), help=t("ui.map.next", lang))
+                        format_func=lambda d: month_label(d, lang), on_change=auth.touch)
+        b2.button("▶", key="map_next", on_click=_clicked, args=(+1, months), help=t("ui.map.next", lang))
         month = ss["map_month"]
     with st.spinner(t("ui.map.drawing", lang)):
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, None, cache.tile_url(),
-                              details=ctx.can(INCIDENT_DETAILS))
-    if not args:
-        st.info(t("ui.not_available", lang, what="layers.mapbuild"))
-        return
+                              details=ctx.can(INCIDENT_DETAILS), min_cell=min_cell(ctx.user))
     mapview.show(args, key="map", height=MAP_HEIGHT)

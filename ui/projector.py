@@ -27,6 +27,7 @@ from report.pdf import footer_lines, visual_sizes
 from report.slides import Briefing, Slide, build_briefing
 from report.snapshots import latest_snapshot, quick_version, save_snapshot
 from ui import briefing
+from ui.text import tr
 
 SLIDE_KEY = "projector_slide"
 CSS = """
@@ -180,7 +181,7 @@ def render(con, flt: Filter, *, lang: str = "vi", user=None, classification: str
         with st.spinner(t("report.proj.loading", lang)):
             b = _briefing(con, flt, lang, quick_version(con), last.id if last else None)
     except BorderwatchError as exc:
-        st.error(t("report.proj.error", lang, msg=str(exc)))
+        st.error(tr("report.proj.error", lang, msg=str(exc)))
         return
     n = len(b.slides)
     i = min(int(st.session_state[SLIDE_KEY]), n - 1)

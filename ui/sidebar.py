@@ -14,6 +14,7 @@ from core.i18n import LANGS, fmt_date, t
 from core.vocab import ARTICLES, DRUGS, label
 from ui import state
 from ui.periods import PRESETS, preset_range
+from ui.text import md
 
 _DATE_FORMAT = {"vi": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 _EARLIEST = dt.date(2000, 1, 1)
@@ -97,6 +98,6 @@ def sources(facts: dict, lang: str) -> None:
     sb.divider()
     sb.caption(t("ui.sources", lang))
     if facts.get("attribution"):
-        sb.caption(facts["attribution"])
+        sb.caption(md(facts["attribution"]))
     if facts.get("demo") and facts.get("demo_note"):
-        sb.caption(facts["demo_note"])
+        sb.caption(md(facts["demo_note"]))

@@ -24,11 +24,14 @@ def _charts(ctx: Ctx) -> None:
     if df.empty:
         st.info(t("ui.no_incidents", lang))
         return
+    k = roles.min_cell(ctx.user)                 # viewers: no bar or point of fewer than k incidents
     left, right = st.columns(2)
-    left.altair_chart(charts.incidents_by_article(df, lang), width="stretch", key="chart_article")
-    right.altair_chart(charts.incidents_by_drug(df, lang), width="stretch", key="chart_drug")
+    left.altair_chart(charts.incidents_by_article(df, lang, k=k), width="stretch", key="chart_article")
+    right.altair_chart(charts.incidents_by_drug(df, lang, k=k), width="stretch", key="chart_drug")
     left, right = st.columns(2)
-    left.altair_chart(charts.grams_by_drug(df, lang), width="stretch", key="chart_grams")
-    right.altair_chart(charts.tablets(df, lang), width="stretch", key="chart_tablets")
-    st.altair_chart(charts.persons(df, lang), width="stretch", key="chart_persons")
+    left.altair_chart(charts.grams_by_drug(df, lang, k=k), width="stretch", key="chart_grams")
+    right.altair_chart(charts.tablets(df, lang, k=k), width="stretch", key="chart_tablets")
+    st.altair_chart(charts.persons(df, lang, k=k), width="stretch", key="chart_persons")
     st.caption(t("ui.chart.note", lang))
+    if k > 1:
+        st.caption(t("ui.small.note", lang, k=k))

@@ -7,10 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from core.i18n import fmt_date, t
+from core.roles import min_cell
 from core.vocab import VILLAGE_STATUSES, label
 from data.village_rules import review_overdue
 from ui import cache, frames
 from ui.context import Ctx
+from ui.small import counts_column
+from ui.text import tr
 
 
 def render(ctx: Ctx) -> None:
@@ -55,11 +58,14 @@ def render(ctx: Ctx) -> None:
     n_overdue = int(table["review_overdue"].sum())
     if n_overdue:
         st.warning(t("ui.vil.overdue", lang, n=n_overdue, today=fmt_date(today, lang)), icon=":material/event_busy:")
+    k = min_cell(ctx.user)
+    if k > 1:                                   # viewers: small counts near a village as "< 3"
+        table = table.assign(**{c: counts_column(table[c], k, lang) for c in ("incidents_within", "incidents_recent")})
     event = st.dataframe(
         table, key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
         column_order=["alert", "name", "commune", "commune_new", "status_label", "decision_ref", "decided_on",
                       "review_due", "review_overdue", "incidents_within", "incidents_recent", "alert_text"],
-        column_config=_columns(lang, ss["vil_radius"]))
+        column_config=_columns(lang, ss["vil_radius"], k))
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and rows[0] < len(table):
         _history(ctx, table.iloc[rows[0]])
@@ -67,8 +73,10 @@ def render(ctx: Ctx) -> None:
         st.caption(t("ui.vil.pick", lang))
 
 
-def _columns(lang: str, radius: float) -> dict:
+def _columns(lang: str, radius: float, k: int = 1) -> dict:
     cc = st.column_config
+    number = (lambda label: cc.NumberColumn(label, format="%d")) if k <= 1 else \
+        (lambda label: cc.TextColumn(label, help=t("ui.small.note", lang, k=k)))
     date_fmt = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
     return {
         "alert": cc.CheckboxColumn(t("ui.vil.col.alert", lang)),
@@ -80,15 +88,15 @@ def _columns(lang: str, radius: float) -> dict:
         "decided_on": cc.DateColumn(t("ui.vil.col.decided_on", lang), format=date_fmt),
         "review_due": cc.DateColumn(t("ui.vil.col.review_due", lang), format=date_fmt),
         "review_overdue": cc.CheckboxColumn(t("ui.vil.col.overdue", lang)),
-        "incidents_within": cc.NumberColumn(t("ui.vil.col.within", lang, km=f"{radius:g}"), format="%d"),
-        "incidents_recent": cc.NumberColumn(t("ui.vil.col.recent", lang), format="%d"),
+        "incidents_within": number(t("ui.vil.col.within", lang, km=f"{radius:g}")),
+        "incidents_recent": number(t("ui.vil.col.recent", lang)),
         "alert_text": cc.TextColumn(t("ui.vil.col.reason", lang), width="large"),
     }
 
 
 def _history(ctx: Ctx, row: pd.Series) -> None:
     lang = ctx.lang
-    st.subheader(t("ui.vil.history", lang, name=row["name"]))
+    st.subheader(tr("ui.vil.history", lang, name=row["name"]), anchor=False)
     hist = cache.village_history(ctx.path, ctx.rev, str(row["village_id"]))
     if hist.empty:
         st.caption(t("ui.vil.no_history", lang))

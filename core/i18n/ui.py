@@ -15,7 +15,6 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.store_error": ("Không mở được kho dữ liệu: {msg}", "Cannot open the data store: {msg}"),
     "ui.error.unexpected": ("Đã xảy ra lỗi không mong muốn. Chi tiết đã được ghi vào nhật ký máy chủ.",
                             "Something unexpected went wrong. Details were written to the server log."),
-    "ui.not_available": ("Chức năng đang phát triển ({what}).", "Not available yet ({what})."),
     "ui.working": ("Đang tính toán…", "Working…"),
     "ui.no_incidents": ("Không có vụ việc nào khớp bộ lọc.", "No incidents match the filters."),
     "ui.all": ("Tất cả", "All"),
@@ -63,6 +62,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.tab.villages": ("Thôn, bản", "Villages"),
     "ui.tab.data": ("Dữ liệu", "Data"),
     # map tab
+    "ui.small.note": ("Người xem: số dưới {k} vụ hiện là “< {k}”, không hiện số gam, viên, đối tượng của chúng.",
+                      "Viewers: counts under {k} incidents show as “< {k}”, without their grams, tablets or persons."),
     "ui.map.by_month": ("Theo tháng", "By month"),
     "ui.map.by_month.help": ("Lớp nhiệt và điểm nóng chỉ tính trong tháng đang chọn",
                              "Heat and hot spot layers use only the chosen month"),

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-
 from pathlib import Path
 
+import pytest
+
 from data.store import connect
+from ui.text import md
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -74,7 +75,7 @@ def test_report_before_anything_is_written_then_commit_valid_rows(rw_app):
     assert _scalar(path, "SELECT rows_rejected FROM import_log ORDER BY id DESC LIMIT 1") == 1
     assert _scalar(path, "SELECT who FROM import_log ORDER BY id DESC LIMIT 1") == "t_editor"
     assert _scalar(path, "SELECT count(*) FROM audit WHERE action = 'import'") >= 1
-    assert any("vu_viec.csv" in s.value for s in at.success)
+    assert any(md("vu_viec.csv") in s.value for s in at.success)          # the file name as typed, escaped
     assert [b for b in at.get("download_button") if "bị loại" in b.proto.label]
     # the header count follows the new store revision at once
     at.sidebar.selectbox(key="f_preset").set_value("all").run()
@@ -102,7 +103,7 @@ def test_unreadable_file_is_one_message_not_a_traceback(rw_app):
     at.run()
     at.file_uploader(key="imp_file").set_value(("rong.csv", b"", "text/csv")).run()
     assert not at.exception
-    assert any("rong.csv" in e.value for e in at.error)
+    assert any(md("rong.csv") in e.value for e in at.error)
 
 
 def test_export_prepares_a_download_and_is_audited(rw_app):

@@ -63,7 +63,7 @@ def test_five_failures_lock_the_account_even_for_the_right_password(sec_con):
     with pytest.raises(users.LoginFailed) as err:
         users.verify(sec_con, "u_editor", PASSWORD, lang="en")
     assert err.value.reason == "locked" and "locked" in str(err.value)
-    until = sec_con.execute("SELECT locked_until FROM users WHERE name = 'u_editor'").fetchone()[0]
+    until = sec_con.execute("SELECT locked_until FROM login_failures WHERE name = 'u_editor'").fetchone()[0]
     assert dt.timedelta(minutes=14) < until - dt.datetime.now() <= dt.timedelta(minutes=15)
     users.unlock(sec_con, "u_editor", who="u_admin")
     assert users.verify(sec_con, "u_editor", PASSWORD).role == "editor"
@@ -74,7 +74,7 @@ def test_lock_ends_after_lock_minutes(sec_con, monkeypatch):
     for _ in range(2):
         with pytest.raises(users.LoginFailed):
             users.verify(sec_con, "u_viewer", "bad-password-x")
-    sec_con.execute("UPDATE users SET locked_until = ? WHERE name = 'u_viewer'",
+    sec_con.execute("UPDATE login_failures SET locked_until = ? WHERE name = 'u_viewer'",
                     [dt.datetime.now() - dt.timedelta(seconds=1)])
     assert users.verify(sec_con, "u_viewer", PASSWORD).name == "u_viewer"
 
