@@ -69,12 +69,21 @@ VILLAGE_STATUSES: dict[str, dict] = {
                                    "chưa được công nhận"]},
 }
 
+PATROL_KINDS: dict[str, dict] = {
+    "foot": {"vi": "Tuần tra bộ", "en": "Foot patrol", "aliases": ["foot", "đi bộ", "bộ", "tuần tra bộ", "walk"]},
+    "vehicle": {"vi": "Tuần tra bằng phương tiện", "en": "Vehicle patrol",
+                "aliases": ["vehicle", "xe", "phương tiện", "xe máy", "ô tô", "motorbike", "car"]},
+    "joint": {"vi": "Tuần tra song phương / liên hợp", "en": "Joint patrol",
+              "aliases": ["joint", "song phương", "liên hợp", "phối hợp", "tuần tra chung"]},
+}
+
 ENUMS: dict[str, dict] = {
     "article": {k: {**v, "aliases": [k, f"điều {k}", f"dieu {k}", f"article {k}"]} for k, v in ARTICLES.items()},
     "drug": DRUGS,
     "crossing_kind": CROSSING_KINDS,
     "trail_kind": TRAIL_KINDS,
     "status": VILLAGE_STATUSES,
+    "patrol_kind": PATROL_KINDS,
 }
 
 
