@@ -449,7 +449,7 @@ def build_patrols(parsed: Parsed, *, keep, date: dt.date | None, station: str | 
     """
     p = parsed.points[parsed.points["track"].isin(keep)]
     p = p[_valid_lonlat(p["lon"].to_numpy(), p["lat"].to_numpy())]
-    meta = parsed.meta.set_index("track")
+    meta = parsed.meta.set_index("track").to_dict("index")
     tr, pa = p["track"].to_numpy(), p["part"].to_numpy()
     lon, lat, tm = p["lon"].to_numpy(), p["lat"].to_numpy(), p["time"].to_numpy().astype("datetime64[s]")
     ntr = int(parsed.meta["track"].max()) + 1 if len(parsed.meta) else 0
@@ -464,10 +464,13 @@ def build_patrols(parsed: Parsed, *, keep, date: dt.date | None, station: str | 
         else [None] * starts.size
     for j, (a, b) in enumerate(zip(starts, ends)):
         k = int(tr[a])
-        m = meta.loc[k]
+        m = meta[k]
         xy = np.column_stack([lon[a:b], lat[a:b]])
-        parts = [xy[pa[a:b] == q] for q in np.unique(pa[a:b])]
-        parts = [q for q in parts if len(q) >= 2]
+        if pa[a] == pa[b - 1]:
+            parts = [xy]
+        else:
+            parts = [xy[pa[a:b] == q] for q in np.unique(pa[a:b])]
+            parts = [q for q in parts if len(q) >= 2]
         geom = shapely.LineString(parts[0]) if len(parts) == 1 else shapely.MultiLineString(parts)
         times = tm[a:b]
         no_times = bool(np.isnat(times).all())
