@@ -152,13 +152,18 @@ def lao_side(lon, lat, *, border_m, belt_m, tolerance_m: float = LAO_TOLERANCE_M
     if lon.size == 0 or border_m is None or belt_m is None:
         return np.zeros(lon.size, dtype=bool)
     x, y = to_metric(lon, lat)
-    pts = shapely.points(x, y)
-    inside = shapely.contains_xy(belt_m, x, y)
-    far = ~inside & (shapely.distance(pts, border_m) > tolerance_m)
+    shapely.prepare(belt_m)
     out = np.zeros(lon.size, dtype=bool)
+    outside = np.flatnonzero(~shapely.contains_xy(belt_m, x, y))     # most points: inside the belt, done
+    if outside.size == 0:
+        return out
+    opts = shapely.points(x[outside], y[outside])
+    far_o = shapely.distance(opts, border_m) > tolerance_m
+    far = np.zeros(lon.size, dtype=bool)
+    far[outside[far_o]] = True
     if not far.any():
         return out
-    fp = pts[far]
+    fp = opts[far_o]
     ends = shapely.get_coordinates(shapely.boundary(border_m))
     line = shapely.line_merge(border_m)
     d_along = shapely.line_locate_point(line, fp)

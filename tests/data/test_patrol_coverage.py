@@ -48,7 +48,7 @@ def _loop(lon, lat, r_m=300, n=60):
 @pytest.fixture()
 def planted(demo_db, tmp_path):
     con = connect(demo_db)
-    con.execute("DELETE FROM incidents")
+    con.execute("DELETE FROM incidents; DELETE FROM patrol_cells; DELETE FROM patrols; DELETE FROM patrol_points")
     places = _pick_villages(con)
     rng = np.random.default_rng(7)
     rows, geoms = [], []

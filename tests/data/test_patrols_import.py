@@ -20,6 +20,14 @@ from data.store import read_layer
 from gpxfiles import UTC, garmin_gpx, gpslogger_gpx, osmand_gpx, walk
 
 GEOD = Geod(ellps="WGS84")
+
+
+@pytest.fixture(autouse=True)
+def _no_demo_patrols(request):
+    """The demo store carries illustrative patrols; these tests count what they import themselves."""
+    if "demo_con" in request.fixturenames:
+        request.getfixturevalue("demo_con").execute(
+            "DELETE FROM patrol_cells; DELETE FROM patrols; DELETE FROM patrol_points")
 T0 = dt.datetime(2024, 3, 5, 1, 0, 0, tzinfo=UTC)      # 08:00 Vietnam time
 
 
