@@ -31,6 +31,8 @@ def _optional_commands() -> None:
         ("export", "cli.exporting", "export a layer to .geojson, .gpkg or .csv"),
         ("hotspots", "cli.analysis", "Gi* hotspots on H3 cells"),
         ("emerging", "cli.analysis", "emerging hotspot categories over time slices"),
+        ("export-patrols", "cli.patrol_export", "export patrol tracks to .gpx, .gpkg or .kml"),
+        ("coverage", "cli.coverage", "patrol coverage per H3 cell, and the gaps at hot spots"),
         ("corridor", "cli.analysis", "per-incident distances to border, crossings and trails"),
         ("villages", "cli.analysis", "village exposure and alerts"),
         ("map", "cli.mapping", "write the map as one standalone offline HTML file"),

@@ -17,7 +17,8 @@ from data.schema import LAYERS
 
 
 def add_arguments(p) -> None:
-    p.add_argument("layer", choices=list(LAYERS), help="target layer")
+    from cli import patrols as _patrols
+    p.add_argument("layer", choices=list(LAYERS) + [_patrols.LAYER], help="target layer")
     p.add_argument("file", help="input file: .geojson .gpkg .shp .zip .kml .csv .xlsx")
     p.add_argument("--crs", help="CRS when the file has none: EPSG code, PROJ string or vn2000-quangtri")
     p.add_argument("--map", dest="mapping", action="append", default=[], metavar="SRC=DST",
@@ -25,6 +26,7 @@ def add_arguments(p) -> None:
     p.add_argument("--encoding", help="text encoding of the file (default UTF-8), e.g. cp1258")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid rows, keep the rejected ones aside")
     p.add_argument("--replace", action="store_true", help="overwrite stored rows whose content changed")
+    _patrols.add_arguments(p)
 
 
 def parse_mapping(pairs: list[str], lang: str | None = None) -> dict[str, str]:
@@ -42,6 +44,9 @@ def run(args) -> int:
     from data import audit
     from data.importers import import_file, problems_summary
 
+    if args.layer == "patrols":
+        from cli import patrols
+        return patrols.run(args)
     lang = args.lang
     mapping = parse_mapping(args.mapping, lang)
     con = open_store_rw(args)

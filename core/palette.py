@@ -55,3 +55,9 @@ DRUG = {"heroin": "#0072B2", "methamphetamine": "#D55E00", "synthetic_tablets": 
         "cannabis": "#009E73", "opium": "#E69F00", "other": "#7F7F7F"}
 
 HEAT_GRADIENT = {0.2: "#FFFFB2", 0.4: "#FECC5C", 0.6: "#FD8D3C", 0.8: "#F03B20", 1.0: "#BD0026"}
+
+# Patrol tracks: one colour per station (Okabe-Ito + two Tol muted), in station-id order; cycles beyond eight.
+PATROL_STATIONS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#332288", "#882255")
+# Coverage hexagons by patrol days (light = few, dark = many: sequential blues) and the gap outline.
+COVERAGE_DAYS = ("#DEEBF7", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C")
+GAP_OUTLINE = {"color": "#D7191C", "weight": 3, "dash": "6 4"}

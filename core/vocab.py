@@ -87,6 +87,14 @@ EMERGING: dict[str, dict] = {
     "no_pattern": {"vi": "Không có xu hướng", "en": "No pattern", "aliases": ["no pattern"]},
 }
 
+PATROL_KINDS: dict[str, dict] = {
+    "foot": {"vi": "Tuần tra bộ", "en": "Foot patrol", "aliases": ["foot", "đi bộ", "bộ", "tuần tra bộ", "walk"]},
+    "vehicle": {"vi": "Tuần tra bằng phương tiện", "en": "Vehicle patrol",
+                "aliases": ["vehicle", "xe", "phương tiện", "xe máy", "ô tô", "motorbike", "car"]},
+    "joint": {"vi": "Tuần tra song phương / liên hợp", "en": "Joint patrol",
+              "aliases": ["joint", "song phương", "liên hợp", "phối hợp", "tuần tra chung"]},
+}
+
 ENUMS: dict[str, dict] = {
     "article": {k: {**v, "aliases": [k, f"điều {k}", f"dieu {k}", f"article {k}"]} for k, v in ARTICLES.items()},
     "drug": DRUGS,
@@ -94,6 +102,7 @@ ENUMS: dict[str, dict] = {
     "trail_kind": TRAIL_KINDS,
     "status": VILLAGE_STATUSES,
     "emerging": EMERGING,
+    "patrol_kind": PATROL_KINDS,
 }
 
 

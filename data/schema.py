@@ -148,12 +148,37 @@ def _v4_login_failures() -> list[str]:
     ]
 
 
+def _v5_patrols() -> list[str]:
+    """Patrol tracks and their waypoints (data.patrols), and each track's effort per resolution-9 H3 cell and day.
+
+    ``patrols.no_times``: the track had no point times and was imported with ``--date`` (hours unknown).
+    ``patrol_cells`` is derived on import (geo.coverage.track_effort): coverage sums it, never re-reads tracks.
+    """
+    return [
+        """CREATE TABLE patrols (
+             id VARCHAR PRIMARY KEY, station_id VARCHAR, started_at TIMESTAMP NOT NULL, ended_at TIMESTAMP NOT NULL,
+             team VARCHAR, kind VARCHAR NOT NULL, note VARCHAR, name VARCHAR, length_km DOUBLE NOT NULL,
+             duration_h DOUBLE, no_times BOOLEAN NOT NULL DEFAULT false, n_points INTEGER NOT NULL,
+             source_file VARCHAR, geom GEOMETRY NOT NULL,
+             illustrative BOOLEAN NOT NULL DEFAULT false, import_id BIGINT)""",
+        """CREATE TABLE patrol_points (
+             id VARCHAR PRIMARY KEY, patrol_id VARCHAR, name VARCHAR, "time" TIMESTAMP, symbol VARCHAR,
+             note VARCHAR, geom GEOMETRY NOT NULL, illustrative BOOLEAN NOT NULL DEFAULT false, import_id BIGINT)""",
+        """CREATE TABLE patrol_cells (
+             patrol_id VARCHAR NOT NULL, h3_9 UBIGINT NOT NULL, day DATE NOT NULL,
+             km DOUBLE NOT NULL, hours DOUBLE)""",
+        "CREATE INDEX patrols_time ON patrols (started_at)",
+        "CREATE INDEX patrol_cells_day ON patrol_cells (day)",
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
     (2, _v2_briefing_snapshots),
     (3, _v3_accounts_audit),
     (4, _v4_login_failures),
+    (5, _v5_patrols),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,60 @@
+"""Export patrol tracks as GPX (for loading routes back onto a handheld), GeoPackage or KML.
+
+GPX: GPX 1.1, one ``<trk>`` per patrol with ``<name>``, ``<desc>`` (station, team, kind, local
+start) and one ``<trkseg>`` per part; points carry no ``<time>`` (the store keeps the track's
+shape, not each fix's time), which is what a handheld wants for a planned route. GPKG/KML: the
+patrol fields and the (Multi)LineString in EPSG:4326, written by GDAL (pyogrio).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import geopandas as gpd
+import shapely
+
+from core.errors import InputError
+from data.coverage import load_patrols
+from data.filters import Filter
+
+_DRIVERS = {".gpkg": "GPKG", ".kml": "KML"}
+SUFFIXES = (".gpx",) + tuple(_DRIVERS)
+
+
+def tracks_to_gpx(gdf: gpd.GeoDataFrame, *, creator: str = "borderwatch") -> str:
+    """GPX 1.1 text of the tracks (lon/lat with 7 decimals ≈ 1 cm)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1" creator={quoteattr(creator)}>']
+    for _, r in gdf.iterrows():
+        desc = " · ".join(str(v) for v in (r.get("station_id"), r.get("team"), r.get("kind"),
+                                           str(r.get("started_at"))[:16]) if v is not None and str(v) != "nan")
+        out.append(f"<trk><name>{escape(str(r.get('name') or r['id']))}</name><desc>{escape(desc)}</desc>")
+        geom = r.geometry
+        for part in getattr(geom, "geoms", [geom]):
+            out.append("<trkseg>" + "".join(f'<trkpt lat="{y:.7f}" lon="{x:.7f}"></trkpt>'
+                                            for x, y in shapely.get_coordinates(part)) + "</trkseg>")
+        out.append("</trk>")
+    out.append("</gpx>")
+    return "\n".join(out)
+
+
+def export_tracks(con, path: str | Path, flt: Filter = Filter()) -> int:
+    """Write the filter's tracks to ``path`` (.gpx, .gpkg or .kml). Returns the number of tracks."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(f"unsupported output format: {suffix or '—'} (use {', '.join(SUFFIXES)})")
+    gdf = load_patrols(con, flt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.stem}.part{suffix}")
+    tmp.unlink(missing_ok=True)
+    if suffix == ".gpx":
+        tmp.write_text(tracks_to_gpx(gdf), encoding="utf-8")
+    else:
+        import pyogrio
+        df = gdf.copy()
+        for c in ("started_at", "ended_at"):
+            df[c] = df[c].astype(str)
+        pyogrio.write_dataframe(df, tmp, driver=_DRIVERS[suffix], layer="patrols", geometry_type="Unknown")
+    tmp.replace(path)
+    return len(gdf)

@@ -1,0 +1,696 @@
+"""Import patrol tracks: GPX from handhelds and phone apps, GeoJSON/GPKG/KML lines, CSV of points.
+
+Every ``<trk>`` of a GPX file is one patrol; its ``<trkseg>`` segments are the parts of a
+MultiLineString. Point times (``<trkpt><time>``) are UTC in GPX and become Vietnam local time
+(UTC+07:00, naive, like every time in the store); a time without a zone is already local.
+``<wpt>`` waypoints go to ``patrol_points`` linked to the patrol whose time span holds them.
+Line files (GeoJSON/GPKG/KML) give one patrol per feature; ``started_at``/``ended_at`` attributes,
+when present, are spread over the line by distance. A CSV of points (``track_id, time, lat, lon``)
+is grouped by ``track_id`` in file order. A track without times is accepted only with ``date``
+and is stored with ``no_times = true`` (its hours are unknown).
+
+Checks (each refuses the whole file, or drops the track with ``skip_invalid``): fewer than 2
+points, times going backwards, some points timed and others not, a step faster than 150 km/h, a
+point on the Lao side of the stored border more than 2 km from it (:func:`geo.tracks.lao_side`).
+All or nothing: one transaction, nothing written on refusal. A patrol already stored (same id, a
+hash of its points and times) is counted unchanged and not written again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from core.errors import InputError, StoreError, ValidationError
+from core.i18n import t
+from core.vocab import codes, fold, normalise
+from geo import tracks as T
+from geo.crs import METRIC_CRS, transformer
+
+LOCAL_OFFSET = np.timedelta64(7, "h")       # Vietnam local time, no daylight saving
+LINE_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml")
+SUFFIXES = (".gpx", ".csv") + LINE_SUFFIXES
+_ZONE = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TrackProblem:
+    """One refused track: file, track (name or number), 1-based point index (None: whole track), reason."""
+
+    file: str
+    track: str
+    point: int | None
+    reason: str
+
+    def text(self, lang: str | None = None) -> str:
+        where = [self.file, t("patrol.where_track", lang, track=self.track)]
+        if self.point is not None:
+            where.append(t("patrol.where_point", lang, point=self.point))
+        return f"{', '.join(where)}: {self.reason}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+@dataclass
+class Parsed:
+    """Tracks read from one file, before checks.
+
+    ``meta``: one row per track (``track`` number, ``label``, ``name``, ``team``, ``kind``, ``note``,
+    ``station_id``). ``points``: ``track, part, lon, lat, time`` (datetime64[s] local, NaT when none).
+    ``waypoints``: ``name, time, symbol, note, lon, lat``. ``problems``: parse problems.
+    """
+
+    file: str
+    meta: pd.DataFrame
+    points: pd.DataFrame
+    waypoints: pd.DataFrame
+    problems: list[TrackProblem] = field(default_factory=list)
+
+
+@dataclass
+class PatrolImport:
+    import_id: int | None
+    file: str
+    tracks_in: int
+    patrols_new: int
+    patrols_unchanged: int
+    tracks_rejected: int
+    waypoints: int
+    points: int
+    problems: list[TrackProblem]
+    ids: list[str]
+
+
+# -- times ------------------------------------------------------------------------------------
+
+def parse_times(texts, *, file: str, labels=None, index=None) -> tuple[np.ndarray, list[TrackProblem]]:
+    """ISO 8601 texts → local naive datetime64[s]. ``Z``/offset → converted to UTC+07:00; no zone → local.
+
+    Empty or missing text gives NaT. Unreadable text is a problem (file, track, point, the text).
+
+    >>> parse_times(["2024-03-05T01:30:00Z", "2024-03-05T08:30:00", "2024-03-05T10:30:00+09:00", ""],
+    ...             file="f")[0].astype(str).tolist()
+    ['2024-03-05T08:30:00', '2024-03-05T08:30:00', '2024-03-05T08:30:00', 'NaT']
+    """
+    s = (texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)).reset_index(drop=True)
+    s = s.astype(object).fillna("").astype(str).str.strip()
+    out = np.full(len(s), np.datetime64("NaT"), dtype="datetime64[s]")
+    problems: list[TrackProblem] = []
+    has = s != ""
+    zoned = has & s.str.contains(_ZONE)
+    for mask, aware in ((zoned, True), (has & ~zoned, False)):
+        if not mask.any():
+            continue
+        part = s[mask]
+        parsed = pd.to_datetime(part, format="ISO8601", errors="coerce", utc=aware)
+        bad = parsed.isna()
+        if aware:
+            parsed = parsed.dt.tz_localize(None)
+        vals = parsed.to_numpy().astype("datetime64[s]")
+        if aware:
+            vals = vals + LOCAL_OFFSET
+        out[np.flatnonzero(mask.to_numpy())] = vals
+        for pos in np.flatnonzero(mask.to_numpy())[bad.to_numpy()][:50]:
+            lab = str(labels[pos]) if labels is not None else "?"
+            pt = int(index[pos]) if index is not None else None
+            problems.append(TrackProblem(file, lab, pt, t("patrol.bad_time", None, value=s.iloc[pos][:40])))
+    return out, problems
+
+
+# -- readers ----------------------------------------------------------------------------------
+
+class _GpxTarget:
+    """Streaming target for the defused expat parser: collects tracks, points and waypoints, builds no tree.
+
+    Tags are matched by local name, so GPX 1.0 and 1.1 (and any extension namespace) read the same.
+    """
+
+    _TEXT = {"name", "desc", "cmt", "type", "time", "sym"}
+
+    def __init__(self):
+        self.meta, self.tr, self.pa, self.lat, self.lon, self.time, self.idx = [], [], [], [], [], [], []
+        self.wpts: list[dict] = []
+        self.path: list[str] = []
+        self.buf: list[str] | None = None
+        self.cur: dict | None = None        # the open <trk> or <wpt>
+        self.part = -1
+        self.k = 0
+        self.pt_time = ""
+        self.root = None
+
+    def start_raw(self, tag, attrs):
+        """pyexpat handler (ordered attributes ``[k, v, k, v]``): trkpt fast path, else :meth:`start`."""
+        if tag.endswith("trkpt") and self.path and self.path[-1] == "trkseg":
+            a = dict(zip(attrs[::2], attrs[1::2]))
+            self.path.append("trkpt")
+            self.lat.append(a.get("lat"))
+            self.lon.append(a.get("lon"))
+            self.pt_time = ""
+            self.k += 1
+            return
+        self.start(tag, dict(zip(attrs[::2], attrs[1::2])))
+
+    def start(self, tag, attrib):
+        name = tag.rsplit("}", 1)[-1]
+        if self.root is None:
+            self.root = name
+        parent = self.path[-1] if self.path else None
+        self.path.append(name)
+        if name == "trkpt" and parent == "trkseg":
+            self.lat.append(attrib.get("lat"))
+            self.lon.append(attrib.get("lon"))
+            self.pt_time = ""
+            self.k += 1
+        elif name == "trkseg" and parent == "trk":
+            self.part += 1
+        elif name == "trk" and parent == "gpx":
+            self.cur = {"track": len(self.meta), "name": None, "desc": None, "cmt": None, "type": None}
+            self.part, self.k = -1, 0
+        elif name == "wpt" and parent == "gpx":
+            self.cur = {"lat": attrib.get("lat"), "lon": attrib.get("lon"), "name": None, "time": "", "sym": None,
+                        "desc": None, "cmt": None}
+        if name in self._TEXT and parent in ("trk", "wpt", "trkpt"):
+            self.buf = []
+
+    def data(self, text):
+        if self.buf is not None:
+            self.buf.append(text)
+
+    def end(self, tag):
+        name = self.path.pop()
+        parent = self.path[-1] if self.path else None
+        if self.buf is not None and name in self._TEXT:
+            text = "".join(self.buf).strip()
+            self.buf = None
+            if parent == "trkpt" and name == "time":
+                self.pt_time = text
+            elif parent in ("trk", "wpt") and self.cur is not None and name in self.cur:
+                self.cur[name] = text or self.cur[name]
+        if name == "trkpt" and parent == "trkseg":
+            self.tr.append(len(self.meta))
+            self.pa.append(self.part)
+            self.time.append(self.pt_time)
+            self.idx.append(self.k)
+        elif name == "trk" and parent == "gpx":
+            c = self.cur
+            self.meta.append({"track": c["track"], "label": c["name"] or f"#{c['track'] + 1}", "name": c["name"],
+                              "team": None, "kind": c["type"], "note": c["desc"] or c["cmt"], "station_id": None})
+            self.cur = None
+        elif name == "wpt" and parent == "gpx":
+            c = self.cur
+            self.wpts.append({"name": c["name"], "time": c["time"] or "", "symbol": c["sym"],
+                              "note": c["desc"] or c["cmt"], "lat": c["lat"], "lon": c["lon"]})
+            self.cur = None
+
+    def close(self):
+        return self
+
+
+def read_gpx(path: Path) -> Parsed:
+    """Tracks and waypoints of a GPX 1.0/1.1 file (Garmin, OsmAnd, GPS Logger, ...).
+
+    Parsed by defusedxml's expat parser (no DTD entities, no external references) into a streaming
+    target, so a 100 MB file is read without building an element tree.
+    """
+    from defusedxml.ElementTree import DefusedXMLParser
+    from defusedxml.common import DefusedXmlException
+    from xml.etree.ElementTree import ParseError
+
+    file = path.name
+    target = _GpxTarget()
+    parser = DefusedXMLParser(target=target)
+    # keep defusedxml's entity and external-reference guards on the expat parser, but hand elements
+    # straight to the target (skips ElementTree's per-element name fixing: 2x faster on big tracks)
+    parser.parser.StartElementHandler = target.start_raw
+    parser.parser.EndElementHandler = target.end
+    parser.parser.CharacterDataHandler = target.data
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                parser.feed(chunk)
+        parser.close()
+    except (ParseError, DefusedXmlException) as exc:
+        raise InputError(t("patrol.bad_gpx", None, file=file, detail=str(exc)[:120])) from exc
+    if target.root != "gpx":
+        raise InputError(t("patrol.bad_gpx", None, file=file, detail=f"root element <{target.root}>"))
+    meta, tr, idx = target.meta, target.tr, target.idx
+    problems: list[TrackProblem] = []
+    labels = np.asarray([m["label"] for m in meta], dtype=object)[np.asarray(tr, np.int64)] if tr else []
+    lat = pd.to_numeric(pd.Series(target.lat, dtype=object), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(pd.Series(target.lon, dtype=object), errors="coerce").to_numpy(float)
+    for pos in np.flatnonzero(~_valid_lonlat(lon, lat))[:50]:
+        problems.append(TrackProblem(file, labels[pos], idx[pos],
+                                     t("patrol.bad_coord", None, lat=target.lat[pos], lon=target.lon[pos])))
+    time, tp = parse_times(target.time, file=file, labels=labels, index=idx)
+    problems += tp
+    points = pd.DataFrame({"track": np.asarray(tr, np.int64), "part": np.asarray(target.pa, np.int64),
+                           "lon": lon, "lat": lat, "time": time})
+    return Parsed(file, _meta_frame(meta), points, _waypoints(target.wpts, file, problems), problems)
+
+
+def _valid_lonlat(lon, lat) -> np.ndarray:
+    return np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+
+
+def _meta_frame(rows: list[dict]) -> pd.DataFrame:
+    cols = ["track", "label", "name", "team", "kind", "note", "station_id"]
+    return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame({c: [] for c in cols})
+
+
+def _waypoints(rows: list[dict], file: str, problems: list[TrackProblem]) -> pd.DataFrame:
+    cols = ["name", "time", "symbol", "note", "lon", "lat"]
+    if not rows:
+        return pd.DataFrame({c: [] for c in cols})
+    df = pd.DataFrame(rows)
+    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(float)
+    labels = [f"waypoint {r['name'] or i + 1}" for i, r in enumerate(rows)]
+    for pos in np.flatnonzero(~_valid_lonlat(lon, lat)):
+        problems.append(TrackProblem(file, labels[pos], None,
+                                     t("patrol.bad_coord", None, lat=rows[pos]["lat"], lon=rows[pos]["lon"])))
+    time, tp = parse_times(df["time"], file=file, labels=labels)
+    problems += tp
+    return pd.DataFrame({"name": df["name"], "time": time, "symbol": df["symbol"], "note": df["note"],
+                         "lon": lon, "lat": lat})[cols]
+
+
+def read_points_csv(path: Path, *, encoding: str | None = None) -> Parsed:
+    """A CSV of track points: ``track_id, time, lat, lon`` (+ optional ``name, team, kind, note, station_id``).
+
+    Column names are matched case- and accent-insensitively; points keep file order within a track.
+    """
+    file = path.name
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(t("patrol.bad_csv", None, file=file, detail=str(exc).splitlines()[0][:120])) from exc
+    cols = {fold(c).replace(" ", "_"): c for c in df.columns}
+    missing = [c for c in ("track_id", "time", "lat", "lon") if c not in cols]
+    if missing:
+        raise InputError(t("patrol.csv_columns", None, file=file, missing=", ".join(missing),
+                           columns=", ".join(df.columns)))
+    problems: list[TrackProblem] = []
+    tid = df[cols["track_id"]].str.strip()
+    order = pd.Index(pd.unique(tid))
+    track = order.get_indexer(tid)
+    sort = np.argsort(track, kind="stable")
+    df = df.iloc[sort].reset_index(drop=True)
+    track = track[sort]
+    rows = sort + 1                                        # data row in the file (header excluded)
+    first = np.r_[0, np.flatnonzero(np.diff(track)) + 1]
+    idx = np.arange(track.size) - np.repeat(first, np.diff(np.r_[first, track.size])) + 1
+    labels = np.asarray(order)[track] if track.size else np.array([], dtype=object)
+    lat = pd.to_numeric(df[cols["lat"]].str.replace(",", ".", regex=False).str.strip(), errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(df[cols["lon"]].str.replace(",", ".", regex=False).str.strip(), errors="coerce").to_numpy(float)
+    for pos in np.flatnonzero(~_valid_lonlat(lon, lat))[:50]:
+        problems.append(TrackProblem(file, str(labels[pos]), int(idx[pos]),
+                                     t("patrol.bad_coord_row", None, row=int(rows[pos]), lat=df[cols["lat"]][pos],
+                                       lon=df[cols["lon"]][pos])))
+    time, tp = parse_times(df[cols["time"]], file=file, labels=labels, index=idx)
+    problems += tp
+    meta = []
+    extra = [c for c in ("team", "kind", "note", "station_id", "name") if c in cols]
+    heads = df.iloc[first][[cols[c] for c in extra]].to_numpy() if extra and track.size else None
+    for k, label in enumerate(order):
+        row = {"track": k, "label": str(label), "name": str(label)}
+        for j, c in enumerate(extra):
+            v = str(heads[k, j]).strip()
+            row[c] = v or row.get(c)
+        meta.append(row)
+    points = pd.DataFrame({"track": track.astype(np.int64), "part": np.zeros(track.size, np.int64),
+                           "lon": lon, "lat": lat, "time": time})
+    return Parsed(file, _meta_frame(meta), points, _waypoints([], file, problems), problems)
+
+
+def read_lines(path: Path) -> Parsed:
+    """Line features of a GeoJSON/GPKG/KML file, one track per feature (parts of a MultiLineString kept).
+
+    Optional attributes: ``name``, ``team``, ``kind``, ``note``, ``station_id``, ``started_at``, ``ended_at``.
+    With both times, each point's time is interpolated along the line by distance.
+    """
+    import pyogrio
+
+    file = path.name
+    try:
+        gdf = pyogrio.read_dataframe(path)
+    except Exception as exc:  # pyogrio raises several GDAL error types
+        raise InputError(t("patrol.bad_lines", None, file=file, detail=str(exc).splitlines()[0][:120])) from exc
+    if gdf.crs is None:
+        raise InputError(t("patrol.no_crs", None, file=file))
+    gdf = gdf.to_crs(4326) if gdf.crs.to_epsg() != 4326 else gdf
+    cols = {fold(c).replace(" ", "_"): c for c in gdf.columns if c != "geometry"}
+    meta, tr, pa, xs, ys, times, problems = [], [], [], [], [], [], []
+    for k, (i, row) in enumerate(gdf.iterrows()):
+        name = str(row[cols["name"]]).strip() if "name" in cols and pd.notna(row[cols["name"]]) else None
+        label = name or f"#{k + 1}"
+        m = {"track": k, "label": label, "name": name}
+        for c in ("team", "kind", "note", "station_id"):
+            v = row[cols[c]] if c in cols else None
+            m[c] = str(v).strip() if v is not None and pd.notna(v) and str(v).strip() else None
+        meta.append(m)
+        g = row.geometry
+        if g is None or g.is_empty or g.geom_type not in ("LineString", "MultiLineString"):
+            problems.append(TrackProblem(file, label, None, t("patrol.not_line", None,
+                                                              geom=g.geom_type if g is not None else "—")))
+            continue
+        parts = list(g.geoms) if g.geom_type == "MultiLineString" else [g]
+        start = _attr_time(row, cols, "started_at", file, label, problems)
+        end = _attr_time(row, cols, "ended_at", file, label, problems)
+        coords = [shapely.get_coordinates(p) for p in parts]
+        allxy = np.vstack(coords)
+        n_pts = allxy.shape[0]
+        tvals = np.full(n_pts, np.datetime64("NaT"), dtype="datetime64[s]")
+        if start is not None and end is not None:
+            steps_m = np.r_[0.0, np.concatenate([np.r_[0.0, T.step_lengths_m(c[:, 0], c[:, 1])]
+                                                  for c in coords])[1:]]
+            cum = np.cumsum(steps_m)
+            frac = cum / cum[-1] if cum[-1] > 0 else np.zeros(n_pts)
+            span = (end - start).astype("timedelta64[s]").astype(np.int64)
+            tvals = start + (frac * span).round().astype("timedelta64[s]")
+        for p, c in enumerate(coords):
+            tr += [k] * len(c)
+            pa += [p] * len(c)
+            xs.append(c[:, 0])
+            ys.append(c[:, 1])
+        times.append(tvals)
+    points = pd.DataFrame({"track": np.asarray(tr, np.int64), "part": np.asarray(pa, np.int64),
+                           "lon": np.concatenate(xs) if xs else np.zeros(0),
+                           "lat": np.concatenate(ys) if ys else np.zeros(0),
+                           "time": np.concatenate(times) if times else np.zeros(0, "datetime64[s]")})
+    return Parsed(file, _meta_frame(meta), points, _waypoints([], file, problems), problems)
+
+
+def _attr_time(row, cols, name, file, label, problems):
+    if name not in cols:
+        return None
+    v = row[cols[name]]
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, (pd.Timestamp, dt.datetime)):
+        ts = pd.Timestamp(v)
+        if ts.tzinfo is not None:
+            return (ts.tz_convert("UTC").tz_localize(None).to_datetime64().astype("datetime64[s]") + LOCAL_OFFSET)
+        return ts.to_datetime64().astype("datetime64[s]")
+    vals, pr = parse_times([str(v)], file=file, labels=[label])
+    problems += pr
+    return None if np.isnat(vals[0]) else vals[0]
+
+
+READERS = {".gpx": read_gpx, ".csv": read_points_csv, **{s: read_lines for s in LINE_SUFFIXES}}
+
+
+def read_tracks(path: str | Path, *, encoding: str | None = None) -> Parsed:
+    """Parse a patrol file by its suffix (see :data:`SUFFIXES`)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(t("import.no_file", None, file=path))
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise InputError(t("import.bad_format", None, file=path.name, ext=suffix or "—", valid=" ".join(SUFFIXES)))
+    if suffix == ".csv":
+        return read_points_csv(path, encoding=encoding)
+    return READERS[suffix](path)
+
+
+# -- checks and assembly ------------------------------------------------------------------------
+
+_REASONS = {"too_few_points": "patrol.too_few_points", "mixed_times": "patrol.mixed_times",
+            "time_backwards": "patrol.time_backwards", "too_fast": "patrol.too_fast", "lao_side": "patrol.lao_side"}
+
+
+def _border_context(con):
+    """Border line and belt in the metric CRS, plus the lon/lat → metric function (None when not stored)."""
+    from data.queries import border_line, study_area
+    border, belt = border_line(con), study_area(con)
+    if border is None or belt is None:
+        return None
+    tr = transformer("EPSG:4326", METRIC_CRS)
+    fwd = lambda x, y: tr.transform(x, y)  # noqa: E731
+    return (shapely.transform(border, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))),
+            shapely.transform(belt, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))), fwd)
+
+
+def check(parsed: Parsed, con=None, *, date: dt.date | None = None, lang: str | None = None) -> list[TrackProblem]:
+    """Every problem with every track of ``parsed`` (parse problems included)."""
+    p = parsed.points
+    problems = list(parsed.problems)
+    labels = parsed.meta.set_index("track")["label"].to_dict()
+    ok = _valid_lonlat(p["lon"].to_numpy(), p["lat"].to_numpy())
+    lao = None
+    ctx = _border_context(con) if con is not None else None
+    if ctx is not None:
+        lao = np.zeros(len(p), dtype=bool)
+        lao[ok] = T.lao_side(p["lon"].to_numpy()[ok], p["lat"].to_numpy()[ok], border_m=ctx[0], belt_m=ctx[1],
+                             to_metric=ctx[2])
+    found = T.check_tracks(p["track"], p["part"], p["lon"], p["lat"], p["time"], lao=lao)
+    for r in found.itertuples():
+        problems.append(TrackProblem(parsed.file, str(labels.get(r.track, r.track)),
+                                     None if pd.isna(r.point) else int(r.point),
+                                     t(_REASONS[r.reason], lang, max=T.MAX_SPEED_KMH,
+                                       value=r.value if r.reason in ("too_fast", "time_backwards") else int(r.value),
+                                       km=T.LAO_TOLERANCE_M / 1000)))
+    have = set(p["track"].unique())
+    for k, label in labels.items():
+        if k not in have and not any(q.track == str(label) for q in problems):
+            problems.append(TrackProblem(parsed.file, str(label), None, t("patrol.too_few_points", lang, value=0)))
+    if date is None and len(p):
+        untimed = p.groupby("track")["time"].apply(lambda s: bool(np.isnat(s.to_numpy()).all()))
+        for k in untimed[untimed].index:
+            problems.append(TrackProblem(parsed.file, str(labels.get(k, k)), None, t("patrol.no_times", lang)))
+    return problems
+
+
+def _resolve_station(con, station: str | None, lang) -> str | None:
+    if station is None:
+        return None
+    rows = con.execute("SELECT id, name FROM stations").fetchall()
+    index = {fold(i): i for i, _ in rows} | {fold(n): i for i, n in rows}
+    sid = index.get(fold(station))
+    if sid is None:
+        raise InputError(t("cli.unknown_value", lang, field="station", value=station,
+                           valid=", ".join(sorted(i for i, _ in rows))))
+    return sid
+
+
+def _resolve_kind(kind: str | None, lang) -> str | None:
+    if kind is None:
+        return None
+    code = normalise("patrol_kind", kind)
+    if code is None:
+        raise InputError(t("cli.unknown_value", lang, field="kind", value=kind, valid=", ".join(codes("patrol_kind"))))
+    return code
+
+
+def _station_by_area(con, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Station id whose area holds each point (None outside every area)."""
+    out = np.full(lon.size, None, dtype=object)
+    if lon.size == 0:
+        return out
+    rows = con.execute("SELECT id, ST_AsWKB(area) FROM stations WHERE area IS NOT NULL ORDER BY id").fetchall()
+    for sid, wkb in rows:
+        area = shapely.from_wkb(bytes(wkb))
+        inside = shapely.contains_xy(area, lon, lat) & (out == None)  # noqa: E711
+        out[inside] = sid
+    return out
+
+
+def build_patrols(parsed: Parsed, *, keep, date: dt.date | None, station: str | None, kind: str | None,
+                  default_kind: str = "foot", station_of_start=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Patrol rows (with shapely ``geometry``) and their cell effort for the tracks in ``keep``.
+
+    ``station`` / ``kind`` override the file's values; a track with no kind gets ``default_kind``.
+    """
+    p = parsed.points[parsed.points["track"].isin(keep)]
+    p = p[_valid_lonlat(p["lon"].to_numpy(), p["lat"].to_numpy())]
+    meta = parsed.meta.set_index("track").to_dict("index")
+    tr, pa = p["track"].to_numpy(), p["part"].to_numpy()
+    lon, lat, tm = p["lon"].to_numpy(), p["lat"].to_numpy(), p["time"].to_numpy().astype("datetime64[s]")
+    ntr = int(parsed.meta["track"].max()) + 1 if len(parsed.meta) else 0
+    day = np.full(ntr, np.datetime64(date) if date else np.datetime64("NaT"), dtype="datetime64[D]")
+    effort = T.track_effort(tr, pa, lon, lat, tm, day=day)
+    st = T.steps(tr, pa, lon, lat, tm)
+    length = st.groupby("track")["m"].sum()
+    rows = []
+    starts = np.r_[0, np.flatnonzero(np.diff(tr)) + 1] if tr.size else np.zeros(0, int)
+    ends = np.r_[starts[1:], tr.size]
+    first_station = station_of_start(lon[starts], lat[starts]) if station_of_start is not None and starts.size \
+        else [None] * starts.size
+    for j, (a, b) in enumerate(zip(starts, ends)):
+        k = int(tr[a])
+        m = meta[k]
+        xy = np.column_stack([lon[a:b], lat[a:b]])
+        if pa[a] == pa[b - 1]:
+            parts = [xy]
+        else:
+            parts = [xy[pa[a:b] == q] for q in np.unique(pa[a:b])]
+            parts = [q for q in parts if len(q) >= 2]
+        geom = shapely.LineString(parts[0]) if len(parts) == 1 else shapely.MultiLineString(parts)
+        times = tm[a:b]
+        no_times = bool(np.isnat(times).all())
+        if no_times:
+            started = ended = np.datetime64(date, "s")
+            duration = None
+        else:
+            started, ended = times.min(), times.max()
+            duration = float((ended - started).astype("timedelta64[s]").astype(np.int64)) / 3600.0
+        digest = hashlib.sha1(np.round(xy, 6).tobytes() + times.astype(np.int64).tobytes()).hexdigest()[:12]
+        k_kind = kind or _resolve_kind_soft(m["kind"]) or default_kind
+        rows.append({"track": k, "id": f"PT-{digest}", "station_id": station or m["station_id"] or first_station[j],
+                     "started_at": pd.Timestamp(started).to_pydatetime(), "ended_at": pd.Timestamp(ended).to_pydatetime(),
+                     "team": m["team"], "kind": k_kind, "note": m["note"], "name": m["name"],
+                     "length_km": float(length.get(k, 0.0)) / 1000.0, "duration_h": duration,
+                     "no_times": no_times, "n_points": int(b - a), "source_file": parsed.file, "geometry": geom})
+    patrols = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else \
+        gpd.GeoDataFrame({"track": [], "id": []}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+    return patrols, effort
+
+
+def _resolve_kind_soft(value) -> str | None:
+    return normalise("patrol_kind", value) if value else None
+
+
+def link_waypoints(waypoints: pd.DataFrame, patrols: pd.DataFrame) -> np.ndarray:
+    """Patrol id whose [started_at, ended_at] holds each waypoint's time (the shortest such patrol; None else)."""
+    out = np.full(len(waypoints), None, dtype=object)
+    if not len(waypoints) or not len(patrols):
+        return out
+    timed = patrols[~patrols["no_times"]].assign(_d=lambda d: d["ended_at"] - d["started_at"]).sort_values("_d")
+    for i, w in enumerate(pd.to_datetime(waypoints["time"])):
+        if pd.isna(w):
+            continue
+        hit = timed[(timed["started_at"] <= w) & (timed["ended_at"] >= w)]
+        if len(hit):
+            out[i] = hit["id"].iloc[0]
+    return out
+
+
+# -- import -------------------------------------------------------------------------------------
+
+def import_patrols(con, path: str | Path, *, station: str | None = None, kind: str | None = None,
+                   date: dt.date | None = None, skip_invalid: bool = False, who: str | None = None,
+                   illustrative: bool = False, encoding: str | None = None, lang: str | None = None) -> PatrolImport:
+    """Read, check and store the patrols of one file in one transaction (see the module docstring).
+
+    Raises :class:`~core.errors.ValidationError` listing every problem (nothing written) unless
+    ``skip_invalid``, which drops the bad tracks and keeps them in ``import_rejects``.
+    """
+    station = _resolve_station(con, station, lang)
+    kind = _resolve_kind(kind, lang)
+    parsed = read_tracks(path, encoding=encoding)
+    if not len(parsed.meta) and not len(parsed.waypoints):
+        raise InputError(t("patrol.no_tracks", lang, file=parsed.file))
+    problems = check(parsed, con, date=date, lang=lang)
+    file_level = [q for q in problems if q.track.startswith("waypoint")]
+    if problems and (not skip_invalid or file_level):
+        raise ValidationError(problems=problems, summary=problems_summary(problems, lang))
+    labels = parsed.meta.set_index("track")["label"].astype(str)
+    bad_labels = {q.track for q in problems}
+    keep = [int(k) for k, lab in labels.items() if lab not in bad_labels]
+    patrols, effort = build_patrols(parsed, keep=keep, date=date, station=station, kind=kind,
+                                    station_of_start=lambda x, y: _station_by_area(con, x, y))
+    stored = set()
+    if len(patrols):
+        con.register("__bw_pids", pd.DataFrame({"id": patrols["id"]}))
+        try:
+            stored = {r[0] for r in con.execute("SELECT id FROM patrols WHERE id IN (SELECT id FROM __bw_pids)")
+                      .fetchall()}
+        finally:
+            con.unregister("__bw_pids")
+    patrols = patrols.drop_duplicates("id")
+    new = patrols[~patrols["id"].isin(stored)]
+    track_to_id = dict(zip(new["track"], new["id"]))
+    effort = effort[effort["track"].isin(list(track_to_id))]
+    wp = parsed.waypoints.copy()
+    wp["patrol_id"] = link_waypoints(wp, patrols)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        import_id = int(con.execute("SELECT nextval('import_seq')").fetchone()[0])
+        write_patrols(con, new, effort.assign(patrol_id=effort["track"].map(track_to_id)), wp,
+                      import_id=import_id, illustrative=illustrative)
+        con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [import_id, who, dt.datetime.now().replace(microsecond=0), parsed.file, "patrols",
+                     "skip-invalid" if skip_invalid else "all-or-nothing", len(parsed.meta),
+                     len(bad_labels), len(patrols) - len(new)])
+        if problems:
+            rej = pd.DataFrame({"import_id": import_id, "file": [q.file for q in problems],
+                                "row": [q.point for q in problems], "column": [f"track {q.track}" for q in problems],
+                                "reason": [q.reason for q in problems], "raw": [q.track for q in problems]})
+            con.register("__bw_rej", rej)
+            con.execute('INSERT INTO import_rejects SELECT CAST(import_id AS BIGINT), file, CAST("row" AS INTEGER), '
+                        '"column", reason, raw FROM __bw_rej')
+            con.unregister("__bw_rej")
+        con.execute("COMMIT")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        if isinstance(exc, duckdb.Error):
+            raise StoreError(t("import.store_failed", lang, detail=str(exc).splitlines()[0])) from exc
+        raise
+    return PatrolImport(import_id, parsed.file, len(parsed.meta), len(new), len(patrols) - len(new),
+                        len(bad_labels), len(wp), int(new["n_points"].sum()) if len(new) else 0, problems,
+                        list(new["id"]))
+
+
+def write_patrols(con, patrols: gpd.GeoDataFrame, effort: pd.DataFrame, waypoints: pd.DataFrame | None = None, *,
+                  import_id: int | None = None, illustrative: bool = False) -> None:
+    """Insert patrol rows, their cell effort and waypoints. The caller owns the transaction."""
+    if len(patrols):
+        df = pd.DataFrame({c: patrols[c].to_numpy() for c in
+                           ("id", "station_id", "started_at", "ended_at", "team", "kind", "note", "name", "length_km",
+                            "duration_h", "no_times", "n_points", "source_file")})
+        df["wkb"] = shapely.to_wkb(patrols.geometry.to_numpy())
+        df["ill"] = bool(illustrative)
+        df["imp"] = import_id
+        con.register("__bw_pat", df)
+        try:
+            con.execute("""INSERT INTO patrols SELECT id, station_id, CAST(started_at AS TIMESTAMP),
+                CAST(ended_at AS TIMESTAMP), team, kind, note, name, length_km, CAST(duration_h AS DOUBLE),
+                no_times, CAST(n_points AS INTEGER), source_file, ST_GeomFromWKB(wkb), ill, CAST(imp AS BIGINT)
+                FROM __bw_pat""")
+        finally:
+            con.unregister("__bw_pat")
+    if len(effort):
+        e = pd.DataFrame({"patrol_id": effort["patrol_id"].to_numpy(), "h3_9": effort["h3_9"].to_numpy(np.uint64),
+                          "day": pd.to_datetime(effort["day"]).to_numpy(), "km": effort["km"].to_numpy(float),
+                          "hours": effort["hours"].to_numpy(float)})
+        con.register("__bw_eff", e)
+        try:
+            con.execute("INSERT INTO patrol_cells SELECT patrol_id, CAST(h3_9 AS UBIGINT), CAST(day AS DATE), km, "
+                        "CAST(hours AS DOUBLE) FROM __bw_eff")
+        finally:
+            con.unregister("__bw_eff")
+    if waypoints is not None and len(waypoints):
+        w = waypoints.reset_index(drop=True)
+        key = (w["lon"].round(6).astype(str) + w["lat"].round(6).astype(str) + w["time"].astype(str)
+               + w["name"].astype(str))
+        ids = ["WP-" + hashlib.sha1(k.encode()).hexdigest()[:12] for k in key]
+        df = pd.DataFrame({"id": ids, "patrol_id": w["patrol_id"], "name": w["name"], "time": w["time"],
+                           "symbol": w["symbol"], "note": w["note"],
+                           "wkb": shapely.to_wkb(shapely.points(w["lon"].to_numpy(), w["lat"].to_numpy())),
+                           "ill": bool(illustrative), "imp": import_id}).drop_duplicates("id")
+        con.register("__bw_wp", df)
+        try:
+            con.execute("""INSERT INTO patrol_points SELECT id, patrol_id, name, CAST("time" AS TIMESTAMP), symbol,
+                note, ST_GeomFromWKB(wkb), ill, CAST(imp AS BIGINT) FROM __bw_wp
+                WHERE id NOT IN (SELECT id FROM patrol_points)""")
+        finally:
+            con.unregister("__bw_wp")
+
+
+def problems_summary(problems: list[TrackProblem], lang: str | None = None, *, limit: int = 200) -> str:
+    lines = [t("import.problems_head", lang, n=len(problems))]
+    lines += ["  - " + q.text(lang) for q in problems[:limit]]
+    if len(problems) > limit:
+        lines.append("  " + t("import.problems_more", lang, n=len(problems) - limit))
+    return "\n".join(lines)
