@@ -240,7 +240,7 @@ def write_csv_sidecars(path: Path, table: pd.DataFrame, layer: str | None = None
     path.with_suffix(".csvt").write_text(",".join(f'"{x}"' for x in types) + "\n", encoding="ascii")
     prj = path.with_suffix(".prj")
     if {"lat", "lon"} <= set(table.columns) or "wkt" in table.columns:
-        prj.write_text(pyproj.CRS("EPSG:4326").to_wkt("WKT1_ESRI"), encoding="ascii")
+        prj.write_text(pyproj.CRS("EPSG:4326").to_wkt("WKT1_GDAL"), encoding="ascii")
     else:
         prj.unlink(missing_ok=True)
 

@@ -2,10 +2,12 @@
 
 * ``<name>``: the row's ``name`` (incidents: ``id``, also kept in the data); ``<description>``: the incident's
   description, else a line of the row's labels in Vietnamese (kind, commune…).
+* ``<Placemark id="…">``: the row's id when it is a valid XML id (GDAL reads it as ``id``),
+  else the id goes into the data like the other fields.
 * ``<ExtendedData>``: every other field as ``<Data name="FIELD"><value>``, the way Google
   Earth and My Maps write attributes (Google Earth shows them in the balloon; GDAL reads them
-  as columns). Times carry their offset (``2025-04-03T14:30:00+07:00``); incidents also get a
-  ``<TimeStamp>`` so Google Earth's time slider works.
+  as columns). Times carry their offset (``2025-04-03T14:30:00+07:00``). No ``<TimeStamp>``:
+  the importer would see the time twice (``timestamp`` and ``occurred_at``).
 * Styles: ``#LAYER-KIND`` with the map's colours (``core.palette``); polygons outlined.
 * Coordinates lon,lat at full precision; polygon outer rings counter-clockwise.
 
@@ -13,6 +15,7 @@ A KMZ is the same document as ``doc.kml`` inside a zip.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -26,6 +29,7 @@ from data.exporters.columns import is_missing, iso_time
 _KIND_FIELD = {"crossings": ("kind", palette.CROSSING_KIND), "trails": ("kind", palette.TRAIL_KIND),
                "incidents": ("drug", palette.DRUG)}
 _ENUM_OF = {("crossings", "kind"): "crossing_kind", ("trails", "kind"): "trail_kind", ("incidents", "drug"): "drug"}
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")   # a valid XML id (Google Earth writes ids too)
 _LAYER_COLOUR = {"border": palette.BORDER["color"], "belt": palette.BELT["color"], "villages": palette.GREEN,
                  "stations": palette.STATION["area_color"]}
 
@@ -132,15 +136,16 @@ def kml_document(layer: str, frame: pd.DataFrame, kinds: dict[str, str], geoms, 
         if style_field and not is_missing(row.get(style_field)):
             style = f"{layer}-{row[style_field]}"
         desc = row.get("description") if layer == "incidents" else _summary(layer, row)
-        p = ["<Placemark>", f"<name>{escape(_value(row.get(name_field), 'text') or '')}</name>"]
+        pid = row.get("id")
+        attr = f' id="{escape(pid)}"' if isinstance(pid, str) and _NCNAME.match(pid) else ""
+        p = [f"<Placemark{attr}>", f"<name>{escape(_value(row.get(name_field), 'text') or '')}</name>"]
         if not is_missing(desc) and desc != "":
             p.append(f"<description>{escape(str(desc))}</description>")
-        if layer == "incidents" and not is_missing(row.get("occurred_at")):
-            p.append(f"<TimeStamp><when>{iso_time(row['occurred_at'])}</when></TimeStamp>")
         p.append(f"<styleUrl>#{escape(style)}</styleUrl>")
         data = []
         for col, v in row.items():
-            if (col == name_field and layer != "incidents") or (layer == "incidents" and col == "description"):
+            if (col == name_field and layer != "incidents") or (layer == "incidents" and col == "description") \
+                    or (col == "id" and attr):
                 continue
             text = _value(v, kinds.get(col, "text"))
             if text is not None:
