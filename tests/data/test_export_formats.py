@@ -106,3 +106,93 @@ def test_round_trip_into_a_fresh_init_store(demo_con, tmp_path, ext):
         tol = 1e-12 if ext in (".zip", ".gpx") else 0.0
         assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), tolerance=tol).all(), (layer, ext)
     fresh.close()
+
+
+def test_gpkg_adds_layers_and_replaces_only_its_namesake(demo_con, tmp_path):
+    out = tmp_path / "picture.gpkg"
+    export_layer(demo_con, "villages", out)
+    export_layer(demo_con, "crossings", out)
+    export_layer(demo_con, "incidents", out, flt=None)
+    layers = dict(pyogrio.list_layers(out))
+    assert layers == {"villages": "Point", "crossings": "Point", "incidents": "Point"}
+    from data.filters import Filter
+    import datetime as dt
+    n = export_layer(demo_con, "incidents", out, flt=Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30)))
+    assert pyogrio.read_info(out, layer="incidents")["features"] == n < layer_counts(demo_con)["incidents"]
+    assert pyogrio.read_info(out, layer="villages")["features"] == layer_counts(demo_con)["villages"]
+    (tmp_path / "notgpkg.gpkg").write_text("hello")
+    with pytest.raises(OutputError):
+        export_layer(demo_con, "villages", tmp_path / "notgpkg.gpkg")
+    assert (tmp_path / "notgpkg.gpkg").read_text() == "hello"
+
+
+def test_types_dates_times_and_fixed_geometry(demo_con, tmp_path):
+    out = tmp_path / "t.gpkg"
+    export_layer(demo_con, "village_status", out)
+    info = pyogrio.read_info(out, layer="village_status")
+    types = dict(zip(info["fields"], info["ogr_types"]))
+    assert types["decided_on"] == "OFTDate" and types["review_due"] == "OFTDate"
+    export_layer(demo_con, "incidents", out)
+    gdf = pyogrio.read_dataframe(out, layer="incidents")
+    stored = demo_con.execute("SELECT id, occurred_at FROM incidents").df().set_index("id")["occurred_at"]
+    got = gdf.set_index("id")["occurred_at"].dt.tz_convert("+07:00").dt.tz_localize(None)
+    assert (got.sort_index() == stored.sort_index()).all()        # the same instants
+    export_layer(demo_con, "incidents", tmp_path / "i.geojson")
+    feats = json.loads((tmp_path / "i.geojson").read_text("utf-8"))["features"]
+    assert all(f["properties"]["occurred_at"].endswith("+07:00") for f in feats)
+    export_layer(demo_con, "belt", tmp_path / "b.geojson")
+    ring = json.loads((tmp_path / "b.geojson").read_text())["features"][0]["geometry"]["coordinates"][0]
+    assert shapely.LinearRing(ring).is_ccw                        # RFC 7946: outer ring counter-clockwise
+
+
+def test_polygon_villages_get_their_own_layer(tmp_path):
+    con = _fresh(tmp_path)
+    src = gpd.GeoDataFrame({"id": ["V-1", "V-2"], "name": ["Thôn Cù Bai", "Bản Ka Tăng"], "commune": ["Lìa", "Lìa"]},
+                           geometry=[shapely.Point(106.6, 16.6), shapely.box(106.7, 16.5, 106.71, 16.51)], crs=4326)
+    pyogrio.write_dataframe(src, tmp_path / "v.geojson", driver="GeoJSON")
+    import_file(con, "villages", tmp_path / "v.geojson")
+    export_layer(con, "villages", tmp_path / "v.gpkg")
+    assert dict(pyogrio.list_layers(tmp_path / "v.gpkg")) == {"villages": "Point", "villages_area": "Polygon"}
+    area = pyogrio.read_dataframe(tmp_path / "v.gpkg", layer="villages_area")
+    assert list(area["name"]) == ["Bản Ka Tăng"] and area.geometry[0].equals(shapely.box(106.7, 16.5, 106.71, 16.51))
+    con.close()
+
+
+def test_csv_sidecars_tell_gdal_types_and_crs(demo_con, tmp_path):
+    out = tmp_path / "inc.csv"
+    export_layer(demo_con, "incidents", out)
+    assert out.with_suffix(".csvt").exists() and out.with_suffix(".prj").exists()
+    info = pyogrio.read_info(out)
+    assert pyproj.CRS(info["crs"]).to_epsg() == 4326 and info["geometry_type"] == "Point"
+    types = dict(zip(info["fields"], info["ogr_types"]))
+    assert types["occurred_at"] == "OFTDateTime" and types["quantity_g"] == "OFTReal"
+
+
+def test_shapefile_zip_parts_and_limits(demo_con, tmp_path):
+    out = tmp_path / "s.zip"
+    export_layer(demo_con, "stations", out)
+    names = set(zipfile.ZipFile(out).namelist())
+    for stem in ("stations", "stations_area"):
+        assert {f"{stem}.{e}" for e in ("shp", "shx", "dbf", "prj", "cpg")} <= names
+    area = pyogrio.read_dataframe(f"/vsizip/{out}", layer="stations_area")
+    assert len(area) == layer_counts(demo_con)["stations"] and pyogrio.read_info(f"/vsizip/{out}", layer="stations_area")["crs"] == "EPSG:4326"
+    export_layer(demo_con, "incidents", tmp_path / "i.zip")
+    fields = list(pyogrio.read_info(f"/vsizip/{tmp_path / 'i.zip'}")["fields"])
+    assert "occurred" in fields and "descriptn" in fields and all(len(f) <= 10 for f in fields)
+    demo_con.execute("UPDATE incidents SET description = ? WHERE id = (SELECT min(id) FROM incidents)", ["ừ" * 100])
+    with pytest.raises(OutputError) as err:
+        export_layer(demo_con, "incidents", tmp_path / "long.zip", lang="en")
+    assert "254" in str(err.value) and ".gpkg" in str(err.value) and not (tmp_path / "long.zip").exists()
+
+
+def test_kml_styles_names_and_vietnamese(demo_con, tmp_path):
+    export_layer(demo_con, "crossings", tmp_path / "c.kml")
+    text = (tmp_path / "c.kml").read_text("utf-8")
+    assert '<Style id="crossings-international_gate">' in text and "<styleUrl>#crossings-" in text
+    assert "<name>Cửa khẩu quốc tế Lao Bảo</name>" in text
+
+
+def test_no_geometry_layer_refused_for_geometry_formats(demo_con, tmp_path):
+    with pytest.raises(OutputError) as err:
+        export_layer(demo_con, "village_status", tmp_path / "s.kml", lang="en")
+    assert not isinstance(err.value, InputError) and "no geometry" in str(err.value)
