@@ -1,7 +1,8 @@
 """The ``borderwatch`` command line. Each command lives in its own module with
 ``add_arguments(parser)`` and ``run(args) -> int``; ``COMMANDS`` is the registry.
 
-Exit codes: 0 done; 2 input refused, nothing written; 3 access denied; 1 other failure.
+Exit codes: 0 done; 2 input refused, nothing written; 3 access denied; 4 output refused (a format,
+folder or file the command cannot write; nothing written); 1 other failure.
 Messages go to stderr in the language of ``--lang`` (default ``BORDERWATCH_LANG``, else vi).
 """
 from __future__ import annotations
@@ -28,7 +29,8 @@ def _optional_commands() -> None:
     """Commands contributed by later modules; listed here, one line each."""
     for name, module, help_text in [
         ("import", "cli.importing", "import a layer from a file (GeoJSON, GPKG, SHP, KML, CSV, XLSX)"),
-        ("export", "cli.exporting", "export a layer to .geojson, .gpkg or .csv"),
+        ("init", "cli.init", "create an empty store for real data (no demo rows)"),
+        ("export", "cli.exporting", "export a layer (or all) to .gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip .fgb"),
         ("hotspots", "cli.analysis", "Gi* hotspots on H3 cells"),
         ("emerging", "cli.analysis", "emerging hotspot categories over time slices"),
         ("export-patrols", "cli.patrol_export", "export patrol tracks to .gpx, .gpkg or .kml"),
@@ -67,7 +69,7 @@ def _takes_name(fn) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.errors import BorderwatchError
+    from core.errors import BorderwatchError, OutputError
     from core.i18n import t
 
     parser = build_parser()
@@ -79,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = mod.run(args)
     except BorderwatchError as exc:
-        key = "cli.refused" if exc.exit_code == 2 else "cli.error"
+        key = "cli.output_refused" if isinstance(exc, OutputError) else (
+            "cli.refused" if exc.exit_code == 2 else "cli.error")
         print(t(key, lang, msg=str(exc)), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -20,6 +20,13 @@ class InputError(BorderwatchError):
     exit_code = 2
 
 
+class OutputError(BorderwatchError):
+    """The output cannot be written as asked (unknown format, missing folder, disk full);
+    nothing was written (CLI exit code 4). Not an input problem: the data were fine."""
+
+    exit_code = 4
+
+
 @dataclass(frozen=True)
 class Problem:
     """One validation problem: where it is and why.

@@ -1,4 +1,16 @@
-"""Export a layer to GeoJSON, GeoPackage, CSV or XLSX; the format comes from the file extension.
+"""Export a layer; the format comes from the file extension.
+
+``.geojson .gpkg .csv .xlsx .kml .kmz .gpx .zip`` (Shapefile) ``.fgb`` (FlatGeobuf); see
+:mod:`data.exporters` for KML/KMZ, GPX, Shapefile and FlatGeobuf details. A ``.gpkg``
+that exists already keeps its other layers: the exported layer is added, or replaces the
+layer of the same name; :func:`export_all` writes every layer the user may see into one.
+
+Types: times are written as instants — with the ``+07:00`` offset (GeoJSON, CSV, KML,
+FlatGeobuf), in UTC (GeoPackage, GPX, as their specifications ask); XLSX has no time zones
+and keeps Vietnam local time. Dates stay dates. Each GDAL layer has one geometry type
+(villages stored as polygons: see :mod:`data.exporters.gdal`). GeoJSON polygons are wound
+as RFC 7946 asks (outer rings counter-clockwise). CSV gets two sidecars GDAL reads:
+``FILE.csvt`` (column types) and ``FILE.prj`` (WGS 84) when the table has coordinates.
 
 Columns: the layer's fields plus its geometry. In CSV/XLSX, incidents have exactly
 ``id, occurred_at, lat, lon, article, drug, quantity_g, tablets, persons, station_id,
@@ -18,7 +30,8 @@ illustrative): GeoJSON — a top-level ``"watermark"`` member; GPKG — layer me
 ``watermark`` sheet; CSV — a sidecar ``<file>.watermark.json`` beside it, so the CSV itself
 stays a plain table every reader accepts (no comment line, no extra column).
 Files are written to a temporary name and moved into place, so a failed export never
-leaves half a file.
+leaves half a file. A target that cannot be written (unknown extension, missing folder,
+disk full, data the format cannot hold) raises :class:`~core.errors.OutputError`.
 """
 from __future__ import annotations
 
@@ -26,14 +39,18 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from core.errors import InputError
+from core import roles
+from core.errors import InputError, OutputError
 from core.i18n import t
+from data.exporters import gdal as _gdal, kml as _kml
+from data.exporters.columns import WriteRefused, column_kinds, iso_time
 from data.filters import Filter
 from data.schema import LAYERS
 from data.store import get_meta, is_demo, read_layer
@@ -86,31 +103,146 @@ def export_layer(con, layer: str, path, *, flt: Filter | None = None, watermark:
     path = Path(path)
     if layer not in LAYERS:
         raise InputError(t("import.bad_layer", lang, layer=layer, valid=", ".join(LAYERS)))
-    writer = _EXTENSION_TO_WRITER.get(path.suffix.lower())
-    if writer is None:
-        raise InputError(t("export.bad_format", lang, file=path.name, valid=", ".join(export_formats())))
-    if not path.parent.is_dir():
-        raise InputError(t("export.no_dir", lang, path=path.parent))
+    writer = _check_target(path, lang)
     if layer != "incidents" and flt is not None and flt != Filter():
         raise InputError(t("export.filter_incidents_only", lang, layer=layer))
+    if not LAYERS[layer].geom_types and path.suffix.lower() in _NEEDS_GEOMETRY:
+        raise OutputError(t("export.no_geometry", lang, layer=layer, fmt=path.suffix.lower()))
     frame, geoms = _load(con, layer, flt or Filter())
-    meta = None
-    if watermark is not None:
-        meta = {**{k: str(v) for k, v in watermark.items()}, "layer": layer, "rows": str(len(frame)),
-                "filter": json.dumps((flt or Filter()).to_query(), ensure_ascii=False),
-                "illustrative": str(is_demo(con)).lower(), "schema_version": get_meta(con, "schema_version", "")}
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    tmp.unlink(missing_ok=True)
-    try:
+    meta = _meta(con, layer, len(frame), flt, watermark)
+    with _staged(path, lang) as tmp:
         writer(tmp, layer, frame, geoms, meta)
-        os.replace(tmp, path)
-        if meta is not None and path.suffix.lower() in _SIDECAR_WATERMARK:
-            watermark_sidecar(path).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(t("export.unwritable", lang, path=path, detail=exc.strerror or str(exc))) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    _sidecars(path, layer, frame, geoms, meta)
     return len(frame)
+
+
+def visible_layers(user) -> list[str]:
+    """The store layers ``user`` may export: every layer with :data:`~core.roles.EXPORT`; incidents
+    (exact points) only with :data:`~core.roles.INCIDENT_DETAILS`."""
+    if not roles.can(user, roles.EXPORT):
+        return []
+    return [n for n in LAYERS if n != "incidents" or roles.can(user, roles.INCIDENT_DETAILS)]
+
+
+def export_all(con, path, *, user, watermark: dict | None = None, lang: str | None = None) -> dict[str, int]:
+    """Every layer ``user`` may see into one GeoPackage (added to it when it exists); rows per layer.
+
+    Columns the role may not receive (:func:`core.roles.redact`) are left out.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".gpkg":
+        raise OutputError(t("export.all_gpkg_only", lang, file=path.name))
+    _check_target(path, lang)
+    roles.require(user, roles.EXPORT, lang)
+    counts = {}
+    with _staged(path, lang) as tmp:
+        for layer in visible_layers(user):
+            frame, geoms = _load(con, layer, Filter())
+            frame = roles.redact(user, layer, frame)
+            _write_gpkg(tmp, layer, frame, geoms, _meta(con, layer, len(frame), None, watermark))
+            counts[layer] = len(frame)
+    return counts
+
+
+def _check_target(path: Path, lang):
+    writer = _EXTENSION_TO_WRITER.get(path.suffix.lower())
+    if writer is None:
+        raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(export_formats())))
+    if not path.parent.is_dir():
+        raise OutputError(t("export.no_dir", lang, path=path.parent))
+    if path.suffix.lower() == ".gpkg" and path.exists():
+        import pyogrio
+
+        try:
+            with open(path, "rb") as fh:
+                if fh.read(16) != b"SQLite format 3\x00":
+                    raise ValueError("not SQLite")
+            pyogrio.list_layers(str(path))
+        except Exception as exc:  # noqa: BLE001 - any reader failure: not a GeoPackage we may add to
+            raise OutputError(t("export.not_gpkg", lang, path=path.name)) from exc
+    return writer
+
+
+def _meta(con, layer: str, rows: int, flt: Filter | None, watermark: dict | None) -> dict | None:
+    if watermark is None:
+        return None
+    return {**{k: str(v) for k, v in watermark.items()}, "layer": layer, "rows": str(rows),
+            "filter": json.dumps((flt or Filter()).to_query(), ensure_ascii=False),
+            "illustrative": str(is_demo(con)).lower(), "schema_version": get_meta(con, "schema_version", "")}
+
+
+class _staged:
+    """Write to a temporary name beside ``path`` and move it into place on success.
+
+    A GeoPackage that exists is copied first, so the new layer is added to its other layers.
+    """
+
+    def __init__(self, path: Path, lang):
+        self.path, self.lang = path, lang
+        self.tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+
+    def __enter__(self) -> Path:
+        self.tmp.unlink(missing_ok=True)
+        if self.path.suffix.lower() == ".gpkg" and self.path.exists():
+            try:
+                shutil.copyfile(self.path, self.tmp)
+            except OSError as exc:
+                raise OutputError(t("export.unwritable", self.lang, path=self.path,
+                                    detail=exc.strerror or str(exc))) from exc
+        return self.tmp
+
+    def __exit__(self, kind, exc, tb):
+        try:
+            if exc is None:
+                os.replace(self.tmp, self.path)
+            elif isinstance(exc, WriteRefused):
+                raise OutputError(t(exc.key, self.lang, **exc.fields)) from exc
+            elif isinstance(exc, OSError):
+                raise OutputError(t("export.unwritable", self.lang, path=self.path,
+                                    detail=exc.strerror or str(exc))) from exc
+        except OSError as err:
+            raise OutputError(t("export.unwritable", self.lang, path=self.path,
+                                detail=err.strerror or str(err))) from err
+        finally:
+            self.tmp.unlink(missing_ok=True)
+        return False
+
+
+def _sidecars(path: Path, layer: str, frame, geoms, meta) -> None:
+    if path.suffix.lower() != ".csv":
+        return
+    if meta is not None:
+        watermark_sidecar(path).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    table = _table(layer, frame, geoms)
+    write_csv_sidecars(path, table, layer)
+
+
+#: Column kind → GDAL CSV type (``.csvt``).
+_CSVT = {"text": "String", "int": "Integer64", "float": "Real", "date": "Date", "timestamp": "DateTime",
+         "bool": "Integer(Boolean)"}
+
+
+def write_csv_sidecars(path: Path, table: pd.DataFrame, layer: str | None = None) -> None:
+    """``FILE.csvt`` (one GDAL type per column) and, when the table has coordinates, ``FILE.prj``."""
+    import pyproj
+
+    kinds = column_kinds(table, layer)
+    types = []
+    for col in table.columns:
+        if col == "lat":
+            types.append("CoordY")
+        elif col == "lon":
+            types.append("CoordX")
+        elif col == "wkt":
+            types.append("WKT")
+        else:
+            types.append(_CSVT[kinds.get(col, "text")])
+    path.with_suffix(".csvt").write_text(",".join(f'"{x}"' for x in types) + "\n", encoding="ascii")
+    prj = path.with_suffix(".prj")
+    if {"lat", "lon"} <= set(table.columns) or "wkt" in table.columns:
+        prj.write_text(pyproj.CRS("EPSG:4326").to_wkt("WKT1_GDAL"), encoding="ascii")
+    else:
+        prj.unlink(missing_ok=True)
 
 
 def _load(con, layer: str, flt: Filter) -> tuple[pd.DataFrame, np.ndarray | None]:
@@ -178,7 +310,7 @@ def _csv_text(v) -> str:
     if v is None:
         return ""
     if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ")
+        return iso_time(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
@@ -222,7 +354,7 @@ def _json_value(v):
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return None
     if isinstance(v, (pd.Timestamp, dt.datetime)):
-        return pd.Timestamp(v).isoformat()
+        return iso_time(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, (np.integer,)):
@@ -238,7 +370,7 @@ def _write_geojson(path: Path, layer: str, frame, geoms, meta) -> None:
     records = frame.to_dict(orient="records")
     feats = []
     for i, rec in enumerate(records):
-        g = None if geoms is None or geoms[i] is None else json.loads(shapely.to_geojson(geoms[i]))
+        g = None if geoms is None or geoms[i] is None else _rfc7946(geoms[i])
         feats.append({"type": "Feature", "properties": {k: _json_value(v) for k, v in rec.items()}, "geometry": g})
     doc = {"type": "FeatureCollection", "name": layer}
     if meta is not None:
@@ -248,25 +380,37 @@ def _write_geojson(path: Path, layer: str, frame, geoms, meta) -> None:
         json.dump(doc, fh, ensure_ascii=False)
 
 
+def _rfc7946(geom) -> dict:
+    """GeoJSON geometry with polygon outer rings counter-clockwise, holes clockwise (RFC 7946 §3.1.6)."""
+    return json.loads(shapely.to_geojson(shapely.orient_polygons(geom)))
+
+
 def _write_gpkg(path: Path, layer: str, frame, geoms, meta) -> None:
-    import geopandas as gpd
-    import pyogrio
-
-    out = frame.copy()
-    for f in LAYERS[layer].fields:
-        if f.kind == "date":
-            out[f.name] = pd.to_datetime(out[f.name])  # GPKG DateTime at midnight; NULL stays NULL
-    if geoms is not None:
-        gdf = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
-        kinds = {g.geom_type for g in geoms if g is not None}
-        gtype = kinds.pop() if len(kinds) == 1 else "Unknown"
-        pyogrio.write_dataframe(gdf, path, layer=layer, driver="GPKG", geometry_type=gtype,
-                                promote_to_multi=False, metadata=meta)
-    else:
-        pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG", metadata=meta)
+    _gdal.write_gpkg(path, _gdal.layer_parts(layer, frame, geoms), meta)
 
 
-_SIDECAR_WATERMARK = {".csv"}
+def _write_fgb(path: Path, layer: str, frame, geoms, meta) -> None:
+    _gdal.write_fgb(path, _gdal.layer_parts(layer, frame, geoms, area_layer=False), meta)
+
+
+def _write_shp_zip(path: Path, layer: str, frame, geoms, meta) -> None:
+    _gdal.write_shp_zip(path, _gdal.layer_parts(layer, frame, geoms), meta)
+
+
+def _write_gpx(path: Path, layer: str, frame, geoms, meta) -> None:
+    _gdal.write_gpx(path, _gdal.layer_parts(layer, frame, geoms, area_layer=False), meta)
+
+
+def _write_kml(path: Path, layer: str, frame, geoms, meta) -> None:
+    _kml.write_kml(path, layer, frame, column_kinds(frame, layer), geoms, meta)
+
+
+def _write_kmz(path: Path, layer: str, frame, geoms, meta) -> None:
+    _kml.write_kmz(path, layer, frame, column_kinds(frame, layer), geoms, meta)
+
+
+#: Formats that carry geometry only (a table without geometry is refused).
+_NEEDS_GEOMETRY = {".kml", ".kmz", ".gpx", ".zip", ".fgb"}
 
 #: File extension → writer(path, layer, frame, geometries, metadata).
 _EXTENSION_TO_WRITER = {
@@ -274,4 +418,9 @@ _EXTENSION_TO_WRITER = {
     ".gpkg": _write_gpkg,
     ".csv": _write_csv,
     ".xlsx": _write_xlsx,
+    ".kml": _write_kml,
+    ".kmz": _write_kmz,
+    ".gpx": _write_gpx,
+    ".zip": _write_shp_zip,
+    ".fgb": _write_fgb,
 }

@@ -11,8 +11,7 @@ import math
 import os
 
 from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
-from . import layers as _layers
-from . import patrols as _patrols
+from . import exporting as _exporting, layers as _layers, patrols as _patrols
 
 LANGS = ("vi", "en")
 
@@ -28,7 +27,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS,
-                                           _layers.TEXTS, _patrols.TEXTS)
+                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS)
 
 
 def default_lang() -> str:

@@ -235,7 +235,12 @@ def test_export_geo_formats_and_errors(demo_db, tmp_path):
     assert run("export", "villages", tmp_path / "v.gpkg", "--db", demo_db).returncode == 0
     assert pyogrio.read_info(tmp_path / "v.gpkg")["features"] == info(demo_db)["layers"]["villages"]["rows"]
     bad_ext = run("export", "incidents", tmp_path / "x.shp", "--db", demo_db, "--lang", "en")
-    assert bad_ext.returncode == 2 and "cannot export this format" in bad_ext.stderr
+    # an output the tool cannot write is not refused input: its own exit code and words, one language
+    assert bad_ext.returncode == 4 and "cannot export this format" in bad_ext.stderr
+    assert "Output refused, nothing written" in bad_ext.stderr and "Input refused" not in bad_ext.stderr
+    vi = run("export", "incidents", tmp_path / "x.shp", "--db", demo_db)
+    assert vi.returncode == 4 and vi.stderr.startswith("Không ghi được tệp kết quả") and "cannot" not in vi.stderr
+    assert not (tmp_path / "x.shp").exists()
     filtered = run("export", "villages", tmp_path / "v.csv", "--db", demo_db, "--from", "2025-01-01")
     assert filtered.returncode == 2 and "Bộ lọc chỉ áp dụng cho lớp incidents" in filtered.stderr
     bad_drug = run("export", "incidents", tmp_path / "x.csv", "--db", demo_db, "--drug", "bột", "--lang", "en")
