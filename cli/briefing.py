@@ -20,7 +20,7 @@ from core.errors import InputError
 from core.i18n import t
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     add_filter_args(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write")
     p.add_argument("--png", metavar="DIR", help="also write one PNG image per slide into DIR")

@@ -15,7 +15,7 @@ from core.i18n import t
 from data.schema import LAYERS
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=list(LAYERS), help="layer to export")
     p.add_argument("file", help="output file: .geojson .gpkg .csv .xlsx")
     add_filter_args(p)

@@ -16,7 +16,7 @@ from core.i18n import t
 from data.schema import LAYERS
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=list(LAYERS), help="target layer")
     p.add_argument("file", help="input file: .geojson .gpkg .shp .zip .kml .csv .xlsx")
     p.add_argument("--crs", help="CRS when the file has none: EPSG code, PROJ string or vn2000-quangtri")

@@ -135,11 +135,20 @@ def _v3_accounts_audit() -> list[str]:
     ]
 
 
+def _v4_audit_os_identity() -> list[str]:
+    """The operating-system user and uid behind a CLI (or relayed) audit entry, beside the claimed account."""
+    return [
+        "ALTER TABLE audit ADD COLUMN os_user VARCHAR",
+        "ALTER TABLE audit ADD COLUMN os_uid BIGINT",
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
     (2, _v2_briefing_snapshots),
     (3, _v3_accounts_audit),
+    (4, _v4_audit_os_identity),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

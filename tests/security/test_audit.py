@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import pwd
 import re
 import threading
 
@@ -10,6 +12,10 @@ import pytest
 
 from data import audit
 from seclib import ROOT, bw
+
+
+def _me() -> str:
+    return pwd.getpwuid(os.geteuid()).pw_name
 
 
 def test_log_and_list_newest_first(sec_con):
@@ -98,12 +104,14 @@ def test_cli_lists_json_for_admins_only(sec_db):
     assert r.returncode == 0, r.stderr
     entries = json.loads(r.stdout)
     assert isinstance(entries, list) and entries[0]["id"] > entries[-1]["id"]
-    assert {"id", "at", "who", "action", "what", "rows"} == set(entries[0])
+    assert {"id", "at", "who", "action", "what", "rows", "os_user", "os_uid"} == set(entries[0])
     assert [e["action"] for e in entries if e["action"] == "user_add"] and all(e["who"] for e in entries)
     r = bw("audit", "--db", str(sec_db), "--as", "u_analyst")
     assert r.returncode == 3 and "Access denied" in r.stderr
     r = bw("audit", "--db", str(sec_db), "--as", "u_admin", "--json")
-    assert json.loads(r.stdout)[0]["action"] == "access_denied"   # the refusal was recorded
+    denied = json.loads(r.stdout)[0]
+    assert denied["action"] == "access_denied"   # the refusal was recorded, with who really asked
+    assert denied["who"] == "u_analyst" and (denied["os_user"], denied["os_uid"]) == (_me(), os.geteuid())
     r = bw("audit", "--db", str(sec_db), "--as", "u_admin", "--verify")
     assert r.returncode == 0 and "intact" in r.stderr
 

@@ -163,13 +163,15 @@ def running_app(sec_db):
 def test_cli_works_through_the_running_app(sec_db, running_app, tmp_path):
     with pytest.raises(duckdb.IOException):          # the store really is locked for other processes
         duckdb.connect(str(sec_db), read_only=True)
-    out = tmp_path / "live.duckdb"
-    r = bw("backup", str(out), "--db", str(sec_db), "--as", "u_admin", "--json")
+    out = tmp_path / "backups" / "live.duckdb"      # through the app: the store's backups folder, by name
+    r = bw("backup", "live.duckdb", "--db", str(sec_db), "--as", "u_admin", "--json")
     assert r.returncode == 0, r.stderr
     answer = json.loads(r.stdout)
     assert answer["via_app"] is True and answer["rows"]["incidents"] > 0
     assert _counts(out)["incidents"] == answer["rows"]["incidents"]
-    r = bw("backup", str(tmp_path / "no.duckdb"), "--db", str(sec_db), "--as", "u_viewer")
+    r = bw("backup", str(tmp_path / "elsewhere.duckdb"), "--db", str(sec_db), "--as", "u_admin")
+    assert r.returncode == 2 and "backups" in r.stderr and not (tmp_path / "elsewhere.duckdb").exists()
+    r = bw("backup", "no.duckdb", "--db", str(sec_db), "--as", "u_viewer")
     assert r.returncode == 3 and "Access denied" in r.stderr
     r = bw("restore", str(out), "--db", str(sec_db), "--as", "u_admin")
     assert r.returncode == 0, r.stderr
@@ -187,7 +189,7 @@ def test_cli_says_so_when_a_locking_process_does_not_answer(sec_db, tmp_path, mo
         from data.backup import request
         from core.errors import StoreError
         with pytest.raises(StoreError, match="no running app"):
-            request(sec_db, "backup", tmp_path / "x.duckdb", as_user="u_admin", pickup=1.0, lang="en")
+            request(sec_db, "backup", "x.duckdb", as_user="u_admin", pickup=1.0, lang="en")
     finally:
         holder.kill()
         holder.wait()
