@@ -56,7 +56,7 @@ import duckdb
 from core.errors import BorderwatchError, InputError, StoreError
 from core.i18n import t
 from data import audit
-from data.fsmodes import make_private, private_dir, private_tempdir
+from data.fsmodes import private_dir, private_tempdir
 from data.schema import SCHEMA_VERSION
 
 log = logging.getLogger("borderwatch.backup")

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +34,7 @@ import shapely
 from core.errors import InputError
 from core.i18n import t
 from data.filters import Filter
+from data.fsmodes import open_private, private_write
 from data.schema import LAYERS
 from data.store import get_meta, is_demo, read_layer
 
@@ -99,17 +99,13 @@ def export_layer(con, layer: str, path, *, flt: Filter | None = None, watermark:
         meta = {**{k: str(v) for k, v in watermark.items()}, "layer": layer, "rows": str(len(frame)),
                 "filter": json.dumps((flt or Filter()).to_query(), ensure_ascii=False),
                 "illustrative": str(is_demo(con)).lower(), "schema_version": get_meta(con, "schema_version", "")}
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    tmp.unlink(missing_ok=True)
-    try:
-        writer(tmp, layer, frame, geoms, meta)
-        os.replace(tmp, path)
+    try:     # 0600 whatever the umask, written in a private folder and renamed into place
+        private_write(path, lambda tmp: writer(tmp, layer, frame, geoms, meta))
         if meta is not None and path.suffix.lower() in _SIDECAR_WATERMARK:
-            watermark_sidecar(path).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+            with open_private(watermark_sidecar(path), "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(meta, ensure_ascii=False, indent=2))
     except OSError as exc:
         raise InputError(t("export.unwritable", lang, path=path, detail=exc.strerror or str(exc))) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return len(frame)
 
 
