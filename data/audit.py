@@ -134,12 +134,17 @@ def anchor_path(db: str | Path) -> Path:
 
 
 def _open_anchor(path: Path, flags: int) -> int:
-    """Open the anchor file, refusing a symlink, a file of another user or one others may write."""
+    """Open the anchor file, refusing a symlink, one others may write, or one owned by neither this
+    user nor the store's owner."""
     fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
     st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
+    owners = {os.geteuid()}
+    store = path.with_name(path.name[: -len(ANCHOR_SUFFIX)])
+    with contextlib.suppress(OSError):
+        owners.add(os.stat(store).st_uid)
+    if not stat.S_ISREG(st.st_mode) or st.st_uid not in owners or st.st_mode & 0o022:
         os.close(fd)
-        raise StoreError(f"audit anchor {path} is not a private file of this user (owner uid {st.st_uid}, "
+        raise StoreError(f"audit anchor {path} is not a private file of the store's owner (owner uid {st.st_uid}, "
                          f"mode {stat.S_IMODE(st.st_mode):o}); refusing to use it")
     return fd
 
