@@ -22,8 +22,8 @@ install: $(STAMP)
 $(DB): | $(STAMP)
 	$(BW) demo --db $(DB)
 
-demo: $(STAMP)
-	$(BW) demo --db $(DB)
+demo: $(STAMP)   # rebuilds: the old store's data, accounts and audit log are replaced
+	$(BW) demo --db $(DB) --force
 
 run: $(STAMP) $(DB)
 	$(BW) users ensure-admin --db $(DB)

@@ -1,5 +1,8 @@
 """The ``borderwatch`` command line. Each command lives in its own module with
-``add_arguments(parser)`` and ``run(args) -> int``; ``COMMANDS`` is the registry.
+``add_arguments(parser, name)`` and ``run(args) -> int``; ``COMMANDS`` is the registry.
+
+Every command module is imported plainly: a missing module is an import error at start-up,
+never a command that silently disappears (fail closed).
 
 Exit codes: 0 done; 2 input refused, nothing written; 3 access denied; 4 output refused (a format,
 folder or file the command cannot write; nothing written); 1 other failure.
@@ -8,76 +11,74 @@ Messages go to stderr in the language of ``--lang`` (default ``BORDERWATCH_LANG`
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import os
+import signal
 import sys
+import threading
+from types import ModuleType
+
+from cli import (analysis, audit, backup, briefing, coverage, demo, exporting, importing, info, init, mapping,
+                 patrol_export, serve, users)
 
 # name -> (module, help)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("cli.demo", "build the demo store (public facts + seeded synthetic incidents)"),
-    "info": ("cli.info", "layers, row counts and the incident period"),
-    "serve": ("cli.serve", "start the dashboard (Streamlit) on 127.0.0.1"),
+COMMANDS: dict[str, tuple[ModuleType, str]] = {
+    "demo": (demo, "build the demo store (public facts + seeded synthetic incidents)"),
+    "info": (info, "layers, row counts and the incident period"),
+    "serve": (serve, "start the dashboard (Streamlit) on 127.0.0.1"),
+    "init": (init, "create an empty store for real data (no demo rows)"),
+    "import": (importing, "import a layer from a file (GeoJSON, GPKG, SHP, KML, CSV, XLSX, GPX for patrols)"),
+    "export": (exporting, "export a layer (or all) to .gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip .fgb"),
+    "export-patrols": (patrol_export, "export patrol tracks to .gpx, .gpkg or .kml"),
+    "hotspots": (analysis, "Gi* hotspots on H3 cells"),
+    "emerging": (analysis, "emerging hotspot categories over time slices"),
+    "coverage": (coverage, "patrol coverage per H3 cell, and the gaps at hot spots"),
+    "corridor": (analysis, "per-incident distances to border, crossings and trails"),
+    "villages": (analysis, "village exposure and alerts"),
+    "map": (mapping, "write the map as one standalone offline HTML file"),
+    "briefing": (briefing, "write the briefing pack (PDF)"),
+    "users": (users, "manage local accounts"),
+    "audit": (audit, "list the audit log"),
+    "backup": (backup, "consistent copy of the store"),
+    "restore": (backup, "restore the store from a backup"),
 }
 
 
-def register(name: str, module: str, help_text: str) -> None:
-    COMMANDS[name] = (module, help_text)
-
-
-def _optional_commands() -> None:
-    """Commands contributed by later modules; listed here, one line each."""
-    for name, module, help_text in [
-        ("import", "cli.importing", "import a layer from a file (GeoJSON, GPKG, SHP, KML, CSV, XLSX)"),
-        ("init", "cli.init", "create an empty store for real data (no demo rows)"),
-        ("export", "cli.exporting", "export a layer (or all) to .gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip .fgb"),
-        ("hotspots", "cli.analysis", "Gi* hotspots on H3 cells"),
-        ("emerging", "cli.analysis", "emerging hotspot categories over time slices"),
-        ("export-patrols", "cli.patrol_export", "export patrol tracks to .gpx, .gpkg or .kml"),
-        ("coverage", "cli.coverage", "patrol coverage per H3 cell, and the gaps at hot spots"),
-        ("corridor", "cli.analysis", "per-incident distances to border, crossings and trails"),
-        ("villages", "cli.analysis", "village exposure and alerts"),
-        ("map", "cli.mapping", "write the map as one standalone offline HTML file"),
-        ("briefing", "cli.briefing", "write the briefing pack (PDF)"),
-        ("users", "cli.users", "manage local accounts"),
-        ("audit", "cli.audit", "list the audit log"),
-        ("backup", "cli.backup", "consistent copy of the store"),
-        ("restore", "cli.backup", "restore the store from a backup"),
-    ]:
-        if importlib.util.find_spec(module) is not None:
-            COMMANDS.setdefault(name, (module, help_text))
-
-
 def build_parser() -> argparse.ArgumentParser:
-    _optional_commands()
     parser = argparse.ArgumentParser(prog="borderwatch", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--db", help="store file (default: $BORDERWATCH_DB or data/borderwatch.duckdb)")
         p.add_argument("--lang", choices=["vi", "en"], help="message language (default $BORDERWATCH_LANG or vi)")
-        p.add_argument("--as", dest="as_user", metavar="NAME", help="act as this local user")
-        mod = importlib.import_module(module)
-        mod.add_arguments(p, name) if _takes_name(mod.add_arguments) else mod.add_arguments(p)
+        p.add_argument("--as", dest="as_user", metavar="NAME",
+                       help="act as this local account (a claim; the audit log records your OS user and uid beside it)")
+        module.add_arguments(p, name)
         p.set_defaults(_module=module, command=name)
     return parser
 
 
-def _takes_name(fn) -> bool:
-    import inspect
-    return len(inspect.signature(fn).parameters) >= 2
+def _terminate(signum, frame) -> None:  # pragma: no cover - exercised through a subprocess
+    """SIGTERM ends the command like Ctrl-C: ``finally`` blocks run, temporary files are removed."""
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     from core.errors import BorderwatchError, OutputError
     from core.i18n import t
 
+    from data import audit as audit_log
+    from data.fsmodes import private_umask
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:
         os.environ["BORDERWATCH_LANG"] = args.lang
     lang = args.lang
-    mod = importlib.import_module(args._module)
+    private_umask()                                         # files we write are 0600, folders 0700
+    audit_log.record_process_origin(audit_log.Origin.this_process())   # every CLI entry records the OS user and uid
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+    mod = args._module
     try:
         code = mod.run(args)
     except BorderwatchError as exc:

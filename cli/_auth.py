@@ -2,9 +2,11 @@
 
 The CLI acts as a named local account: ``--as NAME``, else ``$BORDERWATCH_USER``, else
 the operating-system login name (an account of the same name). It does not ask for a
-password: whoever has a shell on the station's server can read the store file anyway, so
-the OS account and the file permissions are the boundary; the role check here keeps
-people to their job and puts their name in the audit log.
+password, so the account is a **claim**: any OS user who can open the store file can
+claim any account. The file permissions (0600, the store's OS owner) are the boundary; the
+role check keeps people to their job, and every CLI audit entry records the OS user and
+uid the kernel reports (``cli.main`` → ``data.audit.record_process_origin``) beside the
+claimed name, so the log shows who really ran the command.
 
 A store with no accounts at all is *local single-user mode*: every command runs as an
 admin (named after the OS user). Once one account exists, protected commands need a

@@ -1,7 +1,9 @@
 """``borderwatch audit [--json] [--verify]`` (admin): list the audit log, newest first.
 
-``--json`` prints a list of entries ``{id, at, who, action, what, rows}``. ``--verify``
-walks the hash chain and exits 1 when it is broken (see ``data/audit.py``).
+``--json`` prints a list of entries ``{id, at, who, action, what, rows, os_user, os_uid}``
+(the OS user and uid are set for entries made from the command line). ``--verify`` walks
+the hash chain, checks the end of the log against the anchor file beside the store, and
+exits 1 when either is broken (see ``data/audit.py``).
 """
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import json
 import sys
 
 from cli._auth import open_store_rw, require_cli
+from cli._common import db_path
 from core import roles
 from core.i18n import t
 from data import audit
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     p.add_argument("--json", action="store_true", help="a JSON list of entries")
     p.add_argument("--limit", type=int, default=None, help="at most N entries (newest)")
     p.add_argument("--user", dest="who", help="only this account's entries")
@@ -31,6 +34,9 @@ def run(args) -> int:
             check = audit.verify(con)
             key = "auth.audit.chain_ok" if check.ok else "auth.audit.chain_broken"
             print(t(key, lang, n=check.entries, id=check.bad_id, reason=check.reason), file=sys.stderr)
+            if check.ok:
+                note = ("sec.audit.anchored", "sec.audit.not_anchored")[not check.anchored]
+                print(t(note, lang, file=audit.anchor_path(db_path(args))), file=sys.stderr)
             return 0 if check.ok else 1
         df = audit.entries(con, who=args.who, action=args.action, limit=args.limit)
     finally:
@@ -42,7 +48,8 @@ def run(args) -> int:
     for r in records:
         rows = "" if r["rows"] is None else str(r["rows"])
         what = _one_line(r["what"] or "")
-        print(f"{r['id']:>6}  {r['at'][:19]}  {_one_line(r['who']):20s} {t('auth.action.' + r['action'], lang):28s} "
+        who = _one_line(r["who"]) + (f" [{_one_line(r['os_user'])}:{r['os_uid']}]" if r["os_user"] is not None else "")
+        print(f"{r['id']:>6}  {r['at'][:19]}  {who:20s} {t('auth.action.' + r['action'], lang):28s} "
               f"{rows:>8}  {what}")
     return 0
 

@@ -1,14 +1,18 @@
 """``borderwatch backup FILE`` and ``borderwatch restore FILE`` (admin).
 
 Both work while the dashboard runs: the store is then locked by the app's process, so the
-command hands the job to the app (``data.backup.request``) and prints its answer. When
-no app holds the store, the command opens it itself. Either way the copy is one
-consistent snapshot and a restore is one transaction (see ``data/backup.py``).
+command hands the job to the app (``data.backup.request``) and prints its answer. The app
+runs only requests of its own OS user, and only on files in ``<store folder>/backups/``
+named by FILE's name (``backup copy.duckdb`` or ``backup <folder>/backups/copy.duckdb``).
+When no app holds the store, the command opens it itself and FILE may be any path. Either
+way the copy is one consistent snapshot and a restore is one transaction (see
+``data/backup.py``).
 """
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from cli._auth import claimed_name, require_cli
 from cli._common import db_path
@@ -56,7 +60,7 @@ def run(args) -> int:
 def _through_app(args, path, lang) -> int:
     if args.command == "restore" and args.no_safety_copy:
         raise InputError(t("auth.restore.safety_required", lang))
-    answer = bk.request(path, args.command, args.file, as_user=claimed_name(args),
+    answer = bk.request(path, args.command, _name_in_backups(args.file, path, lang), as_user=claimed_name(args),
                         overwrite=getattr(args, "force", False), lang=lang or default_lang())
     if not answer.get("ok"):
         code = int(answer.get("exit_code", 1))
@@ -64,6 +68,15 @@ def _through_app(args, path, lang) -> int:
         raise error(answer.get("error", "?"))
     _print(args, answer, lang, via_app=True)
     return 0
+
+
+def _name_in_backups(file: str, db, lang) -> str:
+    """FILE as a name in the store's backups folder: a bare name, or a path into that folder."""
+    given = Path(file).expanduser()
+    folder = bk.backups_dir(db, create=False)
+    if given.name and (str(given) == given.name or given.resolve().parent == folder.resolve()):
+        return given.name
+    raise InputError(t("sec.relay.bad_name", lang, dir=folder, file=file))
 
 
 def _print(args, result: dict, lang, *, via_app: bool) -> None:

@@ -18,9 +18,10 @@ from cli._common import add_filter_args, filter_from_args, open_store
 from core import roles
 from core.errors import InputError
 from core.i18n import t
+from data.fsmodes import open_private
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     add_filter_args(p)
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write")
     p.add_argument("--png", metavar="DIR", help="also write one PNG image per slide into DIR")
@@ -64,7 +65,8 @@ def run(args) -> int:
     finally:
         con.close()
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    with open_private(out, "wb") as fh:          # 0600 whatever the umask
+        fh.write(data)
     pages = 1 + len(b.slides)
     print(t("report.cli.written", lang, path=out, pages=pages, s=time.perf_counter() - t0), file=sys.stderr)
     if sid is not None:

@@ -23,7 +23,7 @@ from geo.coverage import BUFFER_M, MIN_KM
 _FORMATS = {".csv": None, ".geojson": "GeoJSON", ".gpkg": "GPKG"}
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     add_filter_args(p)
     p.add_argument("--out", required=True, help="output file (.csv, .geojson or .gpkg)")
     p.add_argument("--res", type=int, default=7, choices=range(6, 10), metavar="6-9", help="H3 resolution (default 7)")

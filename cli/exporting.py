@@ -19,7 +19,7 @@ from core.i18n import t
 from data.schema import LAYERS
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=[*LAYERS, "all"], help="layer to export, or all (into one .gpkg)")
     p.add_argument("file", help="output file: .gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip .fgb")
     add_filter_args(p)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from cli import patrols as _patrols
 from cli._auth import open_store_rw, require_cli
 from core import roles
 from core.errors import InputError
@@ -16,8 +17,7 @@ from core.i18n import t
 from data.schema import LAYERS
 
 
-def add_arguments(p) -> None:
-    from cli import patrols as _patrols
+def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=list(LAYERS) + [_patrols.LAYER], help="target layer")
     p.add_argument("file", help="input file: .geojson .gpkg .shp .zip .kml .csv .xlsx")
     p.add_argument("--crs", help="CRS when the file has none: EPSG code, PROJ string or vn2000-quangtri")

@@ -7,7 +7,7 @@ from cli._common import open_store
 from data.store import get_meta, incident_span, layer_counts
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 

@@ -14,7 +14,7 @@ from core.errors import InputError
 from core.i18n import t
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     pass
 
 

@@ -21,7 +21,7 @@ from core.i18n import t
 from data.filters import parse_date
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     add_filter_args(p)
     p.add_argument("--out", required=True, help="output .html file")
     p.add_argument("--layers", help="comma-separated layers shown when the map opens "

@@ -8,7 +8,7 @@ from cli._common import add_filter_args, filter_from_args, open_store
 from core.i18n import t
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     add_filter_args(p)
     p.add_argument("--out", required=True, help="output file: .gpx (for a handheld), .gpkg or .kml")
 

@@ -10,7 +10,7 @@ from cli._common import db_path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1")
 

@@ -37,7 +37,7 @@ def _common(sp) -> None:
     sp.add_argument("--as", dest="as_user", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
-def add_arguments(p) -> None:
+def add_arguments(p, name: str) -> None:
     sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     a = sub.add_parser("add", help="create an account")
     a.add_argument("name")

@@ -9,21 +9,39 @@ DuckDB has no triggers or grants, so the table cannot refuse an ``UPDATE`` typed
 someone who opens the file directly. Instead every entry carries ``hash`` =
 SHA-256(previous hash, its own fields), ids run 1, 2, 3… without gaps, and
 ``meta.audit_head`` records the last id and hash. :func:`verify` walks the chain: an
-edited, deleted, inserted or truncated entry breaks it (``borderwatch audit --verify``,
-and the admin page shows the result). Whoever can rewrite the whole file can rewrite the
-whole chain: file permissions on the store remain the outer boundary.
+edited, deleted or inserted entry breaks it.
 
-Entries are written on their own cursor in their own short transaction, serialised by a
-process-wide lock (DuckDB admits one writing process per file, so the lock covers every
-writer). Call :func:`log` after the action it records has committed.
+The chain alone cannot show a *rewritten tail*: whoever can write the store can delete the
+last entries and set ``audit_head`` back, or recompute the whole chain. So every entry is
+also **anchored outside the store file**: after its transaction commits, ``"<id> <hash>"``
+is appended to ``<store>.audit-anchor`` (0600, opened append-only, never through a symlink,
+not part of any backup). :func:`verify` checks that every anchored id is still in the store
+with the same hash. What this proves and does not prove is in docs/security.md: it catches
+someone who can change the store file but not the anchor file (a copy edited elsewhere, a
+store swapped in a shared folder, a restored foreign file); the store's owner can rewrite
+both, unless the anchor is made append-only by root (``chattr +a``) or copied off the machine.
+
+CLI entries (and requests relayed from the CLI to the app) also record the **operating-system
+user and uid** beside the claimed account (:func:`record_process_origin`, :func:`origin`): the
+account is a claim, the uid is what the kernel vouches for.
+
+Entries are written in a transaction serialised by a process-wide lock (DuckDB admits one
+writing process per file, so the lock covers every writer). :func:`change` lets a caller
+write its change *and* its entry in one transaction: a crash leaves both or neither.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
+import os
+import pwd
+import stat
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -31,6 +49,7 @@ from core.errors import StoreError
 
 GENESIS = "0" * 64
 MAX_WHAT = 2000
+ANCHOR_SUFFIX = ".audit-anchor"
 
 #: Actions the project records; labels are ``auth.action.<name>`` in the translation table.
 ACTIONS: tuple[str, ...] = (
@@ -42,53 +61,189 @@ ACTIONS: tuple[str, ...] = (
 )
 
 _LOCK = threading.Lock()
-_COLUMNS = ["id", "at_time", "who", "action", "what", "n_rows"]
+_COLUMNS = ["id", "at_time", "who", "action", "what", "n_rows", "os_user", "os_uid"]
 
+
+# -- the operating-system identity behind an entry ----------------------------------------
+
+@dataclass(frozen=True)
+class Origin:
+    """The OS account a request came from (``uid`` from the kernel; ``user`` its passwd name)."""
+
+    user: str
+    uid: int
+
+    @classmethod
+    def of_uid(cls, uid: int) -> "Origin":
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            name = f"uid{uid}"
+        return cls(name, int(uid))
+
+    @classmethod
+    def this_process(cls) -> "Origin":
+        return cls.of_uid(os.geteuid())
+
+
+_PROCESS_ORIGIN: Origin | None = None
+_ORIGIN: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("audit_origin", default=None)
+
+
+def record_process_origin(value: Origin | None) -> None:
+    """Every entry this process writes records ``value`` (the CLI sets its own uid at start-up)."""
+    global _PROCESS_ORIGIN
+    _PROCESS_ORIGIN = value
+
+
+@contextlib.contextmanager
+def origin(value: Origin | None):
+    """Entries written inside the block (this thread/context) record ``value`` (the relay: the requester)."""
+    token = _ORIGIN.set(value)
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
+def current_origin() -> Origin | None:
+    return _ORIGIN.get() or _PROCESS_ORIGIN
+
+
+# -- the chain ----------------------------------------------------------------------------
 
 def _digest(prev: str, entry_id: int, at: dt.datetime, who: str, action: str, what: str | None,
-            rows: int | None) -> str:
-    payload = json.dumps([prev, int(entry_id), at.isoformat(timespec="microseconds"), who, action, what,
-                          None if rows is None else int(rows)], ensure_ascii=False, separators=(",", ":"))
+            rows: int | None, os_user: str | None = None, os_uid: int | None = None) -> str:
+    fields = [prev, int(entry_id), at.isoformat(timespec="microseconds"), who, action, what,
+              None if rows is None else int(rows)]
+    if os_user is not None or os_uid is not None:     # entries before v4 hash as they always did
+        fields += [os_user, None if os_uid is None else int(os_uid)]
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _store_file(con) -> Path | None:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).resolve() if row and row[0] else None
+
+
+def anchor_path(db: str | Path) -> Path:
+    """``<store>.audit-anchor`` beside the store file."""
+    db = Path(db)
+    return db.with_name(db.name + ANCHOR_SUFFIX)
+
+
+def _open_anchor(path: Path, flags: int) -> int:
+    """Open the anchor file, refusing a symlink, one others may write, or one owned by neither this
+    user nor the store's owner."""
+    fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    st = os.fstat(fd)
+    owners = {os.geteuid()}
+    store = path.with_name(path.name[: -len(ANCHOR_SUFFIX)])
+    with contextlib.suppress(OSError):
+        owners.add(os.stat(store).st_uid)
+    if not stat.S_ISREG(st.st_mode) or st.st_uid not in owners or st.st_mode & 0o022:
+        os.close(fd)
+        raise StoreError(f"audit anchor {path} is not a private file of the store's owner (owner uid {st.st_uid}, "
+                         f"mode {stat.S_IMODE(st.st_mode):o}); refusing to use it")
+    return fd
+
+
+def _append_anchor(db: Path, entry_id: int, digest: str) -> None:
+    fd = _open_anchor(anchor_path(db), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, f"{int(entry_id)} {digest}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Change:
+    """One transaction on ``cur`` holding a change and its audit entries (see :func:`change`)."""
+
+    def __init__(self, cur, db: Path | None):
+        self.cur = cur
+        self._db = db
+        self._written: list[tuple[int, str]] = []
+
+    def log(self, who: str, action: str, what: str = "", rows: int | None = None) -> int:
+        """Append one entry inside this transaction; returns its id."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}; valid: {', '.join(ACTIONS)}")
+        who = (str(who) if who else "?")[:200]
+        what = None if what is None else str(what)[:MAX_WHAT]
+        org = current_origin()
+        os_user, os_uid = (org.user[:200], org.uid) if org else (None, None)
+        cur = self.cur
+        last = cur.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        at = dt.datetime.now().replace(tzinfo=None)
+        digest = _digest(prev, entry_id, at, who, action, what, rows, os_user, os_uid)
+        cur.execute("INSERT INTO audit (id, at_time, who, action, what, n_rows, prev_hash, hash, os_user, os_uid) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [entry_id, at, who, action, what, rows, prev, digest, os_user, os_uid])
+        cur.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", [f"{entry_id}:{digest}"])
+        if self._db is not None:
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('audit_anchor', 'file')")
+        self._written.append((entry_id, digest))
+        return entry_id
+
+
+@contextlib.contextmanager
+def change(con, cur=None):
+    """``with audit.change(con) as ch:`` — write on ``ch.cur``, record with ``ch.log(...)``; one transaction.
+
+    The block runs under the audit lock, inside ``BEGIN``; leaving it commits (an exception
+    rolls everything back, the entries too). After the commit the entries are anchored.
+    ``cur`` may be a cursor the caller prepared (e.g. with a database attached).
+    """
+    own = cur is None
+    with _LOCK:
+        cur = con.cursor() if own else cur
+        try:
+            db = _store_file(cur)
+            cur.execute("BEGIN TRANSACTION")
+            ch = Change(cur, db)
+            try:
+                yield ch
+                cur.execute("COMMIT")
+            except BaseException:
+                try:
+                    cur.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001 - already rolled back by DuckDB
+                    pass
+                raise
+            if db is not None:
+                for entry_id, digest in ch._written:
+                    _append_anchor(db, entry_id, digest)
+        finally:
+            if own:
+                cur.close()
+
+
 def log(con, who: str, action: str, what: str = "", rows: int | None = None) -> int:
-    """Append one entry; returns its id.
+    """Append one entry in its own transaction; returns its id.
 
     ``who`` is the account name (or ``local`` / the attempted name for a failed login),
     ``action`` one of :data:`ACTIONS`, ``what`` a short description (file, layer, id),
-    ``rows`` the number of rows concerned, if any.
+    ``rows`` the number of rows concerned, if any. For an entry that must commit together
+    with the change it records, use :func:`change`.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}; valid: {', '.join(ACTIONS)}")
-    who = (str(who) if who else "?")[:200]
-    what = None if what is None else str(what)[:MAX_WHAT]
-    with _LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                last = cur.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-                entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-                at = dt.datetime.now().replace(tzinfo=None)
-                digest = _digest(prev, entry_id, at, who, action, what, rows)
-                cur.execute("INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [entry_id, at, who, action, what, rows, prev, digest])
-                cur.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", [f"{entry_id}:{digest}"])
-                cur.execute("COMMIT")
-            except Exception:
-                cur.execute("ROLLBACK")
-                raise
-        except Exception as exc:  # read-only store, missing table: the caller must know
-            raise StoreError(f"audit log not written: {exc}") from exc
-        finally:
-            cur.close()
-    return entry_id
+    try:
+        with change(con) as ch:
+            return ch.log(who, action, what, rows)
+    except StoreError:
+        raise
+    except Exception as exc:  # read-only store, missing table: the caller must know
+        raise StoreError(f"audit log not written: {exc}") from exc
 
 
 def entries(con, *, who: str | None = None, action: str | None = None, since: dt.datetime | None = None,
             limit: int | None = None, newest_first: bool = True) -> pd.DataFrame:
-    """Entries as a frame (``id, at_time, who, action, what, n_rows``), newest first by default."""
+    """Entries as a frame (``id, at_time, who, action, what, n_rows, os_user, os_uid``), newest first by default."""
     conds, params = [], []
     if who:
         conds.append("who = ?")
@@ -114,7 +269,9 @@ def as_records(df: pd.DataFrame) -> list[dict]:
     out = []
     for r in df.itertuples(index=False):
         out.append({"id": int(r.id), "at": pd.Timestamp(r.at_time).isoformat(), "who": r.who, "action": r.action,
-                    "what": r.what, "rows": None if pd.isna(r.n_rows) else int(r.n_rows)})
+                    "what": r.what, "rows": None if pd.isna(r.n_rows) else int(r.n_rows),
+                    "os_user": None if pd.isna(getattr(r, "os_user", None)) else r.os_user,
+                    "os_uid": None if pd.isna(getattr(r, "os_uid", None)) else int(r.os_uid)})
     return out
 
 
@@ -124,24 +281,60 @@ class ChainCheck:
     entries: int
     bad_id: int | None = None
     reason: str = ""
+    anchored: bool = False      # the end of the log was checked against the anchor file
 
 
-def verify(con) -> ChainCheck:
-    """Walk the hash chain; the first broken link is reported with its id and a reason."""
-    rows = con.execute("SELECT id, at_time, who, action, what, n_rows, prev_hash, hash FROM audit "
+def verify(con, anchor: str | Path | None = None) -> ChainCheck:
+    """Walk the hash chain, then check it against the anchor file beside the store.
+
+    The first broken link is reported with its id and a reason. ``anchor`` defaults to
+    ``<store>.audit-anchor``; a store that was anchored (``meta.audit_anchor``) and has lost
+    its anchor file fails; an older store never anchored passes with ``anchored=False``.
+    """
+    rows = con.execute("SELECT id, at_time, who, action, what, n_rows, prev_hash, hash, os_user, os_uid FROM audit "
                        "ORDER BY id").fetchall()
     prev, expected_id = GENESIS, 1
-    for entry_id, at, who, action, what, n_rows, prev_hash, digest in rows:
+    hashes: dict[int, str] = {}
+    for entry_id, at, who, action, what, n_rows, prev_hash, digest, os_user, os_uid in rows:
         if entry_id != expected_id:
             return ChainCheck(False, len(rows), entry_id, f"id {expected_id} missing")
         if prev_hash != prev:
             return ChainCheck(False, len(rows), entry_id, "link to the previous entry broken")
-        if _digest(prev, entry_id, at, who, action, what, n_rows) != digest:
+        if _digest(prev, entry_id, at, who, action, what, n_rows, os_user, os_uid) != digest:
             return ChainCheck(False, len(rows), entry_id, "entry altered")
+        hashes[entry_id] = digest
         prev, expected_id = digest, expected_id + 1
     head = con.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
     if rows and (head is None or head[0] != f"{rows[-1][0]}:{prev}"):
         return ChainCheck(False, len(rows), rows[-1][0], "head does not match (entries removed at the end?)")
     if not rows and head is not None:
         return ChainCheck(False, 0, None, "entries removed")
-    return ChainCheck(True, len(rows))
+    db = _store_file(con)
+    path = Path(anchor) if anchor else (anchor_path(db) if db is not None else None)
+    flagged = con.execute("SELECT value FROM meta WHERE key = 'audit_anchor'").fetchone() is not None
+    if path is None or not (path.exists() or path.is_symlink()):
+        if flagged and path is not None:
+            return ChainCheck(False, len(rows), None, f"anchor file {path} missing: the end of the log cannot be "
+                                                      "checked (removed, or the store was moved without it)")
+        return ChainCheck(True, len(rows))
+    return _check_anchor(path, hashes, len(rows))
+
+
+def _check_anchor(path: Path, hashes: dict[int, str], n: int) -> ChainCheck:
+    try:
+        fd = _open_anchor(path, os.O_RDONLY)
+    except (StoreError, OSError) as exc:
+        return ChainCheck(False, n, None, str(exc))
+    with os.fdopen(fd, "r", encoding="ascii", errors="replace") as fh:
+        lines = fh.read().splitlines()
+    for number, line in enumerate(lines, 1):
+        parts = line.split()
+        if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+            return ChainCheck(False, n, None, f"anchor file {path} damaged at line {number}")
+        entry_id, digest = int(parts[0]), parts[1]
+        if entry_id not in hashes:
+            return ChainCheck(False, n, entry_id, f"entry {entry_id} is anchored but gone from the store "
+                                                  f"(the end of the log was removed; the log has {n} entries)")
+        if hashes[entry_id] != digest:
+            return ChainCheck(False, n, entry_id, "entry differs from its anchor (the chain was rewritten)")
+    return ChainCheck(True, n, anchored=True)

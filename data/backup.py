@@ -16,12 +16,26 @@ of the process that holds the store*:
   rolled back; they are taken from the backup only when the live store has none.
 
 When the app is not running, ``borderwatch backup/restore`` opens the store itself. When
-it is, the CLI finds the file locked and hands the job to the app: it drops a request in
-``<store>.requests/`` and the app's agent thread (:func:`start_agent`, started once per
-server process by ``ui.auth.gate``) runs it on the app's connection and writes the answer
-beside it. The request names the acting user; the agent checks that user's role in the
-store. Whoever can write that directory can also replace the store file, so it adds no
-new way in.
+it is, the CLI finds the file locked and hands the job to the app through a **relay**: it
+drops a request in ``<store>.requests/`` and the app's agent thread (:func:`start_agent`,
+started once per server process by ``ui.auth.gate``) runs it on the app's connection and
+writes the answer beside it. The relay runs nothing but the store owner's own requests:
+
+* the spool folder must be a real folder (no symlink) owned by the app's OS user with no
+  group/other permissions, else nothing in it is run (and the CLI refuses to write there);
+* each request file must be a regular file of that same user (the kernel's word, ``fstat``),
+  0600, one link; anything else is dropped and logged;
+* the account named in the request is a *claim*, the same one ``--as`` makes on the CLI's
+  direct path (that OS user could stop the app and open the store itself); the role check
+  applies to it and the audit entry records it beside the requester's OS user and uid;
+* requests carry ``at``; older than :data:`MAX_AGE` seconds (or from the future) they are
+  dropped and logged, and every request already waiting when the agent starts is dropped;
+* backups are written to, and restored from, ``<store folder>/backups/`` only, by **name**
+  (no ``/``, no ``..``, ``.duckdb``).
+
+Backups, safety copies and their ``.part`` files are 0600 (folders 0700) whatever the umask.
+Left-over ``bw-restore-*`` folders and ``.part`` files of dead processes are removed when a
+store is opened (:func:`clean_leftovers`); a SIGTERM-ed CLI removes its own on the way out.
 """
 from __future__ import annotations
 
@@ -29,8 +43,9 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
-import tempfile
+import stat
 import threading
 import time
 import uuid
@@ -41,14 +56,19 @@ import duckdb
 from core.errors import BorderwatchError, InputError, StoreError
 from core.i18n import t
 from data import audit
+from data.fsmodes import private_dir, private_tempdir
 from data.schema import SCHEMA_VERSION
 
 log = logging.getLogger("borderwatch.backup")
 
 SECURITY_TABLES = ("users", "audit")          # never rolled back by a restore
-KEEP_META = ("schema_version", "audit_head")  # meta rows that stay with the live store
+KEEP_META = ("schema_version", "audit_head", "audit_anchor")  # meta rows that stay with the live store
 REQUEST_SUFFIX = ".request.json"
 ANSWER_SUFFIX = ".answer.json"
+MAX_AGE = 60.0                                 # seconds a relayed request stays valid
+RESTORE_PREFIX = "bw-restore-"
+PART_SUFFIX = ".part"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.duckdb")
 
 
 # -- paths and locks ----------------------------------------------------------------------
@@ -63,6 +83,20 @@ def spool_dir(db: Path) -> Path:
     """Where the CLI leaves requests for the running app: ``<store>.requests/``."""
     db = Path(db).resolve()
     return db.with_name(db.name + ".requests")
+
+
+def backups_dir(db: str | Path, *, create: bool = True) -> Path:
+    """``<store folder>/backups/`` (created 0700): the only folder the relay writes to or restores from."""
+    folder = Path(db).resolve().parent / "backups"
+    return private_dir(folder) if create else folder
+
+
+def backup_name(name: str, db: str | Path, lang: str | None = None) -> Path:
+    """The file ``name`` inside the store's backups folder; refuses anything but a plain ``*.duckdb`` name."""
+    folder = backups_dir(db, create=False)
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or ".." in name:
+        raise InputError(t("sec.relay.bad_name", lang, dir=folder, file=str(name)[:200]))
+    return folder / name
 
 
 def is_locked(exc: BaseException) -> bool:
@@ -106,7 +140,7 @@ def backup(con, target: str | Path, *, who: str, overwrite: bool = False, lang: 
         raise InputError(t("auth.backup.exists", lang, file=target))
     if not target.parent.is_dir():
         raise InputError(t("auth.backup.no_dir", lang, dir=target.parent))
-    part = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    part = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}{PART_SUFFIX}")
     alias = _alias("bw_backup")
     main = con.execute("SELECT current_database()").fetchone()[0]
     cur = con.cursor()
@@ -120,6 +154,7 @@ def backup(con, target: str | Path, *, who: str, overwrite: bool = False, lang: 
                     for name in _tables(cur, alias)}
         finally:
             cur.execute(f"DETACH {alias}")
+        os.chmod(part, 0o600)              # whatever the umask: only the store's owner reads a backup
         os.replace(part, target)
     except duckdb.Error as exc:
         raise StoreError(t("auth.backup.failed", lang, msg=str(exc).splitlines()[0])) from exc
@@ -174,7 +209,7 @@ def restore(con, source: str | Path, *, who: str, safety_copy: bool = True, lang
     live = store_path(con)
     if live is not None and source == live:
         raise InputError(t("auth.backup.same_file", lang, file=source))
-    workdir = Path(tempfile.mkdtemp(prefix="bw-restore-", dir=live.parent if live else None))
+    workdir = private_tempdir(f"{RESTORE_PREFIX}{os.getpid()}-", dir=live.parent if live else None)
     try:
         work = _prepared_copy(source, workdir, lang)
         safety = None
@@ -182,14 +217,14 @@ def restore(con, source: str | Path, *, who: str, safety_copy: bool = True, lang
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             safety = backup(con, live.with_name(f"{live.stem}.before-restore-{stamp}.duckdb"), who=who,
                             overwrite=True, lang=lang)["file"]
-        rows = _replace_all(con, work)
+        rows = _replace_all(con, work, who=who, what=str(source))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    audit.log(con, who, "restore", str(source), sum(rows.values()))
     return {"file": str(source), "rows": rows, "safety_copy": safety}
 
 
-def _replace_all(con, work: Path) -> dict[str, int]:
+def _replace_all(con, work: Path, *, who: str, what: str) -> dict[str, int]:
+    """Every table's rows replaced and the ``restore`` audit entry written, in ONE transaction."""
     alias = _alias("bw_restore")
     main = con.execute("SELECT current_database()").fetchone()[0]
     cur = con.cursor()
@@ -198,14 +233,11 @@ def _replace_all(con, work: Path) -> dict[str, int]:
         cur.execute(f"ATTACH {_literal(work)} AS {alias} (READ_ONLY)")
         try:
             src_tables = set(_tables(cur, alias))
-            cur.execute("BEGIN TRANSACTION")
-            try:
+            with audit.change(con, cur) as ch:
                 for name in _tables(cur, main):
                     rows[name] = _replace_table(cur, name, alias, name in src_tables)
-                cur.execute("COMMIT")
-            except Exception:
-                cur.execute("ROLLBACK")
-                raise
+                ch.log(who, "restore", what, sum(rows.values()))
+                rows["audit"] = cur.execute("SELECT count(*) FROM main.audit").fetchone()[0]
             _advance_sequences(cur, main, alias)
         finally:
             cur.execute(f"DETACH {alias}")
@@ -249,36 +281,161 @@ def _advance_sequences(cur, main: str, alias: str) -> None:
             cur.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [need])
 
 
-# -- CLI → running app --------------------------------------------------------------------
+# -- left-overs --------------------------------------------------------------------------
 
-def request(db: Path, op: str, file: str | Path, *, as_user: str, overwrite: bool = False,
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner_pid(name: str, prefix: str) -> int | None:
+    m = re.match(re.escape(prefix) + r"(\d+)-", name)
+    return int(m.group(1)) if m else None
+
+
+def clean_leftovers(db: str | Path) -> list[Path]:
+    """Remove ``bw-restore-*`` folders and ``.part`` files that a dead process left beside the store
+    or in its backups folder (only our own, never through a symlink). Returns what was removed."""
+    db = Path(db).resolve()
+    removed: list[Path] = []
+    me = os.geteuid()
+    for folder in (db.parent, db.parent / "backups"):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            path = folder / name
+            if name.startswith(RESTORE_PREFIX):
+                pid = _owner_pid(name, RESTORE_PREFIX)
+            elif name.startswith(".") and (name.endswith(PART_SUFFIX) or name.endswith(PART_SUFFIX + ".wal")):
+                m = re.search(r"\.(\d+)-[0-9a-f]{8}\.part(\.wal)?$", name)
+                pid = int(m.group(1)) if m else None
+            else:
+                continue
+            if pid is None or _pid_alive(pid):
+                continue
+            try:
+                st = os.lstat(path)
+                if st.st_uid != me:
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(path)
+            except OSError:
+                continue
+    if removed:
+        log.info("removed %d left-over file(s) of interrupted backups/restores: %s", len(removed),
+                 ", ".join(p.name for p in removed))
+    return removed
+
+
+# -- CLI → running app: the relay ---------------------------------------------------------
+
+def _mode(st) -> str:
+    return f"{stat.S_IMODE(st.st_mode):04o}"
+
+
+def _open_spool(spool: Path, lang: str | None = None) -> int:
+    """A file descriptor on the spool folder, after checking it is ours, private and no symlink."""
+    try:
+        fd = os.open(spool, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise StoreError(t("sec.relay.spool_unsafe", lang, dir=spool, uid="?", mode=f"({exc.strerror})")) from exc
+    st = os.fstat(fd)
+    if st.st_uid != os.geteuid() or st.st_mode & 0o077:
+        os.close(fd)
+        raise StoreError(t("sec.relay.spool_unsafe", lang, dir=spool, uid=st.st_uid, mode=_mode(st)))
+    return fd
+
+
+def _write_private(dir_fd: int, name: str, text: str) -> None:
+    """Write ``name`` in the folder ``dir_fd`` as a new 0600 file, atomically (tmp + rename)."""
+    tmp = f".{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=dir_fd)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+    os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+
+
+def _read_own(dir_fd: int, name: str) -> tuple[bytes, os.stat_result]:
+    """Read ``name`` in ``dir_fd`` without following a symlink; returns its bytes and ``fstat``."""
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    try:
+        st = os.fstat(fd)
+        data = os.read(fd, 65536) if stat.S_ISREG(st.st_mode) else b""
+    finally:
+        os.close(fd)
+    return data, st
+
+
+def request(db: Path, op: str, name: str, *, as_user: str, overwrite: bool = False,
             timeout: float = 600.0, pickup: float = 10.0, lang: str | None = None) -> dict:
-    """Ask the app that holds ``db`` to run ``op`` (``backup``/``restore``) on ``file``; wait for its answer.
+    """Ask the app that holds ``db`` to run ``op`` (``backup``/``restore``) on ``backups/<name>``; wait for its answer.
 
-    Raises :class:`StoreError` when no app picks the request up within ``pickup`` seconds.
+    Raises :class:`StoreError` when the spool folder is not private to this user, or when no app
+    picks the request up within ``pickup`` seconds.
     """
+    backup_name(name, db, lang)                       # refuse a path here already, with the same message
     spool = spool_dir(db)
-    spool.mkdir(mode=0o700, exist_ok=True)
-    rid = uuid.uuid4().hex
-    body = {"op": op, "file": str(Path(file).expanduser().resolve()), "as_user": as_user, "overwrite": overwrite,
-            "lang": lang, "at": dt.datetime.now().isoformat()}
-    tmp = spool / f".{rid}.tmp"
-    tmp.write_text(json.dumps(body), encoding="utf-8")
-    req, ans = spool / f"{rid}{REQUEST_SUFFIX}", spool / f"{rid}{ANSWER_SUFFIX}"
-    os.replace(tmp, req)
-    start = time.monotonic()
-    while True:
-        if ans.exists():
-            answer = json.loads(ans.read_text(encoding="utf-8"))
-            ans.unlink(missing_ok=True)
-            return answer
-        waited = time.monotonic() - start
-        if req.exists() and waited > pickup:
-            req.unlink(missing_ok=True)
-            raise StoreError(t("auth.backup.busy", lang, db=db))
-        if waited > timeout:
-            raise StoreError(t("auth.backup.timeout", lang, db=db))
-        time.sleep(0.2)
+    try:
+        os.mkdir(spool, 0o700)
+    except FileExistsError:
+        pass
+    dir_fd = _open_spool(spool, lang)
+    try:
+        rid = uuid.uuid4().hex
+        body = {"op": op, "name": name, "as_user": as_user, "overwrite": bool(overwrite), "lang": lang,
+                "at": time.time()}
+        req, ans = f"{rid}{REQUEST_SUFFIX}", f"{rid}{ANSWER_SUFFIX}"
+        _write_private(dir_fd, req, json.dumps(body))
+        start = time.monotonic()
+        while True:
+            try:
+                data, st = _read_own(dir_fd, ans)
+            except FileNotFoundError:
+                data = None
+            if data is not None:
+                os.unlink(ans, dir_fd=dir_fd)
+                if st.st_uid != os.geteuid() or not stat.S_ISREG(st.st_mode):
+                    raise StoreError(t("sec.relay.spool_unsafe", lang, dir=spool, uid=st.st_uid, mode=_mode(st)))
+                return json.loads(data.decode("utf-8"))
+            waited = time.monotonic() - start
+            if waited > pickup and _exists(dir_fd, req):
+                _unlink(dir_fd, req)
+                raise StoreError(t("auth.backup.busy", lang, db=db))
+            if waited > timeout:
+                raise StoreError(t("auth.backup.timeout", lang, db=db))
+            time.sleep(0.2)
+    finally:
+        os.close(dir_fd)
+
+
+def _exists(dir_fd: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        return True
+    except FileNotFoundError:
+        return False
+
+
+def _unlink(dir_fd: int, name: str) -> None:
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+    except FileNotFoundError:
+        pass
 
 
 _AGENTS: dict[str, threading.Thread] = {}
@@ -289,8 +446,9 @@ def start_agent(con, *, on_change=None, interval: float = 0.5) -> bool:
     """Serve CLI requests for the store behind ``con`` from a daemon thread (once per process and store),
     on a cursor of its own.
 
-    ``on_change`` is called after a successful restore (the app clears its caches there).
-    Returns True when a new agent was started.
+    Requests already waiting when the agent starts are dropped, never run. ``on_change`` is
+    called after a successful restore (the app clears its caches there). Returns True when a
+    new agent was started.
     """
     db = store_path(con)
     if db is None:
@@ -298,6 +456,8 @@ def start_agent(con, *, on_change=None, interval: float = 0.5) -> bool:
     with _AGENTS_LOCK:
         if str(db) in _AGENTS and _AGENTS[str(db)].is_alive():
             return False
+        clean_leftovers(db)
+        drop_waiting(db)
         thread = threading.Thread(target=_agent_loop, args=(con.cursor(), db, on_change, interval),
                                   name=f"borderwatch-agent-{db.name}", daemon=True)
         _AGENTS[str(db)] = thread
@@ -305,52 +465,138 @@ def start_agent(con, *, on_change=None, interval: float = 0.5) -> bool:
     return True
 
 
-def _agent_loop(con, db: Path, on_change, interval: float) -> None:
+def drop_waiting(db: Path) -> int:
+    """Drop (and log) every request waiting in the spool: a request is never run at start-up."""
     spool = spool_dir(db)
+    if not spool.is_dir() or spool.is_symlink():
+        return 0
+    try:
+        dir_fd = _open_spool(spool)
+    except StoreError as exc:
+        log.warning("relay: %s", exc)
+        return 0
+    n = 0
+    try:
+        for name in os.listdir(dir_fd):
+            if name.endswith(REQUEST_SUFFIX) or name.endswith(".tmp"):
+                _unlink(dir_fd, name)
+                log.warning("relay: dropped request %s waiting at start-up (never run)", name)
+                n += 1
+    finally:
+        os.close(dir_fd)
+    return n
+
+
+def _agent_loop(con, db: Path, on_change, interval: float) -> None:
+    warned: set[str] = set()
     while True:
         try:
-            for req in sorted(spool.glob(f"*{REQUEST_SUFFIX}")) if spool.is_dir() else []:
-                handle_request(con, req, on_change=on_change)
+            serve_spool(con, db, on_change=on_change, warned=warned)
         except Exception:  # noqa: BLE001 - the agent must survive anything one request does
             log.exception("backup agent")
         time.sleep(interval)
 
 
-def handle_request(con, req: Path, *, on_change=None) -> dict:
-    """Run one spooled request on ``con`` and write its answer file (used by the agent and tests)."""
+def serve_spool(con, db: Path, *, on_change=None, warned: set | None = None) -> list[dict]:
+    """Run the valid requests waiting in ``<store>.requests/``; returns their answers (the agent's one step)."""
+    spool = spool_dir(db)
+    if not os.path.lexists(spool):
+        return []
+    try:
+        dir_fd = _open_spool(spool)
+    except StoreError as exc:
+        if warned is None or str(exc) not in warned:
+            log.warning("relay: not serving: %s", exc)
+            if warned is not None:
+                warned.add(str(exc))
+        return []
+    answers = []
+    try:
+        for name in sorted(os.listdir(dir_fd)):
+            if name.endswith(REQUEST_SUFFIX):
+                answers.append(_handle(con, db, dir_fd, name, on_change))
+    finally:
+        os.close(dir_fd)
+    return [a for a in answers if a]
+
+
+def _handle(con, db: Path, dir_fd: int, name: str, on_change) -> dict:
+    """Check and run one request file; write its answer. Refused requests are dropped and logged."""
     from core import roles
     from data import users
 
-    rid = req.name[: -len(REQUEST_SUFFIX)]
+    rid = name[: -len(REQUEST_SUFFIX)]
     try:
-        body = json.loads(req.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        req.unlink(missing_ok=True)
+        data, st = _read_own(dir_fd, name)
+    except OSError as exc:
+        log.warning("relay: dropped request %s: cannot open it (%s)", name, exc.strerror)
+        _unlink(dir_fd, name)
         return {}
-    req.unlink(missing_ok=True)
-    lang = body.get("lang")
+    _unlink(dir_fd, name)
+    why = None
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        why = "not a regular file with one link"
+    elif st.st_uid != os.geteuid():
+        why = f"owned by uid {st.st_uid}, not by the store's owner (uid {os.geteuid()})"
+    elif st.st_mode & 0o077:
+        why = f"mode {_mode(st)} (must be 0600)"
+    try:
+        body = json.loads(data.decode("utf-8")) if why is None else {}
+        if why is None and not isinstance(body, dict):
+            why = "not a JSON object"
+    except (UnicodeDecodeError, ValueError):
+        why = "not JSON"
+    if why is None:
+        at = body.get("at")
+        age = time.time() - at if isinstance(at, (int, float)) and not isinstance(at, bool) else None
+        if age is None:
+            why = "no time 'at'"
+        elif age > MAX_AGE or age < -5:
+            why = f"expired ({age:.0f} s old; requests are valid {MAX_AGE:.0f} s)"
+    if why is not None:
+        log.warning("relay: dropped request %s: %s", name, why)
+        return {}
+    lang = body.get("lang") if body.get("lang") in ("vi", "en") else None
+    requester = audit.Origin.of_uid(st.st_uid)
     answer: dict
     try:
-        name = str(body.get("as_user") or "")
-        user = users.get_user(con, name) if users.has_accounts(con) else roles.User(name or "local", "admin", local=True)
-        if user is None:
-            raise roles.AccessDenied(t("auth.cli.no_account", lang, name=name[:40]))
-        roles.require(user, roles.BACKUP, lang)
-        if body.get("op") == "backup":
-            answer = {"ok": True, **backup(con, body["file"], who=user.name, overwrite=bool(body.get("overwrite")),
-                                           lang=lang)}
-        elif body.get("op") == "restore":
-            answer = {"ok": True, **restore(con, body["file"], who=user.name, lang=lang)}
-            if on_change:
-                on_change()
-        else:
-            raise InputError(f"unknown request {body.get('op')!r}")
+        with audit.origin(requester):
+            claimed = str(body.get("as_user") or "")[:64]
+            if users.has_accounts(con):
+                user = users.get_user(con, claimed)
+                if user is None:
+                    _deny(con, claimed, body)
+                    raise roles.AccessDenied(t("auth.cli.no_account", lang, name=claimed[:40]))
+            else:
+                user = roles.User(claimed or requester.user, "admin", local=True)
+            try:
+                roles.require(user, roles.BACKUP, lang)
+            except roles.AccessDenied:
+                _deny(con, user.name, body)
+                raise
+            op = body.get("op")
+            if op not in ("backup", "restore"):
+                raise InputError(t("sec.relay.unknown_op", lang, op=str(op)[:40]))
+            target = backup_name(body.get("name"), db, lang)
+            if op == "backup":
+                backups_dir(db)
+                answer = {"ok": True, **backup(con, target, who=user.name, overwrite=bool(body.get("overwrite")),
+                                               lang=lang)}
+            else:
+                answer = {"ok": True, **restore(con, target, who=user.name, lang=lang)}
+                if on_change:
+                    on_change()
     except BorderwatchError as exc:
         answer = {"ok": False, "error": str(exc), "exit_code": exc.exit_code}
     except Exception as exc:  # noqa: BLE001
         log.exception("backup request")
         answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "exit_code": 1}
-    out = req.with_name(f".{rid}.answer.tmp")
-    out.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
-    os.replace(out, req.with_name(f"{rid}{ANSWER_SUFFIX}"))
+    _write_private(dir_fd, f"{rid}{ANSWER_SUFFIX}", json.dumps(answer, ensure_ascii=False))
     return answer
+
+
+def _deny(con, who: str, body: dict) -> None:
+    try:
+        audit.log(con, who or "?", "access_denied", f"relay {str(body.get('op'))[:20]}: backup")
+    except StoreError:
+        pass

@@ -330,8 +330,12 @@ def _hour_weights() -> np.ndarray:
 
 
 def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
-               end: dt.date | None = None) -> dict:
-    """Build the demo store at ``db_path`` (replacing it atomically). Returns a summary."""
+               end: dt.date | None = None, before_replace=None) -> dict:
+    """Build the demo store at ``db_path`` (replacing it atomically). Returns a summary.
+
+    ``before_replace()`` runs just before the new file takes the name (the CLI closes the old
+    store there); no WAL of an old store is ever left beside the new file.
+    """
     t0 = time.perf_counter()
     end = end or dt.date.today()
     db_path = Path(db_path)
@@ -369,6 +373,9 @@ def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    os.replace(tmp, db_path)
     Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    if before_replace is not None:
+        before_replace()
+    Path(str(db_path) + ".wal").unlink(missing_ok=True)
+    os.replace(tmp, db_path)
     return {"db": str(db_path), "incidents": len(incs), "seconds": time.perf_counter() - t0}

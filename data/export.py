@@ -52,6 +52,7 @@ from core.i18n import t
 from data.exporters import gdal as _gdal, kml as _kml
 from data.exporters.columns import WriteRefused, column_kinds, iso_time
 from data.filters import Filter
+from data.fsmodes import FILE_MODE, open_private, private_tempdir
 from data.schema import LAYERS
 from data.store import get_meta, is_demo, read_layer
 
@@ -172,28 +173,36 @@ def _meta(con, layer: str, rows: int, flt: Filter | None, watermark: dict | None
 
 
 class _staged:
-    """Write to a temporary name beside ``path`` and move it into place on success.
+    """Write to a private folder beside ``path`` (0700) and move the file into place, 0600, on success.
 
-    A GeoPackage that exists is copied first, so the new layer is added to its other layers.
+    A GeoPackage that exists is copied first, so the new layer is added to its other layers. No
+    other OS user can open the file while it is written, whatever the umask (data.fsmodes).
     """
 
     def __init__(self, path: Path, lang):
         self.path, self.lang = path, lang
-        self.tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+        self.scratch: Path | None = None
 
     def __enter__(self) -> Path:
-        self.tmp.unlink(missing_ok=True)
-        if self.path.suffix.lower() == ".gpkg" and self.path.exists():
-            try:
+        try:
+            self.scratch = private_tempdir(f".{self.path.name}.", dir=self.path.parent)
+            self.tmp = self.scratch / self.path.name
+            if self.path.suffix.lower() == ".gpkg" and self.path.exists():
                 shutil.copyfile(self.path, self.tmp)
-            except OSError as exc:
-                raise OutputError(t("export.unwritable", self.lang, path=self.path,
-                                    detail=exc.strerror or str(exc))) from exc
+        except OSError as exc:
+            self._cleanup()
+            raise OutputError(t("export.unwritable", self.lang, path=self.path,
+                                detail=exc.strerror or str(exc))) from exc
         return self.tmp
+
+    def _cleanup(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __exit__(self, kind, exc, tb):
         try:
             if exc is None:
+                os.chmod(self.tmp, FILE_MODE)
                 os.replace(self.tmp, self.path)
             elif isinstance(exc, WriteRefused):
                 raise OutputError(t(exc.key, self.lang, **exc.fields)) from exc
@@ -204,7 +213,7 @@ class _staged:
             raise OutputError(t("export.unwritable", self.lang, path=self.path,
                                 detail=err.strerror or str(err))) from err
         finally:
-            self.tmp.unlink(missing_ok=True)
+            self._cleanup()
         return False
 
 
@@ -212,7 +221,8 @@ def _sidecars(path: Path, layer: str, frame, geoms, meta) -> None:
     if path.suffix.lower() != ".csv":
         return
     if meta is not None:
-        watermark_sidecar(path).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        with open_private(watermark_sidecar(path), "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(meta, ensure_ascii=False, indent=2))
     table = _table(layer, frame, geoms)
     write_csv_sidecars(path, table, layer)
 
@@ -237,10 +247,12 @@ def write_csv_sidecars(path: Path, table: pd.DataFrame, layer: str | None = None
             types.append("WKT")
         else:
             types.append(_CSVT[kinds.get(col, "text")])
-    path.with_suffix(".csvt").write_text(",".join(f'"{x}"' for x in types) + "\n", encoding="ascii")
+    with open_private(path.with_suffix(".csvt"), "w", encoding="ascii") as fh:
+        fh.write(",".join(f'"{x}"' for x in types) + "\n")
     prj = path.with_suffix(".prj")
     if {"lat", "lon"} <= set(table.columns) or "wkt" in table.columns:
-        prj.write_text(pyproj.CRS("EPSG:4326").to_wkt("WKT1_GDAL"), encoding="ascii")
+        with open_private(prj, "w", encoding="ascii") as fh:
+            fh.write(pyproj.CRS("EPSG:4326").to_wkt("WKT1_GDAL"))
     else:
         prj.unlink(missing_ok=True)
 

@@ -7,6 +7,7 @@ a URL query string.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, fields, replace
 
 from core.errors import InputError
@@ -154,17 +155,27 @@ def _check(field: str, raw: str, code: str | None, valid: list[str], lang: str |
     return code
 
 
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
 def parse_date(text: str) -> dt.date:
-    """ISO ``YYYY-MM-DD`` or Vietnamese ``dd/mm/yyyy`` (03/04/2024 is 3 April 2024).
+    """ISO ``YYYY-MM-DD`` or Vietnamese ``dd/mm/yyyy`` (03/04/2024 is 3 April 2024), and nothing else.
+
+    The whole text must be the date (surrounding blanks aside): ``2026-01-01' OR '1'='1``,
+    ``2026-01-01T10:00`` or ``2026-01-01x`` are refused, never read as their first ten characters.
 
     >>> parse_date("03/04/2024")
     datetime.date(2024, 4, 3)
     """
     s = str(text).strip()
     try:
-        if "/" in s:
-            d, m, y = s.split("/")
-            return dt.date(int(y), int(m), int(d))
-        return dt.date.fromisoformat(s[:10])
+        iso = _ISO_DATE.fullmatch(s)
+        if iso:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        vn = _VN_DATE.fullmatch(s)
+        if vn:
+            return dt.date(int(vn[3]), int(vn[2]), int(vn[1]))
     except (ValueError, TypeError) as exc:
-        raise InputError(t("cli.bad_date", None, value=s)) from exc
+        raise InputError(t("cli.bad_date", None, value=s[:40])) from exc
+    raise InputError(t("cli.bad_date", None, value=s[:40]))

@@ -172,6 +172,14 @@ def _v5_patrols() -> list[str]:
     ]
 
 
+def _v6_audit_os_identity() -> list[str]:
+    """The operating-system user and uid behind a CLI (or relayed) audit entry, beside the claimed account."""
+    return [
+        "ALTER TABLE audit ADD COLUMN os_user VARCHAR",
+        "ALTER TABLE audit ADD COLUMN os_uid BIGINT",
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
@@ -179,6 +187,7 @@ MIGRATIONS: list[tuple[int, object]] = [
     (3, _v3_accounts_audit),
     (4, _v4_login_failures),
     (5, _v5_patrols),
+    (6, _v6_audit_os_identity),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

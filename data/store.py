@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from core.errors import StoreError
+from data.fsmodes import make_private, private_umask
 from data.schema import LAYERS, MIGRATIONS
 
 CRS = "EPSG:4326"
@@ -56,14 +57,27 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
     """Open (creating if needed) the store at ``path`` with spatial loaded and schema migrated.
 
     ``path=":memory:"`` gives an in-memory store (tests).
+
+    A file store and its WAL are kept 0600 whatever the umask: the process umask gains
+    ``0o077`` (``data.fsmodes.private_umask``) before DuckDB creates either, and an existing
+    store of ours with wider modes is tightened. Opening a store read-write also removes what
+    an interrupted backup or restore left beside it (``data.backup.clean_leftovers``).
     """
     target = ":memory:" if str(path) == ":memory:" else str(Path(path or default_db_path()))
     if target != ":memory:" and read_only and not Path(target).exists():
         raise StoreError(f"store not found: {target}")
+    if target != ":memory:":
+        private_umask()
     try:
         con = duckdb.connect(target, read_only=read_only, config=dict(_CONFIG))
     except duckdb.IOException as exc:
         raise StoreError(f"cannot open store {target}: {exc}") from exc
+    if target != ":memory:" and not read_only:
+        for f in (Path(target), Path(target + ".wal")):
+            make_private(f)
+        from data.backup import clean_leftovers
+
+        clean_leftovers(target)     # bw-restore-* folders and .part files of interrupted runs
     load_spatial(con)
     if migrate and not read_only:
         migrate_store(con)

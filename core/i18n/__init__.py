@@ -1,7 +1,7 @@
 """One translation table, Vietnamese first.
 
-The table is assembled from per-area parts (``cli``, ``ui``, ``report``, ``importing``, ``auth``, ``analysis``) so that
-each area keeps its strings together; a key may be defined only once across parts.
+The table is assembled from per-area parts (``cli``, ``ui``, ``report``, ``importing``, ``auth``, ``analysis``,
+``layers``, ``security``) so that each area keeps its strings together; a key may be defined only once across parts.
 ``t(key, lang, **fields)`` looks a string up and fills ``{fields}``.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 import os
 
 from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
-from . import exporting as _exporting, layers as _layers, patrols as _patrols
+from . import exporting as _exporting, layers as _layers, patrols as _patrols, security as _security
 
 LANGS = ("vi", "en")
 
@@ -27,7 +27,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS,
-                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS)
+                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS, _security.TEXTS)
 
 
 def default_lang() -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 from core.errors import Problem, StoreError, ValidationError
 from core.i18n import t
 from data.export import neutralise
+from data.fsmodes import open_private
 from data.importers.validate import Report, validate
 from data.schema import LAYERS
 from data.store import delete_rows, insert_layer
@@ -184,7 +185,7 @@ def _write_rejects_csv(path: Path, source, report: Report, lang: str | None) -> 
             by_row.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
     head = [t("import.rejects.row", lang), t("import.rejects.problems", lang)] + [str(c) for c in source.columns]
     try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        with open_private(path, "w", encoding="utf-8-sig", newline="") as fh:     # 0600 whatever the umask
             w = csv.writer(fh)
             w.writerow([neutralise(h) for h in head])
             for row, reasons in sorted(by_row.items()):

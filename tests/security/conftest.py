@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from data.store import connect
-from seclib import PASSWORD, ROLES
+from seclib import PASSWORD, ROLES, copy_store
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +36,7 @@ def accounts_template(demo_db_template, tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def sec_db(accounts_template, tmp_path) -> Path:
-    path = tmp_path / "sec.duckdb"
-    shutil.copy(accounts_template, path)
-    return path
+    return copy_store(accounts_template, tmp_path / "sec.duckdb")
 
 
 @pytest.fixture()

@@ -18,3 +18,24 @@ def bw(*args, stdin: str | None = None, env: dict | None = None, timeout: float 
     if "BORDERWATCH_USER" not in (env or {}):
         full_env.pop("BORDERWATCH_USER", None)
     return subprocess.run([BW, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=timeout)
+
+
+NOBODY = 65534
+#: Runs a command as another OS user (nobody), the way a second local account would.
+AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+
+
+def as_nobody(script: str, **kwargs):
+    """Run the shell ``script`` as the OS user ``nobody``; returns the CompletedProcess."""
+    return subprocess.run([*AS_NOBODY, "sh", "-c", script], capture_output=True, text=True, timeout=60, **kwargs)
+
+
+def copy_store(src: Path, dst: Path) -> Path:
+    """Copy a store file together with its audit anchor (what moving a store properly means)."""
+    import shutil
+
+    shutil.copy(src, dst)
+    anchor = Path(str(src) + ".audit-anchor")
+    if anchor.exists():
+        shutil.copy(anchor, Path(str(dst) + ".audit-anchor"))
+    return dst

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import pwd
 import re
 import threading
 
@@ -10,6 +12,10 @@ import pytest
 
 from data import audit
 from seclib import ROOT, bw
+
+
+def _me() -> str:
+    return pwd.getpwuid(os.geteuid()).pw_name
 
 
 def test_log_and_list_newest_first(sec_con):
@@ -98,12 +104,14 @@ def test_cli_lists_json_for_admins_only(sec_db):
     assert r.returncode == 0, r.stderr
     entries = json.loads(r.stdout)
     assert isinstance(entries, list) and entries[0]["id"] > entries[-1]["id"]
-    assert {"id", "at", "who", "action", "what", "rows"} == set(entries[0])
+    assert {"id", "at", "who", "action", "what", "rows", "os_user", "os_uid"} == set(entries[0])
     assert [e["action"] for e in entries if e["action"] == "user_add"] and all(e["who"] for e in entries)
     r = bw("audit", "--db", str(sec_db), "--as", "u_analyst")
     assert r.returncode == 3 and "Access denied" in r.stderr
     r = bw("audit", "--db", str(sec_db), "--as", "u_admin", "--json")
-    assert json.loads(r.stdout)[0]["action"] == "access_denied"   # the refusal was recorded
+    denied = json.loads(r.stdout)[0]
+    assert denied["action"] == "access_denied"   # the refusal was recorded, with who really asked
+    assert denied["who"] == "u_analyst" and (denied["os_user"], denied["os_uid"]) == (_me(), os.geteuid())
     r = bw("audit", "--db", str(sec_db), "--as", "u_admin", "--verify")
     assert r.returncode == 0 and "intact" in r.stderr
 
@@ -114,3 +122,91 @@ def test_cli_text_listing_neutralises_control_characters(sec_con, sec_db):
     r = bw("audit", "--db", str(sec_db), "--as", "u_admin", "--limit", "1")
     assert r.returncode == 0
     assert "\x1b" not in r.stdout and r.stdout.count("\n") == 1 and "evil?[2J?forged line" in r.stdout
+
+
+# -- issue 12, item 10: a rewritten tail is caught by the anchor outside the store -------------
+
+def _truncate_tail(con, keep: int) -> None:
+    """What someone with the raw file does: drop the last entries and set the head back to match."""
+    con.execute("DELETE FROM audit WHERE id > ?", [keep])
+    last_id, last_hash = con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", [f"{last_id}:{last_hash}"])
+
+
+def _recompute_chain(con) -> None:
+    """Edit an entry, then recompute every hash after it and the head (the chain alone then passes)."""
+    con.execute("UPDATE audit SET what = 'nothing to see' WHERE id = 2")
+    prev = audit.GENESIS
+    for row in con.execute("SELECT id, at_time, who, action, what, n_rows, os_user, os_uid FROM audit "
+                           "ORDER BY id").fetchall():
+        digest = audit._digest(prev, *row)
+        con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row[0]])
+        prev = digest
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", [f"{row[0]}:{prev}"])
+
+
+@pytest.mark.parametrize("rewrite, reason", [(_truncate_tail, "gone from the store"),
+                                             (_recompute_chain, "differs from its anchor")])
+def test_a_rewritten_tail_fails_verify(sec_db, rewrite, reason):
+    from data.store import connect
+
+    con = connect(sec_db)
+    for i in range(3):
+        audit.log(con, "u_admin", "export", f"secret{i}.csv", i)
+    n = audit.verify(con).entries
+    assert audit.verify(con).ok and audit.verify(con).anchored
+    con.close()
+    con = connect(sec_db)                      # the raw file, opened by someone else
+    if rewrite is _truncate_tail:
+        rewrite(con, n - 2)
+    else:
+        rewrite(con)
+    con.close()
+    con = connect(sec_db)
+    try:
+        check = audit.verify(con)
+    finally:
+        con.close()
+    assert not check.ok and reason in check.reason
+    r = bw("audit", "--db", str(sec_db), "--as", "u_admin", "--verify")
+    assert r.returncode == 1 and reason in r.stderr
+
+
+def test_the_anchor_is_private_beside_the_store_and_not_in_backups(sec_con, sec_db, tmp_path):
+    from data import backup
+
+    audit.log(sec_con, "u_admin", "export", "x.csv", 1)
+    anchor = audit.anchor_path(sec_db)
+    assert (anchor.stat().st_mode & 0o777) == 0o600
+    last_id, last_hash = sec_con.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    assert anchor.read_text().splitlines()[-1] == f"{last_id} {last_hash}"
+    (tmp_path / "bk").mkdir()
+    res = backup.backup(sec_con, tmp_path / "bk" / "copy.duckdb", who="u_admin")
+    assert os.listdir(tmp_path / "bk") == ["copy.duckdb"]          # the anchor never travels with a backup
+    assert not audit.anchor_path(res["file"]).exists()
+
+
+def test_a_lost_or_foreign_anchor_fails_verify(sec_con, sec_db):
+    audit.log(sec_con, "u_admin", "export", "x.csv", 1)
+    anchor = audit.anchor_path(sec_db)
+    kept = anchor.read_bytes()
+    anchor.unlink()
+    check = audit.verify(sec_con)
+    assert not check.ok and "missing" in check.reason
+    anchor.write_bytes(kept)
+    os.chmod(anchor, 0o666)                    # writable by others: worthless as evidence
+    check = audit.verify(sec_con)
+    assert not check.ok and "not a private file" in check.reason
+    os.chmod(anchor, 0o600)
+    assert audit.verify(sec_con).ok
+
+
+def test_an_attacker_planted_anchor_symlink_is_refused(sec_con, sec_db, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    anchor = audit.anchor_path(sec_db)
+    anchor.unlink(missing_ok=True)
+    anchor.symlink_to(victim)
+    with pytest.raises(Exception):
+        audit.log(sec_con, "u_admin", "export", "x.csv", 1)
+    assert victim.read_text() == "keep"

@@ -15,7 +15,7 @@ import pytest
 from core.errors import InputError
 from data import audit, backup, users
 from data.store import connect
-from seclib import PASSWORD, ROOT, bw
+from seclib import BW, PASSWORD, ROOT, bw
 
 
 def _counts(path):
@@ -163,13 +163,15 @@ def running_app(sec_db):
 def test_cli_works_through_the_running_app(sec_db, running_app, tmp_path):
     with pytest.raises(duckdb.IOException):          # the store really is locked for other processes
         duckdb.connect(str(sec_db), read_only=True)
-    out = tmp_path / "live.duckdb"
-    r = bw("backup", str(out), "--db", str(sec_db), "--as", "u_admin", "--json")
+    out = tmp_path / "backups" / "live.duckdb"      # through the app: the store's backups folder, by name
+    r = bw("backup", "live.duckdb", "--db", str(sec_db), "--as", "u_admin", "--json")
     assert r.returncode == 0, r.stderr
     answer = json.loads(r.stdout)
     assert answer["via_app"] is True and answer["rows"]["incidents"] > 0
     assert _counts(out)["incidents"] == answer["rows"]["incidents"]
-    r = bw("backup", str(tmp_path / "no.duckdb"), "--db", str(sec_db), "--as", "u_viewer")
+    r = bw("backup", str(tmp_path / "elsewhere.duckdb"), "--db", str(sec_db), "--as", "u_admin")
+    assert r.returncode == 2 and "backups" in r.stderr and not (tmp_path / "elsewhere.duckdb").exists()
+    r = bw("backup", "no.duckdb", "--db", str(sec_db), "--as", "u_viewer")
     assert r.returncode == 3 and "Access denied" in r.stderr
     r = bw("restore", str(out), "--db", str(sec_db), "--as", "u_admin")
     assert r.returncode == 0, r.stderr
@@ -187,7 +189,85 @@ def test_cli_says_so_when_a_locking_process_does_not_answer(sec_db, tmp_path, mo
         from data.backup import request
         from core.errors import StoreError
         with pytest.raises(StoreError, match="no running app"):
-            request(sec_db, "backup", tmp_path / "x.duckdb", as_user="u_admin", pickup=1.0, lang="en")
+            request(sec_db, "backup", "x.duckdb", as_user="u_admin", pickup=1.0, lang="en")
     finally:
         holder.kill()
         holder.wait()
+
+
+# -- issue 12, item 11: the restore and its audit entry commit together ---------------------------
+
+KILL_AT_THE_ENTRY = textwrap.dedent("""
+    import os, sys
+    from data import audit, backup
+    from data.store import connect
+
+    def die_before(real):
+        def wrapper(*args, **kwargs):
+            action = args[2] if len(args) > 2 else kwargs.get("action")
+            if action == "restore":
+                os._exit(9)            # SIGKILL-like: no cleanup, no rollback code runs
+            return real(*args, **kwargs)
+        return wrapper
+
+    audit.log = die_before(audit.log)
+    if hasattr(audit, "Change"):
+        audit.Change.log = die_before(audit.Change.log)
+    con = connect(sys.argv[1])
+    backup.restore(con, sys.argv[2], who="u_admin")
+""")
+
+
+def _state(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return (con.execute("SELECT count(*) FROM incidents").fetchone()[0],
+                con.execute("SELECT count(*) FROM audit WHERE action = 'restore'").fetchone()[0])
+    finally:
+        con.close()
+
+
+@pytest.fixture()
+def damaged(sec_db, tmp_path):
+    """A store with a bad change since its backup ``snap``: (store, snap, incidents in snap, incidents now)."""
+    con = connect(sec_db)
+    snap = tmp_path / "snap.duckdb"
+    backup.backup(con, snap, who="u_admin")
+    full = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    con.execute("DELETE FROM incidents WHERE article = '250'")
+    now = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    con.close()
+    assert now < full
+    return sec_db, snap, full, now
+
+
+def test_killed_at_the_moment_the_entry_is_written_nothing_is_restored(damaged):
+    db, snap, full, now = damaged
+    r = subprocess.run([sys.executable, "-c", KILL_AT_THE_ENTRY, str(db), str(snap)], cwd=ROOT)
+    assert r.returncode == 9
+    assert _state(db) == (now, 0)              # not "data restored and no restore entry"
+    con = connect(db)
+    try:
+        assert audit.verify(con).ok
+    finally:
+        con.close()
+
+
+def test_killed_at_random_moments_data_and_entry_go_together(damaged):
+    import random
+
+    db, snap, full, now = damaged
+    rng = random.Random(12)
+    seen = set()
+    for _ in range(6):
+        proc = subprocess.Popen([BW, "restore", str(snap), "--db", str(db), "--as", "u_admin"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 2.5))
+        proc.kill()
+        proc.wait()
+        incidents, restores = _state(db)
+        assert (incidents, restores) in {(now, 0), (full, 1)}, (incidents, restores)
+        seen.add(incidents)
+        if incidents == full:
+            break
+    assert seen                                 # each state seen was whole

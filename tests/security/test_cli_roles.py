@@ -150,3 +150,46 @@ def test_ensure_admin_from_environment_and_generated(demo_db, tmp_path):
     assert generated.encode() not in other.read_bytes()
     again = bw("users", "ensure-admin", "--db", str(other))
     assert again.returncode == 0 and generated not in again.stderr
+
+
+# -- issue 12, item 9: the claimed account beside the OS user and uid the kernel reports ---------
+
+def test_cli_entries_record_the_os_user_beside_the_claimed_account(sec_db, tmp_path):
+    """Another OS user (nobody) who can write the store claims ``BORDERWATCH_USER=u_admin``: the claim
+    still works (it is only a claim, docs/security.md), but the log shows who really ran it."""
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from seclib import AS_NOBODY, BW, NOBODY, PASSWORD
+
+    folder = Path(tempfile.mkdtemp(prefix="bw-nobodys-", dir="/tmp"))
+    try:
+        db = folder / "s.duckdb"
+        shutil.copy(sec_db, db)
+        for p in (folder, db):
+            os.chown(p, NOBODY, NOBODY)
+        env = {**os.environ, "BORDERWATCH_USER": "u_admin", "BORDERWATCH_LANG": "en", "HOME": "/tmp"}
+        r = subprocess.run([*AS_NOBODY, BW, "users", "add", "mallory", "--role", "admin", "--password-stdin",
+                            "--db", str(db)], input=PASSWORD, capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        con = connect(db, read_only=True)
+        try:
+            row = con.execute("SELECT who, action, what, os_user, os_uid FROM audit ORDER BY id DESC LIMIT 1"
+                              ).fetchone()
+            assert audit.verify(con).ok
+        finally:
+            con.close()
+        assert row == ("u_admin", "user_add", row[2], "nobody", NOBODY) and "mallory" in row[2]
+        r = bw("audit", "--db", str(db), "--as", "u_admin", "--limit", "3")
+        assert r.returncode == 0 and "u_admin [nobody:65534]" in r.stdout
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_app_entries_carry_no_os_identity(sec_con):
+    """Entries made by the app (not the CLI) name the logged-in account only: no OS user is claimed for them."""
+    audit.log(sec_con, "u_viewer", "login")
+    entry = audit.as_records(audit.entries(sec_con, limit=1))[0]
+    assert entry["who"] == "u_viewer" and entry["os_user"] is None and entry["os_uid"] is None
