@@ -159,8 +159,8 @@ def audit_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 # -- backup -------------------------------------------------------------------------------
 
 def backups_dir(ctx: Ctx) -> Path:
-    """``<store folder>/backups`` (created on first use)."""
-    return Path(ctx.path).resolve().parent / "backups"
+    """``<store folder>/backups`` (0700, created on first use: data.backup.backups_dir)."""
+    return backup.backups_dir(ctx.path, create=False)
 
 
 def _backup(ctx: Ctx) -> None:
@@ -169,7 +169,7 @@ def _backup(ctx: Ctx) -> None:
     folder = backups_dir(ctx)
     st.caption(tr("auth.admin.backup_help", lang, dir=str(folder)))
     if st.button(t("auth.admin.backup_now", lang), key="admin_backup", type="primary"):
-        folder.mkdir(exist_ok=True)
+        folder = backup.backups_dir(ctx.path)
         name = f"{Path(ctx.path).stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
         try:
             with st.spinner(t("ui.working", lang)):
