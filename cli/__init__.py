@@ -39,6 +39,7 @@ def _optional_commands() -> None:
         ("audit", "cli.audit", "list the audit log"),
         ("backup", "cli.backup", "consistent copy of the store"),
         ("restore", "cli.backup", "restore the store from a backup"),
+        ("basemap", "cli.basemap", "the unit's offline basemaps (MBTiles, GeoTIFF): add, list, remove"),
     ]:
         if importlib.util.find_spec(module) is not None:
             COMMANDS.setdefault(name, (module, help_text))

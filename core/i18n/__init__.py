@@ -12,6 +12,7 @@ import os
 
 from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
 from . import layers as _layers
+from . import maps as _maps
 
 LANGS = ("vi", "en")
 
@@ -27,7 +28,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS,
-                                           _layers.TEXTS)
+                                           _layers.TEXTS, _maps.TEXTS)
 
 
 def default_lang() -> str:
