@@ -40,6 +40,8 @@ def _optional_commands() -> None:
         ("backup", "cli.backup", "consistent copy of the store"),
         ("restore", "cli.backup", "restore the store from a backup"),
         ("basemap", "cli.basemap", "the unit's offline basemaps (MBTiles, GeoTIFF): add, list, remove"),
+        ("context", "cli.context", "context layers (roads, rivers, contours, boundaries): add, list, remove"),
+        ("communes", "cli.communes", "incidents per commune area and per 1,000 residents (csv, geojson, gpkg)"),
     ]:
         if importlib.util.find_spec(module) is not None:
             COMMANDS.setdefault(name, (module, help_text))
