@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -63,6 +64,8 @@ def read(path, *, layer: str | None = None, crs=None, lang=None) -> gpd.GeoDataF
         gdf = gdf.set_crs(resolve_crs(crs), allow_override=True)
     elif gdf.crs is None:
         raise InputError(t("context.no_crs", lang, path=path.name))
+    elif vn2000_on_wgs84(gdf.crs):
+        raise InputError(t("context.vn2000_datum", lang, path=path.name))
     gdf = gdf[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     if not len(gdf):
         raise InputError(t("context.empty", lang, path=path.name))
@@ -74,6 +77,24 @@ def read(path, *, layer: str | None = None, crs=None, lang=None) -> gpd.GeoDataF
     out.attrs["source_crs"] = src_crs.to_string() if src_crs is not None else ""
     out.attrs["dropped"] = int(len(gdf) - len(out))
     return out
+
+
+def vn2000_on_wgs84(crs) -> bool:
+    """True for a VN-2000 TM-3 projection (k 0.9999, false easting 500 km, lat 0, meridian 102°–109.5°)
+    declared on the WGS 84 datum without a datum shift: what MapInfo TAB exports (ogr2ogr included) make
+    of VN-2000. Taken as WGS 84 it would put every feature about 200 m off."""
+    try:
+        if crs.to_epsg() in range(9205, 9219) or not crs.is_projected:
+            return False
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)      # "lose projection information": we read only a few keys
+            proj = crs.to_dict()
+    except Exception:  # noqa: BLE001 - a CRS pyproj cannot describe as PROJ is not this case
+        return False
+    return (proj.get("proj") == "tmerc" and abs(float(proj.get("k", proj.get("k_0", 1))) - 0.9999) < 1e-9
+            and float(proj.get("x_0", 0)) == 500000 and float(proj.get("lat_0", 0)) == 0
+            and 102 <= float(proj.get("lon_0", 0)) <= 109.5 and proj.get("datum") == "WGS84"
+            and "towgs84" not in proj)
 
 
 def _label_column(gdf, label: str | None, path: Path, lang) -> str | None:

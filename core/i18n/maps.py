@@ -48,6 +48,12 @@ _PAIRS = {
                             "{path} holds several layers; choose one with --layer: {valid}"),
     "context.no_crs": ("{path} không ghi hệ tọa độ; cho biết bằng --crs (ví dụ vn2000-quangtri)",
                        "{path} declares no coordinate system; give it with --crs (e.g. vn2000-quangtri)"),
+    "context.vn2000_datum": ("{path}: hệ tọa độ là lưới VN-2000 TM-3 nhưng ghi datum WGS 84 (tệp MapInfo xuất ra thường "
+                             "mất tham số chuyển đổi VN-2000, lệch khoảng 200 m). Cho biết hệ tọa độ đúng bằng --crs, "
+                             "ví dụ --crs vn2000-quangtri (EPSG:9212)",
+                             "{path}: the CRS is a VN-2000 TM-3 grid declared on the WGS 84 datum (MapInfo exports often "
+                             "lose the VN-2000 datum shift, about 200 m). Give the right CRS with --crs, e.g. "
+                             "--crs vn2000-quangtri (EPSG:9212)"),
     "context.empty": ("{path}: không có đối tượng nào có hình học", "{path}: no features with a geometry"),
     "context.bad_geom": ("{path}, đối tượng {row}: hình học không hợp lệ ({why})",
                          "{path}, feature {row}: invalid geometry ({why})"),
