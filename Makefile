@@ -7,7 +7,7 @@ DB     ?= data/borderwatch.duckdb
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install demo chromium bench clean
+.PHONY: run test install demo chromium gdal bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
@@ -34,7 +34,13 @@ chromium:
 	  echo "installing Debian chromium"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(STAMP) chromium
+# GDAL's command-line tools: tile a GeoTIFF basemap (borderwatch basemap add), and make the test rasters.
+gdal:
+	@command -v gdalwarp >/dev/null 2>&1 && command -v gdal_create >/dev/null 2>&1 || { \
+	  echo "installing Debian gdal-bin"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin >/dev/null; }
+
+test: $(STAMP) chromium gdal
 	$(PY) -m pytest
 
 bench: $(STAMP)

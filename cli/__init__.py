@@ -17,8 +17,8 @@ import sys
 import threading
 from types import ModuleType
 
-from cli import (analysis, audit, backup, briefing, coverage, demo, exporting, importing, info, init, mapping,
-                 patrol_export, serve, users)
+from cli import (analysis, audit, backup, basemap, briefing, communes, context, coverage, demo, exporting, importing, info,
+                 init, mapping, patrol_export, serve, users)
 
 # name -> (module, help)
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
@@ -40,6 +40,9 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "audit": (audit, "list the audit log"),
     "backup": (backup, "consistent copy of the store"),
     "restore": (backup, "restore the store from a backup"),
+    "basemap": (basemap, "the unit's offline basemaps (MBTiles, GeoTIFF): add, list, remove"),
+    "context": (context, "context layers (roads, rivers, contours, boundaries): add, list, remove"),
+    "communes": (communes, "incidents per commune area and per 1,000 residents (csv, geojson, gpkg)"),
 }
 
 

@@ -33,6 +33,9 @@ def add_arguments(p, name: str) -> None:
     p.add_argument("--tiles", default=None,
                    help="URL template of a local tile server, e.g. http://tiles.local/{z}/{x}/{y}.png "
                         "(default $BORDERWATCH_TILE_URL; none: no tiles, nothing fetched)")
+    p.add_argument("--basemap", action="append", default=None, metavar="N",
+                   help="embed the tiles of the unit's basemap N (borderwatch basemap list) for the belt's extent "
+                        "(repeatable; default: the one set with 'borderwatch basemap default'; 'none': no basemap)")
 
 
 def _layers(text: str | None, lang) -> tuple[str, ...] | None:
@@ -59,6 +62,24 @@ def _focus(text: str | None, lang) -> tuple[float, float, int] | None:
     if not ok:
         raise InputError(t("map.bad_focus", lang, value=text))
     return lat, lon, zoom
+
+
+def _basemaps(con, names: list[str] | None, lang) -> tuple[str, ...] | None:
+    """The basemaps to embed: checked to exist and be readable (exit 2 otherwise); None: the default one."""
+    from data import basemaps
+
+    if names is None:
+        chosen = basemaps.default_basemap(con)
+        names = [chosen.name] if chosen else []
+    if names == ["none"]:
+        return ()
+    for name in names:
+        bm = basemaps.get(con, name)
+        if bm is None:
+            raise InputError(t("basemap.unknown", lang, name=name,
+                               valid=", ".join(b.name for b in basemaps.list_basemaps(con)) or "-"))
+        basemaps.check_file(bm, lang)
+    return tuple(names)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -89,7 +110,7 @@ def run(args) -> int:
         user = require_cli(args, con, roles.EXPORT)   # the file holds exact incidents and their text: analyst
         flt = filter_from_args(args, con)
         page = standalone_html(con, flt, lang=lang, layers=chosen, month=month, focus=focus, tile_url=tiles,
-                               res=args.res)
+                               res=args.res, basemap_names=_basemaps(con, args.basemap, lang))
         audit.log(con, user.name, "map_export", f"{out.name}: {flt.to_query()}", rows=count_incidents(con, flt))
     finally:
         con.close()

@@ -1,4 +1,4 @@
-"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1."""
+"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1 (``serve_app.py``: app.py and the basemap tiles)."""
 from __future__ import annotations
 
 import os
@@ -20,7 +20,7 @@ def run(args) -> int:
 
     ensure_static(ROOT)  # Leaflet & co. from pip packages into ./static before Streamlit starts serving it
     env = dict(os.environ, BORDERWATCH_DB=str(db_path(args).resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve_app.py"),   # app.py + basemap tiles
            "--server.port", str(args.port), "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml and serves ./static from here

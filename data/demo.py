@@ -138,6 +138,27 @@ def build_places(border, belt) -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+def build_commune_areas(villages: gpd.GeoDataFrame, belt: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Illustrative commune areas: the Voronoi cells of the villages, merged by commune, clipped to the belt.
+
+    Incidents take the commune of their nearest village, so an incident lies in the area of the commune
+    it is attributed to (up to the metric-vs-degree difference near cell edges). Population: the sum of
+    the commune's villages. NOT legal boundaries (stored with ``illustrative = true``).
+    """
+    pts = villages.to_crs(METRIC)
+    zone = belt.to_crs(METRIC).geometry.union_all()
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(list(pts.geometry)), extend_to=zone.envelope.buffer(5000))
+    cell_of = [next(c for c in cells.geoms if c.contains(g)) for g in pts.geometry]
+    names = pd.read_csv(FILES / "communes.csv").set_index("old_name")["new_name"].to_dict()
+    rows, geoms = [], []
+    for k, (commune, grp) in enumerate(pts.assign(_cell=cell_of).groupby("commune", sort=False)):
+        area = shapely.union_all(list(grp["_cell"])).intersection(zone)
+        rows.append(dict(id=f"XA-{k + 1:02d}", name=commune, new_name=names.get(commune),
+                         district=grp["district"].iloc[0], population=int(grp["population"].sum())))
+        geoms.append(area)
+    return _to_gdf(rows, geoms)
+
+
 def build_status_history(villages: gpd.GeoDataFrame, end: dt.date, seed: int) -> pd.DataFrame:
     """Recognition histories: not recognised → recognised → (under review → revoked | re-confirmed)."""
     rng = np.random.default_rng(seed + 1)
@@ -358,6 +379,7 @@ def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
         insert_layer(con, "belt", belt[["id", "name", "geometry"]], illustrative=True)
         for layer in ("crossings", "stations", "trails", "villages"):
             insert_layer(con, layer, places[layer], illustrative=True)
+        insert_layer(con, "commune_areas", build_commune_areas(places["villages"], belt), illustrative=True)
         con.register("__s", status)
         con.execute("""INSERT INTO village_status (village_id, status, decided_on, decision_ref, review_due, note,
                        illustrative) SELECT village_id, status, CAST(decided_on AS DATE), decision_ref,

@@ -72,7 +72,14 @@ LAYERS: dict[str, Layer] = {
         Field("persons", "INTEGER", kind="int"), Field("station_id", "VARCHAR"),
         Field("description", "VARCHAR"),
     ), POINT, derived=("lon", "lat", "h3_9", "village_id", "commune")),
+    # Commune areas (migration 4): one polygon per commune, its pre-2025 and post-2025 names and residents.
+    "commune_areas": Layer("commune_areas", (
+        Field("id", "VARCHAR", True), Field("name", "VARCHAR", True), Field("new_name", "VARCHAR"),
+        Field("district", "VARCHAR"), Field("population", "INTEGER", kind="int"),
+    ), POLY),
 }
+#: Layers created by migration 1; later layers come with their own migration.
+_V1_LAYERS = ("border", "belt", "crossings", "trails", "villages", "village_status", "stations", "incidents")
 
 SPATIAL_LAYERS = [n for n, spec in LAYERS.items() if spec.geom_types]
 
@@ -92,7 +99,7 @@ def _layer_ddl(spec: Layer) -> str:
 
 
 def _v1() -> list[str]:
-    stmts = [_layer_ddl(spec) for spec in LAYERS.values()]
+    stmts = [_layer_ddl(LAYERS[name]) for name in _V1_LAYERS]
     stmts += [
         "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
         # Commune names before and after the 1/7/2025 merger; analysis code reads this table.
@@ -180,6 +187,25 @@ def _v6_audit_os_identity() -> list[str]:
     ]
 
 
+def _v7_basemaps_context_communes() -> list[str]:
+    """The unit's offline basemaps (data.basemaps), context layers (data.context) and commune areas."""
+    return [
+        """CREATE TABLE basemaps (
+             name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, source VARCHAR NOT NULL, tiles VARCHAR NOT NULL,
+             format VARCHAR NOT NULL, min_zoom INTEGER NOT NULL, max_zoom INTEGER NOT NULL,
+             west DOUBLE NOT NULL, south DOUBLE NOT NULL, east DOUBLE NOT NULL, north DOUBLE NOT NULL,
+             attribution VARCHAR, added_at TIMESTAMP NOT NULL, added_by VARCHAR)""",
+        """CREATE TABLE context_layers (
+             name VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, source_layer VARCHAR, style VARCHAR NOT NULL,
+             color VARCHAR NOT NULL, label_field VARCHAR, source_crs VARCHAR, n_features INTEGER NOT NULL,
+             position INTEGER NOT NULL, added_at TIMESTAMP NOT NULL, added_by VARCHAR)""",
+        """CREATE TABLE context_features (
+             layer VARCHAR NOT NULL, fid INTEGER NOT NULL, label VARCHAR, geom GEOMETRY NOT NULL,
+             PRIMARY KEY (layer, fid))""",
+        _layer_ddl(LAYERS["commune_areas"]),
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
@@ -188,6 +214,7 @@ MIGRATIONS: list[tuple[int, object]] = [
     (4, _v4_login_failures),
     (5, _v5_patrols),
     (6, _v6_audit_os_identity),
+    (7, _v7_basemaps_context_communes),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -32,6 +32,9 @@ class LayerSpec:
 # Draw order, bottom to top (panes keep areas under hexagons and lines above them as well).
 REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec("belt", "layers.belt", True),
+    LayerSpec("context", "layers.context", True),
+    LayerSpec("communes", "layers.communes", False, filtered=True),
+    LayerSpec("commune_counts", "layers.commune_counts", False, filtered=True),
     LayerSpec("stations", "layers.stations", False),
     LayerSpec("h3counts", "layers.h3counts", False, sliced=True, takes_res=True, filtered=True),
     LayerSpec("hotspots", "layers.hotspots", True, sliced=True, takes_res=True, filtered=True),

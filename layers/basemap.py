@@ -11,11 +11,13 @@ from pathlib import Path
 
 import folium
 import geopandas as gpd
+from folium.map import Layer
+from folium.template import Template
 from shapely.geometry import shape
 
 import data
 from core.i18n import t
-from layers._common import GeoLayer, check_schema, esc, feature, titles
+from layers._common import GeoLayer, check_schema, esc, feature, js_json, titles
 
 NAME = "basemap"
 TITLE = titles("layers.basemap")
@@ -35,11 +37,21 @@ def path() -> Path:
 
 
 def load(con=None, *, filters=None, source: Path | None = None) -> gpd.GeoDataFrame:
-    """Country polygons with ``iso3`` and ``name``; ``attrs["attribution"]`` from the file."""
+    """Country polygons with ``iso3`` and ``name``; ``attrs["attribution"]`` from the file.
+
+    With a store, ``attrs["unit_basemaps"]`` lists the unit's registered basemaps
+    (:class:`data.basemaps.Basemap`) and ``attrs["unit_default"]`` the one chosen to open with.
+    """
     raw = json.loads(Path(source or path()).read_text(encoding="utf-8"))
     rows = [{**f["properties"], "geometry": shape(f["geometry"])} for f in raw["features"]]
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
     gdf.attrs["attribution"] = raw.get("attribution", "Natural Earth")
+    if con is not None:
+        from data import basemaps
+
+        gdf.attrs["unit_basemaps"] = basemaps.list_basemaps(con)
+        chosen = basemaps.default_basemap(con)
+        gdf.attrs["unit_default"] = chosen.name if chosen else None
     return gdf
 
 
@@ -51,10 +63,10 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
     return []
 
 
-def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
+def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi", show: bool = True) -> folium.FeatureGroup:
     """A base layer (radio button in the layer control) holding the polygons and country names."""
     check_schema(gdf, SCHEMA, NAME)
-    fg = folium.FeatureGroup(name=TITLE[lang], overlay=False, control=True, show=True)
+    fg = folium.FeatureGroup(name=TITLE[lang], overlay=False, control=True, show=show)
     codes = list(_STYLE) + ["*"]
     index = {c: i for i, c in enumerate(codes)}
     polys, labels, icons = [], [], {}
@@ -78,3 +90,49 @@ def tile_layer(url: str, *, lang: str = "vi") -> folium.TileLayer:
         raise ValueError(f"tile URL must contain {{z}}, {{x}} and {{y}}: {url!r}")
     return folium.TileLayer(tiles=url, attr=esc(t("map.tiles.attr", lang)), name=TILES_TITLE[lang],
                             overlay=False, control=True, show=False, max_zoom=18)
+
+
+# -- the unit's own basemaps (data.basemaps) ----------------------------------------------------
+
+def unit_title(name: str, lang: str) -> str:
+    return t("layers.unit_basemap", lang, name=name)
+
+
+def unit_layer(bm, *, lang: str = "vi", show: bool = False) -> folium.TileLayer:
+    """A registered basemap served by the app itself (``/bw/tiles/NAME/{z}/{x}/{y}``, same origin as the page)."""
+    w, s, e, n = bm.bounds
+    return folium.TileLayer(tiles=bm.url, attr=esc(bm.attribution or bm.name), name=unit_title(bm.name, lang),
+                            overlay=False, control=True, show=show, max_zoom=18, min_zoom=0,
+                            max_native_zoom=bm.max_zoom, min_native_zoom=bm.min_zoom,
+                            bounds=[[s, w], [n, e]], no_wrap=True)
+
+
+class EmbeddedTiles(Layer):
+    """A basemap whose tiles travel inside the page as data URIs (the standalone map file).
+
+    ``tiles``: ``"z/x/y" -> data URI``; beyond ``max_native`` Leaflet scales the last level up; a tile
+    not embedded is left empty (nothing is fetched).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function(){
+            var tiles = {{ this.tiles_js }};
+            var Embedded = L.TileLayer.extend({
+                getTileUrl: function(c) {
+                    return tiles[c.z + "/" + c.x + "/" + c.y] || "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
+                }
+            });
+            return new Embedded("", {{ this.options_js }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, bm, tiles: dict[str, str], max_native: int, *, lang: str = "vi", show: bool = False):
+        super().__init__(name=unit_title(bm.name, lang), overlay=False, control=True, show=show)
+        self._name = "EmbeddedTiles"
+        w, s, e, n = bm.bounds
+        self.tiles_js = js_json(tiles)
+        self.options_js = js_json({"minZoom": 0, "maxZoom": 18, "minNativeZoom": bm.min_zoom,
+                                   "maxNativeZoom": max_native, "bounds": [[s, w], [n, e]], "noWrap": True,
+                                   "attribution": esc(bm.attribution or bm.name)})

@@ -24,6 +24,7 @@ import layers as registry
 from core.i18n import t
 from data.filters import Filter
 from data.store import is_demo
+from data import basemaps
 from layers import assets, basemap
 from layers._common import Pane, js_json
 from layers.controls import FocusRing, MapSetup, MousePosition
@@ -101,11 +102,48 @@ def _new_map(frames: dict, *, focus, asset_base: str) -> tuple[folium.Map, list 
     return m, bounds
 
 
-def _base_layers(m: folium.Map, frames: dict, *, lang: str, tile_url: str | None) -> dict:
-    groups = {"basemap": basemap.render(frames["basemap"], lang=lang).add_to(m)}
+def _base_layers(m: folium.Map, frames: dict, *, lang: str, tile_url: str | None,
+                 embed: tuple[str, ...] | None = None) -> dict:
+    """Natural Earth, the optional tile server and the unit's basemaps (``"bm:NAME"``), as radio buttons.
+
+    ``embed``: in a standalone file, the names of the unit's basemaps whose tiles go into the page
+    (for the belt's extent, :func:`data.basemaps.embedded_tiles`); the others are left out. Otherwise
+    every registered basemap is served by the app (``/bw/tiles``). The basemap chosen with
+    ``borderwatch basemap default`` opens shown.
+    """
+    base = frames["basemap"]
+    units = list(base.attrs.get("unit_basemaps") or [])
+    if embed is not None:
+        units = [bm for bm in units if bm.name in embed]
+    names = [bm.name for bm in units]
+    opened = base.attrs.get("unit_default") if base.attrs.get("unit_default") in names else None
+    if embed is not None and opened is None and names:
+        opened = names[0]
+    groups = {"basemap": basemap.render(base, lang=lang, show=opened is None).add_to(m)}
     if tile_url:
         groups["tiles"] = basemap.tile_layer(tile_url, lang=lang).add_to(m)
+    for bm in units:
+        if embed is not None:
+            tiles, top = basemaps.embedded_tiles(bm, _embed_bounds(frames, bm))
+            if not tiles:
+                continue
+            layer = basemap.EmbeddedTiles(bm, tiles, top, lang=lang, show=bm.name == opened)
+        else:
+            layer = basemap.unit_layer(bm, lang=lang, show=bm.name == opened)
+        groups[f"bm:{bm.name}"] = layer.add_to(m)
     return groups
+
+
+def _embed_bounds(frames: dict, bm) -> tuple[float, float, float, float]:
+    """The belt's extent (a little wider) within the basemap's bounds: the tiles a standalone file carries."""
+    w, s, e, n = bm.bounds
+    for name in ("belt", "border"):
+        gdf = frames.get(name)
+        if gdf is not None and len(gdf):
+            x0, y0, x1, y1 = (float(v) for v in gdf.total_bounds)
+            pad = 0.05
+            return max(w, x0 - pad), max(s, y0 - pad), min(e, x1 + pad), min(n, y1 + pad)
+    return w, s, e, n
 
 
 def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str) -> folium.Map:
@@ -131,11 +169,16 @@ def _notes(lang: str, demo: bool, month: dt.date | None) -> list[str]:
 
 
 def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
-             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None) -> folium.Map:
-    """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``."""
+             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None,
+             embed: tuple[str, ...] | None = None) -> folium.Map:
+    """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``.
+
+    ``embed``: the unit's basemaps whose tiles go into the page (standalone file); ``None``: all are
+    served by the app's tile route.
+    """
     shown = _shown(layers)
     m, bounds = _new_map(frames, focus=focus, asset_base=asset_base)
-    _base_layers(m, frames, lang=lang, tile_url=tile_url)
+    _base_layers(m, frames, lang=lang, tile_url=tile_url, embed=embed)
     sections = []
     for s in registry.REGISTRY:
         mod, gdf = registry.module(s.name), frames[s.name]
@@ -238,13 +281,15 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
     base = {basemap.TITLE[lang]: refs["basemap"]}
     if "tiles" in refs:
         base[basemap.TILES_TITLE[lang]] = refs["tiles"]
+    base.update({basemap.unit_title(k[3:], lang): v for k, v in refs.items() if k.startswith("bm:")})
     return (_LIVE_CLEAR + code.replace(scratch.get_name(), map_var) + "\n"
             + "".join(f"window.bwLive.push({el.get_name()});\n" for el in items)
             + _layer_control_js(base, overlays, map_var))
 
 
 def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,
-              tile_url: str | None = None, asset_base: str = "/app/static", res: int = 7) -> folium.Map:
+              tile_url: str | None = None, asset_base: str = "/app/static", res: int = 7,
+              embed: tuple[str, ...] | None = None) -> folium.Map:
     """The dashboard map for filter ``flt``.
 
     Parameters
@@ -263,10 +308,12 @@ def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date
         URL prefix of the files :func:`layers.assets.ensure_static` copied.
     res : int
         H3 resolution of the hexagon layers.
+    embed : tuple of str, optional
+        The unit's basemaps whose tiles are embedded (standalone file); ``None``: served by the app.
     """
     frames = load_layers(con, flt, month=month, res=res)
     return assemble(frames, lang=lang, layers=layers, focus=focus, tile_url=tile_url, asset_base=asset_base,
-                    demo=is_demo(con), month=month)
+                    demo=is_demo(con), month=month, embed=embed)
 
 
 def _walk(el):
@@ -303,10 +350,17 @@ def map_html(m: folium.Map) -> str:
 
 
 def standalone_html(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,
-                    tile_url: str | None = None, res: int = 7) -> str:
-    """One self-contained HTML file: every script, style sheet and image inlined, no URL fetched."""
+                    tile_url: str | None = None, res: int = 7, basemap_names: tuple[str, ...] | None = None) -> str:
+    """One self-contained HTML file: every script, style sheet and image inlined, no URL fetched.
+
+    ``basemap_names``: the unit's basemaps embedded for the belt's extent (default: the one chosen
+    with ``borderwatch basemap default``, if any).
+    """
+    if basemap_names is None:
+        chosen = basemaps.default_basemap(con)
+        basemap_names = (chosen.name,) if chosen else ()
     m = build_map(con, flt, lang=lang, layers=layers, month=month, focus=focus, tile_url=tile_url,
-                  asset_base=INLINE_BASE, res=res)
+                  asset_base=INLINE_BASE, res=res, embed=tuple(basemap_names))
     return inline_assets(map_html(m))
 
 

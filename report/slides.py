@@ -16,6 +16,7 @@ from core.errors import InputError
 from core.i18n import fmt_date, fmt_place, t
 from core.palette import VILLAGE_STATUS
 from core.vocab import label
+from data import basemaps
 from data.filters import Filter
 from data.village_rules import review_overdue
 from data.queries import border_line, villages_with_status
@@ -138,7 +139,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
                  version=version, demo=is_demo(con), attribution=get_meta(con, "attribution", "") or "",
                  figures=figures, hotspots=hs, hot=shown, villages=villages, monthly=monthly, corridor=corridor,
                  summary=summary, previous=previous, changes=changes,
-                 base={name: read_layer(con, name) for name in ("border", "belt", "crossings", "trails")})
+                 base={**{name: read_layer(con, name) for name in ("border", "belt", "crossings", "trails")},
+                       "unit_basemap": basemaps.default_basemap(con)})
     b.slides = lay_out(b)
     step(0.55, t("report.progress.slides", lang))
     return b

@@ -93,6 +93,7 @@ def draw_map(ax, b, kind: str, *, font: float = 13) -> list:
     for iso, fill in fills.items():
         part = c[c["iso3"] == iso]
         part.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.6, zorder=1)
+    _unit_basemap(ax, base.get("unit_basemap"), (minx, miny, maxx, maxy))
     _country_labels(ax, lang, font)
     belt.plot(ax=ax, color=palette.BELT["fill"], alpha=0.55, edgecolor=palette.BELT["color"],
               linewidth=palette.BELT["weight"], zorder=2)
@@ -120,6 +121,21 @@ def draw_map(ax, b, kind: str, *, font: float = 13) -> list:
         s.set_edgecolor(INK)
         s.set_linewidth(1.2)
     return handles
+
+
+def _unit_basemap(ax, bm, bounds) -> None:
+    """The unit's basemap (``borderwatch basemap default N``) over the country fills, where it has tiles."""
+    if bm is None:
+        return
+    from data.basemaps import mosaic
+
+    try:
+        img = mosaic(bm, bounds)
+    except Exception:  # noqa: BLE001 - a file gone since it was chosen: the map is drawn without it
+        img = None
+    if img is not None:
+        ax.imshow(img, extent=(bounds[0], bounds[2], bounds[1], bounds[3]), interpolation="bilinear",
+                  zorder=1.5, aspect=ax.get_aspect())
 
 
 def _extent(b, kind: str, *, pad: float = 0.04, min_span: float = 0.3) -> tuple[float, float, float, float]:

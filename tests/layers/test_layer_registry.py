@@ -9,13 +9,13 @@ import pytest
 import layers
 from core.i18n import t
 
-EXPECTED = ["belt", "stations", "h3counts", "hotspots", "emerging", "coverage", "patrolgaps", "heat", "border",
-            "trails", "patrols", "crossings", "villages", "incidents"]
+EXPECTED = ["belt", "context", "communes", "commune_counts", "stations", "h3counts", "hotspots", "emerging", "coverage",
+            "patrolgaps", "heat", "border", "trails", "patrols", "crossings", "villages", "incidents"]
 
 
 def test_registry_lists_every_layer_in_draw_order():
     assert layers.names() == EXPECTED
-    assert set(layers.default_names()) == {"belt", "hotspots", "border", "trails", "crossings", "villages",
+    assert set(layers.default_names()) == {"belt", "context", "hotspots", "border", "trails", "crossings", "villages",
                                            "incidents"}
     assert {s.name for s in layers.REGISTRY if s.sliced} == {"h3counts", "hotspots", "heat", "coverage", "patrols"}
     with pytest.raises(ValueError, match="valid: belt"):

@@ -140,7 +140,7 @@ def test_registry_filtered_flag_matches_what_the_filter_changes(layers_con):
 def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con):
     every = [s.name for s in layers.REGISTRY]
     frames, html, refs, live = _live(layers_con, focus=(16.62, 106.62, 12), demo=True, layers=every)
-    assert {"basemap", "belt", "stations", "border", "trails", "crossings", "villages"} == set(refs)
+    assert {"basemap", "belt", "context", "stations", "border", "trails", "crossings", "villages"} == set(refs)
     assert "L.markerClusterGroup" not in html and "L.heatLayer" not in html and "L.control.layers" not in html
     assert "L.control.scale" in html and "borderwatchVN2000" in html
     # the overlay: first removes the previous one, then draws the filtered layers, the focus ring, the legend,
