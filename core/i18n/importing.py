@@ -39,6 +39,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.many_layers": {
         "vi": "{file}: tệp có nhiều lớp ({layers}) và không lớp nào tên là {layer}; hãy để lại một lớp",
         "en": "{file}: the file holds several layers ({layers}) and none is named {layer}; keep one"},
+    "import.several_layers": {
+        "vi": "{file}: tệp có nhiều lớp ({layers}); chọn một lớp bằng --layer TÊN",
+        "en": "{file}: the file holds several layers ({layers}); choose one with --layer NAME"},
+    "import.no_such_layer": {"vi": "{file}: không có lớp {name}. Các lớp trong tệp: {layers}",
+                             "en": "{file}: there is no layer {name}. Layers in the file: {layers}"},
+    "import.bad_header_row": {"vi": "{file}: --header-row {row}: dòng này trống hoặc không có trong tệp",
+                              "en": "{file}: --header-row {row}: that row is blank or not in the file"},
+    "import.note_title_rows": {
+        "vi": "{file}: bỏ qua dòng {first}-{last} phía trên tiêu đề (khối tiêu đề báo cáo); tiêu đề ở dòng {header}",
+        "en": "{file}: rows {first}-{last} above the header skipped (title block); header in row {header}"},
+    "import.note_footer": {"vi": "{file}: bỏ qua dòng tổng cộng/chữ ký cuối bảng: {rows}",
+                           "en": "{file}: total and signature rows skipped: {rows}"},
     "import.shp_missing_part": {"vi": "{file}: thiếu phần {part} của shapefile",
                                 "en": "{file}: the shapefile's {part} part is missing"},
     "import.zip_no_shp": {"vi": "{file}: tệp zip không chứa shapefile (.shp)",
@@ -76,6 +88,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "{file}: --map: two columns map to {target}"},
     "import.map_ambiguous": {"vi": "{file}: cả cột {a} và {b} đều giống {target}; dùng --map để chọn một",
                              "en": "{file}: columns {a} and {b} both look like {target}; choose one with --map"},
+    "import.bad_decimal": {"vi": "--decimal cần comma (dấu phẩy thập phân) hoặc point (dấu chấm), nhận được: {value}",
+                           "en": "--decimal needs comma (decimal comma) or point (decimal point), got: {value}"},
     "import.bad_map": {"vi": "--map cần dạng NGUỒN=ĐÍCH, nhận được: {value}",
                        "en": "--map needs SRC=DST, got: {value}"},
     # -- rows --------------------------------------------------------------------------------
@@ -83,6 +97,27 @@ TEXTS: dict[str, dict[str, str]] = {
                            "en": "the row has {n} values, the header has {expected} columns"},
     "import.required": {"vi": "thiếu giá trị bắt buộc", "en": "required value missing"},
     "import.bad_number": {"vi": "không phải là số: {value}", "en": "not a number: {value}"},
+    "import.number_convention": {
+        "vi": "{value} không khớp cách viết số của tệp: {convention} (theo {evidence}); hãy sửa ô này",
+        "en": "{value} does not fit the file's number format: {convention} (from {evidence}); correct the cell"},
+    "import.number_ambiguous": {
+        "vi": "{value} có thể là số thập phân hoặc hàng nghìn, và tệp không cho biết dấu thập phân; "
+              "dùng --decimal comma (1.234,5) hoặc --decimal point (1,234.5)",
+        "en": "{value} could be a decimal or a thousands group and the file shows no decimal mark; "
+              "use --decimal comma (1.234,5) or --decimal point (1,234.5)"},
+    "import.number_mixed": {
+        "vi": "{value} có thể là số thập phân hoặc hàng nghìn, và tệp dùng cả hai cách viết số ({evidence}; "
+              "{other}); dùng --decimal comma hoặc --decimal point",
+        "en": "{value} could be a decimal or a thousands group and the file uses both number formats "
+              "({evidence}; {other}); use --decimal comma or --decimal point"},
+    "import.decimal_comma": {"vi": "dấu phẩy thập phân, dấu chấm hàng nghìn (1.234,5)",
+                             "en": "decimal comma, dot thousands (1.234,5)"},
+    "import.decimal_point": {"vi": "dấu chấm thập phân, dấu phẩy hàng nghìn (1,234.5)",
+                             "en": "decimal point, comma thousands (1,234.5)"},
+    "import.evidence_value": {"vi": "{value} ở cột {column}, dòng {row}", "en": "{value} in column {column}, row {row}"},
+    "import.evidence_option": {"vi": "tùy chọn --decimal {value}", "en": "the option --decimal {value}"},
+    "import.evidence_semicolon": {"vi": "dấu ; phân cách cột của tệp CSV",
+                                  "en": "the CSV's ; column separator"},
     "import.negative": {"vi": "không được âm: {value}", "en": "must not be negative: {value}"},
     "import.not_integer": {"vi": "phải là số nguyên: {value}", "en": "must be a whole number: {value}"},
     "import.bad_bool": {"vi": "không phải có/không: {value}", "en": "not yes/no: {value}"},

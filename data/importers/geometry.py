@@ -44,7 +44,8 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
                 add(i, col, "import.required")
                 continue
             try:
-                arr[i] = coords.parse_degrees(v, axis=role) if how == "latlon" else parse_real(v)
+                arr[i] = (coords.parse_degrees(v, axis=role) if how == "latlon"
+                          else parse_real(v, source.numbers))
             except BadValue as exc:
                 add(i, col, exc.key, **exc.fields)
     if how == "latlon":

@@ -94,12 +94,12 @@ def test_refused_file_exit_2_in_vi_and_en_store_unchanged(demo_db, tmp_path, poi
     env_en = run("import", "incidents", path, "--db", demo_db, env={"BORDERWATCH_LANG": "en"})
     assert vi.returncode == en.returncode == env_en.returncode == 2
     assert vi.stderr.startswith("Dữ liệu vào bị từ chối, không ghi gì: 2 vấn đề:")
-    assert "inc.csv, dòng 2, cột occurred_at: ngày không tồn tại: 31/02/2024" in vi.stderr
-    assert "inc.csv, dòng 4, cột drug: giá trị không hợp lệ: bột trắng" in vi.stderr
+    assert "inc.csv, dòng 3, cột occurred_at: ngày không tồn tại: 31/02/2024" in vi.stderr
+    assert "inc.csv, dòng 5, cột drug: giá trị không hợp lệ: bột trắng" in vi.stderr
     for r in (en, env_en):
         assert r.stderr.startswith("Input refused, nothing written: 2 problem(s):")
-        assert "inc.csv, row 2, column occurred_at: impossible date: 31/02/2024" in r.stderr
-        assert "inc.csv, row 4, column drug: unknown value: bột trắng. Valid values: heroin" in r.stderr
+        assert "inc.csv, row 3, column occurred_at: impossible date: 31/02/2024" in r.stderr
+        assert "inc.csv, row 5, column drug: unknown value: bột trắng. Valid values: heroin" in r.stderr
     assert info(demo_db) == before
     assert query(demo_db, "SELECT count(*) FROM import_log")[0][0] == 0
     assert not (tmp_path / "inc.csv.rejected.csv").exists()
@@ -110,13 +110,13 @@ def test_skip_invalid_writes_valid_rows_and_rejects(demo_db, tmp_path, points):
     r = run("import", "incidents", path, "--db", demo_db, "--skip-invalid", "--as", "lan", "--lang", "en")
     assert r.returncode == 0, r.stderr
     assert "5 rows read, 3 new, 0 replaced, 0 unchanged, 2 rejected" in r.stderr
-    assert "row 2, column occurred_at: impossible date" in r.stderr
+    assert "row 3, column occurred_at: impossible date" in r.stderr
     rejects = tmp_path / "inc.csv.rejected.csv"
     assert f"Rejected rows and reasons: {rejects}" in r.stderr and rejects.exists()
     assert [x[0] for x in query(demo_db, "SELECT id FROM incidents WHERE id LIKE 'CLI-%' ORDER BY id")] == [
         "CLI-0", "CLI-2", "CLI-4"]
     assert query(demo_db, 'SELECT "row", "column" FROM import_rejects ORDER BY "row"') == [
-        (2, "occurred_at"), (4, "drug")]
+        (3, "occurred_at"), (5, "drug")]       # file rows: the header is row 1
     assert query(demo_db, "SELECT mode, rows_in, rows_rejected FROM import_log") == [("skip_invalid", 5, 2)]
 
 

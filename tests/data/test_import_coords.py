@@ -80,7 +80,7 @@ def test_swapped_lat_lon_columns_are_reported(demo_con, files, village_points):
     path = files.csv("swap.csv", HEADER + ["lat", "lon"], [["S-1", "2024-04-03", "250", "heroin", lon, lat]])
     report = validate(read_source(path, layer="incidents"), demo_con, lang="en")
     [p] = report.problems
-    assert (p.file, p.row, p.column) == ("swap.csv", 1, "lat")
+    assert (p.file, p.row, p.column) == ("swap.csv", 2, "lat")
     assert "swapped?" in p.reason and str(lon) in p.reason
     report = validate(read_source(path, layer="incidents"), demo_con, lang="vi")
     assert "nhầm cột vĩ độ và kinh độ?" in report.problems[0].reason
@@ -201,4 +201,4 @@ def test_unreadable_coordinate_is_a_row_problem(demo_con, files, village_points)
     with pytest.raises(ValidationError) as err:
         import_file(demo_con, "incidents", path, lang="en")
     [p] = err.value.problems
-    assert (p.row, p.column) == (1, "lat") and "mười sáu" in p.reason
+    assert (p.row, p.column) == (2, "lat") and "mười sáu" in p.reason
