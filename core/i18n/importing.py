@@ -126,7 +126,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.impossible_date": {"vi": "ngày không tồn tại: {value}", "en": "impossible date: {value}"},
     "import.bad_enum": {"vi": "giá trị không hợp lệ: {value}. Các giá trị hợp lệ: {valid}",
                         "en": "unknown value: {value}. Valid values: {valid}"},
-    "import.bad_coord": {"vi": "tọa độ không đọc được: {value}", "en": "unreadable coordinate: {value}"},
+    "import.bad_coord": {"vi": "tọa độ không đọc được: {value} (cách viết được chấp nhận, ví dụ: {example})",
+                         "en": "unreadable coordinate: {value} (accepted forms, e.g.: {example})"},
     "import.coord_swapped_hemi": {"vi": "tọa độ {value} có hướng {hemi} của trục kia (nhầm cột vĩ độ/kinh độ?)",
                                   "en": "coordinate {value} carries the other axis' hemisphere {hemi} "
                                         "(lat/lon swapped?)"},
