@@ -36,9 +36,6 @@ TEXTS: dict[str, dict[str, str]] = {
                               "en": "{file}: the shapefile's {part} part is truncated"},
     "import.duplicate_column": {"vi": "{file}: cột {column} xuất hiện hai lần",
                                 "en": "{file}: column {column} appears twice"},
-    "import.many_layers": {
-        "vi": "{file}: tệp có nhiều lớp ({layers}) và không lớp nào tên là {layer}; hãy để lại một lớp",
-        "en": "{file}: the file holds several layers ({layers}) and none is named {layer}; keep one"},
     "import.several_layers": {
         "vi": "{file}: tệp có nhiều lớp ({layers}); chọn một lớp bằng --layer TÊN",
         "en": "{file}: the file holds several layers ({layers}); choose one with --layer NAME"},
@@ -72,8 +69,13 @@ TEXTS: dict[str, dict[str, str]] = {
               "Use --map COLUMN=lat"},
     "import.coord_missing": {"vi": "{file}: thiếu cột tọa độ {role}. Các cột: {columns}",
                              "en": "{file}: coordinate column {role} is missing. Columns: {columns}"},
-    "import.xy_needs_crs": {"vi": "{file}: tọa độ x/y cần hệ tọa độ, ví dụ --crs vn2000-quangtri",
-                            "en": "{file}: x/y coordinates need a CRS, e.g. --crs vn2000-quangtri"},
+    "import.xy_needs_crs": {"vi": "{file}: tọa độ x/y cần hệ tọa độ; hãy chỉ rõ bằng --crs, thường là {candidates}",
+                            "en": "{file}: x/y coordinates need a CRS; pass --crs, most likely {candidates}"},
+    "import.looks_projected": {
+        "vi": "{file}: tọa độ là mét của hệ tọa độ phẳng, không phải độ, và tệp không khai báo hệ tọa độ; "
+              "hãy chỉ rõ bằng --crs, có thể là: {candidates}",
+        "en": "{file}: the coordinates are projected metres, not degrees, and the file declares no CRS; "
+              "pass --crs, likely: {candidates}"},
     "import.latlon_projected": {
         "vi": "{file}: cột vĩ độ/kinh độ là độ, nhưng --crs {crs} là hệ tọa độ phẳng; hãy đặt tên cột là x/y",
         "en": "{file}: lat/lon columns hold degrees but --crs {crs} is projected; name the columns x/y"},

@@ -164,6 +164,41 @@ def parse_crs(text, *, lang: str | None = None) -> pyproj.CRS:
         raise InputError(t("import.bad_crs", lang, crs=text, detail=str(exc))) from None
 
 
+#: Projected CRSs a Quảng Trị file is likely in: (EPSG code, name).
+CANDIDATES = (("EPSG:32648", "WGS 84 / UTM 48N"), ("EPSG:9212", "VN-2000 / TM-3 Quảng Trị 106°15′"),
+              ("EPSG:3405", "VN-2000 / UTM 48N"), ("EPSG:9211", "VN-2000 / TM-3 106°00′"))
+CANDIDATES_TEXT = "EPSG:32648 (WGS 84 / UTM 48N), EPSG:9212 (VN-2000 Quảng Trị)"
+_QUANG_TRI = (106.5, 16.8)   # lon, lat near Lao Bảo
+
+
+def projected_hint(geoms) -> str | None:
+    """When coordinates are plainly projected metres (not degrees), the ``--crs`` candidates, nearest first.
+
+    Each candidate is tried on the coordinates' centre; those that land within 150 km of
+    Quảng Trị are listed first with the distance. None when the coordinates fit degrees.
+    """
+    g = np.asarray([x for x in geoms if x is not None], dtype=object)
+    if not len(g):
+        return None
+    xmin, ymin, xmax, ymax = shapely.total_bounds(g)
+    if not np.all(np.isfinite([xmin, ymin, xmax, ymax])) or (max(abs(xmin), abs(xmax)) <= 180
+                                                            and max(abs(ymin), abs(ymax)) <= 90):
+        return None
+    if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) < 1000:
+        return None
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    from pyproj import Geod
+    geod = Geod(ellps="WGS84")
+    scored = []
+    for code, name in CANDIDATES:
+        lon, lat = wgs84_transformer(pyproj.CRS.from_user_input(code)).transform(cx, cy, errcheck=False)
+        km = geod.inv(lon, lat, *_QUANG_TRI)[2] / 1000 if np.isfinite([lon, lat]).all() else float("inf")
+        scored.append((km, code, name))
+    scored.sort()
+    near = [f"--crs {code} ({name}, ~{km:.0f} km)" for km, code, name in scored if km < 150]
+    return ", ".join(near) if near else CANDIDATES_TEXT
+
+
 def is_wgs84(crs: pyproj.CRS | None) -> bool:
     return crs is None or crs.equals(WGS84, ignore_axis_order=True)
 

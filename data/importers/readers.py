@@ -38,6 +38,8 @@ MAX_ROWS = 500_000
 # A leading quote that an exporter put before = + - @ (formula neutralising) is taken off again.
 _QUOTED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
+_GEOJSON_CRS = re.compile(r'"crs"\s*:\s*\{')
+
 # LIBKML's per-placemark fields that say nothing about the data.
 _KML_NOISE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon", "snippet", "begin", "end")
 
@@ -461,17 +463,23 @@ def _read_geojson(ctx: _Ctx) -> RawTable:
         raise ctx.fail("import.empty")
     raw = _read_ogr(ctx, source=text.encode("utf-8"))
     raw.encoding = ctx.encoding or "utf-8"
+    # GDAL reports WGS 84 for every GeoJSON; only a "crs" member (GeoJSON 2008) is the file's own word.
+    raw.crs_declared = _GEOJSON_CRS.search(text) is not None
     return raw
 
 
 def _pick_layer(layers: list[str], ctx: _Ctx) -> str:
-    """The layer named like the target, else the only one; several and none matching is refused."""
+    """``--layer`` NAME; else the layer named like the target, else the only one; else refused listing them."""
     by_name = {fold(n): n for n in layers}
+    if ctx.source_layer:
+        if fold(ctx.source_layer) in by_name:
+            return by_name[fold(ctx.source_layer)]
+        raise ctx.fail("import.no_such_layer", name=ctx.source_layer, layers=", ".join(layers))
     if fold(ctx.layer) in by_name:
         return by_name[fold(ctx.layer)]
     if len(layers) == 1:
         return layers[0]
-    raise ctx.fail("import.many_layers", layers=", ".join(layers), layer=ctx.layer)
+    raise ctx.fail("import.several_layers", layers=", ".join(layers))
 
 
 def _read_kml(ctx: _Ctx) -> RawTable:
@@ -515,9 +523,7 @@ def _read_zip(ctx: _Ctx) -> RawTable:
         shps = {Path(n).stem: n for n in names if n.lower().endswith(".shp")}
         if not shps:
             raise ctx.fail("import.zip_no_shp")
-        stem = {fold(s): s for s in shps}.get(fold(ctx.layer)) or (next(iter(shps)) if len(shps) == 1 else None)
-        if stem is None:
-            raise ctx.fail("import.many_layers", layers=", ".join(sorted(shps)), layer=ctx.layer)
+        stem = _pick_layer(sorted(shps), ctx)
         base = shps[stem][:-4]
         parts = {n[len(base):].lower(): n for n in names if n[:len(base)] == base and "." in n[len(base):]}
         for ext in (".shx", ".dbf"):

@@ -182,7 +182,9 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
     use_crs: pyproj.CRS | None = None
     if spec.geom_types and not tabular:
         how = "geometry"
-        if raw.crs is not None:
+        if raw.crs is not None and not raw.crs_declared and user_crs is not None:
+            use_crs = user_crs            # a GeoJSON without "crs": WGS 84 only by default, --crs says otherwise
+        elif raw.crs is not None:
             use_crs = raw.crs
             if user_crs is not None and not user_crs.equals(raw.crs, ignore_axis_order=True):
                 notes.append(t("import.crs_ignored", lang, crs=crs, file_crs=raw.crs.to_string()))
@@ -192,6 +194,10 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
             raise fail("import.shp_no_prj")
         elif not all(g is None for g in raw.geometry):
             raise fail("import.no_crs")
+        if (use_crs is None or coords.is_wgs84(use_crs)) and user_crs is None:
+            hint = coords.projected_hint(raw.geometry)
+            if hint:
+                raise fail("import.looks_projected", candidates=hint)
     elif spec.geom_types:
         roles = set(cols.values())
         projected = user_crs is not None and not user_crs.is_geographic
@@ -208,7 +214,7 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
         else:
             raise fail("import.no_coords", columns=", ".join(raw.frame.columns))
         if how == "xy" and user_crs is None:
-            raise fail("import.xy_needs_crs")
+            raise fail("import.xy_needs_crs", candidates=coords.CANDIDATES_TEXT)
         if how == "latlon" and projected:
             raise fail("import.latlon_projected", crs=crs)
         use_crs = user_crs
