@@ -48,6 +48,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{file}: rows {first}-{last} above the header skipped (title block); header in row {header}"},
     "import.note_footer": {"vi": "{file}: bỏ qua dòng tổng cộng/chữ ký cuối bảng: {rows}",
                            "en": "{file}: total and signature rows skipped: {rows}"},
+    "import.note_kml_folders": {"vi": "{file}: đọc các thư mục {folders}; tên thư mục ở cột folder (chọn một bằng --layer)",
+                                "en": "{file}: read the folders {folders}; the folder is in column folder "
+                                      "(choose one with --layer)"},
+    "import.note_kml_split": {
+        "vi": "{file}: placemark nhiều điểm được tách thành mỗi điểm một dòng, mã thêm -1, -2…: dòng {rows}",
+        "en": "{file}: placemarks with several parts split into one row per part, ids suffixed -1, -2…: rows {rows}"},
     "import.shp_missing_part": {"vi": "{file}: thiếu phần {part} của shapefile",
                                 "en": "{file}: the shapefile's {part} part is missing"},
     "import.zip_no_shp": {"vi": "{file}: tệp zip không chứa shapefile (.shp)",

@@ -40,8 +40,6 @@ _QUOTED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
 _GEOJSON_CRS = re.compile(r'"crs"\s*:\s*\{')
 
-# LIBKML's per-placemark fields that say nothing about the data.
-_KML_NOISE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon", "snippet", "begin", "end")
 
 
 @dataclass
@@ -58,6 +56,7 @@ class RawTable:
     delimiter: str | None = None         # CSV separator (number-format evidence)
     notes: list[str] = field(default_factory=list)   # translated notes for the report
     crs_declared: bool = True            # False: GeoJSON without a "crs" member (WGS 84 by RFC 7946 only)
+    parts: np.ndarray | None = None      # KML: part number of a split multi-part placemark (0: not split)
 
 
 def supported_extensions() -> list[str]:
@@ -483,16 +482,64 @@ def _pick_layer(layers: list[str], ctx: _Ctx) -> str:
 
 
 def _read_kml(ctx: _Ctx) -> RawTable:
-    """KML/KMZ: every folder is read and concatenated; placemark ``Name`` is the name."""
-    raw = _read_ogr(ctx, all_layers=True)
-    f = raw.frame
-    # LIBKML puts the placemark id in "id" and renames an ExtendedData "id" to "id2".
-    if "id2" in f.columns:
-        f = f.rename(columns={"id": "kml_id"}).rename(columns={"id2": "id"})
-    drop = [c for c in _KML_NOISE + ("timestamp", "description", "Name") if c in f.columns
-            and (c in _KML_NOISE or f[c].isna().all())]
-    raw.frame = f.drop(columns=drop)
-    return raw
+    """KML/KMZ by :mod:`.kml`: ExtendedData columns, folders as a ``folder`` column (``--layer`` picks one).
+
+    A multi-part geometry the target layer cannot hold (several points for a point
+    layer) is split into one row per part, with a note; the rows share the placemark's
+    row number and :func:`data.importers.source.read_source` suffixes their ids.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from data.importers import kml
+    from data.schema import LAYERS
+
+    try:
+        data = kml.read_bytes(ctx.path, ctx.max_bytes)
+        marks = kml.parse(data)
+    except OverflowError as exc:
+        raise ctx.fail("import.too_big", mb=exc.args[0] / 2**20, limit=ctx.max_bytes / 2**20) from None
+    except (ValueError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise ctx.fail("import.damaged", detail=_one_line(exc)) from None
+    keep = list(range(len(marks.records)))
+    notes = []
+    if ctx.source_layer:
+        want = fold(ctx.source_layer)
+        keep = [k for k in keep if want in {fold(p) for p in marks.records[k]["folder"].split("/")}
+                or fold(marks.records[k]["folder"]) == want]
+        if not keep:
+            raise ctx.fail("import.no_such_layer", name=ctx.source_layer, layers=", ".join(marks.folders) or "-")
+    elif len({marks.records[k]["folder"] for k in keep}) > 1:
+        notes.append(t("import.note_kml_folders", ctx.lang, file=ctx.name,
+                       folders=", ".join(dict.fromkeys(marks.records[k]["folder"] or "-" for k in keep))))
+    ctx.check_rows(len(keep))
+    allowed = set(LAYERS[ctx.layer].geom_types) if ctx.layer in LAYERS else set()
+    records, geoms, rows, parts, split_rows = [], [], [], [], []
+    for k in keep:
+        g = marks.geometries[k]
+        if (g is not None and g.geom_type in ("MultiPoint", "MultiLineString", "MultiPolygon")
+                and g.geom_type not in allowed and g.geom_type[5:] in allowed and len(g.geoms) > 1):
+            for n, part in enumerate(g.geoms, start=1):
+                records.append(marks.records[k])
+                geoms.append(part)
+                rows.append(k + 1)
+                parts.append(n)
+            split_rows.append(k + 1)
+            continue
+        records.append(marks.records[k])
+        geoms.append(g)
+        rows.append(k + 1)
+        parts.append(0)
+    ctx.check_rows(len(records))
+    columns = [c for c in marks.columns if c != "folder" or marks.folders]
+    frame = pd.DataFrame([[r.get(c) for c in columns] for r in records], columns=columns, dtype=object)
+    frame.columns = _header(list(frame.columns), ctx)
+    if split_rows:
+        notes.append(t("import.note_kml_split", ctx.lang, file=ctx.name, rows=_ranges(split_rows)))
+    return RawTable(frame=frame, geometry=np.asarray(geoms + [None], dtype=object)[:-1],
+                    crs=pyproj.CRS.from_epsg(4326), rows=np.array(rows, dtype=int), notes=notes,
+                    parts=np.array(parts, dtype=int))
 
 
 def _read_shp(ctx: _Ctx) -> RawTable:

@@ -222,8 +222,15 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
     problems = read_problems + tuple(
         (None, m, "import.missing_column", {"field": m, "columns": ", ".join(raw.frame.columns)}) for m in missing)
     rows = np.asarray(raw.rows, dtype=int)
+    frame = raw.frame
+    id_col = next((c for c, tgt in cols.items() if tgt == "id"), None)
+    if raw.parts is not None and raw.parts.any() and id_col is not None:
+        frame = frame.copy()
+        split = np.flatnonzero(raw.parts)
+        frame.loc[split, id_col] = [f"{frame.at[i, id_col]}-{raw.parts[i]}" if frame.at[i, id_col] else None
+                                    for i in split]
     conv = numbers.decide(_number_samples(raw.frame, cols, spec, rows), user=decimal, delimiter=raw.delimiter)
-    return Source(path=path, layer=layer, frame=raw.frame, geometry=raw.geometry, crs=use_crs, mapping=cols,
+    return Source(path=path, layer=layer, frame=frame, geometry=raw.geometry, crs=use_crs, mapping=cols,
                   coords=how, rows=rows, name=name, encoding=raw.encoding,
                   notes=tuple(raw.notes) + tuple(notes), read_problems=read_problems, pending=problems,
                   options={"crs": crs, "file_crs": raw.crs, "has_prj": raw.has_prj, "lang": lang,
@@ -279,17 +286,23 @@ def _resolve_mapping(columns: list[str], layer: str, user: dict[str, str], *, ta
             raise fail("import.map_twice", target=tgt)
         out[col] = tgt
     auto: dict[str, str] = {}
-    for col in columns:
+    direct = {fold(tgt) for tgt in targets}
+    # A column named exactly like a field wins over one that is only an alias of it
+    # (KML: an ExtendedData "occurred_at" beside the placemark's "timestamp").
+    for col in sorted(columns, key=lambda c: fold(c) not in direct):
         if col in out:
             continue
         tgt = _auto_target(col, layer, targets, tabular)
         if tgt is None or tgt in out.values():
             continue
+        if tgt in auto.values() and fold(col) not in direct and fold(next(
+                c for c, v in auto.items() if v == tgt)) in direct:
+            continue
         if tgt in auto.values():
             other = next(c for c, v in auto.items() if v == tgt)
             raise fail("import.map_ambiguous", a=other, b=col, target=tgt)
         auto[col] = tgt
-    return {**out, **auto}
+    return {**out, **{c: auto[c] for c in columns if c in auto}}
 
 
 def _auto_target(column: str, layer: str, targets: list[str], tabular: bool) -> str | None:

@@ -114,10 +114,13 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
 
     geoms = None
     if spec.geom_types:
-        before = len(problems)
-        built, label = geometry.build(source, add)
-        skip = np.zeros(n, dtype=bool)
-        skip[[index_of[p.row] for p in problems[before:]]] = True
+        skip = np.zeros(n, dtype=bool)      # rows whose coordinates were already reported
+
+        def add_geom(i: int, *args, **fields) -> None:
+            skip[i] = True
+            add(i, *args, **fields)
+
+        built, label = geometry.build(source, add_geom)
         belt = _belt(con) if layer != "belt" else None
         geoms = geometry.check(layer, built, label, add, skip=skip, belt=belt, max_distance_km=max_distance_km)
         for g in spec.extra_geoms:
