@@ -44,8 +44,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.bad_header_row": {"vi": "{file}: --header-row {row}: dòng này trống hoặc không có trong tệp",
                               "en": "{file}: --header-row {row}: that row is blank or not in the file"},
     "import.note_title_rows": {
-        "vi": "{file}: bỏ qua dòng {first}-{last} phía trên tiêu đề (khối tiêu đề báo cáo); tiêu đề ở dòng {header}",
-        "en": "{file}: rows {first}-{last} above the header skipped (title block); header in row {header}"},
+        "vi": "{file}: bỏ qua dòng {rows} phía trên tiêu đề (khối tiêu đề báo cáo); tiêu đề ở dòng {header}",
+        "en": "{file}: rows {rows} above the header skipped (title block); header in row {header}"},
     "import.note_footer": {"vi": "{file}: bỏ qua dòng tổng cộng/chữ ký cuối bảng: {rows}",
                            "en": "{file}: total and signature rows skipped: {rows}"},
     "import.note_kml_folders": {"vi": "{file}: đọc các thư mục {folders}; tên thư mục ở cột folder (chọn một bằng --layer)",

@@ -322,8 +322,8 @@ def _table(ctx: _Ctx, records: list[tuple[int, list]], *, delimiter: str | None 
     header_row, header = non_blank[at]
     notes = []
     if at:
-        notes.append(t("import.note_title_rows", ctx.lang, file=ctx.name, first=non_blank[0][0],
-                       last=non_blank[at - 1][0], header=header_row))
+        notes.append(t("import.note_title_rows", ctx.lang, file=ctx.name,
+                       rows=_ranges([r for r, _ in non_blank[:at]]), header=header_row))
     header = list(header)
     while header and _blank(header[-1]):
         header.pop()

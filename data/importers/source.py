@@ -254,6 +254,9 @@ def _number_samples(frame: pd.DataFrame, cols: dict[str, str], spec, rows: np.nd
                 yield col, int(row), v.strip(), coord
 
 
+_SECONDARY = ("timestamp",)
+
+
 def _header_scorer(layer: str, user: dict[str, str]):
     """cells → how many name a field, an alias, a coordinate or a ``--map`` source of ``layer``."""
     targets = mapping_targets(layer, tabular=True)
@@ -286,17 +289,14 @@ def _resolve_mapping(columns: list[str], layer: str, user: dict[str, str], *, ta
             raise fail("import.map_twice", target=tgt)
         out[col] = tgt
     auto: dict[str, str] = {}
-    direct = {fold(tgt) for tgt in targets}
-    # A column named exactly like a field wins over one that is only an alias of it
-    # (KML: an ExtendedData "occurred_at" beside the placemark's "timestamp").
-    for col in sorted(columns, key=lambda c: fold(c) not in direct):
+    # KML's element-derived columns (TimeStamp) step aside for an ExtendedData column of the same field.
+    for col in sorted(columns, key=lambda c: c in _SECONDARY):
         if col in out:
             continue
         tgt = _auto_target(col, layer, targets, tabular)
         if tgt is None or tgt in out.values():
             continue
-        if tgt in auto.values() and fold(col) not in direct and fold(next(
-                c for c, v in auto.items() if v == tgt)) in direct:
+        if col in _SECONDARY and tgt in auto.values():
             continue
         if tgt in auto.values():
             other = next(c for c, v in auto.items() if v == tgt)

@@ -259,3 +259,34 @@ def test_roles_import_needs_editor_export_needs_analyst(demo_db, tmp_path, point
     assert ok.returncode == 0, ok.stderr
     assert run("export", "incidents", tmp_path / "o.csv", "--db", demo_db, "--as", "phantich").returncode == 0
     assert query(demo_db, "SELECT who FROM import_log") == [("bientap",)]
+
+
+def test_import_options_decimal_layer_header_row(demo_db, tmp_path, points):
+    """--decimal settles an ambiguous file; --layer picks a layer; --header-row names the header row (Excel numbering)."""
+    rows = [[f"OPT-{k}", "03/04/2024 14:30", *points[k], "250", "heroin", "1.500", "", 1, "", ""] for k in range(2)]
+    path = write_csv(tmp_path / "mo_ho.csv", rows)
+    r = run("import", "incidents", path, "--db", demo_db, "--lang", "en")
+    assert r.returncode == 2 and "row 2, column quantity_g: 1.500 could be a decimal" in r.stderr
+    assert "--decimal comma" in r.stderr and not any("\u00c0" <= ch <= "\u1ef9" for ch in r.stderr.split("1.500")[0])
+    r = run("import", "incidents", path, "--db", demo_db, "--decimal", "comma")
+    assert r.returncode == 0, r.stderr
+    assert query(demo_db, "SELECT quantity_g FROM incidents WHERE id LIKE 'OPT-%'") == [(1500.0,), (1500.0,)]
+    gdf = gpd.GeoDataFrame({"id": ["L-1"], "occurred_at": ["2024-04-03"], "article": ["250"], "drug": ["heroin"]},
+                           geometry=[Point(points[2][1], points[2][0])], crs=4326)
+    gpkg = tmp_path / "hai.gpkg"
+    gdf.to_file(gpkg, layer="a")
+    gdf.assign(id=["L-2"]).to_file(gpkg, layer="b")
+    r = run("import", "incidents", gpkg, "--db", demo_db, "--lang", "en")
+    assert r.returncode == 2 and "several layers (a, b)" in r.stderr and "--layer" in r.stderr
+    assert run("import", "incidents", gpkg, "--db", demo_db, "--layer", "b").returncode == 0
+    assert query(demo_db, "SELECT id FROM incidents WHERE id LIKE 'L-%'") == [("L-2",)]
+    with open(tmp_path / "title.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["BÁO CÁO THÁNG 4"])
+        w.writerow(["a", "b", "c", "d", "e", "f"])
+        w.writerow(["H-1", "2024-04-03", *points[3], "250", "heroin"])
+    r = run("import", "incidents", tmp_path / "title.csv", "--db", demo_db, "--header-row", "2", "--lang", "en",
+            "--map", "a=id", "--map", "b=occurred_at", "--map", "c=lat", "--map", "d=lon", "--map", "e=article",
+            "--map", "f=drug")
+    assert r.returncode == 0, r.stderr
+    assert "rows 1 above the header skipped (title block); header in row 2" in r.stderr
