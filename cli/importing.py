@@ -24,6 +24,13 @@ def add_arguments(p, name: str) -> None:
     p.add_argument("--map", dest="mapping", action="append", default=[], metavar="SRC=DST",
                    help="rename a column to a canonical field (repeatable)")
     p.add_argument("--encoding", help="text encoding of the file (default UTF-8), e.g. cp1258")
+    p.add_argument("--decimal", choices=["comma", "point"],
+                   help="number format of text numbers when the file does not show it: comma (1.234,5) "
+                        "or point (1,234.5)")
+    p.add_argument("--layer", dest="source_layer", metavar="NAME",
+                   help="layer, KML folder, sheet or shapefile to read from a file holding several")
+    p.add_argument("--header-row", type=int, metavar="N",
+                   help="row of the column names in CSV/XLSX, as Excel numbers rows (default: found automatically)")
     p.add_argument("--skip-invalid", action="store_true", help="import the valid rows, keep the rejected ones aside")
     p.add_argument("--replace", action="store_true", help="overwrite stored rows whose content changed")
     _patrols.add_arguments(p)
@@ -53,7 +60,8 @@ def run(args) -> int:
     try:
         user = require_cli(args, con, roles.IMPORT)   # editor; the name goes into import_log and audit
         result = import_file(con, args.layer, args.file, crs=args.crs, mapping=mapping, encoding=args.encoding,
-                             skip_invalid=args.skip_invalid, replace=args.replace, who=user.name, lang=lang)
+                             skip_invalid=args.skip_invalid, replace=args.replace, who=user.name, lang=lang,
+                             decimal=args.decimal, source_layer=args.source_layer, header_row=args.header_row)
         audit.log(con, user.name, "import", f"{result.layer} <- {result.file} ({result.mode}, "
                   f"import_id {result.import_id})", rows=result.rows_written)
     finally:

@@ -31,8 +31,9 @@ class OutputError(BorderwatchError):
 class Problem:
     """One validation problem: where it is and why.
 
-    ``row`` is 1-based as a person counts data rows (header excluded); ``None`` for a
-    problem with the whole file.
+    ``row`` is the row number the user sees: the Excel row or text-editor line of a
+    CSV/XLSX row (the header is usually row 1, so the first data row is 2), the feature
+    number (1-based) in a GIS file; ``None`` for a problem with the whole file.
     """
 
     file: str

@@ -36,9 +36,24 @@ TEXTS: dict[str, dict[str, str]] = {
                               "en": "{file}: the shapefile's {part} part is truncated"},
     "import.duplicate_column": {"vi": "{file}: cột {column} xuất hiện hai lần",
                                 "en": "{file}: column {column} appears twice"},
-    "import.many_layers": {
-        "vi": "{file}: tệp có nhiều lớp ({layers}) và không lớp nào tên là {layer}; hãy để lại một lớp",
-        "en": "{file}: the file holds several layers ({layers}) and none is named {layer}; keep one"},
+    "import.several_layers": {
+        "vi": "{file}: tệp có nhiều lớp ({layers}); chọn một lớp bằng --layer TÊN",
+        "en": "{file}: the file holds several layers ({layers}); choose one with --layer NAME"},
+    "import.no_such_layer": {"vi": "{file}: không có lớp {name}. Các lớp trong tệp: {layers}",
+                             "en": "{file}: there is no layer {name}. Layers in the file: {layers}"},
+    "import.bad_header_row": {"vi": "{file}: --header-row {row}: dòng này trống hoặc không có trong tệp",
+                              "en": "{file}: --header-row {row}: that row is blank or not in the file"},
+    "import.note_title_rows": {
+        "vi": "{file}: bỏ qua dòng {rows} phía trên tiêu đề (khối tiêu đề báo cáo); tiêu đề ở dòng {header}",
+        "en": "{file}: rows {rows} above the header skipped (title block); header in row {header}"},
+    "import.note_footer": {"vi": "{file}: bỏ qua dòng tổng cộng/chữ ký cuối bảng: {rows}",
+                           "en": "{file}: total and signature rows skipped: {rows}"},
+    "import.note_kml_folders": {"vi": "{file}: đọc các thư mục {folders}; tên thư mục ở cột folder (chọn một bằng --layer)",
+                                "en": "{file}: read the folders {folders}; the folder is in column folder "
+                                      "(choose one with --layer)"},
+    "import.note_kml_split": {
+        "vi": "{file}: placemark nhiều điểm được tách thành mỗi điểm một dòng, mã thêm -1, -2…: dòng {rows}",
+        "en": "{file}: placemarks with several parts split into one row per part, ids suffixed -1, -2…: rows {rows}"},
     "import.shp_missing_part": {"vi": "{file}: thiếu phần {part} của shapefile",
                                 "en": "{file}: the shapefile's {part} part is missing"},
     "import.zip_no_shp": {"vi": "{file}: tệp zip không chứa shapefile (.shp)",
@@ -60,8 +75,13 @@ TEXTS: dict[str, dict[str, str]] = {
               "Use --map COLUMN=lat"},
     "import.coord_missing": {"vi": "{file}: thiếu cột tọa độ {role}. Các cột: {columns}",
                              "en": "{file}: coordinate column {role} is missing. Columns: {columns}"},
-    "import.xy_needs_crs": {"vi": "{file}: tọa độ x/y cần hệ tọa độ, ví dụ --crs vn2000-quangtri",
-                            "en": "{file}: x/y coordinates need a CRS, e.g. --crs vn2000-quangtri"},
+    "import.xy_needs_crs": {"vi": "{file}: tọa độ x/y cần hệ tọa độ; hãy chỉ rõ bằng --crs, thường là {candidates}",
+                            "en": "{file}: x/y coordinates need a CRS; pass --crs, most likely {candidates}"},
+    "import.looks_projected": {
+        "vi": "{file}: tọa độ là mét của hệ tọa độ phẳng, không phải độ, và tệp không khai báo hệ tọa độ; "
+              "hãy chỉ rõ bằng --crs, có thể là: {candidates}",
+        "en": "{file}: the coordinates are projected metres, not degrees, and the file declares no CRS; "
+              "pass --crs, likely: {candidates}"},
     "import.latlon_projected": {
         "vi": "{file}: cột vĩ độ/kinh độ là độ, nhưng --crs {crs} là hệ tọa độ phẳng; hãy đặt tên cột là x/y",
         "en": "{file}: lat/lon columns hold degrees but --crs {crs} is projected; name the columns x/y"},
@@ -76,6 +96,8 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "{file}: --map: two columns map to {target}"},
     "import.map_ambiguous": {"vi": "{file}: cả cột {a} và {b} đều giống {target}; dùng --map để chọn một",
                              "en": "{file}: columns {a} and {b} both look like {target}; choose one with --map"},
+    "import.bad_decimal": {"vi": "--decimal cần comma (dấu phẩy thập phân) hoặc point (dấu chấm), nhận được: {value}",
+                           "en": "--decimal needs comma (decimal comma) or point (decimal point), got: {value}"},
     "import.bad_map": {"vi": "--map cần dạng NGUỒN=ĐÍCH, nhận được: {value}",
                        "en": "--map needs SRC=DST, got: {value}"},
     # -- rows --------------------------------------------------------------------------------
@@ -83,6 +105,27 @@ TEXTS: dict[str, dict[str, str]] = {
                            "en": "the row has {n} values, the header has {expected} columns"},
     "import.required": {"vi": "thiếu giá trị bắt buộc", "en": "required value missing"},
     "import.bad_number": {"vi": "không phải là số: {value}", "en": "not a number: {value}"},
+    "import.number_convention": {
+        "vi": "{value} không khớp cách viết số của tệp: {convention} (theo {evidence}); hãy sửa ô này",
+        "en": "{value} does not fit the file's number format: {convention} (from {evidence}); correct the cell"},
+    "import.number_ambiguous": {
+        "vi": "{value} có thể là số thập phân hoặc hàng nghìn, và tệp không cho biết dấu thập phân; "
+              "dùng --decimal comma (1.234,5) hoặc --decimal point (1,234.5)",
+        "en": "{value} could be a decimal or a thousands group and the file shows no decimal mark; "
+              "use --decimal comma (1.234,5) or --decimal point (1,234.5)"},
+    "import.number_mixed": {
+        "vi": "{value} có thể là số thập phân hoặc hàng nghìn, và tệp dùng cả hai cách viết số ({evidence}; "
+              "{other}); dùng --decimal comma hoặc --decimal point",
+        "en": "{value} could be a decimal or a thousands group and the file uses both number formats "
+              "({evidence}; {other}); use --decimal comma or --decimal point"},
+    "import.decimal_comma": {"vi": "dấu phẩy thập phân, dấu chấm hàng nghìn (1.234,5)",
+                             "en": "decimal comma, dot thousands (1.234,5)"},
+    "import.decimal_point": {"vi": "dấu chấm thập phân, dấu phẩy hàng nghìn (1,234.5)",
+                             "en": "decimal point, comma thousands (1,234.5)"},
+    "import.evidence_value": {"vi": "{value} ở cột {column}, dòng {row}", "en": "{value} in column {column}, row {row}"},
+    "import.evidence_option": {"vi": "tùy chọn --decimal {value}", "en": "the option --decimal {value}"},
+    "import.evidence_semicolon": {"vi": "dấu ; phân cách cột của tệp CSV",
+                                  "en": "the CSV's ; column separator"},
     "import.negative": {"vi": "không được âm: {value}", "en": "must not be negative: {value}"},
     "import.not_integer": {"vi": "phải là số nguyên: {value}", "en": "must be a whole number: {value}"},
     "import.bad_bool": {"vi": "không phải có/không: {value}", "en": "not yes/no: {value}"},
@@ -93,7 +136,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                       "en": "review due {due} is before the decision date {decided}"},
     "import.bad_enum": {"vi": "giá trị không hợp lệ: {value}. Các giá trị hợp lệ: {valid}",
                         "en": "unknown value: {value}. Valid values: {valid}"},
-    "import.bad_coord": {"vi": "tọa độ không đọc được: {value}", "en": "unreadable coordinate: {value}"},
+    "import.bad_coord": {"vi": "tọa độ không đọc được: {value} (cách viết được chấp nhận, ví dụ: {example})",
+                         "en": "unreadable coordinate: {value} (accepted forms, e.g.: {example})"},
     "import.coord_swapped_hemi": {"vi": "tọa độ {value} có hướng {hemi} của trục kia (nhầm cột vĩ độ/kinh độ?)",
                                   "en": "coordinate {value} carries the other axis' hemisphere {hemi} "
                                         "(lat/lon swapped?)"},

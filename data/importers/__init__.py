@@ -32,14 +32,17 @@ __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ImportResult", "Report", "Source", "co
 def import_file(con, layer: str, path, *, crs=None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, skip_invalid: bool = False, replace: bool = False,
                 who: str | None = None, progress=None, lang: str | None = None, max_distance_km: float = 50,
-                max_bytes: int | None = None, max_rows: int | None = None) -> ImportResult:
+                max_bytes: int | None = None, max_rows: int | None = None, decimal: str | None = None,
+                source_layer: str | None = None, header_row: int | None = None) -> ImportResult:
     """Read, validate and write ``path`` into ``layer`` in one transaction.
 
     ``progress(fraction, message)`` is called as the import advances. See
-    :func:`read_source` for ``crs``, ``mapping`` and ``encoding``, and
+    :func:`read_source` for ``crs``, ``mapping``, ``encoding``, ``decimal``, ``source_layer`` and
+    ``header_row``, and
     :func:`commit` for ``skip_invalid``, ``replace`` and ``who``.
     """
     src = read_source(Path(path), layer=layer, crs=crs, mapping=mapping, encoding=encoding,
-                      max_bytes=max_bytes, max_rows=max_rows, lang=lang)
+                      max_bytes=max_bytes, max_rows=max_rows, lang=lang, decimal=decimal,
+                      source_layer=source_layer, header_row=header_row)
     return commit(con, src, skip_invalid=skip_invalid, replace=replace, who=who, progress=progress, lang=lang,
                   max_distance_km=max_distance_km)

@@ -49,27 +49,63 @@ _MIN_MARKS = "'′’‘"
 _SEC_MARKS = "\"″”“"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _JUNK = re.compile(rf"[\s:{_DEG_MARKS}{_MIN_MARKS}{_SEC_MARKS}]+")
-_HEMI = {"N": ("lat", 1), "S": ("lat", -1), "E": ("lon", 1), "W": ("lon", -1)}
+# Hemisphere words (upper case) → (axis, sign). "N" is decided by the row: see parse_degrees.
+_HEMI = {"N": ("lat", 1), "S": ("lat", -1), "E": ("lon", 1), "W": ("lon", -1),
+         "B": ("lat", 1), "BẮC": ("lat", 1), "BAC": ("lat", 1), "NAM": ("lat", -1),
+         "Đ": ("lon", 1), "ĐÔNG": ("lon", 1), "DONG": ("lon", 1), "T": ("lon", -1), "TÂY": ("lon", -1),
+         "TAY": ("lon", -1)}
+_VI_LETTERS = {"B", "BẮC", "BAC", "NAM", "Đ", "ĐÔNG", "DONG", "T", "TÂY", "TAY"}
+_EN_LETTERS = {"S", "E", "W"}
+_HEMI_RE = "|".join(sorted(map(re.escape, _HEMI), key=len, reverse=True))
+_LEADING = re.compile(rf"({_HEMI_RE})\.?\s*(\d.*)")
+_TRAILING = re.compile(rf"(.*?\d\S*?)\s*({_HEMI_RE})\.?")
+#: An accepted example per axis, shown when a coordinate is refused.
+EXAMPLES = {"lat": "16.614056 · 16,614056 · 16°36'50,6\"B · B 16 36 50.6 · 16°36'50.6\"N",
+            "lon": "106.600833 · 106,600833 · 106°36'03\"Đ · Đ 106 36 03 · 106°36'03\"E"}
 
 
-def parse_degrees(value, *, axis: str) -> float:
+def hemisphere(value) -> tuple[str | None, str | None]:
+    """``(letter, "vi" | "en" | None)`` of a coordinate text: its hemisphere word and whose letters.
+
+    >>> hemisphere("16°36′50,6″B"), hemisphere("106 36 03 E"), hemisphere("16.6")
+    (('B', 'vi'), ('E', 'en'), (None, None))
+    """
+    if not isinstance(value, str):
+        return None, None
+    s = clean_text(value).upper()
+    m = _LEADING.fullmatch(s) or _TRAILING.fullmatch(s)
+    if not m:
+        return None, None
+    word = m.group(1) if m.re is _LEADING else m.group(2)
+    return word, ("vi" if word in _VI_LETTERS else "en" if word in _EN_LETTERS else None)
+
+
+def parse_degrees(value, *, axis: str, letters: str | None = None) -> float:
     """Decimal degrees or degrees-minutes-seconds to signed decimal degrees.
 
     Accepts ``16.6140``, ``16,6140``, ``-16.6``, ``16°36'50.6"N``, ``N 16 36 50.6``,
-    ``16°36.843'``, with typographic marks. A hemisphere letter of the other axis
-    (``E`` in a latitude) is refused as probably swapped. Ranges are checked by the caller.
+    ``16°36.843'``, with typographic marks (``′ ″``) and a decimal comma in the seconds;
+    Vietnamese hemisphere words before or after the number: ``B``/``Bắc`` (north),
+    ``N``/``Nam`` (south), ``Đ``/``Đông`` (east), ``T``/``Tây`` (west) — ``16°36'50,6"B``,
+    ``B 16°42'00"``, ``16 42 00 B``. A lone ``N`` means north unless ``letters`` is ``"vi"``
+    (the row's other coordinate uses Vietnamese letters: then it is *Nam*, south). A
+    hemisphere of the other axis (``E`` in a latitude) is refused as probably swapped.
+    Ranges are checked by the caller.
 
-    >>> round(parse_degrees('16°36\\'50.6"N', axis="lat"), 6)
+    >>> round(parse_degrees("16°36′50.6″N", axis="lat"), 6)
     16.614056
-    >>> parse_degrees("106,6", axis="lon")
-    106.6
+    >>> round(parse_degrees("16° 30′ 05,8″ Bắc", axis="lat"), 6), parse_degrees("106,6", axis="lon")
+    (16.501611, 106.6)
+    >>> parse_degrees("16 30 00 N", axis="lat", letters="vi")
+    -16.5
     """
     if isinstance(value, bool):
-        raise BadValue("import.bad_coord", value=value)
+        raise BadValue("import.bad_coord", value=value, example=EXAMPLES[axis])
     if isinstance(value, (int, float, np.integer, np.floating)):
         if not np.isfinite(value):
-            raise BadValue("import.bad_coord", value=value)
+            raise BadValue("import.bad_coord", value=value, example=EXAMPLES[axis])
         return float(value)
+    shown = clean_text(value)[:60]
     s = clean_text(value).upper()
     if "_" not in s:
         try:
@@ -78,30 +114,31 @@ def parse_degrees(value, *, axis: str) -> float:
             pass
         else:
             if not np.isfinite(out):
-                raise BadValue("import.bad_coord", value=clean_text(value)[:60])
+                raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
             return out
     sign = 1.0
-    hemi = None
-    m = re.fullmatch(r"([NSEW])\s*(.+)", s) or re.fullmatch(r"(.+?)\s*([NSEW])", s)
-    if m:
-        a, b = m.groups()
-        hemi, s = (a, b) if a in _HEMI else (b, a)
-        other_axis, sign = _HEMI[hemi]
+    word, _ = hemisphere(s)
+    if word is not None:
+        m = _LEADING.fullmatch(s) or _TRAILING.fullmatch(s)
+        s = m.group(2) if m.re is _LEADING else m.group(1)
+        other_axis, sign = _HEMI[word]
+        if word == "N" and letters == "vi":
+            sign = -1.0                                   # Nam
         if other_axis != axis:
-            raise BadValue("import.coord_swapped_hemi", value=clean_text(value), hemi=hemi)
+            raise BadValue("import.coord_swapped_hemi", value=shown, hemi=word)
     s = s.strip()
     if s.startswith("-"):
-        if hemi:
-            raise BadValue("import.bad_coord", value=clean_text(value))
+        if word:
+            raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
         sign, s = -1.0, s[1:].strip()
     elif s.startswith("+"):
         s = s[1:].strip()
     nums = _NUMBER.findall(s)
     if not nums or _JUNK.sub("", _NUMBER.sub("", s)) or len(nums) > 3:
-        raise BadValue("import.bad_coord", value=clean_text(value)[:60])
+        raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
     parts = [float(n.replace(",", ".")) for n in nums]
     if len(parts) > 1 and (any(not p.is_integer() for p in parts[:-1]) or any(p >= 60 for p in parts[1:])):
-        raise BadValue("import.bad_coord", value=clean_text(value)[:60])
+        raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
     deg = parts[0] + sum(p / 60 ** k for k, p in enumerate(parts[1:], start=1))
     return sign * deg
 
@@ -125,6 +162,41 @@ def parse_crs(text, *, lang: str | None = None) -> pyproj.CRS:
         return resolve_crs(text)
     except (ValueError, TypeError) as exc:
         raise InputError(t("import.bad_crs", lang, crs=text, detail=str(exc))) from None
+
+
+#: Projected CRSs a Quảng Trị file is likely in: (EPSG code, name).
+CANDIDATES = (("EPSG:32648", "WGS 84 / UTM 48N"), ("EPSG:9212", "VN-2000 / TM-3 Quảng Trị 106°15′"),
+              ("EPSG:3405", "VN-2000 / UTM 48N"), ("EPSG:9211", "VN-2000 / TM-3 106°00′"))
+CANDIDATES_TEXT = "EPSG:32648 (WGS 84 / UTM 48N), EPSG:9212 (VN-2000 Quảng Trị)"
+_QUANG_TRI = (106.5, 16.8)   # lon, lat near Lao Bảo
+
+
+def projected_hint(geoms) -> str | None:
+    """When coordinates are plainly projected metres (not degrees), the ``--crs`` candidates, nearest first.
+
+    Each candidate is tried on the coordinates' centre; those that land within 150 km of
+    Quảng Trị are listed first with the distance. None when the coordinates fit degrees.
+    """
+    g = np.asarray([x for x in geoms if x is not None], dtype=object)
+    if not len(g):
+        return None
+    xmin, ymin, xmax, ymax = shapely.total_bounds(g)
+    if not np.all(np.isfinite([xmin, ymin, xmax, ymax])) or (max(abs(xmin), abs(xmax)) <= 180
+                                                            and max(abs(ymin), abs(ymax)) <= 90):
+        return None
+    if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) < 1000:
+        return None
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    from pyproj import Geod
+    geod = Geod(ellps="WGS84")
+    scored = []
+    for code, name in CANDIDATES:
+        lon, lat = wgs84_transformer(pyproj.CRS.from_user_input(code)).transform(cx, cy, errcheck=False)
+        km = geod.inv(lon, lat, *_QUANG_TRI)[2] / 1000 if np.isfinite([lon, lat]).all() else float("inf")
+        scored.append((km, code, name))
+    scored.sort()
+    near = [f"--crs {code} ({name}, ~{km:.0f} km)" for km, code, name in scored if km < 150]
+    return ", ".join(near) if near else CANDIDATES_TEXT
 
 
 def is_wgs84(crs: pyproj.CRS | None) -> bool:

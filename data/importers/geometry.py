@@ -38,13 +38,19 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
     a_col, b_col = source.column_for(a_role), source.column_for(b_role)
     a = np.full(n, np.nan)
     b = np.full(n, np.nan)
-    for arr, col, role in ((a, a_col, a_role), (b, b_col, b_role)):
-        for i, v in enumerate(source.frame[col].tolist()):
+    a_vals, b_vals = source.frame[a_col].tolist(), source.frame[b_col].tolist()
+    for arr, col, role, vals, other in ((a, a_col, a_role, a_vals, b_vals), (b, b_col, b_role, b_vals, a_vals)):
+        for i, v in enumerate(vals):
             if is_blank(v):
                 add(i, col, "import.required")
                 continue
             try:
-                arr[i] = coords.parse_degrees(v, axis=role) if how == "latlon" else parse_real(v)
+                if how == "latlon":
+                    # whose letters the row uses: "N" is Nam (south) next to Đ/T, north next to E/W
+                    letters = coords.hemisphere(v)[1] or coords.hemisphere(other[i])[1]
+                    arr[i] = coords.parse_degrees(v, axis=role, letters=letters)
+                else:
+                    arr[i] = parse_real(v, source.numbers)
             except BadValue as exc:
                 add(i, col, exc.key, **exc.fields)
     if how == "latlon":

@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +38,8 @@ MAX_ROWS = 500_000
 # A leading quote that an exporter put before = + - @ (formula neutralising) is taken off again.
 _QUOTED_FORMULA = re.compile(r"^'(?='*[=+\-@\t\r])")
 
-# LIBKML's per-placemark fields that say nothing about the data.
-_KML_NOISE = ("altitudeMode", "tessellate", "extrude", "visibility", "drawOrder", "icon", "snippet", "begin", "end")
+_GEOJSON_CRS = re.compile(r'"crs"\s*:\s*\{')
+
 
 
 @dataclass
@@ -52,6 +53,10 @@ class RawTable:
     encoding: str | None = None
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     bad_rows: list[tuple[int, str, dict]] = field(default_factory=list)   # (row, key, fields)
+    delimiter: str | None = None         # CSV separator (number-format evidence)
+    notes: list[str] = field(default_factory=list)   # translated notes for the report
+    crs_declared: bool = True            # False: GeoJSON without a "crs" member (WGS 84 by RFC 7946 only)
+    parts: np.ndarray | None = None      # KML: part number of a split multi-part placemark (0: not split)
 
 
 def supported_extensions() -> list[str]:
@@ -59,10 +64,14 @@ def supported_extensions() -> list[str]:
 
 
 def read_raw(path: Path, *, layer: str, encoding: str | None = None, max_bytes: int | None = None,
-             max_rows: int | None = None, lang: str | None = None, name: str | None = None) -> RawTable:
+             max_rows: int | None = None, lang: str | None = None, name: str | None = None,
+             source_layer: str | None = None, header_row: int | None = None, header_score=None) -> RawTable:
     """Read ``path`` with the reader for its extension, after the size checks.
 
     ``name`` is the file name used in messages (default: the path's name).
+    ``source_layer`` picks a layer, KML folder or sheet; ``header_row`` is the 1-based
+    header row of CSV/XLSX; ``header_score(cells)`` counts cells naming known columns
+    (automatic header detection).
     """
     path = Path(path)
     shown = name or path.name
@@ -84,8 +93,12 @@ def read_raw(path: Path, *, layer: str, encoding: str | None = None, max_bytes: 
             encoding = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(t("import.bad_encoding_name", lang, encoding=encoding)) from None
+    if header_row is not None and (isinstance(header_row, bool) or int(header_row) < 1):
+        raise InputError(t("import.bad_header_row", lang, file=shown, row=header_row))
     ctx = _Ctx(path=path, name=shown, layer=layer, encoding=encoding, max_bytes=limit,
-               max_rows=MAX_ROWS if max_rows is None else max_rows, lang=lang)
+               max_rows=MAX_ROWS if max_rows is None else max_rows, lang=lang,
+               source_layer=source_layer or None, header_row=None if header_row is None else int(header_row),
+               header_score=header_score)
     raw = reader(ctx)
     if len(raw.frame) == 0:
         raise ctx.fail("import.no_rows")
@@ -104,6 +117,9 @@ class _Ctx:
     max_bytes: int
     max_rows: int
     lang: str | None
+    source_layer: str | None = None      # --layer: layer, folder or sheet to read
+    header_row: int | None = None        # --header-row (1-based, as Excel numbers rows)
+    header_score: object = None          # callable(cells) -> number of cells naming known columns
 
     def fail(self, key: str, **fields) -> InputError:
         return InputError(t(key, self.lang, file=self.name, **fields))
@@ -142,38 +158,39 @@ def _read_csv(ctx: _Ctx) -> RawTable:
     text, enc = decode(ctx.path.read_bytes(), ctx)
     if not text.strip():
         raise ctx.fail("import.empty")
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _sniff_delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []      # (line where the record starts, values)
     try:
-        header = next(reader)
-        records = []
+        line = 0
         for rec in reader:
-            records.append(rec)
-            if len(records) > ctx.max_rows:
-                ctx.check_rows(len(records))
+            records.append((line + 1, rec))
+            line = reader.line_num
+            if len(records) > ctx.max_rows + 1:
+                ctx.check_rows(len(records) - 1)
     except csv.Error as exc:
         raise ctx.fail("import.damaged", detail=f"{exc} (line {reader.line_num})") from None
-    header = _header(header, ctx)
-    width = len(header)
-    rows, keep, bad = [], [], []
-    for i, rec in enumerate(records, start=1):
-        if not any(c.strip() for c in rec):
-            continue  # blank line: skipped, still counted
-        if len(rec) != width:
-            if i == len(records) and len(rec) < width and not text.endswith(("\n", "\r")):
-                raise ctx.fail("import.truncated", row=i)
-            bad.append((i, "import.field_count", {"n": len(rec), "expected": width}))
-            rec = (rec + [""] * width)[:width]
-        rows.append(i)
-        keep.append([_unquote(c) for c in rec])
-    frame = pd.DataFrame(keep, columns=header, dtype=object) if keep else pd.DataFrame(columns=header)
-    return RawTable(frame=frame, geometry=None, crs=None, encoding=enc, rows=np.array(rows, dtype=int),
-                    bad_rows=bad)
+    return _table(ctx, records, delimiter=delimiter, encoding=enc,
+                  complete=text.endswith(("\n", "\r")), text_cells=True)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """The separator that splits most of the first lines into the same number of fields.
+
+    Quoted text is left out of the count; a title line above the header (``BÁO CÁO…``)
+    does not decide. Default ``,``.
+    """
+    lines = [re.sub(r'"[^"]*"', "", ln) for ln in sample.splitlines()[:40] if ln.strip()]
+    best, score = ",", (0, 0)
+    for d in (",", ";", "\t", "|"):
+        counts = [ln.count(d) for ln in lines if ln.count(d)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        cand = (counts.count(mode), mode)
+        if cand > score:
+            best, score = d, cand
+    return best
 
 
 def _unquote(value):
@@ -199,6 +216,10 @@ def _header(names: list, ctx: _Ctx) -> list[str]:
 # -- XLSX ------------------------------------------------------------------------------
 
 def _read_xlsx(ctx: _Ctx) -> RawTable:
+    """The sheet named ``--layer`` or like the target layer, else the only sheet with data.
+
+    Row numbers are Excel's. Merged cells below the header take the merged (top-left) value.
+    """
     import openpyxl
 
     try:
@@ -206,36 +227,196 @@ def _read_xlsx(ctx: _Ctx) -> RawTable:
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors
         raise ctx.fail("import.damaged", detail=_one_line(exc)) from None
     try:
-        sheets = {fold(ws.title): ws for ws in wb.worksheets}
-        ws = sheets.get(fold(ctx.layer)) or wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = None
-        for values in it:
-            if any(v is not None and str(v).strip() for v in values):
-                header = list(values)
-                break
-        if header is None:
-            raise ctx.fail("import.no_rows")
-        while header and (header[-1] is None or not str(header[-1]).strip()):
-            header.pop()
-        header = _header(header, ctx)
-        width = len(header)
-        rows, keep = [], []
-        for i, values in enumerate(it, start=1):
-            values = list(values[:width]) + [None] * max(0, width - len(values))
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            rows.append(i)
-            keep.append([_unquote(v) for v in values])
-            ctx.check_rows(len(keep))
+        ws = _pick_sheet(wb, ctx)
+        merged = _merged_ranges(ctx.path, getattr(ws, "_worksheet_path", None))
+        records = []
+        for r, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
+            records.append((r, list(values)))
+            if len(records) > ctx.max_rows + 60:
+                ctx.check_rows(len(records) - 60)
     except InputError:
         raise
     except Exception as exc:
         raise ctx.fail("import.damaged", detail=_one_line(exc)) from None
     finally:
         wb.close()
+    return _table(ctx, records, merged=merged)
+
+
+def _pick_sheet(wb, ctx: _Ctx):
+    sheets = {fold(ws.title): ws for ws in wb.worksheets}
+    if ctx.source_layer:
+        ws = sheets.get(fold(ctx.source_layer))
+        if ws is None:
+            raise ctx.fail("import.no_such_layer", name=ctx.source_layer,
+                           layers=", ".join(w.title for w in wb.worksheets))
+        return ws
+    if fold(ctx.layer) in sheets:
+        return sheets[fold(ctx.layer)]
+    if len(wb.worksheets) == 1:
+        return wb.worksheets[0]
+    with_data = [ws for ws in wb.worksheets
+                 if any(v is not None and str(v).strip() for row in ws.iter_rows(max_row=200, values_only=True)
+                        for v in row)]
+    if len(with_data) == 1:
+        return with_data[0]
+    raise ctx.fail("import.several_layers", layers=", ".join(w.title for w in with_data or wb.worksheets))
+
+
+def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, int]]:
+    """``(min_col, min_row, max_col, max_row)`` of every merged range of a sheet, read with defusedxml."""
+    if not member:
+        return []
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    with zipfile.ZipFile(path) as zf, zf.open(member.lstrip("/")) as fh:
+        for _, el in iterparse(fh):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell" and el.get("ref"):
+                out.append(tuple(range_boundaries(el.get("ref"))))
+            if tag in ("row", "mergeCell"):
+                el.clear()
+    return out
+
+
+# -- header, title block, footer (CSV and XLSX) -------------------------------------------
+
+# A footer row starts with a total or with a signature-block word (folded text).
+_TOTAL = re.compile(r"^(tong cong|tong so|tong|cong|cong don|total|sum|grand total)\b\s*[:.]?")
+_SIGNATURE = re.compile(r"^(nguoi lap|nguoi lap bieu|nguoi bao cao|chi huy truong|chi huy pho|thu truong|"
+                        r"truong phong|truong ban|xac nhan|ky ten|\(ky|noi nhan|ghi chu:|prepared by|approved by|"
+                        r"(.{0,40}, )?ngay .{0,4}\d*.{0,4} thang)")
+_HEADER_SCAN = 60
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
+
+
+def _first_text(values) -> str:
+    return next((fold(str(v)) for v in values if not _blank(v)), "")
+
+
+def _table(ctx: _Ctx, records: list[tuple[int, list]], *, delimiter: str | None = None, encoding: str | None = None,
+           complete: bool = True, text_cells: bool = False, merged=()) -> RawTable:
+    """The table under the header row of ``records`` (``(row number, values)``, rows as the user numbers them).
+
+    The header is row ``ctx.header_row`` when given, else the first row (of the first
+    60) whose cells name at least two known columns, else the first non-blank row. Rows
+    above it (a title block) and blank rows are skipped; total rows and a trailing
+    signature block are skipped with a note.
+    """
+    non_blank = [(r, v) for r, v in records if any(not _blank(x) for x in v)]
+    if not non_blank:
+        raise ctx.fail("import.no_rows")
+    if ctx.header_row is not None:
+        at = next((k for k, (r, _) in enumerate(non_blank) if r == ctx.header_row), None)
+        if at is None:
+            raise ctx.fail("import.bad_header_row", row=ctx.header_row)
+    else:
+        at = 0
+        if ctx.header_score is not None:
+            at = next((k for k, (_, v) in enumerate(non_blank[:_HEADER_SCAN]) if ctx.header_score(v) >= 2), 0)
+    header_row, header = non_blank[at]
+    notes = []
+    if at:
+        notes.append(t("import.note_title_rows", ctx.lang, file=ctx.name,
+                       rows=_ranges([r for r, _ in non_blank[:at]]), header=header_row))
+    header = list(header)
+    while header and _blank(header[-1]):
+        header.pop()
+    header = _header(header, ctx)
+    width = len(header)
+    body = [(r, v) for r, v in records if r > header_row]
+    if merged:
+        body = _fill_merged(body, merged, header_row)
+    data = [(r, v) for r, v in body if any(not _blank(x) for x in v)]
+    data, footer = _drop_footer(data, width)
+    rows, keep, bad = [], [], []
+    last = data[-1][0] if data else None
+    for r, rec in data:
+        if text_cells and len(rec) != width:
+            if r == last and len(rec) < width and not complete:
+                raise ctx.fail("import.truncated", row=r)
+            if len(rec) > width and all(_blank(x) for x in rec[width:]):
+                rec = rec[:width]
+            else:
+                bad.append((r, "import.field_count", {"n": len(rec), "expected": width}))
+        rec = (list(rec) + [None if not text_cells else ""] * width)[:width]
+        rows.append(r)
+        keep.append([_unquote(c) for c in rec])
+    ctx.check_rows(len(keep))
+    if footer:
+        notes.append(t("import.note_footer", ctx.lang, file=ctx.name, rows=_ranges(footer)))
     frame = pd.DataFrame(keep, columns=header, dtype=object) if keep else pd.DataFrame(columns=header)
-    return RawTable(frame=frame, geometry=None, crs=None, rows=np.array(rows, dtype=int))
+    return RawTable(frame=frame, geometry=None, crs=None, encoding=encoding, rows=np.array(rows, dtype=int),
+                    bad_rows=bad, delimiter=delimiter, notes=notes)
+
+
+def _fill_merged(body, merged, header_row: int):
+    """Cells inside a merged range take its top-left value (ranges starting below the header)."""
+    index = {r: k for k, (r, _) in enumerate(body)}
+    body = [(r, list(v)) for r, v in body]
+    for c1, r1, c2, r2 in merged:
+        if r1 <= header_row or r1 not in index:
+            continue
+        top = body[index[r1]][1]
+        value = top[c1 - 1] if c1 - 1 < len(top) else None
+        for r in range(r1, r2 + 1):
+            if r not in index:
+                continue
+            vals = body[index[r]][1]
+            if len(vals) < c2:
+                vals.extend([None] * (c2 - len(vals)))
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    vals[c - 1] = value
+    return body
+
+
+def _drop_footer(data, width: int):
+    """Rows to keep and row numbers skipped as footer.
+
+    A row whose first cell is a total (``Tổng cộng``, ``Cộng``) is skipped wherever it is.
+    From the first signature-block or total row on, the rest is skipped when no later
+    row is filled like a data row (more than half of the columns).
+    """
+    keep, footer = [], []
+    start = None
+    for k, (r, v) in enumerate(data):
+        head = _first_text(v)
+        if _TOTAL.match(head) or _SIGNATURE.match(head):
+            later_data = any(sum(not _blank(x) for x in w) > width / 2 and not _TOTAL.match(_first_text(w))
+                             for _, w in data[k + 1:])
+            if _SIGNATURE.match(head) and later_data:
+                keep.append((r, v))
+                continue
+            if not later_data:
+                start = k
+                break
+            footer.append(r)
+            continue
+        keep.append((r, v))
+    if start is not None:
+        footer += [r for r, _ in data[start:]]
+    return keep, footer
+
+
+def _ranges(rows: list[int]) -> str:
+    """``[3, 4, 5, 9]`` → ``"3-5, 9"``."""
+    out, run = [], []
+    for r in rows:
+        if run and r == run[-1] + 1:
+            run.append(r)
+        else:
+            if run:
+                out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = [r]
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out)
 
 
 # -- GDAL formats ----------------------------------------------------------------------
@@ -255,7 +436,12 @@ def _read_ogr(ctx: _Ctx, *, source=None, has_prj: bool = True,
             names = layers if all_layers else [_pick_layer(layers, ctx)]
         infos = [pyogrio.read_info(src, layer=n) for n in names]
         ctx.check_rows(sum(max(int(i["features"]), 0) for i in infos))
-        frames = [pyogrio.read_dataframe(src, layer=n, encoding=encoding) for n in names]
+        # Times as text: each row is read by its own rule (data.importers.values.parse_timestamp);
+        # pyogrio would otherwise put every row of a column with one zoned value in UTC.
+        with warnings.catch_warnings():   # GDAL: "Non-conformant content ... successfully parsed" (a zoned GPKG time)
+            warnings.filterwarnings("ignore", message="Non-conformant content", category=RuntimeWarning)
+            frames = [pyogrio.read_dataframe(src, layer=n, encoding=encoding, datetime_as_string=True)
+                      for n in names]
     except InputError:
         raise
     except Exception as exc:  # pyogrio DataSourceError and friends: damaged or truncated file
@@ -276,30 +462,84 @@ def _read_geojson(ctx: _Ctx) -> RawTable:
         raise ctx.fail("import.empty")
     raw = _read_ogr(ctx, source=text.encode("utf-8"))
     raw.encoding = ctx.encoding or "utf-8"
+    # GDAL reports WGS 84 for every GeoJSON; only a "crs" member (GeoJSON 2008) is the file's own word.
+    raw.crs_declared = _GEOJSON_CRS.search(text) is not None
     return raw
 
 
 def _pick_layer(layers: list[str], ctx: _Ctx) -> str:
-    """The layer named like the target, else the only one; several and none matching is refused."""
+    """``--layer`` NAME; else the layer named like the target, else the only one; else refused listing them."""
     by_name = {fold(n): n for n in layers}
+    if ctx.source_layer:
+        if fold(ctx.source_layer) in by_name:
+            return by_name[fold(ctx.source_layer)]
+        raise ctx.fail("import.no_such_layer", name=ctx.source_layer, layers=", ".join(layers))
     if fold(ctx.layer) in by_name:
         return by_name[fold(ctx.layer)]
     if len(layers) == 1:
         return layers[0]
-    raise ctx.fail("import.many_layers", layers=", ".join(layers), layer=ctx.layer)
+    raise ctx.fail("import.several_layers", layers=", ".join(layers))
 
 
 def _read_kml(ctx: _Ctx) -> RawTable:
-    """KML/KMZ: every folder is read and concatenated; placemark ``Name`` is the name."""
-    raw = _read_ogr(ctx, all_layers=True)
-    f = raw.frame
-    # LIBKML puts the placemark id in "id" and renames an ExtendedData "id" to "id2".
-    if "id2" in f.columns:
-        f = f.rename(columns={"id": "kml_id"}).rename(columns={"id2": "id"})
-    drop = [c for c in _KML_NOISE + ("timestamp", "description", "Name") if c in f.columns
-            and (c in _KML_NOISE or f[c].isna().all())]
-    raw.frame = f.drop(columns=drop)
-    return raw
+    """KML/KMZ by :mod:`.kml`: ExtendedData columns, folders as a ``folder`` column (``--layer`` picks one).
+
+    A multi-part geometry the target layer cannot hold (several points for a point
+    layer) is split into one row per part, with a note; the rows share the placemark's
+    row number and :func:`data.importers.source.read_source` suffixes their ids.
+    """
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
+    from data.importers import kml
+    from data.schema import LAYERS
+
+    try:
+        data = kml.read_bytes(ctx.path, ctx.max_bytes)
+        marks = kml.parse(data)
+    except OverflowError as exc:
+        raise ctx.fail("import.too_big", mb=exc.args[0] / 2**20, limit=ctx.max_bytes / 2**20) from None
+    except (ValueError, ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise ctx.fail("import.damaged", detail=_one_line(exc)) from None
+    keep = list(range(len(marks.records)))
+    notes = []
+    if ctx.source_layer:
+        want = fold(ctx.source_layer)
+        keep = [k for k in keep if want in {fold(p) for p in marks.records[k]["folder"].split("/")}
+                or fold(marks.records[k]["folder"]) == want]
+        if not keep:
+            raise ctx.fail("import.no_such_layer", name=ctx.source_layer, layers=", ".join(marks.folders) or "-")
+    elif len({marks.records[k]["folder"] for k in keep}) > 1:
+        notes.append(t("import.note_kml_folders", ctx.lang, file=ctx.name,
+                       folders=", ".join(dict.fromkeys(marks.records[k]["folder"] or "-" for k in keep))))
+    ctx.check_rows(len(keep))
+    allowed = set(LAYERS[ctx.layer].geom_types) if ctx.layer in LAYERS else set()
+    records, geoms, rows, parts, split_rows = [], [], [], [], []
+    for k in keep:
+        g = marks.geometries[k]
+        if (g is not None and g.geom_type in ("MultiPoint", "MultiLineString", "MultiPolygon")
+                and g.geom_type not in allowed and g.geom_type[5:] in allowed and len(g.geoms) > 1):
+            for n, part in enumerate(g.geoms, start=1):
+                records.append(marks.records[k])
+                geoms.append(part)
+                rows.append(k + 1)
+                parts.append(n)
+            split_rows.append(k + 1)
+            continue
+        records.append(marks.records[k])
+        geoms.append(g)
+        rows.append(k + 1)
+        parts.append(0)
+    ctx.check_rows(len(records))
+    columns = [c for c in marks.columns if c != "folder" or marks.folders]
+    frame = pd.DataFrame([[r.get(c) for c in columns] for r in records], columns=columns, dtype=object)
+    frame.columns = _header(list(frame.columns), ctx)
+    if split_rows:
+        notes.append(t("import.note_kml_split", ctx.lang, file=ctx.name, rows=_ranges(split_rows)))
+    return RawTable(frame=frame, geometry=np.asarray(geoms + [None], dtype=object)[:-1],
+                    crs=pyproj.CRS.from_epsg(4326), rows=np.array(rows, dtype=int), notes=notes,
+                    parts=np.array(parts, dtype=int))
 
 
 def _read_shp(ctx: _Ctx) -> RawTable:
@@ -330,9 +570,7 @@ def _read_zip(ctx: _Ctx) -> RawTable:
         shps = {Path(n).stem: n for n in names if n.lower().endswith(".shp")}
         if not shps:
             raise ctx.fail("import.zip_no_shp")
-        stem = {fold(s): s for s in shps}.get(fold(ctx.layer)) or (next(iter(shps)) if len(shps) == 1 else None)
-        if stem is None:
-            raise ctx.fail("import.many_layers", layers=", ".join(sorted(shps)), layer=ctx.layer)
+        stem = _pick_layer(sorted(shps), ctx)
         base = shps[stem][:-4]
         parts = {n[len(base):].lower(): n for n in names if n[:len(base)] == base and "." in n[len(base):]}
         for ext in (".shx", ".dbf"):

@@ -20,6 +20,7 @@ from core.errors import InputError
 from core.i18n import t
 from core.vocab import fold
 from data.importers import coords
+from data.importers import number_format as numbers
 from data.importers.readers import RawTable, read_raw
 from data.schema import LAYERS
 
@@ -74,6 +75,7 @@ class Source:
     read_problems: tuple = ()            # (row, None, key, fields) found while reading rows
     pending: tuple = ()                  # read_problems + missing required columns, translated by validate
     options: dict = field(default_factory=dict)
+    numbers: numbers.Convention = numbers.NONE   # how text numbers are read (decimal comma or point)
 
     @property
     def file(self) -> str:
@@ -99,9 +101,10 @@ class Source:
         """The same file with another user mapping (the dashboard's column picker)."""
         opts = self.options
         raw = RawTable(frame=self.frame, geometry=self.geometry, crs=opts["file_crs"], has_prj=opts["has_prj"],
-                       encoding=self.encoding, rows=self.rows)
+                       encoding=self.encoding, rows=self.rows, delimiter=opts.get("delimiter"),
+                       notes=list(opts.get("read_notes", ())), crs_declared=opts.get("crs_declared", True))
         return _build(self.path, raw, layer=self.layer, crs=opts["crs"], mapping=mapping, lang=opts["lang"],
-                      name=self.name, read_problems=self.read_problems)
+                      name=self.name, read_problems=self.read_problems, decimal=opts.get("decimal"))
 
 
 def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
@@ -115,7 +118,8 @@ def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
 
 def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, max_bytes: int | None = None, max_rows: int | None = None,
-                lang: str | None = None, name: str | None = None) -> Source:
+                lang: str | None = None, name: str | None = None, decimal: str | None = None,
+                source_layer: str | None = None, header_row: int | None = None) -> Source:
     """Read ``path`` for ``layer`` and settle its columns and CRS.
 
     Parameters
@@ -135,6 +139,14 @@ def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = 
         Upload limits; default :data:`~data.importers.readers.MAX_FILE_BYTES` / ``MAX_ROWS``.
     name : str, optional
         File name used in messages (the dashboard's upload name for a temporary file).
+    decimal : {"comma", "point"}, optional
+        Number format of text numbers when the file's own evidence does not settle it
+        (see :mod:`data.importers.number_format`); overrides the evidence.
+    source_layer : str, optional
+        Layer, folder or sheet to read from a multi-layer source (``--layer``).
+    header_row : int, optional
+        1-based row of the header in CSV/XLSX, as Excel numbers rows (``--header-row``);
+        default: found automatically.
 
     Raises
     ------
@@ -143,16 +155,23 @@ def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = 
     """
     if layer not in LAYERS:
         raise InputError(t("import.bad_layer", lang, layer=layer, valid=", ".join(LAYERS)))
+    if decimal not in (None, ""):
+        conv = numbers.DECIMAL_NAMES.get(str(decimal).strip().lower())
+        if conv is None:
+            raise InputError(t("import.bad_decimal", lang, value=decimal))
+        decimal = conv
     path = Path(path)
     shown = name or path.name
     raw = read_raw(path, layer=layer, encoding=encoding, max_bytes=max_bytes, max_rows=max_rows, lang=lang,
-                   name=shown)
+                   name=shown, source_layer=source_layer, header_row=header_row,
+                   header_score=_header_scorer(layer, mapping or {}))
     problems = tuple((row, None, key, fields) for row, key, fields in raw.bad_rows)
-    return _build(path, raw, layer=layer, crs=crs, mapping=mapping, lang=lang, name=shown, read_problems=problems)
+    return _build(path, raw, layer=layer, crs=crs, mapping=mapping, lang=lang, name=shown, read_problems=problems,
+                  decimal=decimal)
 
 
 def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: str,
-           read_problems: tuple) -> Source:
+           read_problems: tuple, decimal: str | None = None) -> Source:
     spec = LAYERS[layer]
     tabular = raw.geometry is None
     fail = lambda key, **kw: InputError(t(key, lang, file=name, **kw))  # noqa: E731
@@ -163,7 +182,9 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
     use_crs: pyproj.CRS | None = None
     if spec.geom_types and not tabular:
         how = "geometry"
-        if raw.crs is not None:
+        if raw.crs is not None and not raw.crs_declared and user_crs is not None:
+            use_crs = user_crs            # a GeoJSON without "crs": WGS 84 only by default, --crs says otherwise
+        elif raw.crs is not None:
             use_crs = raw.crs
             if user_crs is not None and not user_crs.equals(raw.crs, ignore_axis_order=True):
                 notes.append(t("import.crs_ignored", lang, crs=crs, file_crs=raw.crs.to_string()))
@@ -173,6 +194,10 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
             raise fail("import.shp_no_prj")
         elif not all(g is None for g in raw.geometry):
             raise fail("import.no_crs")
+        if (use_crs is None or coords.is_wgs84(use_crs)) and user_crs is None:
+            hint = coords.projected_hint(raw.geometry)
+            if hint:
+                raise fail("import.looks_projected", candidates=hint)
     elif spec.geom_types:
         roles = set(cols.values())
         projected = user_crs is not None and not user_crs.is_geographic
@@ -189,17 +214,63 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
         else:
             raise fail("import.no_coords", columns=", ".join(raw.frame.columns))
         if how == "xy" and user_crs is None:
-            raise fail("import.xy_needs_crs")
+            raise fail("import.xy_needs_crs", candidates=coords.CANDIDATES_TEXT)
         if how == "latlon" and projected:
             raise fail("import.latlon_projected", crs=crs)
         use_crs = user_crs
     missing = [f.name for f in spec.fields if f.required and f.name not in cols.values()]
     problems = read_problems + tuple(
         (None, m, "import.missing_column", {"field": m, "columns": ", ".join(raw.frame.columns)}) for m in missing)
-    return Source(path=path, layer=layer, frame=raw.frame, geometry=raw.geometry, crs=use_crs, mapping=cols,
-                  coords=how, rows=np.asarray(raw.rows, dtype=int), name=name, encoding=raw.encoding,
-                  notes=tuple(notes), read_problems=read_problems, pending=problems,
-                  options={"crs": crs, "file_crs": raw.crs, "has_prj": raw.has_prj, "lang": lang})
+    rows = np.asarray(raw.rows, dtype=int)
+    frame = raw.frame
+    id_col = next((c for c, tgt in cols.items() if tgt == "id"), None)
+    if raw.parts is not None and raw.parts.any() and id_col is not None:
+        frame = frame.copy()
+        split = np.flatnonzero(raw.parts)
+        frame.loc[split, id_col] = [f"{frame.at[i, id_col]}-{raw.parts[i]}" if frame.at[i, id_col] else None
+                                    for i in split]
+    conv = numbers.decide(_number_samples(raw.frame, cols, spec, rows), user=decimal, delimiter=raw.delimiter)
+    return Source(path=path, layer=layer, frame=frame, geometry=raw.geometry, crs=use_crs, mapping=cols,
+                  coords=how, rows=rows, name=name, encoding=raw.encoding,
+                  notes=tuple(raw.notes) + tuple(notes), read_problems=read_problems, pending=problems,
+                  options={"crs": crs, "file_crs": raw.crs, "has_prj": raw.has_prj, "lang": lang,
+                           "delimiter": raw.delimiter, "decimal": decimal, "read_notes": tuple(raw.notes),
+                           "crs_declared": raw.crs_declared},
+                  numbers=conv)
+
+
+_COORD_KIND = {"lat": "degrees", "lon": "degrees", "x": "xy", "y": "xy"}
+
+
+def _number_samples(frame: pd.DataFrame, cols: dict[str, str], spec, rows: np.ndarray):
+    """``(column, row, text, coordinate kind)`` of every text cell in a numeric or coordinate column."""
+    kinds = {f.name: f.kind for f in spec.fields}
+    for col, tgt in cols.items():
+        if kinds.get(tgt) not in ("int", "float") and tgt not in _COORD_KIND:
+            continue
+        coord = _COORD_KIND.get(tgt)
+        for row, v in zip(rows, frame[col].tolist()):
+            if isinstance(v, str) and v.strip():
+                yield col, int(row), v.strip(), coord
+
+
+_SECONDARY = ("timestamp",)
+
+
+def _header_scorer(layer: str, user: dict[str, str]):
+    """cells → how many name a field, an alias, a coordinate or a ``--map`` source of ``layer``."""
+    targets = mapping_targets(layer, tabular=True)
+    sources = {fold(k) for k in user}
+
+    def score(cells) -> int:
+        n = 0
+        for c in cells:
+            if c is None or not isinstance(c, str) or not c.strip():
+                continue
+            if fold(c) in sources or _auto_target(c.strip(), layer, targets, True):
+                n += 1
+        return n
+    return score
 
 
 def _resolve_mapping(columns: list[str], layer: str, user: dict[str, str], *, tabular: bool, fail) -> dict[str, str]:
@@ -218,17 +289,20 @@ def _resolve_mapping(columns: list[str], layer: str, user: dict[str, str], *, ta
             raise fail("import.map_twice", target=tgt)
         out[col] = tgt
     auto: dict[str, str] = {}
-    for col in columns:
+    # KML's element-derived columns (TimeStamp) step aside for an ExtendedData column of the same field.
+    for col in sorted(columns, key=lambda c: c in _SECONDARY):
         if col in out:
             continue
         tgt = _auto_target(col, layer, targets, tabular)
         if tgt is None or tgt in out.values():
             continue
+        if col in _SECONDARY and tgt in auto.values():
+            continue
         if tgt in auto.values():
             other = next(c for c, v in auto.items() if v == tgt)
             raise fail("import.map_ambiguous", a=other, b=col, target=tgt)
         auto[col] = tgt
-    return {**out, **auto}
+    return {**out, **{c: auto[c] for c in columns if c in auto}}
 
 
 def _auto_target(column: str, layer: str, targets: list[str], tabular: bool) -> str | None:

@@ -26,12 +26,15 @@ from core.errors import Problem
 from core.i18n import t
 from core.vocab import fold
 from data.importers import geometry
+from data.importers import number_format as numbers
 from data.importers.values import PARSERS, BadValue, clean_text, is_blank, parse_enum
 from data.schema import LAYERS
 from data.store import CRS, read_layer
 from data.village_rules import check_review_dates
 
 STATUSES = ("new", "unchanged", "changed")
+# Messages about the file's number format: they name the convention and its evidence.
+_NUMBER_KEYS = ("import.number_convention", "import.number_ambiguous", "import.number_mixed")
 
 
 @dataclass
@@ -99,20 +102,26 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
             bad[index_of[p.row]] = True
 
     def add(i: int, column: str | None, msg_key: str, /, **fields) -> None:
+        if msg_key in _NUMBER_KEYS:
+            fields = {**numbers.describe(source.numbers, lambda k, **f: t(k, lang, **f)), **fields}
         problems.append(Problem(source.file, int(rows[i]), column, t(msg_key, lang, **fields)))
         bad[i] = True
 
     values: dict[str, list] = {}
     for f in spec.fields:
         col = source.column_for(f.name)
-        values[f.name] = [None] * n if col is None else _parse_column(source.frame[col].tolist(), f, col, add, lang)
+        values[f.name] = ([None] * n if col is None
+                          else _parse_column(source.frame[col].tolist(), f, col, add, lang, source.numbers))
 
     geoms = None
     if spec.geom_types:
-        before = len(problems)
-        built, label = geometry.build(source, add)
-        skip = np.zeros(n, dtype=bool)
-        skip[[index_of[p.row] for p in problems[before:]]] = True
+        skip = np.zeros(n, dtype=bool)      # rows whose coordinates were already reported
+
+        def add_geom(i: int, *args, **fields) -> None:
+            skip[i] = True
+            add(i, *args, **fields)
+
+        built, label = geometry.build(source, add_geom)
         belt = _belt(con) if layer != "belt" else None
         geoms = geometry.check(layer, built, label, add, skip=skip, belt=belt, max_distance_km=max_distance_km)
         for g in spec.extra_geoms:
@@ -163,8 +172,13 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
 
 # -- values ------------------------------------------------------------------------------
 
-def _parse_column(raw: list, f, col: str, add, lang) -> list:
-    parser = partial(parse_enum, f.enum, lang=lang) if f.enum else PARSERS[f.kind]
+def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
+    if f.enum:
+        parser = partial(parse_enum, f.enum, lang=lang)
+    elif f.kind in ("int", "float"):
+        parser = partial(PARSERS[f.kind], conv=conv)
+    else:
+        parser = PARSERS[f.kind]
     out: list = [None] * len(raw)
     cache: dict = {}
     for i, v in enumerate(raw):

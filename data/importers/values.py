@@ -11,6 +11,21 @@ stripped — C0/C1 controls except tab and newline, and the bidirectional overri
 U+202A–U+202E, U+2066–U+2069 that can disguise text. Nothing else is altered: markup such
 as ``<script>`` and formula-looking text such as ``=HYPERLINK(...)`` is stored as
 written; exporters neutralise it where a spreadsheet would run it.
+
+Number policy: text numbers are read under the file's convention, decimal comma
+(``1.234,5``) or decimal point (``1,234.5``), settled once per file from its evidence by
+:mod:`data.importers.number_format`; a value that does not fit it, or that could be read
+both ways in a file without evidence, is refused with the reason, never guessed.
+
+Time policy: the store keeps ``occurred_at`` as a DuckDB ``TIMESTAMP`` without zone that
+holds **Vietnam local wall-clock time (UTC+07:00, Asia/Ho_Chi_Minh, no daylight saving)**
+— the time an officer reads on a report. Each value is read by its own rule, so a file
+mixing both kinds is fine: a time with no zone (``03/04/2024 14:30``, an Excel date cell,
+``2024-04-03T14:30``) *is* Vietnam local time and is kept as written; a time with a zone
+(``…T07:30:00Z``, ``…+00:00``, ``+0700``, ``+07``) is converted to UTC+07:00 and stored
+as that local time. A date without a time stays a date (midnight for ``occurred_at``;
+``village_status`` dates are ``DATE``). GIS files are read with times as text
+(``datetime_as_string``) so GDAL cannot put unzoned rows in UTC.
 """
 from __future__ import annotations
 
@@ -23,6 +38,8 @@ import numpy as np
 import pandas as pd
 
 from core.vocab import ENUMS, codes, fold, label, normalise
+from data.importers import number_format as numbers
+from data.importers.number_format import Convention
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _LOCAL_TZ = "Asia/Ho_Chi_Minh"
@@ -73,29 +90,13 @@ def clean_text(value) -> str:
     return _CONTROL.sub("", s).strip()
 
 
-# -- numbers ----------------------------------------------------------------------------
+# -- numbers (see data.importers.number_format for the per-file convention) -------------------
 
-def _number_text(s: str) -> str:
-    """Vietnamese and English separators to a plain decimal string.
+def parse_real(value, conv: Convention = numbers.NONE, *, whole: bool = False) -> float:
+    """A finite number, either sign (projected x/y), read under the file's number convention.
 
-    One comma is a decimal comma (Vietnamese "1,5"); several commas or dots are thousands
-    groups; with both, the later one is the decimal mark.
-    """
-    s = re.sub(r"[\s\u00a0\u202f_]", "", s)
-    if "," in s and "." in s:
-        if s.rfind(",") > s.rfind("."):
-            return s.replace(".", "").replace(",", ".")
-        return s.replace(",", "")
-    for sep in (",", "."):
-        if s.count(sep) > 1:
-            if re.fullmatch(rf"[+-]?\d{{1,3}}(\{sep}\d{{3}})+", s):
-                return s.replace(sep, "")
-            return s  # malformed: float() will refuse it
-    return s.replace(",", ".")
-
-
-def parse_real(value) -> float:
-    """A finite number, either sign (projected x/y).
+    Typed numbers are taken as they are; text goes through :func:`numbers.to_float`
+    (``conv`` is the file's :class:`~data.importers.number_format.Convention`).
 
     >>> parse_real("-1.234,5")
     -1234.5
@@ -105,42 +106,42 @@ def parse_real(value) -> float:
     if isinstance(value, (int, float, np.integer, np.floating)):
         out = float(value)
     else:
+        text = clean_text(value)
         try:
-            out = float(_number_text(clean_text(value)))
-        except ValueError:
-            raise BadValue("import.bad_number", value=clean_text(value)[:60]) from None
+            out = numbers.to_float(text, conv, whole=whole)
+        except numbers.NumberError as exc:
+            raise BadValue(exc.key, value=text[:60]) from None
     if not math.isfinite(out):
         raise BadValue("import.bad_number", value=value)
     return out
 
 
-def parse_float(value) -> float:
+def parse_float(value, conv: Convention = numbers.NONE) -> float:
     """A non-negative finite number (every quantity in the schema is a count or a mass).
 
     >>> parse_float("1,5"), parse_float("1.234,5"), parse_float("12")
     (1.5, 1234.5, 12.0)
+    >>> parse_float("1.500", numbers.Convention(numbers.COMMA))
+    1500.0
     """
-    out = parse_real(value)
+    out = parse_real(value, conv)
     if out < 0:
         raise BadValue("import.negative", value=value)
     return out
 
 
-_GROUPED = re.compile(r"\d{1,3}([.,\s\u00a0])\d{3}(?:\1\d{3})*")
-
-
-def parse_int(value) -> int:
+def parse_int(value, conv: Convention = numbers.NONE) -> int:
     """A non-negative whole number (``"12.0"`` is fine, ``"1.5"`` is not).
 
-    Digits grouped by threes are a thousands separator here, whatever the mark:
-    "1.200" or "1,200" tablets is 1200 (a count cannot be 1.2).
+    Without a file convention, a grouped value is read when only one reading is whole:
+    "1.200" tablets can only be 1200; "12.000" (12 or 12000) is refused as ambiguous.
 
     >>> parse_int("1.200"), parse_int("1,200"), parse_int(3.0)
     (1200, 1200, 3)
     """
-    if isinstance(value, str) and _GROUPED.fullmatch(clean_text(value)):
-        value = re.sub(r"\D", "", value)
-    out = parse_float(value)
+    out = parse_real(value, conv, whole=True)
+    if out < 0:
+        raise BadValue("import.negative", value=value)
     if not out.is_integer():
         raise BadValue("import.not_integer", value=value)
     if out > 2**31 - 1:
@@ -173,7 +174,7 @@ def parse_bool(value) -> bool:
 # -- dates ------------------------------------------------------------------------------
 
 _TIME = r"(?:[T ,]+(\d{1,2})[:hH](\d{2})(?::(\d{2})(?:[.,](\d{1,6}))?)?)?"
-_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + r"\s*(Z|[+-]\d{2}:?\d{2})?")
+_ISO = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + r"\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _TIME)
 
 
@@ -182,8 +183,9 @@ def parse_timestamp(value) -> dt.datetime:
 
     ``YYYY/MM/DD`` (GDAL's KML and shapefile text) is read year first.
 
-    03/04/2024 is 3 April 2024. A time zone, when given, is converted to Vietnam time
-    (UTC+7) and dropped: the store keeps local wall-clock time.
+    03/04/2024 is 3 April 2024. No zone: Vietnam local time, kept as written. A zone, when
+    given, is converted to Vietnam time (UTC+7) and dropped: the store keeps local
+    wall-clock time (see the module docstring).
 
     >>> parse_timestamp("03/04/2024 14h30")
     datetime.datetime(2024, 4, 3, 14, 30)
@@ -213,7 +215,7 @@ def parse_timestamp(value) -> dt.datetime:
     except ValueError:
         raise BadValue("import.impossible_date", value=s[:60]) from None
     if tz:
-        ts = pd.Timestamp(out).tz_localize("UTC" if tz == "Z" else _utc_offset(tz))
+        ts = pd.Timestamp(out).tz_localize("UTC" if tz.upper() in ("Z", "UTC", "GMT") else _utc_offset(tz))
         out = ts.tz_convert(_LOCAL_TZ).tz_localize(None).to_pydatetime()
     return _in_range(out, s)
 
@@ -221,7 +223,7 @@ def parse_timestamp(value) -> dt.datetime:
 def _utc_offset(tz: str) -> dt.timezone:
     sign = -1 if tz[0] == "-" else 1
     digits = tz[1:].replace(":", "")
-    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
 
 
 def _in_range(out: dt.datetime, raw) -> dt.datetime:

@@ -61,7 +61,7 @@ def test_report_before_anything_is_written_then_commit_valid_rows(rw_app):
     at.button(key="imp_validate").click().run()
     assert not at.exception
     problems = next(d.value for d in at.dataframe if "Lý do" in d.value.columns)
-    assert set(problems["Dòng"]) == {3}
+    assert set(problems["Dòng"]) == {4}                                 # file row: the header is row 1
     assert {"Ngày", "Loại ma túy"} <= set(problems["Cột"])
     assert problems["Tệp"].eq("vu_viec.csv").all()
     assert next(m.value for m in at.metric if m.label == "Dòng lỗi") == "1"
@@ -94,7 +94,7 @@ def test_mapping_picker_maps_an_unknown_column(rw_app):
     at.selectbox(key="imp_map_occurred_at").set_value("khi_nao").run()
     at.button(key="imp_validate").click().run()
     problems = next(d.value for d in at.dataframe if "Lý do" in d.value.columns)
-    assert set(problems["Dòng"].dropna()) == {3}
+    assert set(problems["Dòng"].dropna()) == {4}                         # file row: the header is row 1
 
 
 def test_unreadable_file_is_one_message_not_a_traceback(rw_app):

@@ -94,12 +94,12 @@ def test_refused_file_exit_2_in_vi_and_en_store_unchanged(demo_db, tmp_path, poi
     env_en = run("import", "incidents", path, "--db", demo_db, env={"BORDERWATCH_LANG": "en"})
     assert vi.returncode == en.returncode == env_en.returncode == 2
     assert vi.stderr.startswith("Dữ liệu vào bị từ chối, không ghi gì: 2 vấn đề:")
-    assert "inc.csv, dòng 2, cột occurred_at: ngày không tồn tại: 31/02/2024" in vi.stderr
-    assert "inc.csv, dòng 4, cột drug: giá trị không hợp lệ: bột trắng" in vi.stderr
+    assert "inc.csv, dòng 3, cột occurred_at: ngày không tồn tại: 31/02/2024" in vi.stderr
+    assert "inc.csv, dòng 5, cột drug: giá trị không hợp lệ: bột trắng" in vi.stderr
     for r in (en, env_en):
         assert r.stderr.startswith("Input refused, nothing written: 2 problem(s):")
-        assert "inc.csv, row 2, column occurred_at: impossible date: 31/02/2024" in r.stderr
-        assert "inc.csv, row 4, column drug: unknown value: bột trắng. Valid values: heroin" in r.stderr
+        assert "inc.csv, row 3, column occurred_at: impossible date: 31/02/2024" in r.stderr
+        assert "inc.csv, row 5, column drug: unknown value: bột trắng. Valid values: heroin" in r.stderr
     assert info(demo_db) == before
     assert query(demo_db, "SELECT count(*) FROM import_log")[0][0] == 0
     assert not (tmp_path / "inc.csv.rejected.csv").exists()
@@ -110,13 +110,13 @@ def test_skip_invalid_writes_valid_rows_and_rejects(demo_db, tmp_path, points):
     r = run("import", "incidents", path, "--db", demo_db, "--skip-invalid", "--as", "lan", "--lang", "en")
     assert r.returncode == 0, r.stderr
     assert "5 rows read, 3 new, 0 replaced, 0 unchanged, 2 rejected" in r.stderr
-    assert "row 2, column occurred_at: impossible date" in r.stderr
+    assert "row 3, column occurred_at: impossible date" in r.stderr
     rejects = tmp_path / "inc.csv.rejected.csv"
     assert f"Rejected rows and reasons: {rejects}" in r.stderr and rejects.exists()
     assert [x[0] for x in query(demo_db, "SELECT id FROM incidents WHERE id LIKE 'CLI-%' ORDER BY id")] == [
         "CLI-0", "CLI-2", "CLI-4"]
     assert query(demo_db, 'SELECT "row", "column" FROM import_rejects ORDER BY "row"') == [
-        (2, "occurred_at"), (4, "drug")]
+        (3, "occurred_at"), (5, "drug")]       # file rows: the header is row 1
     assert query(demo_db, "SELECT mode, rows_in, rows_rejected FROM import_log") == [("skip_invalid", 5, 2)]
 
 
@@ -264,3 +264,34 @@ def test_roles_import_needs_editor_export_needs_analyst(demo_db, tmp_path, point
     assert ok.returncode == 0, ok.stderr
     assert run("export", "incidents", tmp_path / "o.csv", "--db", demo_db, "--as", "phantich").returncode == 0
     assert query(demo_db, "SELECT who FROM import_log") == [("bientap",)]
+
+
+def test_import_options_decimal_layer_header_row(demo_db, tmp_path, points):
+    """--decimal settles an ambiguous file; --layer picks a layer; --header-row names the header row (Excel numbering)."""
+    rows = [[f"OPT-{k}", "03/04/2024 14:30", *points[k], "250", "heroin", "1.500", "", 1, "", ""] for k in range(2)]
+    path = write_csv(tmp_path / "mo_ho.csv", rows)
+    r = run("import", "incidents", path, "--db", demo_db, "--lang", "en")
+    assert r.returncode == 2 and "row 2, column quantity_g: 1.500 could be a decimal" in r.stderr
+    assert "--decimal comma" in r.stderr and not any("\u00c0" <= ch <= "\u1ef9" for ch in r.stderr.split("1.500")[0])
+    r = run("import", "incidents", path, "--db", demo_db, "--decimal", "comma")
+    assert r.returncode == 0, r.stderr
+    assert query(demo_db, "SELECT quantity_g FROM incidents WHERE id LIKE 'OPT-%'") == [(1500.0,), (1500.0,)]
+    gdf = gpd.GeoDataFrame({"id": ["L-1"], "occurred_at": ["2024-04-03"], "article": ["250"], "drug": ["heroin"]},
+                           geometry=[Point(points[2][1], points[2][0])], crs=4326)
+    gpkg = tmp_path / "hai.gpkg"
+    gdf.to_file(gpkg, layer="a")
+    gdf.assign(id=["L-2"]).to_file(gpkg, layer="b")
+    r = run("import", "incidents", gpkg, "--db", demo_db, "--lang", "en")
+    assert r.returncode == 2 and "several layers (a, b)" in r.stderr and "--layer" in r.stderr
+    assert run("import", "incidents", gpkg, "--db", demo_db, "--layer", "b").returncode == 0
+    assert query(demo_db, "SELECT id FROM incidents WHERE id LIKE 'L-%'") == [("L-2",)]
+    with open(tmp_path / "title.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["BÁO CÁO THÁNG 4"])
+        w.writerow(["a", "b", "c", "d", "e", "f"])
+        w.writerow(["H-1", "2024-04-03", *points[3], "250", "heroin"])
+    r = run("import", "incidents", tmp_path / "title.csv", "--db", demo_db, "--header-row", "2", "--lang", "en",
+            "--map", "a=id", "--map", "b=occurred_at", "--map", "c=lat", "--map", "d=lon", "--map", "e=article",
+            "--map", "f=drug")
+    assert r.returncode == 0, r.stderr
+    assert "rows 1 above the header skipped (title block); header in row 2" in r.stderr

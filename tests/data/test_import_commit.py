@@ -31,14 +31,14 @@ def test_all_or_nothing_refuses_and_changes_nothing(demo_con, files, incident_ro
     with pytest.raises(ValidationError) as err:
         import_file(demo_con, "incidents", path, who="lan", lang="en")
     assert err.value.exit_code == 2
-    assert [(p.row, p.column) for p in err.value.problems] == [(2, "occurred_at"), (4, "drug")]
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "occurred_at"), (5, "drug")]   # file rows
     text = str(err.value)
-    assert text.startswith("2 problem(s):") and "inc.csv, row 2, column occurred_at: impossible date" in text
+    assert text.startswith("2 problem(s):") and "inc.csv, row 3, column occurred_at: impossible date" in text
     assert snapshot(demo_con) == before
     assert not rejects_path_for(path).exists()
     with pytest.raises(ValidationError) as err:
         import_file(demo_con, "incidents", path, lang="vi")
-    assert str(err.value).startswith("2 vấn đề:") and "inc.csv, dòng 2, cột occurred_at" in str(err.value)
+    assert str(err.value).startswith("2 vấn đề:") and "inc.csv, dòng 3, cột occurred_at" in str(err.value)
 
 
 def test_skip_invalid_keeps_rejects_in_table_and_csv(demo_con, files, incident_rows):
@@ -51,15 +51,15 @@ def test_skip_invalid_keeps_rejects_in_table_and_csv(demo_con, files, incident_r
     assert stored_import == {result.import_id}
     rej = demo_con.execute('SELECT import_id, file, "row", "column", reason, raw FROM import_rejects '
                            'ORDER BY "row"').fetchall()
-    assert [(r[0], r[1], r[2], r[3]) for r in rej] == [(result.import_id, "inc.csv", 2, "occurred_at"),
-                                                        (result.import_id, "inc.csv", 4, "drug")]
+    assert [(r[0], r[1], r[2], r[3]) for r in rej] == [(result.import_id, "inc.csv", 3, "occurred_at"),
+                                                        (result.import_id, "inc.csv", 5, "drug")]
     assert rej[0][4] == "impossible date: 31/02/2024"
     assert json.loads(rej[1][5])["drug"] == "bột" and json.loads(rej[1][5])["id"] == "IMP-4"
     assert result.rejects_csv == path.with_name("inc.csv.rejected.csv")
     with open(result.rejects_csv, encoding="utf-8-sig", newline="") as fh:
         lines = list(csv.reader(fh))
     assert lines[0] == ["row", "problems"] + HEADER
-    assert [ln[0] for ln in lines[1:]] == ["2", "4"]
+    assert [ln[0] for ln in lines[1:]] == ["3", "5"]
     assert lines[1][1] == "occurred_at: impossible date: 31/02/2024" and lines[1][2] == "IMP-2"
     assert lines[2][1].startswith("drug: unknown value: bột") and lines[2][7] == "bột"
 

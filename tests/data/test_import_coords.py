@@ -80,7 +80,7 @@ def test_swapped_lat_lon_columns_are_reported(demo_con, files, village_points):
     path = files.csv("swap.csv", HEADER + ["lat", "lon"], [["S-1", "2024-04-03", "250", "heroin", lon, lat]])
     report = validate(read_source(path, layer="incidents"), demo_con, lang="en")
     [p] = report.problems
-    assert (p.file, p.row, p.column) == ("swap.csv", 1, "lat")
+    assert (p.file, p.row, p.column) == ("swap.csv", 2, "lat")
     assert "swapped?" in p.reason and str(lon) in p.reason
     report = validate(read_source(path, layer="incidents"), demo_con, lang="vi")
     assert "nhầm cột vĩ độ và kinh độ?" in report.problems[0].reason
@@ -201,4 +201,73 @@ def test_unreadable_coordinate_is_a_row_problem(demo_con, files, village_points)
     with pytest.raises(ValidationError) as err:
         import_file(demo_con, "incidents", path, lang="en")
     [p] = err.value.problems
-    assert (p.row, p.column) == (1, "lat") and "mười sáu" in p.reason
+    assert (p.row, p.column) == (2, "lat") and "mười sáu" in p.reason
+
+
+# -- Vietnamese hemisphere letters (issue 11 §2) ---------------------------------------------
+
+LAT = 16 + 36 / 60 + 50.6 / 3600
+
+
+@pytest.mark.parametrize("text, axis, expected", [
+    ('16°36\'50,6"B', "lat", LAT),
+    ("16° 36' 50,6\" Bắc", "lat", LAT),
+    ("16° 36′ 50,6″ bắc", "lat", LAT),
+    ('B 16°36\'50,6"', "lat", LAT),
+    ("B16°36'50,6\"", "lat", LAT),
+    ("16 36 50,6 B", "lat", LAT),
+    ("16 42 00 B", "lat", 16.7),
+    ("16 42 00 BAC", "lat", 16.7),
+    ("16°30'00\" Nam", "lat", -16.5),
+    ('106°36\'02"Đ', "lon", 106 + 36 / 60 + 2 / 3600),
+    ("Đông 106 36 02", "lon", 106 + 36 / 60 + 2 / 3600),
+    ("106 30 00 T", "lon", -106.5),
+    ("106°30' Tây", "lon", -106.5),
+])
+def test_vietnamese_hemisphere_letters(text, axis, expected):
+    assert parse_degrees(text, axis=axis) == pytest.approx(expected, abs=1e-12)
+
+
+def test_n_is_nam_next_to_vietnamese_letters_and_north_next_to_e_w():
+    assert parse_degrees("16 30 00 N", axis="lat", letters="vi") == -16.5
+    assert parse_degrees("16 30 00 N", axis="lat", letters="en") == 16.5
+    assert parse_degrees("16 30 00 N", axis="lat") == 16.5
+
+
+@pytest.mark.parametrize("text, axis", [('16°36\'50"Đ', "lat"), ("106 36 00 B", "lon")])
+def test_vietnamese_letter_of_the_other_axis_says_swapped(text, axis):
+    with pytest.raises(BadValue) as err:
+        parse_degrees(text, axis=axis)
+    assert err.value.key == "import.coord_swapped_hemi"
+
+
+def test_vietnamese_dms_file_imports_and_n_follows_the_row(demo_con, files, village_points):
+    def dms(x: float, letter: str, comma=True) -> str:
+        d = int(x)
+        m = int((x - d) * 60)
+        sec = round(((x - d) * 60 - m) * 60, 1)
+        text = f"{d}°{m:02d}'{sec:04.1f}\""
+        return (text.replace(".", ",") if comma else text) + letter
+    (la0, lo0), (la1, lo1), (la2, lo2) = village_points[:3]
+    rows = [["D-1", "2024-04-03", "250", "heroin", dms(la0, "B"), dms(lo0, "Đ")],
+            ["D-2", "2024-04-03", "250", "heroin", "B " + dms(la1, ""), "Đông " + dms(lo1, "")],
+            ["D-3", "2024-04-03", "250", "heroin", dms(la2, " N", comma=False), dms(lo2, " E", comma=False)],
+            ["D-4", "2024-04-03", "250", "heroin", dms(la2, " N"), dms(lo2, " Đ")]]   # N next to Đ: Nam
+    path = files.csv("dms.csv", ["id", "occurred_at", "article", "drug", "Vĩ độ", "Kinh độ"], rows)
+    report = validate(read_source(path, layer="incidents"), demo_con, lang="en")
+    assert [(p.row, p.column) for p in report.problems] == [(5, "Vĩ độ/Kinh độ")]    # the Nam row: far south
+    assert "latitude" in report.problems[0].reason or "km" in report.problems[0].reason
+    got = report.valid.sort_values("id")
+    want = village_points[:3]
+    assert metres(got.geometry.x.to_numpy(), got.geometry.y.to_numpy(),
+                  [p[1] for p in want], [p[0] for p in want]).max() < 3.5      # 0.1" of arc ≈ 3 m
+
+
+@pytest.mark.parametrize("lang, words", [("en", ["unreadable coordinate: mười sáu", "16°36'50,6\"B"]),
+                                         ("vi", ["tọa độ không đọc được: mười sáu", "16°36'50,6\"B"])])
+def test_refused_coordinate_shows_an_accepted_example(demo_con, files, village_points, lang, words):
+    lat, lon = village_points[0]
+    path = files.csv("bad.csv", HEADER + ["lat", "lon"], [["X-1", "2024-04-03", "250", "heroin", "mười sáu", lon]])
+    (p,) = validate(read_source(path, layer="incidents"), demo_con, lang=lang).problems
+    for w in words:
+        assert w in p.reason

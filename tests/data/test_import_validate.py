@@ -30,7 +30,7 @@ def test_every_problem_at_once(demo_con, files, incident_rows, snapshot):
     stored = stored_incident(demo_con)
     changed = dict(stored, drug="opium")
     ok = incident_rows[0]
-    rows = [
+    rows = [                                                          # file rows 2-8 (header is row 1)
         ok,                                                                                    # 1 valid
         ["V-2", "31/02/2024", ok[2], ok[3], "250", "", None, None, 1, None, None],             # 2 date, drug
         ["V-3", "2024-04-03", ok[3], ok[2], "250", "bột trắng", None, None, 1, None, None],    # 3 enum, swapped
@@ -45,28 +45,28 @@ def test_every_problem_at_once(demo_con, files, incident_rows, snapshot):
     got = {(p.row, p.column): p.reason for p in report.problems}
     assert all(p.file == "all.csv" for p in report.problems)
     assert set(got) == {
-        (2, "occurred_at"), (2, "drug"),
-        (3, "lat"), (3, "drug"),
-        (4, "id"),
-        (5, "lat/lon"),
-        (6, "id"),
-        (7, "occurred_at"), (7, "article"), (7, "quantity_g"), (7, "tablets"), (7, "persons"), (7, "station_id"),
+        (3, "occurred_at"), (3, "drug"),
+        (4, "lat"), (4, "drug"),
+        (5, "id"),
+        (6, "lat/lon"),
+        (7, "id"),
+        (8, "occurred_at"), (8, "article"), (8, "quantity_g"), (8, "tablets"), (8, "persons"), (8, "station_id"),
     }
-    assert got[(2, "occurred_at")] == "impossible date: 31/02/2024"
-    assert got[(2, "drug")] == "required value missing"
-    assert "swapped?" in got[(3, "lat")]
-    assert got[(3, "drug")].startswith("unknown value: bột trắng. Valid values: heroin (Heroin), methamphetamine")
-    assert got[(4, "id")] == f"duplicate id {ok[0]} (already in row 1)"
-    assert "km from the border belt (limit 50 km)" in got[(5, "lat/lon")]
-    assert got[(6, "id")] == (f"id {stored['id']} is already stored with different content (drug); "
+    assert got[(3, "occurred_at")] == "impossible date: 31/02/2024"
+    assert got[(3, "drug")] == "required value missing"
+    assert "swapped?" in got[(4, "lat")]
+    assert got[(4, "drug")].startswith("unknown value: bột trắng. Valid values: heroin (Heroin), methamphetamine")
+    assert got[(5, "id")] == f"duplicate id {ok[0]} (already in row 2)"
+    assert "km from the border belt (limit 50 km)" in got[(6, "lat/lon")]
+    assert got[(7, "id")] == (f"id {stored['id']} is already stored with different content (drug); "
                               "use --replace to overwrite")
-    assert "unreadable date: hôm qua" in got[(7, "occurred_at")]
-    assert "256a" in got[(7, "article")]
-    assert got[(7, "quantity_g")] == "must not be negative: -2"
-    assert got[(7, "tablets")] == "must be a whole number: 1.5"
-    assert got[(7, "persons")] == "not a number: nhiều"
-    assert "DBP-LAOBAO" in got[(7, "station_id")]
-    assert report.rejected_rows == [2, 3, 4, 5, 6, 7]
+    assert "unreadable date: hôm qua" in got[(8, "occurred_at")]
+    assert "256a" in got[(8, "article")]
+    assert got[(8, "quantity_g")] == "must not be negative: -2"
+    assert got[(8, "tablets")] == "must be a whole number: 1.5"
+    assert got[(8, "persons")] == "not a number: nhiều"
+    assert "DBP-LAOBAO" in got[(8, "station_id")]
+    assert report.rejected_rows == [3, 4, 5, 6, 7, 8]
     assert list(report.valid["id"]) == [ok[0]] and report.new == 1 and report.changed == 1
     assert [p.row for p in report.problems] == sorted(p.row for p in report.problems)
     assert snapshot(demo_con) == before                      # validation writes nothing
@@ -159,9 +159,9 @@ def test_village_status_has_no_geometry_and_needs_known_villages(demo_con, files
         assert src.coords is None and src.mapping["Mã thôn"] == "village_id"
         report = validate(src, demo_con, lang="en")
         got = {(p.row, p.column): p.reason for p in report.problems}
-        assert got == {(2, "Mã thôn"): "no village with id V-999 in the villages layer",
-                       (3, "Ngày quyết định"): "impossible date: 31/04/2025",
-                       (4, "Mã thôn"): "duplicate id V-001 / recognised / 2025-03-15 (already in row 1)"}
+        assert got == {(3, "Mã thôn"): "no village with id V-999 in the villages layer",
+                       (4, "Ngày quyết định"): "impossible date: 31/04/2025",
+                       (5, "Mã thôn"): "duplicate id V-001 / recognised / 2025-03-15 (already in row 2)"}
         first = report.valid.iloc[0]
         assert (first["status"], str(first["decided_on"]), first["decision_ref"]) == (
             "recognised", "2025-03-15", "12/QĐ-UBND")
@@ -229,7 +229,7 @@ def test_row_with_wrong_field_count(demo_con, files, incident_rows):
     path.write_text("\n".join(text) + "\n")
     report = validate(read_source(path, layer="incidents"), demo_con, lang="en")
     [p] = report.problems
-    assert (p.row, p.column) == (2, None) and p.reason == "the row has 12 values, the header has 11 columns"
+    assert (p.row, p.column) == (3, None) and p.reason == "the row has 12 values, the header has 11 columns"
 
 
 def test_valid_frame_is_canonical(demo_con, files, incident_rows):
@@ -239,5 +239,5 @@ def test_valid_frame_is_canonical(demo_con, files, incident_rows):
     assert list(v["drug"]) == ["methamphetamine", "methamphetamine", "synthetic_tablets", "heroin", "opium"]
     assert str(v["occurred_at"].dtype).startswith("datetime64")
     assert v["occurred_at"].iloc[0] == pd.Timestamp("2024-04-03 14:30")
-    assert list(v["_row"]) == [1, 2, 3, 4, 5]
+    assert list(v["_row"]) == [2, 3, 4, 5, 6]       # file rows: the header is row 1
     assert shapely.get_x(v.geometry.values[0]) == incident_rows[0][3]

@@ -1,0 +1,223 @@
+"""Number format of a file: decimal comma (Vietnamese, ``1.234,5``) or decimal point (``1,234.5``).
+
+``1.500`` is 1.5 in one convention and 1 500 in the other, so a number written as text is
+never read on its own: the convention is settled once per file from its evidence and
+applied to every numeric column (quantities, counts, x/y). Typed numbers (an XLSX
+number cell, a GeoPackage REAL) need no convention and are taken as they are.
+
+Evidence, strongest first (:func:`decide`):
+
+1. ``--decimal comma|point`` given by the user;
+2. *strong* evidence: a decimal comma in a coordinate column (``16,614056``,
+   ``16°36'50,6"B``: only a comma-locale spreadsheet writes that), or a value showing both
+   marks or repeated groups (``1.234,5``, ``12.000.000`` → comma; ``1,234.5``,
+   ``1,234,567`` → point). A decimal *point* in a coordinate is not evidence: GPS
+   receivers and Google Maps write one whatever the user's locale;
+3. *weak* evidence: a single mark that cannot be a thousands group in a numeric column
+   (``12,5`` → comma, ``2.5`` → point);
+4. the CSV separator ``;`` (what Excel writes in a comma locale) → comma.
+
+The first level with evidence decides. If that level holds both conventions the file
+is *mixed*: values whose reading is unique are read, ``1.500``-like values are refused.
+Under a decided convention a value that does not fit it (``2.5`` in a decimal-comma file:
+a thousands group of one digit) is refused with a reason naming the convention and the
+evidence; nothing is ever guessed.
+
+Ambiguous values (``1.500``, ``1,500``: one to three digits, one mark, three digits) in
+a file without evidence are refused, except in a whole-number column when only one
+reading is whole (``1.200`` tablets can only be 1 200; ``12.000`` could be 12 or 12 000
+and is refused).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+COMMA = "comma"
+POINT = "point"
+CONVENTIONS = (COMMA, POINT)
+#: ``--decimal`` spellings → convention.
+DECIMAL_NAMES = {"comma": COMMA, ",": COMMA, "phay": COMMA, "phẩy": COMMA, "vi": COMMA,
+                 "point": POINT, "dot": POINT, ".": POINT, "cham": POINT, "chấm": POINT, "en": POINT}
+
+_SPACES = re.compile(r"[\s\u00a0\u202f_']")
+_SIGN = r"[+-]?"
+_PLAIN = re.compile(_SIGN + r"\d+")
+_EXP = re.compile(_SIGN + r"(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_DEC = {COMMA: re.compile(_SIGN + r"\d*,\d+"), POINT: re.compile(_SIGN + r"\d*\.\d+")}
+_GROUPED = {COMMA: re.compile(_SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
+            POINT: re.compile(_SIGN + r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")}
+_DIGITS = re.compile(_SIGN + r"[\d.,]+")
+_AMBIGUOUS = re.compile(_SIGN + r"[1-9]\d{0,2}[.,]\d{3}")
+_MARK = {COMMA: ",", POINT: "."}
+_THOUSANDS = {COMMA: ".", POINT: ","}
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How the text numbers of one file are read.
+
+    ``decimal`` is ``"comma"``, ``"point"`` or None (undecided). ``mixed`` says the deciding
+    evidence pointed both ways. ``source`` describes the evidence for messages:
+    ``(column, row, value)``, ``("--decimal", None, value)`` or ``(";", None, None)``.
+    """
+
+    decimal: str | None = None
+    mixed: bool = False
+    source: tuple | None = None
+    other: tuple | None = None      # the first contrary evidence when mixed
+
+    @property
+    def decided(self) -> bool:
+        return self.decimal is not None
+
+
+NONE = Convention()
+
+
+def compact(text: str) -> str:
+    """The number text without spaces used as thousands separators."""
+    return _SPACES.sub("", text)
+
+
+def evidence(text: str, *, coordinate: str | None = None) -> tuple[str, bool] | None:
+    """``(convention, strong)`` that ``text`` shows, or None.
+
+    ``coordinate`` is ``"degrees"`` (lat/lon: never grouped, any comma is decimal),
+    ``"xy"`` (projected metres) or None (a quantity or count).
+
+    >>> evidence("1.234,5"), evidence("2.5"), evidence("1.500"), evidence("16,614", coordinate="degrees")
+    (('comma', True), ('point', False), None, ('comma', True))
+    >>> evidence("16.614", coordinate="degrees") is None
+    True
+    """
+    if coordinate == "degrees":
+        return (COMMA, True) if re.search(r"\d,\d", text) and not re.search(r"\d\.\d", text) else None
+    s = compact(text)
+    has_c, has_p = "," in s, "." in s
+    if has_c and has_p:
+        for conv in CONVENTIONS:
+            if _GROUPED[conv].fullmatch(s):
+                return conv, True
+        return None
+    if not (has_c or has_p):
+        return None
+    if s.count(",") > 1 and _GROUPED[POINT].fullmatch(s):
+        return POINT, True
+    if s.count(".") > 1 and _GROUPED[COMMA].fullmatch(s):
+        return COMMA, True
+    if _AMBIGUOUS.fullmatch(s):
+        return None
+    if _DEC[COMMA].fullmatch(s):
+        return COMMA, coordinate is not None
+    if _DEC[POINT].fullmatch(s):
+        return None if coordinate else (POINT, False)
+    return None
+
+
+def decide(samples, *, user: str | None = None, delimiter: str | None = None) -> Convention:
+    """The convention of a file from ``samples``: iterable of ``(column, row, text, coordinate)``.
+
+    ``coordinate`` as in :func:`evidence`.
+
+    >>> decide([("lat", 2, "16,61", "degrees"), ("g", 2, "1.500", None)]).decimal
+    'comma'
+    >>> c = decide([("g", 2, "2,5", None), ("g", 3, "2.5", None)]); (c.decimal, c.mixed)
+    (None, True)
+    >>> decide([("g", 2, "1.500", None)], delimiter=";").decimal
+    'comma'
+    """
+    if user:
+        return Convention(decimal=user, source=("--decimal", None, user))
+    first: dict[tuple[str, bool], tuple] = {}
+    for column, row, text, coord in samples:
+        hit = evidence(text, coordinate=coord)
+        if hit is not None and hit not in first:
+            first[hit] = (column, row, text)
+            if len(first) == 4:
+                break
+    for strong in (True, False):
+        found = [conv for conv in CONVENTIONS if (conv, strong) in first]
+        if len(found) == 1:
+            return Convention(decimal=found[0], source=first[(found[0], strong)])
+        if len(found) == 2:
+            return Convention(mixed=True, source=first[(COMMA, strong)], other=first[(POINT, strong)])
+    if delimiter == ";":
+        return Convention(decimal=COMMA, source=(";", None, None))
+    return NONE
+
+
+class NumberError(ValueError):
+    """``key`` is an ``import.*`` message key, ``fields`` its fields (without the convention text)."""
+
+    def __init__(self, key: str, **fields):
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
+def to_float(text: str, conv: Convention = NONE, *, whole: bool = False) -> float:
+    """Read number ``text`` under ``conv``. ``whole``: the column holds whole numbers.
+
+    >>> to_float("1.500", Convention(COMMA)), to_float("1.500", Convention(POINT)), to_float("1 234,5")
+    (1500.0, 1.5, 1234.5)
+    >>> to_float("1.200", whole=True)
+    1200.0
+    """
+    s = compact(text)
+    if _PLAIN.fullmatch(s):
+        return float(s)
+    readings = {conv_: _read(s, conv_) for conv_ in CONVENTIONS}
+    possible = {c: v for c, v in readings.items() if v is not None}
+    if not possible:
+        if _EXP.fullmatch(s) and conv.decimal != COMMA:
+            return float(s)
+        raise NumberError("import.bad_number")
+    if conv.decided:
+        if conv.decimal in possible:
+            return possible[conv.decimal]
+        raise NumberError("import.number_convention")
+    if len(possible) == 1 or len(set(possible.values())) == 1:
+        return next(iter(possible.values()))
+    if whole:
+        whole_ones = {c: v for c, v in possible.items() if float(v).is_integer()}
+        if len(whole_ones) == 1:
+            return next(iter(whole_ones.values()))
+    raise NumberError("import.number_mixed" if conv.mixed else "import.number_ambiguous")
+
+
+def _read(s: str, conv: str) -> float | None:
+    if not _DIGITS.fullmatch(s):
+        return None
+    mark, sep = _MARK[conv], _THOUSANDS[conv]
+    if _GROUPED[conv].fullmatch(s):
+        s = s.replace(sep, "")
+    elif sep in s:
+        return None
+    if s.count(mark) > 1:
+        return None
+    try:
+        return float(s.replace(mark, "."))
+    except ValueError:
+        return None
+
+
+def describe(conv: Convention, lang_text) -> dict:
+    """Fields for messages: ``convention`` (named) and ``evidence`` (where it comes from).
+
+    ``lang_text(key, **fields)`` translates.
+    """
+    def where(src):
+        if src is None:
+            return ""
+        column, row, value = src
+        if column == "--decimal":
+            return lang_text("import.evidence_option", value=value)
+        if column == ";":
+            return lang_text("import.evidence_semicolon")
+        return lang_text("import.evidence_value", column=column, row=row, value=value)
+
+    if conv.mixed:
+        return {"evidence": where(conv.source), "other": where(conv.other)}
+    name = lang_text("import.decimal_comma" if conv.decimal == COMMA else "import.decimal_point")
+    return {"convention": name, "evidence": where(conv.source)}
