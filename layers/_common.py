@@ -22,7 +22,7 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from core.i18n import LANGS, fmt_date, fmt_num, t  # noqa: F401 - fmt_num re-exported for the layer modules
+from core.i18n import LANGS, fmt_date, fmt_num, fmt_place, t  # noqa: F401 - fmt_num re-exported for the layer modules
 from geo.h3grid import cell_polygons
 
 #: Custom panes (z-index): basemap below everything (tiles are 200, overlays 400),
@@ -60,6 +60,29 @@ def esc(value, *, limit: int | None = None) -> str:
 def esc_name(value) -> str:
     """A user-provided name for a tooltip or a popup title: escaped and cut at :data:`NAME_MAX`."""
     return esc(value, limit=NAME_MAX)
+
+
+def cell_place_parts(con, cells) -> list[dict]:
+    """Name parts of each H3 cell (:func:`geo.places.cell_places`: nearest village, commune, distance,
+    direction, tag), kept apart so each language's tooltip is composed by :func:`cell_place_name`."""
+    from data.queries import villages_with_status
+    from geo.places import cell_places
+    if len(cells) == 0:
+        return []
+    p = cell_places(villages_with_status(con), cells)
+    return [dict(village=v, commune=c, km=k, compass=d, tag=g, shared=bool(sh)) for v, c, k, d, g, sh in
+            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"])]
+
+
+def cell_place_name(row, lang: str) -> str:
+    """A hot-spot cell's name (nearest village and commune, each cut at :data:`NAME_MAX`), or its H3 id."""
+    p = row.get("place") if hasattr(row, "get") else None
+    if isinstance(p, dict) and p.get("village"):
+        def cut(x):
+            return x[: NAME_MAX - 1] + "…" if isinstance(x, str) and len(x) > NAME_MAX else x
+        return fmt_place(cut(p["village"]), cut(p["commune"]), lang, km=p["km"], compass=p["compass"],
+                         tag=p["tag"], shared=p["shared"])
+    return str(row["h3"])
 
 
 def popup_html(title, rows: Iterable[tuple[str, object]]) -> str:

@@ -10,10 +10,10 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import fmt_place, t
+from core.i18n import t
 from core.vocab import label
-from layers._common import (HexLayer, cell_frame, check_schema, esc, feature_group, fmt_num, legend_swatch,
-                            titles)
+from layers._common import (HexLayer, cell_frame, cell_place_name, cell_place_parts, check_schema, esc,
+                            feature_group, fmt_num, legend_swatch, titles)
 
 NAME = "emerging"
 TITLE = titles("layers.emerging")
@@ -25,29 +25,11 @@ def load(con, *, filters, res: int = 7, slice: str = "month") -> gpd.GeoDataFram
     from data.analysis import emerging_for
     df = emerging_for(con, filters, slice=slice, res=res)
     gdf = cell_frame(df[df["category"] != "no_pattern"])
-    gdf["place"] = _places(con, gdf["h3"])
+    gdf["place"] = cell_place_parts(con, gdf["h3"])
     gdf.attrs["res"] = res
     return gdf
 
 
-def _places(con, cells) -> list:
-    """Name parts of each cell (:func:`geo.places.cell_places`), drawn into the tooltip in its language."""
-    from data.queries import villages_with_status
-    from geo.places import cell_places
-    if len(cells) == 0:
-        return []
-    p = cell_places(villages_with_status(con), cells)
-    return [dict(village=v, commune=c, km=k, compass=d, tag=g, shared=bool(sh)) for v, c, k, d, g, sh in
-            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"])]
-
-
-def _place(row, lang: str) -> str:
-    """The cell's name (nearest village and commune), or its H3 id when no village is known."""
-    p = row.get("place") if hasattr(row, "get") else None
-    if isinstance(p, dict) and p.get("village"):
-        return fmt_place(p["village"], p["commune"], lang, km=p["km"], compass=p["compass"], tag=p["tag"],
-                         shared=p["shared"])
-    return str(row["h3"])
 
 
 def style(category: str) -> dict:
@@ -65,7 +47,7 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
 def _tip(row, lang: str) -> str:
     trend = f'{fmt_num(row["trend_tau"], lang, decimals=2)}, {fmt_num(row["trend_p"], lang, decimals=3)}'
     title = label("emerging", str(row["category"]), lang)
-    return (f'<b>{esc(_place(row, lang))}</b><br>{esc(title)}<br>'
+    return (f'<b>{esc(cell_place_name(row, lang))}</b><br>{esc(title)}<br>'
             f'{esc(t("map.f.trend", lang))}: {esc(trend)}<br>'
             f'{esc(t("map.f.share_hot", lang))}: {fmt_num(100 * row["share_hot"], lang)}%')
 

@@ -9,9 +9,9 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import fmt_int, fmt_place, t
-from layers._common import (HexLayer, cell_frame, check_schema, esc, feature_group, fmt_num, legend_swatch,
-                            titles)
+from core.i18n import fmt_int, t
+from layers._common import (HexLayer, cell_frame, cell_place_name, cell_place_parts, check_schema, esc,
+                            feature_group, fmt_num, legend_swatch, titles)
 
 NAME = "hotspots"
 TITLE = titles("layers.hotspots")
@@ -24,29 +24,11 @@ def load(con, *, filters, res: int = 7, fdr: bool = False) -> gpd.GeoDataFrame:
     df = hotspots_for(con, filters, res=res, fdr=fdr)
     df = df[df["bin"].astype(int) != 0]
     gdf = cell_frame(df)
-    gdf["place"] = _places(con, gdf["h3"])
+    gdf["place"] = cell_place_parts(con, gdf["h3"])
     gdf.attrs["res"] = res
     return gdf
 
 
-def _places(con, cells) -> list:
-    """Name parts of each cell (:func:`geo.places.cell_places`), drawn into the tooltip in its language."""
-    from data.queries import villages_with_status
-    from geo.places import cell_places
-    if len(cells) == 0:
-        return []
-    p = cell_places(villages_with_status(con), cells)
-    return [dict(village=v, commune=c, km=k, compass=d, tag=g, shared=bool(sh)) for v, c, k, d, g, sh in
-            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"])]
-
-
-def _place(row, lang: str) -> str:
-    """The cell's name (nearest village and commune), or its H3 id when no village is known."""
-    p = row.get("place") if hasattr(row, "get") else None
-    if isinstance(p, dict) and p.get("village"):
-        return fmt_place(p["village"], p["commune"], lang, km=p["km"], compass=p["compass"], tag=p["tag"],
-                         shared=p["shared"])
-    return str(row["h3"])
 
 
 def style(b: int) -> dict:
@@ -64,7 +46,7 @@ def _tip(row, lang: str, k: int = 1) -> str:
     title = t("map.gi." + str(int(row["bin"])), lang)
     n = int(row["count"])
     count = esc(f"< {k}") if 0 < n < k else fmt_int(n, lang)      # viewers (ui.small): "< k"
-    return (f'<b>{esc(_place(row, lang))}</b><br>{esc(title)}<br>'
+    return (f'<b>{esc(cell_place_name(row, lang))}</b><br>{esc(title)}<br>'
             f'{esc(t("map.f.count", lang))}: {count} · z = {fmt_num(row["z"], lang, decimals=2)}'
             f' · p = {fmt_num(row["p"], lang, decimals=4)}')
 

@@ -105,4 +105,5 @@ def test_villages_tab_with_a_polygon_village(polygon_store, monkeypatch):
     assert not at.exception and not at.error, [e.value for e in at.error]
     table = at.dataframe(key="vil_table").value.set_index("village_id")
     assert table.loc["POLY-1", "name"] == "Bản Vùng"
-    assert table.loc["POLY-1", "incidents_within"] > 0
+    within = table.loc["POLY-1", "incidents_within"]        # a viewer's counts are text ("12", "< 3")
+    assert str(within) not in ("0", ""), within

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -95,6 +96,9 @@ def test_no_module_of_report_or_ui_loads_pyplot():
         "        importlib.import_module(pkg + '.' + m.name)\n"
         "print('matplotlib.pyplot' in sys.modules, matplotlib.rcParams._get_backend_or_none())\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    # importing streamlit (in this test process, by earlier tests) sets MPLBACKEND=Agg in os.environ;
+    # the child must start without it to see what our modules choose
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["False", "None"]
