@@ -66,24 +66,35 @@ def _terminate(signum, frame) -> None:  # pragma: no cover - exercised through a
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.lang:
+        return _run(args, None)
+    before = os.environ.get("BORDERWATCH_LANG")
+    os.environ["BORDERWATCH_LANG"] = args.lang      # the command's language, for this call only
+    try:
+        return _run(args, args.lang)
+    finally:                                        # in-process callers (tests, tools) keep their own
+        if before is None:
+            os.environ.pop("BORDERWATCH_LANG", None)
+        else:
+            os.environ["BORDERWATCH_LANG"] = before
+
+
+def _run(args, lang: str | None) -> int:
     from core.errors import BorderwatchError, OutputError
     from core.i18n import t
 
     from data import audit as audit_log
     from data.fsmodes import private_umask
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.lang:
-        os.environ["BORDERWATCH_LANG"] = args.lang
-    lang = args.lang
     private_umask()                                         # files we write are 0600, folders 0700
-    audit_log.record_process_origin(audit_log.Origin.this_process())   # every CLI entry records the OS user and uid
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
     mod = args._module
     try:
-        code = mod.run(args)
+        with audit_log.origin(audit_log.Origin.this_process()):  # every CLI entry records the OS user and uid
+            code = mod.run(args)
     except BorderwatchError as exc:
         key = "cli.output_refused" if isinstance(exc, OutputError) else (
             "cli.refused" if exc.exit_code == 2 else "cli.error")

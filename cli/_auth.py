@@ -5,7 +5,7 @@ the operating-system login name (an account of the same name). It does not ask f
 password, so the account is a **claim**: any OS user who can open the store file can
 claim any account. The file permissions (0600, the store's OS owner) are the boundary; the
 role check keeps people to their job, and every CLI audit entry records the OS user and
-uid the kernel reports (``cli.main`` → ``data.audit.record_process_origin``) beside the
+uid the kernel reports (``cli.main`` → ``data.audit.origin``) beside the
 claimed name, so the log shows who really ran the command.
 
 A store with no accounts at all is *local single-user mode*: every command runs as an

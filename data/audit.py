@@ -22,7 +22,7 @@ store swapped in a shared folder, a restored foreign file); the store's owner ca
 both, unless the anchor is made append-only by root (``chattr +a``) or copied off the machine.
 
 CLI entries (and requests relayed from the CLI to the app) also record the **operating-system
-user and uid** beside the claimed account (:func:`record_process_origin`, :func:`origin`): the
+user and uid** beside the claimed account (:func:`origin`, set by ``cli.main`` around each command): the
 account is a claim, the uid is what the kernel vouches for.
 
 Entries are written in a transaction serialised by a process-wide lock (DuckDB admits one
@@ -86,14 +86,7 @@ class Origin:
         return cls.of_uid(os.geteuid())
 
 
-_PROCESS_ORIGIN: Origin | None = None
 _ORIGIN: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("audit_origin", default=None)
-
-
-def record_process_origin(value: Origin | None) -> None:
-    """Every entry this process writes records ``value`` (the CLI sets its own uid at start-up)."""
-    global _PROCESS_ORIGIN
-    _PROCESS_ORIGIN = value
 
 
 @contextlib.contextmanager
@@ -107,7 +100,7 @@ def origin(value: Origin | None):
 
 
 def current_origin() -> Origin | None:
-    return _ORIGIN.get() or _PROCESS_ORIGIN
+    return _ORIGIN.get()
 
 
 # -- the chain ----------------------------------------------------------------------------

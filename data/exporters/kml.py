@@ -2,9 +2,9 @@
 
 * ``<name>``: the row's ``name`` (incidents: ``id``, also kept in the data); ``<description>``: the incident's
   description, else a line of the row's labels in Vietnamese (kind, commune…).
-* ``<Placemark id="…">``: the row's id when it is a valid XML id (GDAL reads it as ``id``),
-  else the id goes into the data like the other fields.
-* ``<ExtendedData>``: every other field as ``<Data name="FIELD"><value>``, the way Google
+* ``<Placemark id="…">``: the row's id when it is a valid XML id (GDAL reads it as ``id``);
+  the id is also in the data, so a reader of ``<ExtendedData>`` (ours, Google My Maps) finds it.
+* ``<ExtendedData>``: every field but the name as ``<Data name="FIELD"><value>``, the way Google
   Earth and My Maps write attributes (Google Earth shows them in the balloon; GDAL reads them
   as columns). Times carry their offset (``2025-04-03T14:30:00+07:00``). No ``<TimeStamp>``:
   the importer would see the time twice (``timestamp`` and ``occurred_at``).
@@ -144,8 +144,7 @@ def kml_document(layer: str, frame: pd.DataFrame, kinds: dict[str, str], geoms, 
         p.append(f"<styleUrl>#{escape(style)}</styleUrl>")
         data = []
         for col, v in row.items():
-            if (col == name_field and layer != "incidents") or (layer == "incidents" and col == "description") \
-                    or (col == "id" and attr):
+            if (col == name_field and layer != "incidents") or (layer == "incidents" and col == "description"):
                 continue
             text = _value(v, kinds.get(col, "text"))
             if text is not None:

@@ -154,6 +154,12 @@ def _close(a: tuple, b: tuple) -> bool:
                for x, y in zip(a, b))
 
 
+def _single_parts(geoms):
+    """Each one-part Multi* geometry as its only part (other geometries unchanged)."""
+    return [shapely.get_geometry(g, 0) if g.geom_type.startswith("Multi") and shapely.get_num_geometries(g) == 1
+            else g for g in geoms]
+
+
 @pytest.mark.parametrize("ext", ["csv", "gpkg", "geojson", "xlsx"])
 def test_round_trip_every_layer_into_a_fresh_store(demo_con, tmp_path, ext, snapshot):
     fresh = connect(tmp_path / "fresh.duckdb")
@@ -179,6 +185,9 @@ def test_round_trip_every_layer_into_a_fresh_store(demo_con, tmp_path, ext, snap
             tol = 1e-12 if ext == "xlsx" else 0.0
             if ext == "geojson":   # RFC 7946 winding may reverse a ring: same coordinates, other direction
                 got, want = shapely.normalize(got), shapely.normalize(want)
+            if ext == "gpkg":      # one geometry type per layer: a Polygon in a mixed layer comes back as a
+                got = _single_parts(got)    # one-part MultiPolygon with the same coordinates
+                want = _single_parts(want)
             assert shapely.equals_exact(got, want, tolerance=tol).all(), layer
     derived = "SELECT id, h3_9, village_id, commune FROM incidents ORDER BY id"
     assert fresh.execute(derived).fetchall() == demo_con.execute(derived).fetchall()

@@ -50,7 +50,7 @@ def test_import_refuses_a_review_before_the_decision(demo_db, tmp_path):
     assert r.returncode == 2, r.stderr
     assert "trang-thai.xlsx" in r.stderr and "review_due" in r.stderr and "Traceback" not in r.stderr
     assert "hạn xem xét lại 09/06/2026 trước ngày quyết định 10/06/2026" in r.stderr
-    assert ("trang-thai.xlsx, dòng 2, cột review_due: hạn xem xét lại 09/06/2026 trước ngày quyết định 10/06/2026"
+    assert ("trang-thai.xlsx, dòng 3, cột review_due: hạn xem xét lại 09/06/2026 trước ngày quyết định 10/06/2026"
             in r.stderr)                                                 # the second data row, as the importer counts
     assert _count(demo_db) == before                                     # nothing written
     r = subprocess.run([BW, "import", "village_status", str(path), "--db", str(demo_db), "--skip-invalid"],
