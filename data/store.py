@@ -218,9 +218,43 @@ def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -
         con.close()
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreError(f"cannot open PostgreSQL store {redact(url)}: {detail}") from exc
+    con = ServerConnection(con)
     if migrate and not read_only:
         migrate_store(con)
     return con
+
+
+class ServerConnection:
+    """A DuckDB connection on the attached PostgreSQL store whose cursors are on it too.
+
+    ``USE`` is per DuckDB connection and ``cursor()`` opens a new one (on ``memory``); this
+    wrapper ``USE``-s the store in every cursor, so code that takes a cursor per thread (the app)
+    or per transaction (``data.audit``) runs unchanged. Everything else is the DuckDB
+    connection's own (``execute`` returns the wrapper, so ``con.execute(…).df()`` still works).
+    """
+
+    __slots__ = ("_con",)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def cursor(self) -> "ServerConnection":
+        cur = self._con.cursor()
+        cur.execute(f"USE {PG_ALIAS}")
+        return ServerConnection(cur)
+
+    def execute(self, *args, **kwargs) -> "ServerConnection":
+        self._con.execute(*args, **kwargs)
+        return self
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> "ServerConnection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._con.close()
 
 
 def _sql_text(text: str) -> str:
