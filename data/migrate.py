@@ -92,11 +92,12 @@ def _sequence_value(con, alias: str, name: str, server: bool) -> int:
     return max(int(used), int(row[0]) if row and row[0] is not None else 0)
 
 
-def migrate(source, target, *, replace: bool = False, lang: str | None = None) -> dict:
+def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang: str | None = None) -> dict:
     """Copy every table of ``source`` into the empty store ``target`` (paths or ``postgresql://`` URLs).
 
     ``replace`` (``demo --force`` on a server): a PostgreSQL destination's rows — data, accounts
-    and audit log — are deleted in the same transaction first.
+    and audit log — are deleted in the same transaction first. ``anchor=False`` (a backup file): no
+    anchor file is written for a file destination.
 
     Returns ``{"rows": {table: n}, "audit_entries": n}``.
     """
@@ -161,7 +162,7 @@ def migrate(source, target, *, replace: bool = False, lang: str | None = None) -
                 pass
             raise
         con.execute("DETACH bw_src")
-        if not dst_server:
+        if not dst_server and anchor:
             _anchor_all(con)
         check = audit.verify(con)
         if not check.ok:

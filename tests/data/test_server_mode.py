@@ -278,3 +278,31 @@ def test_migrate_file_to_server_and_back(demo_db_template, pg_url, tmp_path, inc
         bcon.close()
     refused = _run(["migrate", "--from", str(demo_db), "--to", pg_url, "--as", "admin"])
     assert refused.returncode == 2 and "already holds data" in refused.stderr
+
+
+def test_backup_of_a_server_store_is_a_duckdb_snapshot(any_demo, store_mode, tmp_path):
+    if store_mode != "postgres":
+        pytest.skip("the embedded backup is tested in tests/security/test_backup.py")
+    con = store.connect(any_demo)
+    try:
+        audit.log(con, "lan", "export", "x", rows=1)
+        counts = store.layer_counts(con)
+    finally:
+        con.close()
+    out = _run(["backup", str(tmp_path / "snap.duckdb"), "--db", any_demo, "--json"])
+    assert out.returncode == 0, out.stderr
+    assert oct((tmp_path / "snap.duckdb").stat().st_mode & 0o777) == "0o600"
+    bcon = store.connect(tmp_path / "snap.duckdb", read_only=True)
+    try:
+        assert store.layer_counts(bcon) == counts
+        assert audit.verify(bcon).ok
+    finally:
+        bcon.close()
+    con = store.connect(any_demo)
+    try:
+        assert audit.entries(con, limit=1)["action"].iloc[0] == "backup"
+        assert audit.verify(con).ok
+    finally:
+        con.close()
+    refused = _run(["restore", str(tmp_path / "snap.duckdb"), "--db", any_demo])
+    assert refused.returncode == 2 and "migrate" in refused.stderr
