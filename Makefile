@@ -7,7 +7,7 @@ DB     ?= data/borderwatch.duckdb
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install demo chromium gdal bench clean
+.PHONY: run test install demo chromium gdal postgres bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
@@ -40,7 +40,15 @@ gdal:
 	  echo "installing Debian gdal-bin"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin >/dev/null; }
 
-test: $(STAMP) chromium gdal
+# PostgreSQL 15 + PostGIS 3 (Debian 12): the server-mode tests start a throw-away cluster (tests/_pg.py).
+# `make run` does not need them.
+postgres:
+	@test -x /usr/lib/postgresql/15/bin/initdb && test -f /usr/share/postgresql/15/extension/postgis.control || { \
+	  echo "installing Debian postgresql-15 and postgresql-15-postgis-3"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    postgresql-15 postgresql-15-postgis-3 >/dev/null; }
+
+test: $(STAMP) chromium gdal postgres
 	$(PY) -m pytest
 
 bench: $(STAMP)

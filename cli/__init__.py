@@ -18,7 +18,7 @@ import threading
 from types import ModuleType
 
 from cli import (analysis, audit, backup, basemap, briefing, communes, context, coverage, demo, exporting, importing, info,
-                 init, mapping, patrol_export, serve, users)
+                 init, mapping, migrate, patrol_export, serve, users)
 
 # name -> (module, help)
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[ModuleType, str]] = {
     "audit": (audit, "list the audit log"),
     "backup": (backup, "consistent copy of the store"),
     "restore": (backup, "restore the store from a backup"),
+    "migrate": (migrate, "move a store between a DuckDB file and PostgreSQL (--from, --to)"),
     "basemap": (basemap, "the unit's offline basemaps (MBTiles, GeoTIFF): add, list, remove"),
     "context": (context, "context layers (roads, rivers, contours, boundaries): add, list, remove"),
     "communes": (communes, "incidents per commune area and per 1,000 residents (csv, geojson, gpkg)"),
@@ -51,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", help="store file (default: $BORDERWATCH_DB or data/borderwatch.duckdb)")
+        p.add_argument("--db", help="store file or postgresql://USER@HOST:PORT/DBNAME (password from PGPASSWORD or ~/.pgpass; "
+                            "default: $BORDERWATCH_DB or data/borderwatch.duckdb)")
         p.add_argument("--lang", choices=["vi", "en"], help="message language (default $BORDERWATCH_LANG or vi)")
         p.add_argument("--as", dest="as_user", metavar="NAME",
                        help="act as this local account (a claim; the audit log records your OS user and uid beside it)")

@@ -7,16 +7,20 @@ from pathlib import Path
 from core.errors import InputError
 from core.i18n import t
 from data.filters import Filter, parse_date
-from data.store import connect, default_db_path
+from data.store import connect, default_db, is_server
 
 
-def db_path(args) -> Path:
-    return Path(args.db) if getattr(args, "db", None) else default_db_path()
+def db_path(args) -> Path | str:
+    """``--db`` (else ``BORDERWATCH_DB``, else the default file): a Path, or a ``postgresql://`` URL (str)."""
+    db = args.db if getattr(args, "db", None) else default_db()
+    return str(db).strip() if is_server(str(db)) else Path(db)
 
 
 def open_store(args, *, read_only: bool = False):
     """Open the store named by ``--db``; a missing store is an input error with a hint."""
     path = db_path(args)
+    if isinstance(path, str):          # server mode: the server says whether the database exists
+        return connect(path, read_only=read_only)
     if not path.exists():
         raise InputError(t("cli.store.missing", getattr(args, "lang", None), db=path))
     return connect(path, read_only=read_only)

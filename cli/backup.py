@@ -37,6 +37,8 @@ def add_arguments(p, name: str) -> None:
 def run(args) -> int:
     lang = args.lang
     path = db_path(args)
+    if isinstance(path, str):
+        return _server(args, path, lang)
     if not path.exists():
         raise InputError(t("cli.store.missing", lang, db=path))
     try:
@@ -51,6 +53,22 @@ def run(args) -> int:
             result = bk.backup(con, args.file, who=user.name, overwrite=args.force, lang=lang)
         else:
             result = bk.restore(con, args.file, who=user.name, safety_copy=not args.no_safety_copy, lang=lang)
+    finally:
+        con.close()
+    _print(args, result, lang, via_app=False)
+    return 0
+
+
+def _server(args, url: str, lang) -> int:
+    """Server mode: no relay (every process talks to the server); backup writes a snapshot to a DuckDB file."""
+    if args.command == "restore":
+        raise InputError("restore into a PostgreSQL store is not available yet: restore the backup into a new, "
+                         "empty database with `borderwatch migrate --from BACKUP.duckdb --to postgresql://…`, "
+                         "or use pg_restore on a pg_dump archive (docs/deploy.md)")
+    con = connect(url)
+    try:
+        user = require_cli(args, con, roles.BACKUP)
+        result = bk.backup_server(con, url, args.file, who=user.name, overwrite=args.force, lang=lang)
     finally:
         con.close()
     _print(args, result, lang, via_app=False)

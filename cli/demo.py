@@ -37,6 +37,8 @@ def run(args) -> int:
         raise InputError("--incidents must be ≥ 0")
     end = parse_date(args.end) if args.end else None
     path = db_path(args)
+    if isinstance(path, str):
+        return _server_demo(args, path, end)
     held = _Held(path)
     if os.path.lexists(path):
         if not args.force:
@@ -47,6 +49,32 @@ def run(args) -> int:
     finally:
         held.release()
     print(t("cli.demo.built", args.lang, db=summary["db"], n=summary["incidents"], s=summary["seconds"]),
+          file=sys.stderr)
+    return 0
+
+
+def _server_demo(args, url: str, end) -> int:
+    """Server mode: build the demo in a private temporary file, then move it into the database in one
+    transaction (``--force``: the database's rows, accounts and audit log replaced)."""
+    from data.demo import build_demo
+    from data.fsmodes import private_tempdir
+    from data.migrate import migrate
+    from data.store import redact
+
+    import shutil
+
+    tmp = private_tempdir("bw-demo-")
+    try:
+        summary = build_demo(tmp / "demo.duckdb", incidents=args.incidents, seed=args.seed, end=end)
+        try:
+            migrate(tmp / "demo.duckdb", url, replace=args.force, lang=args.lang)
+        except InputError as exc:
+            if "already holds data" in str(exc):
+                raise InputError(t("sec.demo.exists", args.lang, db=redact(url))) from exc
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(t("cli.demo.built", args.lang, db=redact(url), n=summary["incidents"], s=summary["seconds"]),
           file=sys.stderr)
     return 0
 

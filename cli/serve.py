@@ -19,7 +19,9 @@ def run(args) -> int:
     from layers.assets import ensure_static
 
     ensure_static(ROOT)  # Leaflet & co. from pip packages into ./static before Streamlit starts serving it
-    env = dict(os.environ, BORDERWATCH_DB=str(db_path(args).resolve()))
+    from data.store import db_location
+
+    env = dict(os.environ, BORDERWATCH_DB=db_location(db_path(args)))   # a file path or a postgresql:// URL
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve_app.py"),   # app.py + basemap tiles
            "--server.port", str(args.port), "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]

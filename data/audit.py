@@ -26,7 +26,11 @@ user and uid** beside the claimed account (:func:`origin`, set by ``cli.main`` a
 account is a claim, the uid is what the kernel vouches for.
 
 Entries are written in a transaction serialised by a process-wide lock (DuckDB admits one
-writing process per file, so the lock covers every writer). :func:`change` lets a caller
+writing process per file, so the lock covers every writer). In server mode (a PostgreSQL store,
+many processes) the transaction also takes ``pg_advisory_xact_lock`` (``data.store.serialise``),
+so appends from every process and host queue up and the chain stays whole; there is no anchor
+file (the store is not a file), and the PostgreSQL role of the app should hold only ``INSERT``
+and ``SELECT`` on ``audit`` (docs/deploy.md). :func:`change` lets a caller
 write its change *and* its entry in one transaction: a crash leaves both or neither.
 """
 from __future__ import annotations
@@ -46,6 +50,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import StoreError
+from data.store import serialise
 
 GENESIS = "0" * 64
 MAX_WHAT = 2000
@@ -116,8 +121,12 @@ def _digest(prev: str, entry_id: int, at: dt.datetime, who: str, action: str, wh
 
 
 def _store_file(con) -> Path | None:
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return Path(row[0]).resolve() if row and row[0] else None
+    """The store file behind ``con``; ``None`` for an in-memory or a PostgreSQL store (no anchor file)."""
+    row = con.execute("SELECT path, type FROM duckdb_databases() "
+                      "WHERE database_name = current_database()").fetchone()
+    if not row or not row[0] or row[1] != "duckdb":
+        return None
+    return Path(row[0]).resolve()
 
 
 def anchor_path(db: str | Path) -> Path:
@@ -197,6 +206,7 @@ def change(con, cur=None):
         try:
             db = _store_file(cur)
             cur.execute("BEGIN TRANSACTION")
+            serialise(cur, "audit")          # server mode: appends of every process in turn
             ch = Change(cur, db)
             try:
                 yield ch

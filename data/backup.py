@@ -74,9 +74,10 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.duckdb")
 # -- paths and locks ----------------------------------------------------------------------
 
 def store_path(con) -> Path | None:
-    """The file behind ``con`` (``None`` for an in-memory store)."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return Path(row[0]).resolve() if row and row[0] else None
+    """The file behind ``con`` (``None`` for an in-memory store, and for a PostgreSQL store: no relay there)."""
+    row = con.execute("SELECT path, type FROM duckdb_databases() "
+                      "WHERE database_name = current_database()").fetchone()
+    return Path(row[0]).resolve() if row and row[0] and row[1] == "duckdb" else None
 
 
 def spool_dir(db: Path) -> Path:
@@ -162,6 +163,34 @@ def backup(con, target: str | Path, *, who: str, overwrite: bool = False, lang: 
         cur.close()
         for leftover in (part, part.with_name(part.name + ".wal")):
             leftover.unlink(missing_ok=True)
+    audit.log(con, who, "backup", str(target), sum(rows.values()))
+    return {"file": str(target), "bytes": target.stat().st_size, "rows": rows, "schema_version": SCHEMA_VERSION}
+
+
+def backup_server(con, url: str, target: str | Path, *, who: str, overwrite: bool = False,
+                  lang: str | None = None) -> dict:
+    """Server mode: the PostgreSQL store at ``url`` copied to ``target`` (a new DuckDB store file).
+
+    The copy is read in one transaction, which the scanner opens as REPEATABLE READ: one snapshot,
+    while other processes keep writing. No relay: every process may talk to the server. Written
+    beside the target and renamed into place; 0600. Audited as ``backup`` on the server.
+    """
+    from data.migrate import migrate
+
+    target = Path(target).expanduser().resolve()
+    if target.exists() and not overwrite:
+        raise InputError(t("auth.backup.exists", lang, file=target))
+    if not target.parent.is_dir():
+        raise InputError(t("auth.backup.no_dir", lang, dir=target.parent))
+    part = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}{PART_SUFFIX}")
+    try:
+        result = migrate(url, part, anchor=False, lang=lang)
+        os.chmod(part, 0o600)
+        os.replace(part, target)
+    finally:
+        for leftover in (part, part.with_name(part.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    rows = result["rows"]
     audit.log(con, who, "backup", str(target), sum(rows.values()))
     return {"file": str(target), "bytes": target.stat().st_size, "rows": rows, "schema_version": SCHEMA_VERSION}
 

@@ -40,7 +40,7 @@ def _patrol_where(flt: Filter, *, day_col: str, station_col: str) -> tuple[str, 
 def load_effort(con, flt: Filter = Filter()) -> pd.DataFrame:
     """Per patrol, resolution-9 cell and day: km and hours, within the filter's period and stations."""
     where, params = _patrol_where(flt, day_col="c.day", station_col="p.station_id")
-    return con.execute(f"""SELECT c.patrol_id, c.h3_9, c.day, c.km, c.hours
+    return con.execute(f"""SELECT c.patrol_id, CAST(c.h3_9 AS UBIGINT) AS h3_9, c.day, c.km, c.hours
                            FROM patrol_cells c JOIN patrols p ON p.id = c.patrol_id WHERE {where}""", params).df()
 
 

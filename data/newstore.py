@@ -13,9 +13,46 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.store import connect, schema_version, set_meta
+from core.errors import InputError
+from data.store import connect, get_meta, redact, schema_version, set_meta
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "demo_files" / "communes.csv"
+
+
+def _fill(con) -> None:
+    """The commune table and the meta rows of a new store, in the caller's transaction."""
+    communes = pd.read_csv(COMMUNES_CSV, dtype=str)
+    con.register("__c", communes)
+    try:
+        con.execute("INSERT INTO communes SELECT old_name, old_district, new_name, CAST(valid_from AS DATE), false "
+                    "FROM __c")
+    finally:
+        con.unregister("__c")
+    set_meta(con, "demo", "false")
+    set_meta(con, "created_at", dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+
+
+def create_server_store(url: str, lang: str | None = None) -> int:
+    """Server mode: create the schema in the (existing) PostgreSQL database at ``url`` and fill it as
+    :func:`create_store` does. Refuses a database that already holds a store."""
+    con = connect(url)                 # applies the migrations (under their advisory lock)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            from data.store import serialise
+
+            serialise(con, "init")
+            if get_meta(con, "created_at") or get_meta(con, "demo") or \
+                    con.execute("SELECT count(*) FROM communes").fetchone()[0]:
+                raise InputError(f"{redact(url)} already holds a borderwatch store; nothing was changed")
+            _fill(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return schema_version(con)
+    finally:
+        con.close()
 
 
 def create_store(path: str | Path) -> int:
@@ -29,13 +66,7 @@ def create_store(path: str | Path) -> int:
     con = connect(tmp)
     try:
         con.execute("BEGIN TRANSACTION")
-        communes = pd.read_csv(COMMUNES_CSV, dtype=str)
-        con.register("__c", communes)
-        con.execute("INSERT INTO communes SELECT old_name, old_district, new_name, CAST(valid_from AS DATE), false "
-                    "FROM __c")
-        con.unregister("__c")
-        set_meta(con, "demo", "false")
-        set_meta(con, "created_at", dt.datetime.now().astimezone().isoformat(timespec="seconds"))
+        _fill(con)
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
         version = schema_version(con)

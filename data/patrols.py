@@ -33,6 +33,7 @@ from core.errors import InputError, StoreError, ValidationError
 from core.i18n import t
 from core.vocab import codes, fold, normalise
 from geo import tracks as T
+from data.store import next_id
 from geo.crs import METRIC_CRS, transformer
 
 LOCAL_OFFSET = np.timedelta64(7, "h")       # Vietnam local time, no daylight saving
@@ -613,7 +614,7 @@ def import_patrols(con, path: str | Path, *, station: str | None = None, kind: s
     wp["patrol_id"] = link_waypoints(wp, patrols)
     con.execute("BEGIN TRANSACTION")
     try:
-        import_id = int(con.execute("SELECT nextval('import_seq')").fetchone()[0])
+        import_id = next_id(con, "import_seq")
         write_patrols(con, new, effort.assign(patrol_id=effort["track"].map(track_to_id)), wp,
                       import_id=import_id, illustrative=illustrative)
         con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -20,7 +20,9 @@ def load_incidents(con, flt: Filter = Filter(), *, columns: list[str] | None = N
     """Filtered incidents as a plain DataFrame (lon/lat columns, no geometry objects): fast."""
     cols = columns or INCIDENT_COLUMNS
     where, params = flt.where()
-    sql = f"SELECT {', '.join(cols)} FROM incidents WHERE {where} ORDER BY occurred_at"
+    # H3 cells are UBIGINT in DuckDB and bigint in PostgreSQL (server mode): one type for the callers
+    select = ", ".join("CAST(h3_9 AS UBIGINT) AS h3_9" if c == "h3_9" else c for c in cols)
+    sql = f"SELECT {select} FROM incidents WHERE {where} ORDER BY occurred_at"
     return con.execute(sql, params).df()
 
 

@@ -6,6 +6,7 @@ migration *n* brings the store from version *n-1* to *n*; never edit a released 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -218,3 +219,30 @@ MIGRATIONS: list[tuple[int, object]] = [
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+# -- the same migrations in PostgreSQL + PostGIS (server mode) ---------------------------------
+
+#: DuckDB type → PostgreSQL type. Geometry is EPSG:4326 (lon, lat) everywhere in the store; H3
+#: cells are below 2^63, so ``bigint`` holds them (read back with ``CAST(h3_9 AS UBIGINT)``).
+PG_TYPES = {"VARCHAR": "text", "DOUBLE": "double precision", "UBIGINT": "bigint",
+            "GEOMETRY": "geometry(Geometry,4326)"}
+_TYPE_RE = re.compile(r"\b(" + "|".join(PG_TYPES) + r")\b")
+_CREATE_RE = re.compile(r"^\s*CREATE TABLE\s+(\w+)\s*\((.*)\)\s*$", re.S | re.I)
+_ADD_RE = re.compile(r"^\s*ALTER TABLE\s+(\w+)\s+ADD COLUMN\s+(\w+)\s+GEOMETRY\b", re.I)
+_GEOM_COL_RE = re.compile(r"(?:^|,)\s*(\w+)\s+GEOMETRY\b", re.I)
+
+
+def pg_statements(stmts: list[str]) -> list[str]:
+    """One migration's DuckDB statements as PostgreSQL statements: types translated, and a GiST
+    index on every geometry column a statement creates. The tables stay described once, above."""
+    out: list[str] = []
+    for sql in stmts:
+        out.append(_TYPE_RE.sub(lambda m: PG_TYPES[m.group(1)], sql))
+        geoms: list[tuple[str, str]] = []
+        if (m := _CREATE_RE.match(sql)):
+            geoms = [(m.group(1), c) for c in _GEOM_COL_RE.findall(m.group(2))]
+        elif (m := _ADD_RE.match(sql)):
+            geoms = [(m.group(1), m.group(2))]
+        out += [f"CREATE INDEX {t}_{c}_gist ON {t} USING gist ({c})" for t, c in geoms]
+    return out

@@ -3,13 +3,26 @@
 Geometry crosses this boundary as WKB in EPSG:4326 (lon, lat). Queries use ``?``
 parameters. The spatial extension is loaded from the pinned wheel's file and never
 ``INSTALL``-ed, so the store works with no network.
+
+**Server mode** (issue 15): ``db = "postgresql://USER@HOST:PORT/DBNAME"`` (``--db`` or
+``BORDERWATCH_DB``) makes :func:`connect` return an in-memory DuckDB that ``ATTACH``-es that
+PostgreSQL + PostGIS database through the ``postgres_scanner`` extension (also loaded from its
+pinned wheel) and ``USE``-s it, so the same SQL runs in both modes. The PostgreSQL side holds
+``geometry(Geometry,4326)`` columns with GiST indexes and H3 cells as ``bigint`` (read them
+with ``CAST(h3_9 AS UBIGINT)``); its schema comes from the same :data:`data.schema.MIGRATIONS`,
+translated by :func:`data.schema.pg_statements`. The password never appears in the URL: libpq
+takes it from ``PGPASSWORD`` or ``~/.pgpass``. Write transactions that must see each other
+(audit appends, imports) call :func:`serialise` right after ``BEGIN``.
 """
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
 import os
+import re
+import zlib
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import duckdb
 import geopandas as gpd
@@ -19,7 +32,7 @@ import shapely
 
 from core.errors import StoreError
 from data.fsmodes import make_private, private_umask
-from data.schema import LAYERS, MIGRATIONS
+from data.schema import LAYERS, MIGRATIONS, pg_statements
 
 CRS = "EPSG:4326"
 DATA_DIR = Path(__file__).resolve().parent
@@ -27,24 +40,119 @@ DEFAULT_DB = DATA_DIR / "borderwatch.duckdb"
 _CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 
 
-def default_db_path() -> Path:
-    """``BORDERWATCH_DB`` when set, else ``data/borderwatch.duckdb`` beside this file."""
+PG_ALIAS = "bw"                     # the attached PostgreSQL database's name inside DuckDB
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+#: Seconds a PostgreSQL session may sit idle inside a transaction before the server ends it
+#: (a DuckDB result not read to the end keeps its scan transaction open, holding locks).
+IDLE_IN_TRANSACTION_S = 60
+#: Seconds a migration waits for a lock before giving up (instead of queueing every reader behind it).
+MIGRATION_LOCK_TIMEOUT_S = 30
+#: URL query parameters passed on to libpq (TLS and time-outs); anything else is refused.
+_PG_PARAMS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "connect_timeout", "application_name",
+              "target_session_attrs", "sslcompression", "gssencmode"}
+#: pg_advisory_xact_lock keys (first int: "bw"); one per serialised kind of write.
+_LOCK_CLASS = 0x6277
+_LOCKS = {"migrate": 1, "audit": 2}
+
+
+def is_server(db) -> bool:
+    """True when ``db`` names a PostgreSQL database (``postgresql://…``) rather than a store file."""
+    return isinstance(db, str) and db.strip().lower().startswith(SERVER_SCHEMES)
+
+
+def default_db() -> str | Path:
+    """``BORDERWATCH_DB`` when set (a file or a ``postgresql://`` URL), else ``data/borderwatch.duckdb``."""
     env = os.environ.get("BORDERWATCH_DB")
+    if env and is_server(env):
+        return env.strip()
     return Path(env) if env else DEFAULT_DB
+
+
+def default_db_path() -> Path:
+    """``BORDERWATCH_DB`` when set, else ``data/borderwatch.duckdb`` beside this file (embedded mode only)."""
+    db = default_db()
+    if is_server(db):
+        raise StoreError(f"BORDERWATCH_DB names a PostgreSQL database ({redact(db)}), not a store file")
+    return db
+
+
+def db_location(db=None) -> str:
+    """A stable text naming the store: the absolute file path, or the server URL (cache keys, ``serve``)."""
+    db = default_db() if db is None else db
+    return str(db).strip() if is_server(str(db)) else str(Path(db).resolve())
+
+
+def redact(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (for messages; a URL we accept never has one)."""
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+
+
+def server_dsn(url: str) -> str:
+    """The libpq ``key=value`` string for ``postgresql://USER@HOST:PORT/DBNAME[?sslmode=…]``.
+
+    Refuses a password in the URL (it would show in ``ps``, shell history and logs): libpq
+    takes it from ``PGPASSWORD`` or ``~/.pgpass``. Adds ``application_name=borderwatch`` and
+    the server-side ``idle_in_transaction_session_timeout``.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("postgresql", "postgres"):
+        raise StoreError(f"not a PostgreSQL URL: {redact(url)}")
+    if parts.password is not None:
+        raise StoreError("a password in the --db URL is refused (it would be visible to other users and in logs); "
+                         "put it in PGPASSWORD or ~/.pgpass (chmod 600) and use postgresql://USER@HOST:PORT/DBNAME")
+    dbname = unquote(parts.path.lstrip("/"))
+    if not dbname or "/" in dbname:
+        raise StoreError(f"the URL names no database: {redact(url)} (expected postgresql://USER@HOST:PORT/DBNAME)")
+    kv = {"dbname": dbname}
+    if parts.hostname:
+        kv["host"] = parts.hostname
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise StoreError(f"bad port in {redact(url)}") from exc
+    if port:
+        kv["port"] = str(port)
+    if parts.username:
+        kv["user"] = unquote(parts.username)
+    kv["application_name"] = "borderwatch"
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key == "host" and not parts.hostname:      # a socket folder: ?host=/run/postgresql
+            kv["host"] = value
+            continue
+        if key not in _PG_PARAMS:
+            raise StoreError(f"URL parameter {key!r} is not accepted (allowed: host, {', '.join(sorted(_PG_PARAMS))})")
+        kv[key] = value
+    kv["options"] = f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}"
+    return " ".join(f"{k}={_dsn_value(v)}" for k, v in kv.items())
+
+
+def _dsn_value(value: str) -> str:
+    if any(c in value for c in "\x00\n\r"):
+        raise StoreError("unusable character in the PostgreSQL URL")
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _wheel_extension(package: str, name: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise StoreError(f"package {package.replace('_', '-')} is not installed")
+    root = Path(list(spec.submodule_search_locations)[0]) / "extensions"
+    version = duckdb.__version__
+    path = root / f"v{version}" / f"{name}.duckdb_extension"
+    if not path.exists():
+        found = sorted(root.glob(f"v*/{name}.duckdb_extension"))
+        raise StoreError(f"no {name} extension for duckdb {version} (found: {[str(p) for p in found]})")
+    return path
 
 
 def spatial_extension_path() -> Path:
     """The spatial extension file inside the pinned ``duckdb-extension-spatial`` wheel."""
-    spec = importlib.util.find_spec("duckdb_extension_spatial")
-    if spec is None or not spec.submodule_search_locations:
-        raise StoreError("package duckdb-extension-spatial is not installed")
-    root = Path(list(spec.submodule_search_locations)[0]) / "extensions"
-    version = duckdb.__version__
-    path = root / f"v{version}" / "spatial.duckdb_extension"
-    if not path.exists():
-        found = sorted(root.glob("v*/spatial.duckdb_extension"))
-        raise StoreError(f"no spatial extension for duckdb {version} (found: {[str(p) for p in found]})")
-    return path
+    return _wheel_extension("duckdb_extension_spatial", "spatial")
+
+
+def postgres_extension_path() -> Path:
+    """The postgres_scanner extension file inside the pinned ``duckdb-extension-postgres-scanner`` wheel."""
+    return _wheel_extension("duckdb_extension_postgres_scanner", "postgres_scanner")
 
 
 def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
@@ -52,18 +160,28 @@ def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"LOAD '{spatial_extension_path().as_posix()}'")
 
 
+def load_postgres(con: duckdb.DuckDBPyConnection) -> None:
+    """LOAD the postgres_scanner extension from the wheel (no INSTALL, no network)."""
+    con.execute(f"LOAD '{postgres_extension_path().as_posix()}'")
+
+
 def connect(path: str | Path | None = None, *, read_only: bool = False,
             migrate: bool = True) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) the store at ``path`` with spatial loaded and schema migrated.
 
-    ``path=":memory:"`` gives an in-memory store (tests).
+    ``path=":memory:"`` gives an in-memory store (tests); ``path="postgresql://…"`` server mode
+    (see the module docstring): no file, no lock, no leftovers to clean.
 
     A file store and its WAL are kept 0600 whatever the umask: the process umask gains
     ``0o077`` (``data.fsmodes.private_umask``) before DuckDB creates either, and an existing
     store of ours with wider modes is tightened. Opening a store read-write also removes what
     an interrupted backup or restore left beside it (``data.backup.clean_leftovers``).
     """
-    target = ":memory:" if str(path) == ":memory:" else str(Path(path or default_db_path()))
+    if path is None:
+        path = default_db()
+    if is_server(str(path)):
+        return connect_server(str(path), read_only=read_only, migrate=migrate)
+    target = ":memory:" if str(path) == ":memory:" else str(Path(path))
     if target != ":memory:" and read_only and not Path(target).exists():
         raise StoreError(f"store not found: {target}")
     if target != ":memory:":
@@ -84,9 +202,112 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
     return con
 
 
+def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the PostgreSQL database at ``url`` attached as ``bw`` and in use."""
+    dsn = server_dsn(url)
+    con = duckdb.connect(":memory:", config=dict(_CONFIG))
+    try:
+        load_spatial(con)
+        load_postgres(con)
+        # scan connections too: a result left unread cannot hold locks for long
+        con.execute(f"SET pg_idle_in_transaction_timeout_millis = {IDLE_IN_TRANSACTION_S * 1000}")
+        opts = ", READ_ONLY" if read_only else ""
+        con.execute(f"ATTACH '{_sql_text(dsn)}' AS {PG_ALIAS} (TYPE postgres{opts})")
+        con.execute(f"USE {PG_ALIAS}")
+    except duckdb.Error as exc:
+        con.close()
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(f"cannot open PostgreSQL store {redact(url)}: {detail}") from exc
+    con = ServerConnection(con)
+    if migrate and not read_only:
+        migrate_store(con)
+    return con
+
+
+class ServerConnection:
+    """A DuckDB connection on the attached PostgreSQL store whose cursors are on it too.
+
+    ``USE`` is per DuckDB connection and ``cursor()`` opens a new one (on ``memory``); this
+    wrapper ``USE``-s the store in every cursor, so code that takes a cursor per thread (the app)
+    or per transaction (``data.audit``) runs unchanged. Everything else is the DuckDB
+    connection's own (``execute`` returns the wrapper, so ``con.execute(…).df()`` still works).
+    """
+
+    __slots__ = ("_con",)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+
+    def cursor(self) -> "ServerConnection":
+        cur = self._con.cursor()
+        cur.execute(f"USE {PG_ALIAS}")
+        return ServerConnection(cur)
+
+    def execute(self, *args, **kwargs) -> "ServerConnection":
+        self._con.execute(*args, **kwargs)
+        return self
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> "ServerConnection":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._con.close()
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def is_server_con(con) -> bool:
+    """True when ``con`` (a connection or cursor) works on an attached PostgreSQL database."""
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row) and row[0] == "postgres"
+
+
+def pg_execute(con, sql: str) -> None:
+    """Run ``sql`` in PostgreSQL itself (inside the caller's transaction, if one is open)."""
+    con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_sql_text(sql)}')")
+
+
+def pg_query(con, sql: str) -> list[tuple]:
+    """Rows of ``sql`` run in PostgreSQL itself (read to the end)."""
+    return con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{_sql_text(sql)}')").fetchall()
+
+
+def serialise(con, what: str) -> None:
+    """Inside a just-begun write transaction: make it see every committed change and take the
+    ``what`` lock (audit appends, imports into one layer) until it ends. Embedded mode: nothing
+    to do (one writing process, and callers already hold the process's lock).
+
+    The scanner opens PostgreSQL transactions as REPEATABLE READ, whose snapshot would be taken
+    before the lock is granted; this one switches to READ COMMITTED first, so every statement
+    after the lock sees what the previous holder committed.
+    """
+    if not is_server_con(con):
+        return
+    key = _LOCKS.get(what)
+    if key is None:
+        key = 0x10000 + (zlib.crc32(what.encode("utf-8")) & 0x7FFFFFFF) % 0x7FFF0000
+    pg_execute(con, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                    f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {int(key)})")
+
+
+def next_id(con, sequence: str) -> int:
+    """``nextval(sequence)`` in both modes (the scanner cannot call PostgreSQL sequences)."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", sequence):
+        raise ValueError(f"bad sequence name {sequence!r}")
+    if is_server_con(con):
+        return int(pg_query(con, f"SELECT nextval('{sequence}')")[0][0])
+    return int(con.execute(f"SELECT nextval('{sequence}')").fetchone()[0])
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
+        "AND table_catalog = current_database() AND table_schema = current_schema()").fetchone()[0]
     if not has_meta:
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -95,6 +316,8 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def migrate_store(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations, each in its own transaction. Returns the new version."""
+    if is_server_con(con):
+        return _migrate_server(con)
     current = schema_version(con)
     for version, step in MIGRATIONS:
         if version <= current:
@@ -113,6 +336,44 @@ def migrate_store(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
+        current = version
+    return current
+
+
+def _migrate_server(con) -> int:
+    """The same migrations in PostgreSQL: each in one transaction under the ``migrate`` lock,
+    the version re-read under the lock (several processes may start at once), DDL translated by
+    :func:`data.schema.pg_statements`, a ``lock_timeout`` so a migration never queues forever."""
+    from data.schema import SCHEMA_VERSION
+
+    current = schema_version(con)
+    if current >= SCHEMA_VERSION:
+        return current
+    for version, step in MIGRATIONS:
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            serialise(con, "migrate")
+            pg_execute(con, f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT_S}s'")
+            has_meta = pg_query(con, "SELECT to_regclass('meta') IS NOT NULL")[0][0]
+            done = int(pg_query(con, "SELECT coalesce(max(value), '0') FROM meta WHERE key = 'schema_version'")[0][0]) \
+                if has_meta else 0
+            if done < version:
+                result = step() if callable(step) else step
+                for sql in pg_statements(list(result) if isinstance(result, list) else []):
+                    pg_execute(con, sql)
+                pg_execute(con, "INSERT INTO meta VALUES ('schema_version', '%d') "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value" % version)
+            con.execute("COMMIT")
+        except Exception as exc:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise StoreError(f"migration {version} failed on the PostgreSQL store: "
+                             f"{str(exc).splitlines()[0]}") from exc
+        con.execute("CALL pg_clear_cache()")      # DuckDB's copy of the catalog is stale after DDL
         current = version
     return current
 

@@ -34,6 +34,7 @@ from core.errors import AccessDenied, InputError
 from core.i18n import t
 from core.roles import ROLES, User, settings
 from data import audit
+from data.store import is_server_con, serialise
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 _HASHER = PasswordHasher()          # argon2id
@@ -216,12 +217,32 @@ def _take_number(con, name: str, s, now: dt.datetime) -> tuple[int, dt.datetime 
         cur = con.cursor()
         try:
             idle = now - dt.timedelta(minutes=s.lock_minutes)
-            cur.execute(_FORGET_IDLE, [idle, now])
-            n, until = cur.execute(_TAKE_NUMBER, {"name": name, "max": int(s.max_failures), "lock": lock,
-                                                  "now": now}).fetchone()
+            params = {"name": name, "max": int(s.max_failures), "lock": lock, "now": now}
+            if is_server_con(cur):
+                n, until = _take_number_server(cur, params, idle, now)
+            else:
+                cur.execute(_FORGET_IDLE, [idle, now])
+                n, until = cur.execute(_TAKE_NUMBER, params).fetchone()
         finally:
             cur.close()
     return int(n), until
+
+
+def _take_number_server(cur, params: dict, idle: dt.datetime, now: dt.datetime):
+    """Server mode: the scanner has no ``RETURNING``, and other app servers count attempts too; the
+    upsert and the read of its result run in one transaction under the ``login`` lock instead."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        serialise(cur, "login")
+        cur.execute(_FORGET_IDLE, [idle, now])
+        cur.execute(_TAKE_NUMBER.rsplit("RETURNING", 1)[0], params)
+        row = cur.execute("SELECT failures, locked_until FROM login_failures WHERE name = ?",
+                          [params["name"]]).fetchone()
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    return row
 
 
 def failure_delay(n: int, s=None) -> float:

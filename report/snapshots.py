@@ -17,6 +17,7 @@ import pandas as pd
 from core.errors import InputError
 from core.i18n import t
 from data.filters import Filter
+from data.store import next_id
 
 VERSIONED_TABLES = ("incidents", "villages", "village_status")
 TABLE = "briefing_snapshots"
@@ -87,7 +88,7 @@ def save_snapshot(con, flt: Filter, summary: dict, *, version: DataVersion | Non
     latest = latest_snapshot(con)
     if latest is not None and latest.version.hash == version.hash and latest.filter == flt:
         return latest.id
-    sid = con.execute("SELECT nextval('briefing_seq')").fetchone()[0]
+    sid = next_id(con, "briefing_seq")
     con.execute(f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         sid, dt.datetime.now().replace(microsecond=0), saved_by, title, _filter_json(flt), flt.date_from,
         flt.date_to, version.hash, json.dumps(version.counts), json.dumps(summary, ensure_ascii=False, default=str)])

@@ -1,4 +1,6 @@
-"""Shared fixtures: a small demo store built once per session, fresh in-memory stores, Debian Chromium."""
+"""Shared fixtures: a small demo store built once per session, fresh in-memory stores, Debian Chromium;
+a throw-away PostgreSQL + PostGIS cluster (``tests/_pg.py``) for server mode, and ``store_mode``-
+parametrised fixtures (``any_empty``, ``any_demo``) that run a test against both kinds of store."""
 from __future__ import annotations
 
 import datetime as dt
@@ -63,5 +65,71 @@ def demo_con(demo_db):
 @pytest.fixture()
 def empty_con():
     con = connect(":memory:")
+    yield con
+    con.close()
+
+
+# -- server mode (PostgreSQL + PostGIS) -------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throw-away cluster per session (as the postgres OS user, a free port, fsync off); skipped
+    with the reason when PostgreSQL 15 / PostGIS are not installed (``make test`` installs them)."""
+    from tests._pg import Cluster, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty database with PostGIS (no schema yet): its ``postgresql://`` URL."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_cluster, demo_db_template) -> str:
+    """The session's demo store moved into a template database once (``borderwatch migrate``'s code)."""
+    from data.migrate import migrate
+    from tests._pg import TEMPLATE
+
+    name = "demo_template"
+    pg_cluster.psql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    migrate(demo_db_template, pg_cluster.url(name))
+    return name
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def store_mode(request) -> str:
+    return request.param
+
+
+@pytest.fixture()
+def any_empty(store_mode, request, tmp_path):
+    """An empty store location, a file or a PostgreSQL URL (one run per mode)."""
+    if store_mode == "duckdb":
+        return tmp_path / "s.duckdb"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture()
+def any_demo(store_mode, request, demo_db):
+    """The demo store (3,000 incidents), as a file or in PostgreSQL (one run per mode)."""
+    if store_mode == "duckdb":
+        return demo_db
+    cluster = request.getfixturevalue("pg_cluster")
+    template = request.getfixturevalue("pg_demo_template")
+    name = f"demo_{__import__('uuid').uuid4().hex[:12]}"
+    cluster.psql(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return cluster.url(name)
+
+
+@pytest.fixture()
+def any_demo_con(any_demo):
+    con = connect(any_demo)
     yield con
     con.close()

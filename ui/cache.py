@@ -28,8 +28,8 @@ from ui.places import point_table
 # -- connection ---------------------------------------------------------------------------
 
 def db_path() -> str:
-    """The store this server serves (``BORDERWATCH_DB``, read at call time)."""
-    return str(Path(store.default_db_path()).resolve())
+    """The store this server serves (``BORDERWATCH_DB``, read at call time): a file path or a server URL."""
+    return store.db_location()
 
 
 @st.cache_resource(show_spinner=False)

@@ -29,7 +29,7 @@ from data.export import neutralise
 from data.fsmodes import open_private
 from data.importers.validate import Report, validate
 from data.schema import LAYERS
-from data.store import delete_rows, insert_layer
+from data.store import delete_rows, insert_layer, next_id, serialise
 
 Progress = Callable[[float, str], None]
 
@@ -101,12 +101,15 @@ def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, wh
     wrote_csv = False
     con.execute("BEGIN TRANSACTION")
     try:
+        # server mode: imports into one layer run in turn, each seeing what the previous committed,
+        # so the same file imported by several processes at once writes its rows once, without error
+        serialise(con, f"import:{layer}")
         say(0.1, t("import.progress.validate", lang, file=source.file))
         report = validate(source, con, replace=replace, max_distance_km=max_distance_km, lang=lang)
         if report.file_problems or (report.problems and not skip_invalid):
             raise ValidationError(problems=report.problems, summary=problems_summary(report.problems, lang))
         say(0.6, t("import.progress.write", lang, layer=layer))
-        import_id = int(con.execute("SELECT nextval('import_seq')").fetchone()[0])
+        import_id = next_id(con, "import_seq")
         todo = report.to_write()
         replaced = todo[todo["_status"] == "changed"]
         _delete(con, layer, replaced)

@@ -33,8 +33,8 @@ def test_autoinstall_is_off(tmp_path):
     assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] is False
 
 
-def test_schema_is_versioned_and_migrations_run_once(tmp_path):
-    path = tmp_path / "s.duckdb"
+def test_schema_is_versioned_and_migrations_run_once(any_empty):
+    path = any_empty
     con = store.connect(path)
     assert store.schema_version(con) == SCHEMA_VERSION
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -44,7 +44,8 @@ def test_schema_is_versioned_and_migrations_run_once(tmp_path):
     assert store.schema_version(con) == SCHEMA_VERSION
 
 
-def test_point_layer_round_trip_keeps_lon_lat_order(empty_con):
+def test_point_layer_round_trip_keeps_lon_lat_order(any_empty):
+    empty_con = store.connect(any_empty)
     gdf = gpd.GeoDataFrame({"id": ["S1"], "name": ["Đồn <b>X</b>"]}, geometry=[Point(106.60065, 16.61406)],
                            crs="EPSG:4326")
     store.insert_layer(empty_con, "stations", gdf)
@@ -53,16 +54,19 @@ def test_point_layer_round_trip_keeps_lon_lat_order(empty_con):
     assert back.geometry.iloc[0].x == pytest.approx(106.60065)
     assert back.geometry.iloc[0].y == pytest.approx(16.61406)
     assert back["name"].iloc[0] == "Đồn <b>X</b>"
+    empty_con.close()
 
 
-def test_insert_refuses_other_crs(empty_con):
+def test_insert_refuses_other_crs(any_empty):
+    con = store.connect(any_empty)
     gdf = gpd.GeoDataFrame({"id": ["B"], "name": ["b"]}, geometry=[LineString([(0, 0), (1, 1)])], crs="EPSG:32648")
     with pytest.raises(StoreError, match="EPSG:4326"):
-        store.insert_layer(empty_con, "border", gdf)
+        store.insert_layer(con, "border", gdf)
+    con.close()
 
 
-def test_incidents_get_derived_columns(demo_con):
-    row = demo_con.execute("SELECT lon, lat, h3_9, village_id, commune, ST_X(geom), ST_Y(geom) "
+def test_incidents_get_derived_columns(any_demo_con):
+    row = any_demo_con.execute("SELECT lon, lat, h3_9, village_id, commune, ST_X(geom), ST_Y(geom) "
                            "FROM incidents LIMIT 1").fetchone()
     lon, lat, cell, village, commune, gx, gy = row
     import h3
@@ -80,8 +84,8 @@ def test_duckdb_pinned_version():
     assert duckdb.__version__ == "1.5.5"
 
 
-def test_current_status_is_latest_decision(demo_con):
-    hist = demo_con.execute("SELECT village_id, status, decided_on FROM village_status ORDER BY decided_on").df()
-    cur = store.current_village_status(demo_con).set_index("village_id")
+def test_current_status_is_latest_decision(any_demo_con):
+    hist = any_demo_con.execute("SELECT village_id, status, decided_on FROM village_status ORDER BY decided_on").df()
+    cur = store.current_village_status(any_demo_con).set_index("village_id")
     for vid, grp in hist.groupby("village_id"):
         assert cur.loc[vid, "status"] == grp.iloc[-1]["status"]
