@@ -113,7 +113,8 @@ def _filtered(names: tuple[str, ...] | None, *, sliced: bool) -> list:
 
 
 def _small_cells(frames: dict, k: int) -> dict:
-    """Viewers (``k > 1``, ui.small): hexagon and Gi* counts under ``k`` drawn as "< k", heat cells under ``k`` left out."""
+    """Viewers (``k > 1``, ui.small): hexagon, Gi* and patrol-gap counts under ``k`` drawn as "< k", communes
+    resting on fewer than ``k`` incidents drawn without count, rate or change, heat cells under ``k`` left out."""
     if k <= 1:
         return frames
     out = dict(frames)
@@ -121,6 +122,18 @@ def _small_cells(frames: dict, k: int) -> dict:
         if name in out:
             out[name] = out[name].copy()
             out[name].attrs["min_cell"] = k
+    if "patrolgaps" in out:
+        out["patrolgaps"] = out["patrolgaps"].copy()
+        out["patrolgaps"].attrs["min_cell"] = k
+    for name in ("communes", "commune_counts"):           # a commune of 1-2 incidents: no count, rate or change
+        if name in out and "incidents" in out[name].columns:
+            areas = out[name].copy()
+            few = (areas["incidents"] > 0) & (areas["incidents"] < k)
+            for col in ("incidents", "grams", "persons", "rate_per_1000", "change", "change_pct"):
+                if col in areas.columns:
+                    areas[col] = areas[col].astype(float).where(~few)
+            areas.attrs.update(out[name].attrs)
+            out[name] = areas
     if "heat" in out and "count" in out["heat"].columns:
         heat = out["heat"]
         out["heat"] = heat[heat["count"] >= k].copy()

@@ -12,7 +12,7 @@ from core.i18n import t
 from core.roles import INCIDENT_DETAILS
 from ui import cache, charts, frames, mapview
 from ui.context import Ctx
-from ui.small import counts_column
+from ui.small import counts_column, keep_cells
 from ui.text import tr
 
 #: Map layers of this tab (layer registry names).
@@ -95,7 +95,7 @@ def _corridor(ctx: Ctx) -> None:
         corr = cache.corridor(ctx.path, ctx.rev, ctx.flt)
     st.caption(t("ui.corr.note", lang))
     left, right = st.columns(2)
-    crossings, trails = corr.get("crossings"), corr.get("trails")
+    crossings, trails, chain = _viewer_cells(ctx, corr)
     if crossings is not None and len(crossings):
         chart = charts.counts_bar(crossings, category="name", value="count", title=t("ui.corr.crossings", lang),
                                   category_title=t("ui.col.crossing", lang))
@@ -105,7 +105,22 @@ def _corridor(ctx: Ctx) -> None:
                                              category_title=t("ui.col.trail", lang),
                                              color=palette.TRAIL_KIND["trail"]["color"]),
                            width="stretch", height=charts.bars_height(len(trails)), key="chart_trails")
-    chain = corr.get("chainage")
     if chain is not None and len(chain):
         st.altair_chart(charts.per_km(chain, km="km_from", value="count", title=t("ui.corr.per_km", lang),
                                       km_title=t("ui.corr.km", lang)), width="stretch", key="chart_per_km")
+
+
+def _viewer_cells(ctx: Ctx, corr: dict) -> tuple:
+    """Crossings, trails and border kilometres; for viewers (ui.small) only bars resting on at least
+    ``k`` incidents, and a caption saying how many were left out."""
+    k = roles.min_cell(ctx.user)
+    parts, dropped = [], 0
+    for key in ("crossings", "trails", "chainage"):
+        df = corr.get(key)
+        if df is not None and len(df) and k > 1:
+            df, n = keep_cells(df, k, count="count")
+            dropped += n
+        parts.append(df)
+    if dropped:
+        st.caption(t("ui.small.left_out", ctx.lang, n=dropped, k=k))
+    return tuple(parts)

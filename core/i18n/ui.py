@@ -64,6 +64,8 @@ _PAIRS: dict[str, tuple[str, str]] = {
     # map tab
     "ui.small.note": ("Người xem: số dưới {k} vụ hiện là “< {k}”, không hiện số gam, viên, đối tượng của chúng.",
                       "Viewers: counts under {k} incidents show as “< {k}”, without their grams, tablets or persons."),
+    "ui.small.left_out": ("Người xem: {n} cột có dưới {k} vụ không được hiển thị.",
+                          "Viewers: {n} bars resting on fewer than {k} incidents are not shown."),
     "ui.map.by_month": ("Theo tháng", "By month"),
     "ui.map.by_month.help": ("Lớp nhiệt và điểm nóng chỉ tính trong tháng đang chọn",
                              "Heat and hot spot layers use only the chosen month"),

@@ -104,3 +104,51 @@ def test_viewer_map_hexagon_says_less_than_three(app_db, one_incident):
     h3counts.render(gdf, lang="en").add_to(m)
     html = m.get_root().render()
     assert "Incidents: \\u0026lt; 3" in html and "Incidents: 1\\u003c" not in html      # JSON-escaped HTML
+
+
+def test_viewer_corridor_bars_and_map_areas_hide_small_counts(app_db, one_incident):
+    """Corridor bars (per crossing, trail, border km), commune areas and patrol gaps: nothing resting on
+    1-2 incidents reaches a viewer's browser; an analyst's frames are unchanged."""
+    import datetime as dt
+    import types
+
+    import numpy as np
+
+    from core.roles import User, min_cell
+    from data import analysis
+    from data.filters import Filter
+    from layers import commune_counts
+    from ui import cache, hotspots_tab
+
+    flt = Filter(date_from=dt.date.fromisoformat(one_incident["date_from"]),
+                 date_to=dt.date.fromisoformat(one_incident["date_to"]))
+    con = connect(app_db)
+    try:
+        corr = analysis.corridor_for(con, flt)
+        communes = commune_counts.load(con, filters=flt)
+    finally:
+        con.close()
+    viewer, analyst = User("v", "viewer"), User("a", "analyst")
+    k = min_cell(viewer)
+    assert k == 3 and min_cell(analyst) == 1
+    small_before = sum(int(((df["count"] > 0) & (df["count"] < k)).sum())
+                       for df in (corr[key] for key in ("crossings", "trails", "chainage")) if df is not None)
+    assert small_before > 0, "the day's incident makes at least one small bar"
+    shown = hotspots_tab._viewer_cells(types.SimpleNamespace(user=viewer, lang="en"), corr)
+    for df in shown:
+        if df is not None and len(df):
+            assert (df["count"] >= k).all()
+    same = hotspots_tab._viewer_cells(types.SimpleNamespace(user=analyst, lang="en"), corr)
+    assert [len(d) for d in same if d is not None] == [len(corr[key]) for key in ("crossings", "trails", "chainage")
+                                                        if corr[key] is not None]
+    few = (communes["incidents"] > 0) & (communes["incidents"] < k)
+    assert few.any()
+    masked = cache._small_cells({"commune_counts": communes}, k)["commune_counts"]
+    for col in ("incidents", "rate_per_1000"):
+        assert masked.loc[few, col].isna().all() and np.array_equal(masked.loc[~few, col], communes.loc[~few, col])
+    import folium
+
+    m = folium.Map()
+    commune_counts.render(masked, lang="en").add_to(m)
+    html = m.get_root().render()
+    assert len(masked) == len(communes) and "Incidents" in html
