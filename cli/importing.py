@@ -19,7 +19,7 @@ from data.schema import LAYERS
 
 def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=list(LAYERS) + [_patrols.LAYER], help="target layer")
-    p.add_argument("file", help="input file: .geojson .gpkg .shp .zip .kml .csv .xlsx")
+    p.add_argument("file", help="input file: .geojson .gpkg .shp .zip .kml .kmz .fgb .gpx .csv .xlsx")
     p.add_argument("--crs", help="CRS when the file has none: EPSG code, PROJ string or vn2000-quangtri")
     p.add_argument("--map", dest="mapping", action="append", default=[], metavar="SRC=DST",
                    help="rename a column to a canonical field (repeatable)")

@@ -13,6 +13,7 @@ file imports back to exactly what was stored.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import csv
 import io
 import re
@@ -467,6 +468,13 @@ def _read_geojson(ctx: _Ctx) -> RawTable:
     return raw
 
 
+def _read_gpx(ctx: _Ctx) -> RawTable:
+    """GPX from a handheld or ``borderwatch export`` (GDAL's GPX driver): the ``waypoints`` layer unless
+    ``--layer`` names another (``routes``, ``tracks``, ``route_points``, ``track_points``). GPX times are
+    UTC (``Z``) and become Vietnam time by the usual rule; ``<extensions>`` fields are columns."""
+    return _read_ogr(ctx if ctx.source_layer else dataclasses.replace(ctx, source_layer="waypoints"))
+
+
 def _pick_layer(layers: list[str], ctx: _Ctx) -> str:
     """``--layer`` NAME; else the layer named like the target, else the only one; else refused listing them."""
     by_name = {fold(n): n for n in layers}
@@ -608,6 +616,8 @@ _EXTENSION_TO_READER = {
     ".geojson": _read_geojson,
     ".json": _read_geojson,
     ".gpkg": _read_ogr,
+    ".fgb": _read_ogr,
+    ".gpx": _read_gpx,
     ".kml": _read_kml,
     ".kmz": _read_kml,
     ".shp": _read_shp,
