@@ -24,14 +24,15 @@ import layers as registry
 from core.i18n import t
 from data.filters import Filter
 from data.store import is_demo
-from layers import assets, basemap
+from layers import assets, basemap, search
 from layers._common import Pane, js_json
-from layers.controls import FocusRing, MapSetup, MousePosition
-from layers.legend import Legend, Section
+from layers.controls import FocusRing, MapSetup, MapTools, MousePosition
+from layers.legend import OPEN_FROM, Legend, Section
 
 DEFAULT_VIEW = (16.65, 106.65, 9)        # Quảng Trị border, when the store has no belt
 INLINE_BASE = "bw-inline:"
-_JS = {"leaflet": "leaflet_js", "markerclusterjs": "markercluster_js", "leaflet-heat.js": "heat_js"}
+_JS = {"leaflet": "leaflet_js", "markerclusterjs": "markercluster_js", "leaflet-heat.js": "heat_js",
+       "bw-tools.js": "tools_js"}
 _CSS = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css",
         "markerclusterdefaultcss": "markercluster_default_css"}
 #: folium defaults the map does not use (jQuery, Bootstrap, Font Awesome, awesome-markers): dropped.
@@ -61,7 +62,7 @@ def month_filter(flt: Filter, month: dt.date | None) -> Filter:
 def load_layers(con, flt: Filter, *, month: dt.date | None = None, res: int = 7) -> dict:
     """Every registered layer's GeoDataFrame plus ``"basemap"``; month-sliced layers use :func:`month_filter`."""
     sliced = month_filter(flt, month)
-    frames = {"basemap": basemap.load(con)}
+    frames = {"basemap": basemap.load(con), "places": search.load(con)}
     for s in registry.REGISTRY:
         kw = {"res": res} if s.takes_res else {}
         frames[s.name] = registry.module(s.name).load(con, filters=sliced if s.sliced else flt, **kw)
@@ -108,7 +109,10 @@ def _base_layers(m: folium.Map, frames: dict, *, lang: str, tile_url: str | None
     return groups
 
 
-def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str) -> folium.Map:
+def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None, filter_tools: bool = False) -> folium.Map:
+    if places is not None and len(places):
+        search.SearchControl(places, lang=lang).add_to(m)
+    MapTools(lang=lang, filter=filter_tools).add_to(m)
     MousePosition(lang=lang).add_to(m)
     if bounds is not None:
         m.fit_bounds(bounds)
@@ -145,7 +149,7 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
         FocusRing(focus[0], focus[1], lang=lang).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(m)
-    return _finish(m, bounds, lang=lang, asset_base=asset_base)
+    return _finish(m, bounds, lang=lang, asset_base=asset_base, places=frames.get("places"))
 
 
 # -- the live map: drawn once, filter-dependent layers swapped in place --------------------------
@@ -182,7 +186,7 @@ def live_base(frames: dict, *, lang: str = "vi", layers=None, tile_url: str | No
     for s in registry.REGISTRY:
         if not s.filtered:
             groups[s.name] = _draw(s, frames, lang=lang, shown=shown).add_to(m)
-    return _finish(m, bounds, lang=lang, asset_base=asset_base), groups
+    return _finish(m, bounds, lang=lang, asset_base=asset_base, places=frames.get("places"), filter_tools=True), groups
 
 
 class _Ref:
@@ -198,7 +202,8 @@ class _Ref:
 def _layer_control_js(base: dict[str, str], overlays: dict[str, str], map_var: str) -> str:
     pairs = lambda d: "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"  # noqa: E731
     return (f"var bw_layer_control = L.control.layers({pairs(base)}, {pairs(overlays)}, "
-            f'{{position: "topright", collapsed: false, autoZIndex: true}}).addTo({map_var});\n'
+            f'{{position: "topright", collapsed: window.bw ? bw.narrow({OPEN_FROM}) : false, autoZIndex: true}})'
+            f'.addTo({map_var});\n'
             "window.bwLive.push(bw_layer_control);\n")
 
 
