@@ -200,6 +200,13 @@ def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, .
     return args
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def incident_list(path: str, rev: tuple, flt: Filter, *, cell: str | None = None, res: int = 7,
+                  ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The incidents of a clicked hexagon (``cell`` at ``res``) or cluster (``ids``): ``queries.incident_list``."""
+    return queries.incident_list(cursor(path), flt, cell=cell, res=res, ids=ids)
+
+
 # -- analyses (data/analysis.py) ----------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=32)

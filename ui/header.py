@@ -27,8 +27,8 @@ _CSS = ("<style>"
         "[data-testid='stMain'] [data-testid='stMetricValue']{font-size:1.35rem;line-height:1.2}"
         ".st-key-bw_title h3{font-size:1.15rem;padding:0;line-height:1.3}"
         ".st-key-bw_title [data-testid='stMarkdownContainer'] p{margin:0}"
-        ".bw-period{font-size:.85rem;color:#444;white-space:nowrap}"
-        ".bw-demo{display:inline-block;margin-left:.6rem;padding:0 .45rem;border-radius:.3rem;font-size:.8rem;"
+        ".st-key-bw_title [data-testid='stCaptionContainer']{text-align:right;margin:0}"
+        ".bw-demo{float:right;padding:0 .45rem;border-radius:.3rem;font-size:.8rem;"
         "background:#fff4d6;color:#7a4b00;border:1px solid #f0c36d;white-space:nowrap}"
         "[data-testid='stMain'] [data-testid='stTabs'] [role='tablist'] button{padding-top:0;padding-bottom:.2rem}"
         "</style>")
@@ -50,8 +50,9 @@ def render(ctx: Ctx) -> None:
     st.html(_CSS)
     title, period = st.container(key="bw_title").columns([3, 2], vertical_alignment="center")
     title.subheader(t("ui.title", lang), anchor=False)
-    demo = f'<span class="bw-demo">⚠ {esc(t("ui.demo_banner", lang))}</span>' if ctx.facts.get("demo") else ""
-    period.html(f'<div style="text-align:right"><span class="bw-period">{esc(period_text(ctx))}</span>{demo}</div>')
+    period.caption(period_text(ctx))
+    if ctx.facts.get("demo"):
+        period.html(f'<span class="bw-demo">⚠ {esc(t("ui.demo_banner", lang))}</span>')
     tot = cache.totals(ctx.path, ctx.rev, ctx.flt)
     k = roles.min_cell(ctx.user)                 # viewers: "< 3" instead of one incident's numbers
     shown = totals_text(tot, k, lang)

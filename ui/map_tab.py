@@ -1,24 +1,36 @@
-"""Map tab: the layered map, with a month player that redraws the time layers.
+"""Map tab: the layered map, with a month player that redraws the time layers and the points.
 
 The map area is a fragment: stepping or playing through months reruns only the map
 (``st.fragment(run_every=...)`` while playing), not the whole page. The rendered map is
 cached per (filter, language, layers, month, focus) in :func:`ui.cache.map_args`.
+
+A click on a hexagon, a Gi* cell or an incident cluster (``bw-tools.js`` sends it through
+streamlit-folium's returned value) lists that place's incidents under the map: the rows for
+roles with ``incident_details`` (a row click zooms the map to the point), the totals only,
+with the small-count rule (``ui.small``), for the others.
 """
 from __future__ import annotations
 
+import html
 import time
 
+import pandas as pd
 import streamlit as st
 
 import layers as registry
-from core.i18n import t
+from core.i18n import fmt_date, t
 from core.roles import INCIDENT_DETAILS, MAP, min_cell
+from core.vocab import label
+from layers.mapbuild import month_filter
 from ui import auth, cache, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts
+from ui.small import totals_text
+from ui.text import tr
 
 PLAY_SECONDS = 2.0
-MAP_HEIGHT = 650
+MAP_HEIGHT = 560            # with the compact header: the map fills a 1366×768 screen below the tabs
+LIST_ROWS = 500             # most rows listed under the map for one click
 
 
 def months_of(ctx: Ctx) -> list:
@@ -68,7 +80,7 @@ def render(ctx: Ctx) -> None:
     lang = ctx.lang
     ss = st.session_state
     months = months_of(ctx)
-    c0, c1, c2, c3 = st.columns([2, 2, 2, 4], vertical_alignment="center")
+    c0, c1, c2, c3 = st.columns([2, 2, 2, 5], vertical_alignment="center")
     with c0:
         shown = layer_choice(ctx, "map_layers")
     c1.toggle(t("ui.map.by_month", lang), key="map_by_month", help=t("ui.map.by_month.help", lang),
@@ -96,7 +108,102 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
                         format_func=lambda d: month_label(d, lang), on_change=auth.touch)
         b2.button("▶", key="map_next", on_click=_clicked, args=(+1, months), help=t("ui.map.next", lang))
         month = ss["map_month"]
+        st.caption(_month_totals(ctx, month))
+    focus = ss.get("map_focus")
     with st.spinner(t("ui.map.drawing", lang)):
-        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, None, cache.tile_url(),
+        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, focus, cache.tile_url(),
                               details=ctx.can(INCIDENT_DETAILS), min_cell=min_cell(ctx.user))
-    mapview.show(args, key="map", height=MAP_HEIGHT)
+    mapview.show(args, key="map", height=MAP_HEIGHT, returned=(PICK,))
+    _picked(ctx, month)
+
+
+#: The value bw-tools.js sends on a click (streamlit-folium's ``last_active_drawing`` slot).
+PICK = "last_active_drawing"
+
+
+def _month_totals(ctx: Ctx, month) -> str:
+    lang, k = ctx.lang, min_cell(ctx.user)
+    shown = totals_text(cache.totals(ctx.path, ctx.rev, month_filter(ctx.flt, month)), k, lang)
+    return tr("ui.map.month_totals", lang, month=month_label(month, lang), incidents=shown["incidents"],
+              grams=shown["quantity_g"], tablets=shown["tablets"], persons=shown["persons"])
+
+
+def pick_of(value) -> dict | None:
+    """The click sent by the map (a cell or a cluster), checked; None when there is none or it is malformed."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        if value.get("kind") == "cell":
+            res = int(value["res"])
+            cell = cache_cell(float(value["lat"]), float(value["lon"]), res)
+            return {"kind": "cell", "layer": str(value.get("layer", "")), "res": res, "cell": cell, "n": value.get("n")}
+        if value.get("kind") == "cluster":
+            ids = [html.unescape(str(x)) for x in value.get("ids") or []][:5000]
+            return {"kind": "cluster", "ids": tuple(ids), "count": int(value.get("count", len(ids))), "n": value.get("n")}
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def cache_cell(lat: float, lon: float, res: int) -> str:
+    from data.queries import cell_of
+    return cell_of(lat, lon, res)
+
+
+def _close_list() -> None:
+    ss = st.session_state
+    ss["_map_pick_closed"] = (ss.get("map") or {}).get(PICK, {}).get("n") if isinstance(ss.get("map"), dict) else None
+    ss.pop("map_focus", None)
+
+
+def _picked(ctx: Ctx, month) -> None:
+    ss, lang = st.session_state, ctx.lang
+    raw = (ss.get("map") or {}).get(PICK) if isinstance(ss.get("map"), dict) else None
+    pick = pick_of(raw)
+    if pick is None or (pick["n"] is not None and pick["n"] == ss.get("_map_pick_closed")):
+        st.caption(t("ui.map.hint", lang))
+        return
+    # a cluster's points and the month-sliced hexagons follow the month step; the emerging cells do not
+    sliced = pick["kind"] == "cluster" or pick["layer"] not in registry.names() or registry.spec(pick["layer"]).sliced
+    flt = month_filter(ctx.flt, month) if sliced else ctx.flt
+    mtext = t("ui.map.pick.month", lang, month=month_label(month, lang)) if (month and sliced) else ""
+    if pick["kind"] == "cell":
+        rows = cache.incident_list(ctx.path, ctx.rev, flt, cell=pick["cell"], res=pick["res"])
+        head = t("ui.map.pick.cell", lang, res=pick["res"], cell=pick["cell"], month=mtext, n="{n}")
+    else:
+        rows = cache.incident_list(ctx.path, ctx.rev, flt, ids=pick["ids"])
+        head = t("ui.map.pick.cluster", lang, month=mtext, n="{n}")
+    k = min_cell(ctx.user)
+    tot = {"incidents": len(rows), "quantity_g": float(rows["quantity_g"].fillna(0).sum()),
+           "tablets": int(rows["tablets"].fillna(0).sum()), "persons": int(rows["persons"].fillna(0).sum())}
+    shown = totals_text(tot, k, lang)
+    top, close = st.columns([8, 2], vertical_alignment="center")
+    top.markdown("**" + head.replace("{n}", shown["incidents"]) + "**")
+    close.button(t("ui.map.pick.clear", lang), key="map_pick_close", on_click=_close_list)
+    if not ctx.can(INCIDENT_DETAILS):
+        st.caption(tr("ui.map.pick.aggregate", lang, grams=shown["quantity_g"], tablets=shown["tablets"],
+                      persons=shown["persons"]))
+        return
+    if len(rows) > LIST_ROWS:
+        st.caption(t("ui.map.pick.more", lang, shown=LIST_ROWS, n=len(rows)))
+    table = _list_table(rows.head(LIST_ROWS), lang)
+    event = st.dataframe(table.drop(columns=["lat", "lon"]), key="map_pick_table", on_select="rerun",
+                         selection_mode="single-row", hide_index=True, height=min(36 + 35 * len(table), 320))
+    st.caption(t("ui.map.pick.goto", lang))
+    sel = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    want = (float(table.iloc[sel[0]]["lat"]), float(table.iloc[sel[0]]["lon"]), 16) if sel and sel[0] < len(table) else None
+    if want != ss.get("map_focus"):
+        ss["map_focus"] = want
+        st.rerun(scope="fragment")
+
+
+def _list_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    f = lambda k: t(f"map.f.{k}", lang)  # noqa: E731
+    return pd.DataFrame({
+        f("id"): rows["id"],
+        f("date"): [fmt_date(pd.Timestamp(v), lang) + pd.Timestamp(v).strftime(" %H:%M") for v in rows["occurred_at"]],
+        f("article"): rows["article"],
+        f("drug"): [label("drug", d, lang) for d in rows["drug"]],
+        f("quantity"): rows["quantity_g"], f("tablets"): rows["tablets"], f("persons"): rows["persons"],
+        f("village"): rows["village"], f("commune"): rows["commune"], f("station"): rows["station"],
+        "lat": rows["lat"], "lon": rows["lon"]})

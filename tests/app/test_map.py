@@ -22,7 +22,8 @@ def test_map_component_references_only_app_static(app):
     at = app().run()
     assert not at.exception
     args = _map_args(at)
-    assert args["returned_objects"] == []          # panning and zooming never rerun the script
+    # only the clicks bw-tools.js sends come back: panning and zooming never rerun the script
+    assert args["returned_objects"] == ["last_active_drawing"]
     assert args["css_links"] and args["js_links"]
     for link in args["css_links"] + args["js_links"]:
         assert link.startswith("/app/static/"), link
@@ -123,8 +124,10 @@ def test_without_incident_details_the_map_has_no_incident_points(app_db):
 
     flt = Filter(date_from=_dt.date(2000, 1, 1), date_to=_dt.date.today())
     rev = cache.revision(str(app_db))
-    full = cache.map_frames_fixed(str(app_db), rev, flt, 7, True)
-    redacted = cache.map_frames_fixed(str(app_db), rev, flt, 7, False)
+    full = cache.map_frames_sliced(str(app_db), rev, flt, None, 7, ("incidents",), 1, True)
+    redacted = cache.map_frames_sliced(str(app_db), rev, flt, None, 7, ("incidents",), 1, False)
+    month = cache.map_frames_sliced(str(app_db), rev, flt, _dt.date.today(), 7, ("incidents",), 3, False)
+    assert len(month["incidents"]) == 0          # the month step does not bring the points back
     assert len(full["incidents"]) > 0
     assert len(redacted["incidents"]) == 0
 
