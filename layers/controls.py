@@ -64,6 +64,13 @@ window.borderwatchVN2000 = window.borderwatchVN2000 || (function(){
 """
 
 CSS = """
+.marker-cluster-small { background-color: rgba(217, 217, 217, .75); }
+.marker-cluster-small div { background-color: rgba(189, 189, 189, .9); }
+.marker-cluster-medium { background-color: rgba(189, 189, 189, .75); }
+.marker-cluster-medium div { background-color: rgba(150, 150, 150, .9); }
+.marker-cluster-large { background-color: rgba(150, 150, 150, .75); }
+.marker-cluster-large div { background-color: rgba(115, 115, 115, .9); color: #fff; }
+.marker-cluster div { font-weight: bold; }
 .bw-icon { background: none; border: none; }
 .bw-icon svg { display: block; overflow: visible; }
 .bw-country { display: block; transform: translate(-50%, -50%); white-space: nowrap; pointer-events: none;
@@ -81,7 +88,7 @@ CSS = """
 .bw-note { color: #444; font-size: 12px; }
 .bw-ramp { display: inline-block; width: 28px; height: 12px; }
 .bw-mouse { background: rgba(255, 255, 255, .9); padding: 2px 6px; color: #111; white-space: nowrap;
-  font: 12px/1.3 "DejaVu Sans Mono", "Liberation Mono", "Noto Sans Mono", Arial, sans-serif;
+  font: 12px/1.3 Arial, "Liberation Sans", "Noto Sans", "DejaVu Sans", sans-serif;
   font-variant-numeric: tabular-nums; }
 .leaflet-control-layers-expanded { font: 13px/1.35 Arial, sans-serif; max-height: 44vh; overflow-y: auto; }
 .bw-legend-title { cursor: pointer; user-select: none; }

@@ -31,6 +31,7 @@ from layers.legend import OPEN_FROM, Legend, Section
 
 DEFAULT_VIEW = (16.65, 106.65, 9)        # Quảng Trị border, when the store has no belt
 INLINE_BASE = "bw-inline:"
+MIN_ZOOM = 7                             # the Natural Earth base map covers the whole window from here on
 _JS = {"leaflet": "leaflet_js", "markerclusterjs": "markercluster_js", "leaflet-heat.js": "heat_js",
        "bw-tools.js": "tools_js"}
 _CSS = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css",
@@ -93,7 +94,7 @@ def _view(frames: dict, focus) -> tuple[list[float], int, list | None]:
 def _new_map(frames: dict, *, focus, asset_base: str) -> tuple[folium.Map, list | None]:
     """An empty offline map centred on the belt (or ``focus``), with the icon set-up and the panes."""
     center, zoom, bounds = _view(frames, focus)
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=6)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=MIN_ZOOM)
     inline = asset_base == INLINE_BASE
     urls = assets.asset_urls(asset_base)
     MapSetup(image_path="data:image/png;base64," if inline else urls["images"],

@@ -19,16 +19,16 @@ from ui.small import totals_text
 
 # Less space above and between the blocks, smaller cards: the map starts high on a laptop screen.
 _CSS = ("<style>"
-        "[data-testid='stMainBlockContainer']{padding:1.6rem 1.4rem 1rem 1.4rem}"
+        "[data-testid='stMainBlockContainer']{padding:.7rem 1.2rem 1rem 1.2rem}"
         "[data-testid='stMain'] [data-testid='stVerticalBlock']{gap:.45rem}"
-        "[data-testid='stHeader']{height:1.6rem;background:transparent}"
+        "[data-testid='stHeader']{height:0;min-height:0;background:transparent}"
         "[data-testid='stMain'] [data-testid='stMetric']{padding:0}"
         "[data-testid='stMain'] [data-testid='stMetricLabel'] p{font-size:.8rem}"
         "[data-testid='stMain'] [data-testid='stMetricValue']{font-size:1.35rem;line-height:1.2}"
         ".st-key-bw_title h3{font-size:1.15rem;padding:0;line-height:1.3}"
         ".st-key-bw_title [data-testid='stMarkdownContainer'] p{margin:0}"
-        ".st-key-bw_title [data-testid='stCaptionContainer']{text-align:right;margin:0}"
-        ".bw-demo{float:right;padding:0 .45rem;border-radius:.3rem;font-size:.8rem;"
+        ".st-key-bw_title [data-testid='stCaptionContainer']{margin:0;width:auto}"
+        ".bw-demo{padding:0 .45rem;border-radius:.3rem;font-size:.8rem;"
         "background:#fff4d6;color:#7a4b00;border:1px solid #f0c36d;white-space:nowrap}"
         "[data-testid='stMain'] [data-testid='stTabs'] [role='tablist'] button{padding-top:0;padding-bottom:.2rem}"
         "</style>")
@@ -48,11 +48,12 @@ def period_text(ctx: Ctx) -> str:
 def render(ctx: Ctx) -> None:
     lang = ctx.lang
     st.html(_CSS)
-    title, period = st.container(key="bw_title").columns([3, 2], vertical_alignment="center")
+    title, right = st.container(key="bw_title").columns([11, 9], vertical_alignment="center")
     title.subheader(t("ui.title", lang), anchor=False)
+    period = right.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small")
     period.caption(period_text(ctx))
     if ctx.facts.get("demo"):
-        period.html(f'<span class="bw-demo">⚠ {esc(t("ui.demo_banner", lang))}</span>')
+        period.html(f'<span class="bw-demo">⚠ {esc(t("ui.demo_banner", lang))}</span>', width="content")
     tot = cache.totals(ctx.path, ctx.rev, ctx.flt)
     k = roles.min_cell(ctx.user)                 # viewers: "< 3" instead of one incident's numbers
     shown = totals_text(tot, k, lang)

@@ -29,7 +29,7 @@ from ui.small import totals_text
 from ui.text import tr
 
 PLAY_SECONDS = 2.0
-MAP_HEIGHT = 560            # with the compact header: the map fills a 1366×768 screen below the tabs
+MAP_HEIGHT = 540            # with the compact header: the map fills a 1366×768 screen below the tabs
 LIST_ROWS = 500             # most rows listed under the map for one click
 
 
