@@ -92,9 +92,9 @@ CSS = """
   font-variant-numeric: tabular-nums; }
 .leaflet-control-layers-expanded { font: 13px/1.35 Arial, sans-serif; max-height: 44vh; overflow-y: auto; }
 .bw-legend-title { cursor: pointer; user-select: none; }
-.bw-legend-title::before { content: "\25BE\00a0"; }
+.bw-legend-title::before { content: "\\25BE\\00a0"; }
 .bw-legend.bw-collapsed { padding: 4px 9px; }
-.bw-legend.bw-collapsed .bw-legend-title::before { content: "\25B8\00a0"; }
+.bw-legend.bw-collapsed .bw-legend-title::before { content: "\\25B8\\00a0"; }
 .bw-legend.bw-collapsed > :not(.bw-legend-title) { display: none; }
 .bw-label { background: none; border: none; width: 0 !important; height: 0 !important; }
 .bw-label span { position: absolute; left: 0; top: 0; transform: translate(11px, -50%); white-space: nowrap;

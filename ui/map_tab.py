@@ -117,8 +117,9 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
     _picked(ctx, month)
 
 
-#: The value bw-tools.js sends on a click (streamlit-folium's ``last_active_drawing`` slot).
-PICK = "last_active_drawing"
+#: The value bw-tools.js sends on a click: streamlit-folium's ``last_geocoder_result`` slot (its own
+#: click handler overwrites ``last_active_drawing`` and the other slots; this one only its geocoder fills).
+PICK = "last_geocoder_result"
 
 
 def _month_totals(ctx: Ctx, month) -> str:

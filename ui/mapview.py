@@ -53,7 +53,7 @@ def payload_bytes(args: dict) -> int:
 def show(args: dict, *, key: str = "map", height: int = 650, returned: tuple[str, ...] = ()) -> None:
     """Draw the map; ``key`` names it in ``st.session_state`` (its returned value lands there).
 
-    ``returned``: the component values sent back (``"last_active_drawing"`` carries the clicks that
+    ``returned``: the component values sent back (``"last_geocoder_result"`` carries the clicks that
     ``bw-tools.js`` sends); the front end sends only when one of them changes, so panning and
     zooming never rerun the script.
     """

@@ -27,6 +27,8 @@ _MAP = {
     "map.country.LAO": ("LÀO", "LAOS"),
     "map.country.THA": ("THÁI LAN", "THAILAND"),
     "map.country.KHM": ("CAMPUCHIA", "CAMBODIA"),
+    "map.country.CHN": ("TRUNG QUỐC", "CHINA"),
+    "map.country.MMR": ("MI-AN-MA", "MYANMAR"),
     "map.focus": ("Vị trí đang xem", "Selected location"),
     "map.search.label": ("Tìm địa danh", "Find a place"),
     "map.search.placeholder": ("Tìm thôn, xã, cửa khẩu, đồn…", "Find a village, commune, gate, station…"),

@@ -21,13 +21,13 @@
 
     // -- talking to the page (streamlit-folium's returned value) ---------------------------------
     var sent = 0;
-    /** Send ``obj`` to the dashboard: streamlit-folium returns it as ``last_active_drawing``. */
+    /** Send ``obj`` to the dashboard: streamlit-folium returns it as ``last_geocoder_result``. */
     bw.send = function (map, obj) {
         var g = window.__GLOBAL_DATA__;
         if (!g) { return false; }
         sent += 1;
         obj.n = sent + "-" + Date.now();          // a new value every time, so the same cell can be sent twice
-        g.last_active_drawing = obj;
+        g.last_geocoder_result = obj;     // a slot streamlit-folium fills only from its geocoder plug-in (not used here)
         map.fire("moveend");                      // streamlit-folium sends its value on moveend
         return true;
     };

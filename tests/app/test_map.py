@@ -23,7 +23,7 @@ def test_map_component_references_only_app_static(app):
     assert not at.exception
     args = _map_args(at)
     # only the clicks bw-tools.js sends come back: panning and zooming never rerun the script
-    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["returned_objects"] == ["last_geocoder_result"]
     assert args["css_links"] and args["js_links"]
     for link in args["css_links"] + args["js_links"]:
         assert link.startswith("/app/static/"), link
