@@ -25,7 +25,7 @@ from core.i18n import t
 from data.filters import Filter
 from data.store import is_demo
 from layers import assets, basemap, search
-from layers._common import Pane, js_json
+from layers._common import GeoLayer, Pane, feature, js_json
 from layers.controls import FocusRing, MapSetup, MapTools, MousePosition
 from layers.legend import OPEN_FROM, Legend, Section
 
@@ -136,7 +136,8 @@ def _notes(lang: str, demo: bool, month: dt.date | None) -> list[str]:
 
 
 def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
-             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None) -> folium.Map:
+             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None,
+             area: str | None = None) -> folium.Map:
     """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``."""
     shown = _shown(layers)
     m, bounds = _new_map(frames, focus=focus, asset_base=asset_base)
@@ -148,6 +149,8 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
         sections.append(Section(fg, mod.TITLE[lang], mod.legend(gdf, lang=lang)))
     if focus is not None:
         FocusRing(focus[0], focus[1], lang=lang).add_to(m)
+    if area:
+        area_outline(area).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(m)
     return _finish(m, bounds, lang=lang, asset_base=asset_base, places=frames.get("places"))
@@ -208,8 +211,18 @@ def _layer_control_js(base: dict[str, str], overlays: dict[str, str], map_var: s
             "window.bwLive.push(bw_layer_control);\n")
 
 
+def area_outline(area: str) -> folium.FeatureGroup:
+    """The filter's area (WKT) as a dashed outline, not in the layer control."""
+    from geo.areas import parse_area
+    fg = folium.FeatureGroup(name="area", control=False)
+    GeoLayer([feature(parse_area(area))], styles=[{"color": "#000000", "weight": 2.5, "dashArray": "8 5",
+                                                   "fill": False, "interactive": False}], pane="bw_lines").add_to(fg)
+    return fg
+
+
 def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers=None, focus=None,
-                 demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR) -> str:
+                 demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR,
+                 area: str | None = None) -> str:
     """JavaScript that replaces the filter-dependent part of a :func:`live_base` map.
 
     ``frames``: the base layers (for their legend) and the filtered layers shown in ``layers``;
@@ -237,6 +250,8 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
         ring = folium.FeatureGroup(name="focus", control=False).add_to(scratch)
         FocusRing(focus[0], focus[1], lang=lang).add_to(ring)
         items.append(ring)
+    if area:
+        items.append(area_outline(area).add_to(scratch))
     items.append(Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(scratch))
     for el in items:
         el.render()
@@ -272,7 +287,7 @@ def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date
     """
     frames = load_layers(con, flt, month=month, res=res)
     return assemble(frames, lang=lang, layers=layers, focus=focus, tile_url=tile_url, asset_base=asset_base,
-                    demo=is_demo(con), month=month)
+                    demo=is_demo(con), month=month, area=flt.area)
 
 
 def _walk(el):

@@ -179,7 +179,7 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
     for name in sliced:          # one cache entry per sliced layer: switching one on reloads only that one
         frames.update(map_frames_sliced(path, rev, flt, month, res, (name,), min_cell, details))
     live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
-                                 focus=focus, demo=store.is_demo(cursor(path)), month=month)
+                                 focus=focus, demo=store.is_demo(cursor(path)), month=month, area=flt.area)
     out = {"live": live, "seconds": time.perf_counter() - t0}
     if focus is not None:
         out["center"], out["zoom"] = [float(focus[0]), float(focus[1])], int(focus[2])

@@ -16,11 +16,13 @@ import time
 
 import pandas as pd
 import streamlit as st
+from shapely.geometry import shape
 
 import layers as registry
 from core.i18n import fmt_date, t
 from core.roles import INCIDENT_DETAILS, MAP, min_cell
 from core.vocab import label
+from geo.areas import area_wkt, circle_polygon
 from layers.mapbuild import month_filter
 from ui import auth, cache, mapview
 from ui.context import Ctx
@@ -88,7 +90,12 @@ def render(ctx: Ctx) -> None:
     by_month = bool(ss.get("map_by_month")) and bool(months)
     c2.toggle(t("ui.map.play", lang), key="map_play", disabled=not by_month, help=t("ui.map.play.help", lang))
     playing = by_month and bool(ss.get("map_play"))
-    c3.caption(t("ui.map.hint", lang))
+    if ss.get("f_area"):
+        a1, a2 = c3.columns([3, 2], vertical_alignment="center")
+        a1.caption(t("ui.map.area.on", lang))
+        a2.button(t("ui.map.area.clear", lang), key="map_area_clear", on_click=_clear_area, icon=":material/close:")
+    else:
+        c3.caption(t("ui.map.area.hint", lang))
     auth.fragment(_map_area, need=MAP, cursor=cache.cursor,
                   run_every=PLAY_SECONDS if playing else None)(ctx, months, by_month, playing, shown)
 
@@ -138,10 +145,17 @@ def pick_of(value) -> dict | None:
             res = int(value["res"])
             cell = cache_cell(float(value["lat"]), float(value["lon"]), res)
             return {"kind": "cell", "layer": str(value.get("layer", "")), "res": res, "cell": cell, "n": value.get("n")}
+        if value.get("kind") == "area":
+            if value.get("circle"):
+                c = value["circle"]
+                geom = circle_polygon(float(c["lat"]), float(c["lon"]), float(c["radius_m"]))
+            else:
+                geom = shape(value["geometry"])
+            return {"kind": "area", "area": area_wkt(geom), "n": value.get("n")}
         if value.get("kind") == "cluster":
             ids = [html.unescape(str(x)) for x in value.get("ids") or []][:5000]
             return {"kind": "cluster", "ids": tuple(ids), "count": int(value.get("count", len(ids))), "n": value.get("n")}
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):       # AreaError is a ValueError
         return None
     return None
 
@@ -149,6 +163,11 @@ def pick_of(value) -> dict | None:
 def cache_cell(lat: float, lon: float, res: int) -> str:
     from data.queries import cell_of
     return cell_of(lat, lon, res)
+
+
+def _clear_area() -> None:
+    auth.touch()
+    st.session_state["f_area"] = None
 
 
 def _close_list() -> None:
@@ -161,6 +180,12 @@ def _picked(ctx: Ctx, month) -> None:
     ss, lang = st.session_state, ctx.lang
     raw = (ss.get("map") or {}).get(PICK) if isinstance(ss.get("map"), dict) else None
     pick = pick_of(raw)
+    if pick is not None and pick["kind"] == "area":
+        if pick["n"] != ss.get("_map_area_done"):          # a new drawing: it becomes the filter's area
+            ss["_map_area_done"] = pick["n"]
+            ss["f_area"] = pick["area"]
+            st.rerun()                                      # the whole page: header cards and every tab
+        pick = None
     if pick is None or (pick["n"] is not None and pick["n"] == ss.get("_map_pick_closed")):
         st.caption(t("ui.map.hint", lang))
         return

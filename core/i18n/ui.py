@@ -74,6 +74,11 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.map.next": ("Tháng sau", "Next month"),
     "ui.map.hint": ("Bấm một ô lục giác, ô Gi* hoặc cụm vụ việc để xem danh sách dưới bản đồ.",
                     "Click a hexagon, a Gi* cell or a cluster to list its incidents under the map."),
+    "ui.map.area.hint": ("Vẽ vùng lọc (⬠ hoặc ◯ bên trái bản đồ) để chỉ giữ vụ việc trong vùng đó.",
+                         "Draw a filter area (⬠ or ◯ at the map's left) to keep only the incidents inside it."),
+    "ui.map.area.on": ("Đang lọc: chỉ vụ việc trong vùng vẽ trên bản đồ (đường nét đứt).",
+                       "Filtered: only incidents inside the area drawn on the map (dashed line)."),
+    "ui.map.area.clear": ("Bỏ vùng lọc", "Remove the area"),
     "ui.map.month_totals": ("Tháng {month}: {incidents} vụ việc · {grams} g · {tablets} viên · {persons} đối tượng "
                             "(các thẻ trên cùng: cả kỳ đã chọn)",
                             "Month {month}: {incidents} incidents · {grams} g · {tablets} tablets · {persons} persons "

@@ -168,3 +168,32 @@ def test_switching_a_layer_reloads_only_the_frames_it_changes(app_db, monkeypatc
     assert loads == ["heat"]        # one cache entry per sliced layer: only the new one loads, never the incidents
     assert first["live"] != with_heat["live"] and "L.heatLayer" in with_heat["live"]
     assert "L.markerClusterGroup" in with_stations["live"]
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_a_drawn_circle_becomes_the_filter_area_and_goes_into_the_url(app, app_db):
+    from data.filters import Filter
+    from data.queries import count_incidents
+    from geo.areas import area_wkt, circle_polygon
+
+    at = app().run()
+    before = _metric(at, "Số vụ việc")
+    # what bw-tools.js sends after a circle is drawn (streamlit-folium puts it under the map's key)
+    at.session_state["map"] = {"last_geocoder_result": {"kind": "area", "n": "1-1",
+                                                        "circle": {"lat": 16.614, "lon": 106.601, "radius_m": 5000}}}
+    at.run()
+    assert not at.exception
+    area = at.session_state["f_area"]
+    assert area == area_wkt(circle_polygon(16.614, 106.601, 5000))
+    lo, hi = preset_range("year", dt.date.today())
+    from core.i18n import fmt_int
+    from ui import cache
+    expected = count_incidents(cache.cursor(str(app_db)), Filter(date_from=lo, date_to=hi, area=area))
+    assert _metric(at, "Số vụ việc") == fmt_int(expected, "vi") != before
+    assert at.query_params["area"] in (area, [area])
+    # removing it brings the whole belt back; the same drawing is not applied twice
+    at.button(key="map_area_clear").click().run()
+    assert not at.session_state["f_area"] and _metric(at, "Số vụ việc") == before
