@@ -220,7 +220,7 @@ class MapTools(MacroElement):
     def __init__(self, *, lang: str = "vi", filter: bool = False):
         super().__init__()
         self._name = "MapTools"
-        keys = ("distance", "area", "radius", "distance_help", "area_help", "polygon_help", "circle_help")
+        keys = ("distance", "area", "radius", "distance_help", "area_help", "polygon_help", "circle_help", "save_help")
         texts = {k: t(f"map.tools.{k}", lang) for k in keys}
         texts["locale"] = "vi-VN" if lang == "vi" else "en-GB"
         self.texts_js = js_json(texts)

@@ -207,6 +207,14 @@ def incident_list(path: str, rev: tuple, flt: Filter, *, cell: str | None = None
     return queries.incident_list(cursor(path), flt, cell=cell, res=res, ids=ids)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def view_file(path: str, rev: tuple, flt: Filter, bounds: tuple, lang: str, paper: str, fmt: str,
+              min_cell: int = 1) -> bytes:
+    """The saved map view (``report.viewmap.render_view``): PNG or PDF bytes."""
+    from report.viewmap import render_view
+    return render_view(cursor(path), flt, bounds=bounds, lang=lang, paper=paper, fmt=fmt, min_cell=min_cell)
+
+
 # -- analyses (data/analysis.py) ----------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -24,6 +24,7 @@ from core.roles import INCIDENT_DETAILS, MAP, min_cell
 from core.vocab import label
 from geo.areas import area_wkt, circle_polygon
 from layers.mapbuild import month_filter
+from data import audit
 from ui import auth, cache, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts
@@ -152,6 +153,9 @@ def pick_of(value) -> dict | None:
             else:
                 geom = shape(value["geometry"])
             return {"kind": "area", "area": area_wkt(geom), "n": value.get("n")}
+        if value.get("kind") == "view":
+            from report.viewmap import check_bounds
+            return {"kind": "view", "bounds": check_bounds(value["bounds"]), "n": value.get("n")}
         if value.get("kind") == "cluster":
             ids = [html.unescape(str(x)) for x in value.get("ids") or []][:5000]
             return {"kind": "cluster", "ids": tuple(ids), "count": int(value.get("count", len(ids))), "n": value.get("n")}
@@ -186,6 +190,14 @@ def _picked(ctx: Ctx, month) -> None:
             ss["f_area"] = pick["area"]
             st.rerun()                                      # the whole page: header cards and every tab
         pick = None
+    if pick is not None and pick["kind"] == "view":
+        if pick["n"] != ss.get("_map_view_logged"):        # a file of the map leaves the server: audited once
+            ss["_map_view_logged"] = pick["n"]
+            audit.log(cache.cursor(ctx.path), ctx.user_name, "map_export",
+                      "view " + ", ".join(f"{v:.5f}" for v in pick["bounds"]) + " (dashboard)")
+        if pick["n"] != ss.get("_map_pick_closed"):
+            _save_view(ctx, pick["bounds"])
+            return
     if pick is None or (pick["n"] is not None and pick["n"] == ss.get("_map_pick_closed")):
         st.caption(t("ui.map.hint", lang))
         return
@@ -221,6 +233,27 @@ def _picked(ctx: Ctx, month) -> None:
     if want != ss.get("map_focus"):
         ss["map_focus"] = want
         st.rerun(scope="fragment")
+
+
+def _save_view(ctx: Ctx, bounds) -> None:
+    """PNG and PDF of the view the user was looking at (``report.viewmap``, drawn on the server)."""
+    lang = ctx.lang
+    top, paper_col, close = st.columns([5, 3, 2], vertical_alignment="center")
+    top.markdown("**" + t("ui.map.save.title", lang) + "**")
+    paper = paper_col.segmented_control(t("ui.map.save.paper", lang), ["A4", "A3"], default="A4", key="map_paper",
+                                        label_visibility="collapsed") or "A4"
+    close.button(t("ui.map.pick.clear", lang), key="map_pick_close", on_click=_close_list)
+    k = min_cell(ctx.user)
+    with st.spinner(t("ui.working", lang)):
+        png = cache.view_file(ctx.path, ctx.rev, ctx.flt, tuple(bounds), lang, paper, "png", k)
+        pdf = cache.view_file(ctx.path, ctx.rev, ctx.flt, tuple(bounds), lang, paper, "pdf", k)
+    b1, b2, _ = st.columns([2, 2, 6])
+    stem = f"borderwatch-{paper}"
+    b1.download_button(t("ui.map.save.png", lang), png, file_name=f"{stem}.png", mime="image/png",
+                       key="map_save_png", icon=":material/image:", on_click="ignore")
+    b2.download_button(t("ui.map.save.pdf", lang), pdf, file_name=f"{stem}.pdf", mime="application/pdf",
+                       key="map_save_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
+    st.image(png, width=min(900, 700 if paper == "A4" else 900))
 
 
 def _list_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -46,6 +46,8 @@ _MAP = {
                             "Measure an area (km²): click the corners, double-click to finish"),
     "map.tools.polygon_help": ("Vẽ vùng lọc (đa giác): bấm các đỉnh, bấm đúp để lọc vụ việc trong vùng",
                                "Draw a filter area (polygon): click the corners, double-click to keep incidents inside"),
+    "map.tools.save_help": ("Lưu khung đang xem thành PNG/PDF (A4, A3) có chú giải, thước tỷ lệ, lưới VN-2000",
+                            "Save this view as PNG/PDF (A4, A3) with legend, scale bar and VN-2000 grid"),
     "map.tools.circle_help": ("Vẽ vùng lọc (hình tròn): bấm tâm, rồi bấm điểm trên đường tròn",
                               "Draw a filter area (circle): click the centre, then a point on the circle"),
     "map.station_area": ("Địa bàn đồn", "Station area"),

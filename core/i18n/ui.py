@@ -79,6 +79,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.map.area.on": ("Đang lọc: chỉ vụ việc trong vùng vẽ trên bản đồ (đường nét đứt).",
                        "Filtered: only incidents inside the area drawn on the map (dashed line)."),
     "ui.map.area.clear": ("Bỏ vùng lọc", "Remove the area"),
+    "ui.map.save.title": ("Lưu khung bản đồ đang xem (khổ ngang)", "Save the map view (landscape)"),
+    "ui.map.save.paper": ("Khổ giấy", "Paper"),
+    "ui.map.save.png": ("Tải PNG", "Download PNG"),
+    "ui.map.save.pdf": ("Tải PDF", "Download PDF"),
     "ui.map.month_totals": ("Tháng {month}: {incidents} vụ việc · {grams} g · {tablets} viên · {persons} đối tượng "
                             "(các thẻ trên cùng: cả kỳ đã chọn)",
                             "Month {month}: {incidents} incidents · {grams} g · {tablets} tablets · {persons} persons "

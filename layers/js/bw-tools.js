@@ -297,6 +297,13 @@
             if (opts.filter) {
                 items.push([button(div, "bw-t-polygon", "⬠", T.polygon_help), "polygon"]);
                 items.push([button(div, "bw-t-circle", "◯", T.circle_help), "circle"]);
+                var save = button(div, "bw-t-save", "⤓", T.save_help);
+                L.DomEvent.on(save, "click", function (e) {
+                    L.DomEvent.preventDefault(e);
+                    var b = map.getBounds();
+                    bw.send(map, {kind: "view", zoom: map.getZoom(), bounds: [b.getWest(), b.getSouth(),
+                                                                             b.getEast(), b.getNorth()]});
+                });
             }
             items.forEach(function (it) {
                 L.DomEvent.on(it[0], "click", function (e) { L.DomEvent.preventDefault(e); start(it[1], it[0]); });

@@ -197,3 +197,39 @@ def test_a_drawn_circle_becomes_the_filter_area_and_goes_into_the_url(app, app_d
     # removing it brings the whole belt back; the same drawing is not applied twice
     at.button(key="map_area_clear").click().run()
     assert not at.session_state["f_area"] and _metric(at, "Số vụ việc") == before
+
+
+def test_save_view_offers_png_and_pdf_of_the_view_and_audits_it(app, app_db):
+    at = app().run()
+    at.session_state["map"] = {"last_geocoder_result": {"kind": "view", "n": "7-1", "zoom": 11,
+                                                        "bounds": [106.3, 16.45, 106.9, 16.8]}}
+    at.run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Tải PNG" in labels and "Tải PDF" in labels
+    from ui import cache
+    n = cache.cursor(str(app_db)).execute("SELECT count(*) FROM audit WHERE action = 'map_export' "
+                                          "AND what LIKE 'view 106.30000%'").fetchone()[0]
+    assert n >= 1
+
+
+def test_clicked_hexagon_lists_rows_for_analysts_and_totals_for_viewers(app, app_db):
+    from data.filters import Filter
+    from data.queries import cell_of, incident_list
+    from ui import cache
+    from ui.periods import preset_range
+
+    lo, hi = preset_range("year", dt.date.today())
+    click = {"kind": "cell", "layer": "hotspots", "res": 7, "lat": 16.614, "lon": 106.601, "n": "3-1"}
+    rows = incident_list(cache.cursor(str(app_db)), Filter(date_from=lo, date_to=hi), cell=cell_of(16.614, 106.601, 7))
+    assert len(rows) > 3
+    for role, table in (("admin", True), ("viewer", False)):
+        at = app(role=role).run()
+        at.session_state["map"] = {"last_geocoder_result": click}
+        at.run()
+        assert not at.exception
+        heads = " ".join(m.value for m in at.markdown)
+        assert f"{cell_of(16.614, 106.601, 7)}): " in heads
+        assert any(df.value.shape[0] == len(rows) for df in at.dataframe) is table
+        if not table:
+            assert any("chỉ xem số tổng hợp" in c.value for c in at.caption)
