@@ -32,6 +32,12 @@
         return true;
     };
 
+    /** True when the page listens to what :func:`bw.send` sends (the dashboard's main map does). */
+    bw.canSend = function () {
+        var g = window.__GLOBAL_DATA__;
+        return !!(g && g.returned_objects && g.returned_objects.indexOf("last_geocoder_result") >= 0);
+    };
+
     // -- labels ------------------------------------------------------------------------------------
     /** Permanent labels shown from ``minZoom`` on, inside ``group`` (so they follow the layer's switch).
         items: [[lat, lon, text], ...] (text already escaped on the server). */
@@ -294,7 +300,7 @@
             var dist = button(div, "bw-t-distance", "↔", T.distance_help);
             var area = button(div, "bw-t-area", "▱", T.area_help);
             var items = [[dist, "distance"], [area, "area"]];
-            if (opts.filter) {
+            if (opts.filter && bw.canSend()) {       // filter and save buttons where the page takes them
                 items.push([button(div, "bw-t-polygon", "⬠", T.polygon_help), "polygon"]);
                 items.push([button(div, "bw-t-circle", "◯", T.circle_help), "circle"]);
                 var save = button(div, "bw-t-save", "⤓", T.save_help);
