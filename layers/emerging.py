@@ -12,7 +12,7 @@ import geopandas as gpd
 from core import palette
 from core.i18n import fmt_place, t
 from core.vocab import label
-from layers._common import (HexLayer, cell_frame, check_schema, esc, feature_group, fmt_num, legend_swatch,
+from layers._common import (HexLayer, cell_frame, check_schema, esc, esc_name, feature_group, fmt_num, legend_swatch,
                             titles)
 
 NAME = "emerging"
@@ -65,7 +65,7 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
 def _tip(row, lang: str) -> str:
     trend = f'{fmt_num(row["trend_tau"], lang, decimals=2)}, {fmt_num(row["trend_p"], lang, decimals=3)}'
     title = label("emerging", str(row["category"]), lang)
-    return (f'<b>{esc(_place(row, lang))}</b><br>{esc(title)}<br>'
+    return (f'<b>{esc_name(_place(row, lang))}</b><br>{esc(title)}<br>'
             f'{esc(t("map.f.trend", lang))}: {esc(trend)}<br>'
             f'{esc(t("map.f.share_hot", lang))}: {fmt_num(100 * row["share_hot"], lang)}%')
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 
 from core import palette
 from core.i18n import fmt_int, fmt_place, t
-from layers._common import (HexLayer, cell_frame, check_schema, esc, feature_group, fmt_num, legend_swatch,
+from layers._common import (HexLayer, cell_frame, check_schema, esc, esc_name, feature_group, fmt_num, legend_swatch,
                             titles)
 
 NAME = "hotspots"
@@ -64,7 +64,7 @@ def _tip(row, lang: str, k: int = 1) -> str:
     title = t("map.gi." + str(int(row["bin"])), lang)
     n = int(row["count"])
     count = esc(f"< {k}") if 0 < n < k else fmt_int(n, lang)      # viewers (ui.small): "< k"
-    return (f'<b>{esc(_place(row, lang))}</b><br>{esc(title)}<br>'
+    return (f'<b>{esc_name(_place(row, lang))}</b><br>{esc(title)}<br>'
             f'{esc(t("map.f.count", lang))}: {count} · z = {fmt_num(row["z"], lang, decimals=2)}'
             f' · p = {fmt_num(row["p"], lang, decimals=4)}')
 
