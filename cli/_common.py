@@ -35,6 +35,8 @@ def add_filter_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--station", action="append", default=[], metavar="S", help="station id or name (repeatable)")
     g.add_argument("--commune", action="append", default=[], metavar="C", help="commune, old or new name (repeatable)")
     g.add_argument("--village", action="append", default=[], metavar="V", help="village id (repeatable)")
+    g.add_argument("--area", metavar="FILE.geojson",
+                   help="keep incidents inside the polygon(s) of this GeoJSON file (WGS 84, as RFC 7946 says)")
 
 
 def filter_from_args(args, con) -> Filter:
@@ -43,5 +45,44 @@ def filter_from_args(args, con) -> Filter:
         date_to=parse_date(args.date_to) if args.date_to else None,
         articles=tuple(args.article), drugs=tuple(args.drug), stations=tuple(args.station),
         communes=tuple(args.commune), villages=tuple(args.village),
+        area=read_area(args.area, getattr(args, "lang", None)) if getattr(args, "area", None) else None,
     )
     return flt.validated(con, getattr(args, "lang", None))
+
+
+def read_area(path, lang: str | None = None) -> str:
+    """WKT of the union of the polygons in GeoJSON file ``path`` (a geometry, a Feature or a FeatureCollection)."""
+    import json
+
+    import shapely
+    from shapely.geometry import shape
+
+    from geo.areas import AreaError, area_wkt
+
+    def refuse(reason: str):
+        return InputError(t("cli.area_file", lang, file=path, reason=reason))
+
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise refuse(exc.strerror or str(exc)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise refuse(f"not GeoJSON ({exc})") from None
+    if not isinstance(doc, dict):
+        raise refuse("not a GeoJSON object")
+    if doc.get("crs") and "CRS84" not in json.dumps(doc["crs"]) and "4326" not in json.dumps(doc["crs"]):
+        raise refuse(f"coordinates must be WGS 84 longitude/latitude, the file says {json.dumps(doc['crs'])}")
+    kind = doc.get("type")
+    geoms = ([f.get("geometry") for f in doc.get("features") or []] if kind == "FeatureCollection"
+             else [doc.get("geometry")] if kind == "Feature" else [doc])
+    try:
+        shapes = [shape(g) for g in geoms if g]
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise refuse(f"bad geometry ({exc})") from None
+    polys = [g for g in shapes if g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polys:
+        raise refuse("no polygon in the file")
+    try:
+        return area_wkt(shapely.union_all(polys))
+    except AreaError as exc:
+        raise refuse(str(exc)) from None

@@ -42,14 +42,20 @@ GI_BINS = {
     3: "#B2182B", 2: "#EF8A62", 1: "#FDDBC7", 0: "#F7F7F7", -1: "#D1E5F0", -2: "#67A9CF", -3: "#2166AC",
 }
 
+# Emerging hot spot categories. The pairs users must tell apart differ in hue AND lightness, and stay
+# apart under deuteranopia, protanopia and tritanopia: new (yellow) vs sporadic (reddish purple),
+# intensifying (darkest wine) vs persistent (vermilion); cold mirrors it with blues and purples.
 EMERGING = {
-    "new_hot": "#FDD0A2", "consecutive_hot": "#FDAE6B", "intensifying_hot": "#A50F15",
-    "persistent_hot": "#DE2D26", "diminishing_hot": "#FB6A4A", "sporadic_hot": "#FCBBA1",
-    "oscillating_hot": "#F16913", "historical_hot": "#8C6D31",
-    "new_cold": "#C6DBEF", "consecutive_cold": "#9ECAE1", "intensifying_cold": "#08519C",
-    "persistent_cold": "#3182BD", "diminishing_cold": "#6BAED6", "sporadic_cold": "#DEEBF7",
+    "new_hot": YELLOW, "consecutive_hot": "#FDB863", "intensifying_hot": "#67001F",
+    "persistent_hot": VERMILION, "diminishing_hot": "#FDDBC7", "sporadic_hot": PURPLE,
+    "oscillating_hot": "#B35806", "historical_hot": "#8C6D31",
+    "new_cold": SKY, "consecutive_cold": "#9ECAE1", "intensifying_cold": "#053061",
+    "persistent_cold": BLUE, "diminishing_cold": "#DEEBF7", "sporadic_cold": "#762A83",
     "oscillating_cold": "#4292C6", "historical_cold": "#636363", "no_pattern": "#FFFFFF",
 }
+
+# Incident clusters: neutral greys (the count is the message; green means "drug-free village" here).
+CLUSTER = {"small": ("#D9D9D9", "#BDBDBD"), "medium": ("#BDBDBD", "#969696"), "large": ("#969696", "#737373")}
 
 DRUG = {"heroin": "#0072B2", "methamphetamine": "#D55E00", "synthetic_tablets": "#CC79A7",
         "cannabis": "#009E73", "opium": "#E69F00", "other": "#7F7F7F"}

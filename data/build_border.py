@@ -21,7 +21,12 @@ from shapely.ops import linemerge
 
 OUT = Path(__file__).resolve().parent / "demo_files"
 SOUTH_LAT, NORTH_LAT = 16.14, 17.20          # degrees; tuned for ≈ 206 km of generalised line
-BASEMAP_BOX = (105.6, 15.7, 108.0, 17.9)     # (left, bottom, right, top), lon/lat
+# (left, bottom, right, top), lon/lat: wide enough that the map's lowest zoom (7) shows land on both
+# sides of the border to the window's edges (the Lao polygon used to stop at a straight line at 105.6°E)
+BASEMAP_BOX = (98.5, 9.5, 114.0, 24.5)
+BASEMAP_COUNTRIES = ["VNM", "LAO", "THA", "KHM", "CHN", "MMR"]
+BASEMAP_FINE_BOX = (104.5, 14.8, 109.5, 18.8)   # around Quảng Trị: simplified to 0.002° (≈ 200 m)
+BASEMAP_SIMPLIFY = (0.002, 0.02)             # degrees: inside the fine box, outside it (seen at zoom 7–8 only)
 BELT_WIDTH_M = 18_000                        # the study area: 18 km on the Vietnamese side
 ATTRIBUTION = "Natural Earth 10m admin-0 countries (public domain), naturalearthdata.com"
 METRIC = "EPSG:32648"
@@ -51,10 +56,12 @@ def derive() -> dict[str, gpd.GeoDataFrame]:
                             geometry=gpd.GeoSeries([belt_m], crs=METRIC).to_crs("EPSG:4326").simplify(0.0005),
                             crs="EPSG:4326")
     clip = box(*BASEMAP_BOX)
-    base = countries.loc[countries.ADM0_A3.isin(["VNM", "LAO", "THA", "KHM"]), ["ADM0_A3", "NAME", "geometry"]]
+    base = countries.loc[countries.ADM0_A3.isin(BASEMAP_COUNTRIES), ["ADM0_A3", "NAME", "geometry"]]
     base = base.assign(geometry=base.geometry.intersection(clip)).loc[lambda d: ~d.geometry.is_empty]
     base = base.rename(columns={"ADM0_A3": "iso3", "NAME": "name"}).reset_index(drop=True)
-    base["geometry"] = base.geometry.simplify(0.002)
+    fine_box = box(*BASEMAP_FINE_BOX)
+    fine, coarse = (base.geometry.simplify(tol) for tol in BASEMAP_SIMPLIFY)
+    base["geometry"] = fine.intersection(fine_box).union(coarse.difference(fine_box)).make_valid()
     base["source"] = ATTRIBUTION
     return {"border": border, "belt": belt, "basemap": base}
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 from core.errors import InputError
 from core.i18n import t
 from core.vocab import ARTICLES, DRUGS, fold, normalise
+from geo.areas import AreaError, area_wkt, parse_area
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Filter:
     stations: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()      # old (pre-2025) or new names
     villages: tuple[str, ...] = ()      # village ids
+    area: str | None = None             # WKT (multi)polygon in EPSG:4326: drawn on the map or --area FILE
 
     # -- SQL --------------------------------------------------------------------------
     def where(self, alias: str = "") -> tuple[str, list]:
@@ -50,6 +52,9 @@ class Filter:
                          f"OR new_name IN ({marks}))")
             params.extend(self.communes)
             params.extend(self.communes)
+        if self.area:
+            conds.append(f"ST_Intersects(ST_GeomFromText(?), ST_Point({p}lon, {p}lat))")
+            params.append(self.area)
         return (" AND ".join(conds) or "TRUE"), params
 
     # -- periods ----------------------------------------------------------------------
@@ -104,7 +109,14 @@ class Filter:
                          for v in self.villages)
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InputError(t("cli.bad_date", lang, value=f"{self.date_from} > {self.date_to}"))
-        return replace(self, articles=arts, drugs=drugs, stations=stations, communes=communes, villages=villages)
+        area = None
+        if self.area:
+            try:
+                area = area_wkt(parse_area(self.area))
+            except AreaError as exc:
+                raise InputError(t("cli.bad_area", lang, reason=str(exc))) from None
+        return replace(self, articles=arts, drugs=drugs, stations=stations, communes=communes, villages=villages,
+                       area=area)
 
     # -- URL query string -------------------------------------------------------------
     def to_query(self) -> dict[str, str]:
@@ -113,7 +125,7 @@ class Filter:
             v = getattr(self, f.name)
             if v in (None, ()):
                 continue
-            out[f.name] = v.isoformat() if isinstance(v, dt.date) else ",".join(v)
+            out[f.name] = v.isoformat() if isinstance(v, dt.date) else v if isinstance(v, str) else ",".join(v)
         return out
 
     @classmethod
@@ -130,6 +142,8 @@ class Filter:
                     kw[f.name] = parse_date(raw)
                 except InputError:
                     continue
+            elif f.name == "area":          # WKT: commas are part of it
+                kw[f.name] = str(raw)
             else:
                 kw[f.name] = tuple(x for x in str(raw).split(",") if x)
         return cls(**kw)

@@ -74,3 +74,47 @@ def filter_choices(con) -> dict[str, list]:
     communes = con.execute("SELECT old_name, new_name FROM communes ORDER BY new_name, old_name").fetchall()
     return {"stations": stations, "communes_old": sorted({c[0] for c in communes}),
             "communes_new": sorted({c[1] for c in communes})}
+
+
+#: Columns of the incident list under the map (click on a hexagon, a Gi* cell or a cluster).
+LIST_COLUMNS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "village", "commune",
+                "station", "lat", "lon"]
+
+
+def cell_of(lat: float, lon: float, res: int) -> str:
+    """The H3 cell (hex string) at resolution ``res`` holding the point: the hexagon a user clicked.
+
+    >>> cell_of(16.614, 106.601, 7)
+    '87416105affffff'
+    """
+    import h3
+    if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180) or int(res) not in range(0, 16):
+        raise ValueError(f"bad cell click: lat {lat}, lon {lon}, res {res}")
+    return h3.latlng_to_cell(float(lat), float(lon), int(res))
+
+
+def incident_list(con, flt: Filter = Filter(), *, cell: str | None = None, res: int = 7,
+                  ids=None) -> pd.DataFrame:
+    """The filtered incidents in H3 cell ``cell`` (hex, at ``res``) or with the given ``ids``, newest first.
+
+    A cell holds the incidents whose stored res-9 cell has it as parent (as the hexagon counts
+    and Gi* count them, ``geo.h3grid.parent_cells``), so the list matches the cell's number.
+    """
+    from geo.h3grid import parent_cells
+
+    where, params = flt.where("i")
+    if ids is not None:
+        ids = [str(x) for x in ids][:5000]
+        if not ids:
+            return pd.DataFrame(columns=LIST_COLUMNS)
+        where += f" AND i.id IN ({', '.join('?' * len(ids))})"
+        params = [*params, *ids]
+    df = con.execute(f"""
+        SELECT i.id, i.occurred_at, i.article, i.drug, i.quantity_g, i.tablets, i.persons, v.name AS village,
+               i.commune, s.name AS station, i.lat, i.lon, i.h3_9
+        FROM incidents i LEFT JOIN villages v ON v.id = i.village_id LEFT JOIN stations s ON s.id = i.station_id
+        WHERE {where} ORDER BY i.occurred_at DESC, i.id""", params).df()
+    if cell is not None:
+        want = int(str(cell), 16)
+        df = df[parent_cells(df["h3_9"].to_numpy(dtype="uint64"), res=int(res)) == want]
+    return df[LIST_COLUMNS].reset_index(drop=True)

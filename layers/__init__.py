@@ -47,7 +47,7 @@ REGISTRY: tuple[LayerSpec, ...] = (
     LayerSpec("patrols", "layers.patrols", False, sliced=True, filtered=True),
     LayerSpec("crossings", "layers.crossings", True),
     LayerSpec("villages", "layers.villages", True),
-    LayerSpec("incidents", "layers.incidents", True, filtered=True),
+    LayerSpec("incidents", "layers.incidents", True, sliced=True, filtered=True),
 )
 
 _BY_NAME = {s.name: s for s in REGISTRY}

@@ -26,8 +26,10 @@ from core.i18n import LANGS, fmt_date, fmt_num, fmt_place, t  # noqa: F401 - fmt
 from geo.h3grid import cell_polygons
 
 #: Custom panes (z-index): basemap below everything (tiles are 200, overlays 400),
-#: areas under the analysis layers and the heat canvas, lines above them, markers at 600.
-PANES = {"bw_base": 250, "bw_areas": 350, "bw_lines": 450}
+#: areas under the analysis layers and the heat canvas, lines above them; reference symbols
+#: (villages, gates, stations) and their labels under Leaflet's marker pane (600), so the
+#: incident clusters and their counts are always on top and take the click.
+PANES = {"bw_base": 250, "bw_areas": 350, "bw_lines": 450, "bw_points": 580, "bw_labels": 590}
 COORD_DECIMALS = 5          # 1e-5 degree is about 1 m
 TEXT_MAX = 160              # longest free text shown in a popup (characters)
 NAME_MAX = 80               # longest name shown in a tooltip or a popup title
@@ -153,7 +155,7 @@ class GeoLayer(MacroElement):
         ``key -> {"html": svg, "size": px}`` for point features drawn as DivIcons; ``"fixed": True``
         makes the marker ignore the mouse (labels).
     pane : str or None
-        Pane for paths; DivIcon markers stay in the marker pane.
+        Pane for paths; DivIcon markers go to pane ``bw_points`` (under the incident clusters).
     attribution : str or None
         Shown in the attribution control while the layer is on (plain text, escaped).
     """
@@ -174,7 +176,7 @@ class GeoLayer(MacroElement):
                 style: function(f) { return styles[f.properties.s || 0] || {}; },
                 pointToLayer: function(f, ll) {
                     if (f.properties.k && icons[f.properties.k]) {
-                        return L.marker(ll, {icon: icon(f.properties.k), keyboard: false,
+                        return L.marker(ll, {icon: icon(f.properties.k), keyboard: false, pane: "bw_points",
                                             interactive: !icons[f.properties.k].fixed});
                     }
                     return L.circleMarker(ll, styles[f.properties.s || 0] || {});
@@ -210,6 +212,42 @@ class GeoLayer(MacroElement):
         self.icons_js = js_json(self.icons)
 
 
+class Labels(MacroElement):
+    """Permanent place-name labels, shown from zoom ``min_zoom`` on (``bw.labels`` in ``layers/js/bw-tools.js``).
+
+    Added to a layer's FeatureGroup, so they switch with the layer. ``items`` are
+    ``(lat, lon, text)``; the text is escaped here. White halos, pane ``bw_labels``
+    (above the symbols, under the incident clusters), never clickable.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.bw) { bw.labels({{ this._parent._parent.get_name() }}, {{ this._parent.get_name() }},
+                                   {{ this.items_js }}, {{ this.min_zoom }}, {{ this.cls_js }}); }
+        {% endmacro %}
+    """)
+
+    def __init__(self, items: Iterable[tuple[float, float, object]], *, min_zoom: int, kind: str):
+        super().__init__()
+        self._name = "Labels"
+        self.items = [[round(float(lat), COORD_DECIMALS), round(float(lon), COORD_DECIMALS), esc_name(text)]
+                      for lat, lon, text in items if esc_name(text)]
+        self.min_zoom = int(min_zoom)
+        self.items_js = js_json(self.items)
+        self.cls_js = js_json(f"bw-label-{kind}")
+
+
+def label_points(gdf, column: str = "name") -> list[tuple[float, float, object]]:
+    """``(lat, lon, name)`` of each row (a representative point for lines and areas), for :class:`Labels`."""
+    out = []
+    for geom, name in zip(gdf.geometry, gdf[column]):
+        if geom is None or geom.is_empty:
+            continue
+        p = geom if geom.geom_type == "Point" else geom.representative_point()
+        out.append((p.y, p.x, name))
+    return out
+
+
 class Pane(MacroElement):
     """Create one of :data:`PANES` on the map if it does not exist yet (idempotent, no jQuery)."""
 
@@ -221,6 +259,7 @@ class Pane(MacroElement):
                 if (!m.getPane(n)) { m.createPane(n); m.getPane(n).style.zIndex = z[n]; }
             });
             if (m.getPane("bw_base")) { m.getPane("bw_base").style.pointerEvents = "none"; }
+            if (m.getPane("bw_labels")) { m.getPane("bw_labels").style.pointerEvents = "none"; }
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
@@ -293,14 +332,22 @@ class HexLayer(MacroElement):
                 if (r[1]) { poly.bindTooltip(r[1], {sticky: true}); }
                 group.addLayer(poly);
             }
+            {%- if this.click %}
+            if (window.bw) { bw.cellClicks(group, {{ this.click|tojson }}, {{ this.res }}); }
+            {%- endif %}
             return group.addTo({{ this._parent.get_name() }});
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, geoms, style_index, tooltips, *, styles: list[dict]):
+    def __init__(self, geoms, style_index, tooltips, *, styles: list[dict], click: str | None = None,
+                 res: int | None = None):
+        """``click``: a layer name; a click on a hexagon then sends ``{kind: "cell", layer, res, lat, lon}``
+        to the dashboard (``bw.cellClicks``), which lists the cell's incidents under the map."""
         super().__init__()
         self._name = "HexLayer"
+        self.click = click
+        self.res = int(res) if res is not None else "null"
         self.decimals = COORD_DECIMALS
         self.rows = [[int(s), tip, *_delta_ring(g)] for g, s, tip in zip(geoms, style_index, tooltips)
                      if g is not None and not g.is_empty and g.geom_type == "Polygon"]

@@ -3,7 +3,9 @@
 * Leaflet 1.9.3 from ``xstatic-leaflet``, Leaflet.markercluster 1.4.1 from
   ``xstatic-leaflet-markercluster`` (files found through each package's ``BASE_DIR``);
 * Leaflet.heat from inside the ``folium`` package (``folium/templates/leaflet_heat.min.js``,
-  the copy folium itself links to on a CDN).
+  the copy folium itself links to on a CDN);
+* the project's own map tools (``layers/js/bw-tools.js``: labels, search, click-to-list,
+  measure, draw-to-filter), written for borderwatch.
 
 :func:`ensure_static` copies them into ``<root>/static/map/`` (git-ignored; Streamlit serves
 ``static/`` at ``/app/static`` with ``enableStaticServing``), :func:`asset_urls` gives their
@@ -28,6 +30,7 @@ ASSETS: dict[str, tuple[str, str, str]] = {
     "markercluster_default_css": ("markercluster", "MarkerCluster.Default.css",
                                   "markercluster/MarkerCluster.Default.css"),
     "heat_js": ("folium", "templates/leaflet_heat.min.js", "heat/leaflet-heat.js"),
+    "tools_js": ("borderwatch", "bw-tools.js", "borderwatch/bw-tools.js"),
 }
 IMAGES = ("layers.png", "layers-2x.png", "marker-icon.png", "marker-icon-2x.png", "marker-shadow.png")
 _PACKAGES = {"leaflet": "xstatic.pkg.leaflet", "markercluster": "xstatic.pkg.leaflet_markercluster"}
@@ -40,10 +43,12 @@ def source_dir(source: str) -> Path:
     if source == "folium":
         import folium
         return Path(folium.__file__).resolve().parent
+    if source == "borderwatch":
+        return Path(__file__).resolve().parent / "js"
     try:
         mod = importlib.import_module(_PACKAGES[source])
     except KeyError:
-        raise ValueError(f"unknown asset source {source!r}; valid: folium, {', '.join(_PACKAGES)}") from None
+        raise ValueError(f"unknown asset source {source!r}; valid: folium, borderwatch, {', '.join(_PACKAGES)}") from None
     return Path(mod.BASE_DIR)
 
 

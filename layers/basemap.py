@@ -13,10 +13,11 @@ import folium
 import geopandas as gpd
 from folium.map import Layer
 from folium.template import Template
-from shapely.geometry import shape
+from shapely.geometry import box, shape
 
 import data
 from core.i18n import t
+from data.build_border import BASEMAP_FINE_BOX
 from layers._common import GeoLayer, check_schema, esc, feature, js_json, titles
 
 NAME = "basemap"
@@ -28,7 +29,8 @@ _STYLE = {
     "LAO": {"color": "#8C8C8C", "weight": 1, "fillColor": "#E4E4DE", "fillOpacity": 1.0},
 }
 _OTHER = {"color": "#8C8C8C", "weight": 1, "fillColor": "#EFEFEF", "fillOpacity": 1.0}
-BACKGROUND = "#DCE6EE"     # what shows outside the polygons (the map container)
+BACKGROUND = "#DCE6EE"     # what shows outside the polygons (the map container): the sea
+LABEL_BOX = box(*BASEMAP_FINE_BOX)
 
 
 def path() -> Path:
@@ -77,7 +79,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi", show: bool = True) -> fol
         text = name if not name.startswith("map.country.") else str(row["name"])
         key = f"c{len(icons)}"
         icons[key] = {"html": f'<span class="bw-country">{esc(text)}</span>', "size": 0, "fixed": True}
-        labels.append(feature(row.geometry.representative_point(), k=key))
+        near = row.geometry.intersection(LABEL_BOX)        # the name where the border area is, not mid-country
+        labels.append(feature((near if not near.is_empty else row.geometry).representative_point(), k=key))
     styles = [style(c) for c in codes]
     GeoLayer(polys, styles=styles, pane="bw_base", attribution=gdf.attrs.get("attribution")).add_to(fg)
     GeoLayer(labels, icons=icons).add_to(fg)

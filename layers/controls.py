@@ -18,6 +18,7 @@ Vietnamese surveyors write X for northing and Y for easting; the English labels 
 from __future__ import annotations
 
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from core.i18n import t
@@ -63,6 +64,13 @@ window.borderwatchVN2000 = window.borderwatchVN2000 || (function(){
 """
 
 CSS = """
+.marker-cluster-small { background-color: rgba(217, 217, 217, .75); }
+.marker-cluster-small div { background-color: rgba(189, 189, 189, .9); }
+.marker-cluster-medium { background-color: rgba(189, 189, 189, .75); }
+.marker-cluster-medium div { background-color: rgba(150, 150, 150, .9); }
+.marker-cluster-large { background-color: rgba(150, 150, 150, .75); }
+.marker-cluster-large div { background-color: rgba(115, 115, 115, .9); color: #fff; }
+.marker-cluster div { font-weight: bold; }
 .bw-icon { background: none; border: none; }
 .bw-icon svg { display: block; overflow: visible; }
 .bw-country { display: block; transform: translate(-50%, -50%); white-space: nowrap; pointer-events: none;
@@ -79,14 +87,43 @@ CSS = """
 .bw-sym-cell { display: inline-flex; width: 28px; justify-content: center; flex: none; }
 .bw-note { color: #444; font-size: 12px; }
 .bw-ramp { display: inline-block; width: 28px; height: 12px; }
-.bw-mouse { background: rgba(255, 255, 255, .9); padding: 2px 6px; font: 12px/1.3 monospace; color: #111;
-  white-space: nowrap; }
+.bw-mouse { background: rgba(255, 255, 255, .9); padding: 2px 6px; color: #111; white-space: nowrap;
+  font: 12px/1.3 Arial, "Liberation Sans", "Noto Sans", "DejaVu Sans", sans-serif;
+  font-variant-numeric: tabular-nums; }
 .leaflet-control-layers-expanded { font: 13px/1.35 Arial, sans-serif; max-height: 44vh; overflow-y: auto; }
+.bw-legend-title { cursor: pointer; user-select: none; }
+.bw-legend-title::before { content: "\\25BE\\00a0"; }
+.bw-legend.bw-collapsed { padding: 4px 9px; }
+.bw-legend.bw-collapsed .bw-legend-title::before { content: "\\25B8\\00a0"; }
+.bw-legend.bw-collapsed > :not(.bw-legend-title) { display: none; }
+.bw-label { background: none; border: none; width: 0 !important; height: 0 !important; }
+.bw-label span { position: absolute; left: 0; top: 0; transform: translate(11px, -50%); white-space: nowrap;
+  pointer-events: none; font: bold 12px/1.1 Arial, "Liberation Sans", "DejaVu Sans", sans-serif; color: #1a1a1a;
+  text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff, 0 0 3px #fff, 0 0 3px #fff; }
+.bw-label-gate span { font-size: 13px; color: #00406b; transform: translate(13px, -50%); }
+.bw-label-station span { color: #000; font-style: italic; transform: translate(11px, 4px); }
+.bw-label-village span { font-weight: normal; font-size: 11.5px; color: #222; }
+.bw-label-commune span { transform: translate(-50%, -50%); font-size: 12px; letter-spacing: .08em;
+  text-transform: uppercase; color: #5a4a2a; }
+.bw-search { background: #fff; width: 220px; font: 13px/1.3 Arial, "Liberation Sans", sans-serif; }
+.bw-search input { width: 100%; box-sizing: border-box; border: none; padding: 6px 8px; font: inherit; outline: none; }
+.bw-search-list { list-style: none; margin: 0; padding: 0; max-height: 240px; overflow-y: auto; }
+.bw-search-list li { padding: 4px 8px; cursor: pointer; border-top: 1px solid #eee; }
+.bw-search-list li small { color: #555; }
+.bw-search-list li.bw-on, .bw-search-list li:hover { background: #e8f0fb; }
+.bw-search-list li.bw-none { color: #777; cursor: default; }
+.bw-tools a.bw-tool { font: bold 16px/30px Arial, "DejaVu Sans", sans-serif; text-align: center; color: #111; }
+.bw-tools a.bw-on { background: #ffe7a8; }
+.bw-drawing, .bw-drawing .leaflet-interactive { cursor: crosshair !important; }
+.bw-measure { font: bold 12px/1.2 Arial, "Liberation Sans", sans-serif; }
 """
 
 
-class MapSetup(MacroElement):
-    """Page CSS, ``L.Icon.Default.imagePath`` and a plain attribution prefix (no link to the internet).
+class MapSetup(JSCSSMixin, MacroElement):
+    """Page CSS, the map tools script, ``L.Icon.Default.imagePath`` and a plain attribution prefix.
+
+    ``default_js`` names ``bw-tools.js`` (labels, search, measure, click-to-list; ``layers/js/``),
+    which :func:`layers.mapbuild.localise_assets` points at the app's static folder.
 
     ``icons`` (base64 of Leaflet's marker images) makes default markers work from a standalone
     file: the image path becomes ``data:image/png;base64,`` and each icon URL is the payload.
@@ -107,6 +144,8 @@ class MapSetup(MacroElement):
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
+
+    default_js = [("bw-tools.js", "bw-tools.js")]
 
     def __init__(self, *, image_path: str, icons: dict | None = None, background: str = "#DCE6EE"):
         super().__init__()
@@ -166,3 +205,23 @@ class FocusRing(MacroElement):
         self._name = "FocusRing"
         self.latlon_js = js_json([round(float(lat), 6), round(float(lon), 6)])
         self.label_js = js_json(esc(t("map.focus", lang)))
+
+
+class MapTools(MacroElement):
+    """Measure a distance or an area (geodesic, WGS 84, km; ``bw.tools``) and, on the dashboard
+    (``filter=True``), draw a polygon or a circle that becomes the incident filter's area."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.bw) { bw.tools({{ this._parent.get_name() }}, {{ this.texts_js }}, {filter: {{ this.filter }}}); }
+        {% endmacro %}
+    """)
+
+    def __init__(self, *, lang: str = "vi", filter: bool = False):
+        super().__init__()
+        self._name = "MapTools"
+        keys = ("distance", "area", "radius", "distance_help", "area_help", "polygon_help", "circle_help", "save_help")
+        texts = {k: t(f"map.tools.{k}", lang) for k in keys}
+        texts["locale"] = "vi-VN" if lang == "vi" else "en-GB"
+        self.texts_js = js_json(texts)
+        self.filter = "true" if filter else "false"

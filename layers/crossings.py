@@ -9,13 +9,15 @@ from core import palette
 from core.i18n import t
 from core.vocab import codes, label
 from data.store import read_layer
-from layers._common import GeoLayer, check_schema, esc, esc_name, feature, feature_group, popup_html, titles
+from layers._common import (GeoLayer, Labels, check_schema, esc, esc_name, feature, feature_group, label_points,
+                            popup_html, titles)
 from layers.symbols import symbol_svg
 
 NAME = "crossings"
 TITLE = titles("layers.crossings")
 SCHEMA = ("id", "name", "kind", "geometry")
 _FALLBACK = {"color": palette.GREY, "shape": "circle", "size": 14}
+LABEL_ZOOM = 10             # names shown from this zoom on
 
 
 def load(con, *, filters=None) -> gpd.GeoDataFrame:
@@ -56,4 +58,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
                      t=f'{esc_name(row["name"])} · {esc(label("crossing_kind", row["kind"], lang))}')
              for _, row in gdf.iterrows()]
     GeoLayer(feats, icons=icons).add_to(fg)
+    if len(gdf):
+        Labels(label_points(gdf), min_zoom=LABEL_ZOOM, kind="gate").add_to(fg)
     return fg

@@ -58,5 +58,5 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     index = {c: i for i, c in enumerate(ORDER)}
     keep = gdf[gdf["category"].isin(ORDER)]
     HexLayer(keep.geometry, [index[c] for c in keep["category"]], [_tip(r, lang) for _, r in keep.iterrows()],
-             styles=[style(c) for c in ORDER]).add_to(fg)
+             styles=[style(c) for c in ORDER], click=NAME, res=gdf.attrs.get("res")).add_to(fg)
     return fg

@@ -72,5 +72,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     k = int(gdf.attrs.get("min_cell", 1))      # viewers (ui.small): a small count shows as "< k"
     tips = [f"{label}: {esc(f'< {k}') if 0 < n < k else fmt_int(n, lang)}<br>{esc(h)}"
             for n, h in zip(gdf["count"], gdf["h3"])]
-    HexLayer(gdf.geometry, classes, tips, styles=[style(k, len(b)) for k in range(max(len(b), 1))]).add_to(fg)
+    HexLayer(gdf.geometry, classes, tips, styles=[style(k, len(b)) for k in range(max(len(b), 1))],
+             click=NAME, res=gdf.attrs.get("res")).add_to(fg)
     return fg

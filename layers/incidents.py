@@ -25,6 +25,7 @@ TITLE = titles("layers.incidents")
 SCHEMA = ("id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "description",
           "commune", "station", "village", "geometry")
 CAP = 5000
+CLICK_IDS = 1000          # a clicked cluster sends at most this many incident ids to the page
 SIZE = 12
 _FIELDS = ("date", "article", "drug", "quantity", "tablets", "persons", "station", "commune", "village", "description")
 
@@ -75,6 +76,7 @@ class _Cluster(FastMarkerCluster):
                 var markers = new Array(data.length);
                 for (var i = 0; i < data.length; i++) { markers[i] = callback(data[i]); }
                 cluster.addLayers(markers);
+                if (window.bw) { bw.clusterClicks(cluster, {{ this.max_ids }}); }
                 return cluster;
             })();
         {% endmacro %}""")
@@ -82,6 +84,7 @@ class _Cluster(FastMarkerCluster):
     def __init__(self, data: list, *, callback: str, **kwargs):
         super().__init__([], callback=callback, **kwargs)
         self.data_js = js_json(data)
+        self.max_ids = CLICK_IDS
 
 
 _CALLBACK = """(function(){
@@ -97,7 +100,7 @@ _CALLBACK = """(function(){
     return function(r) {
         // r: lat, lon, date, article index, drug index, grams, tablets, persons, id, then indexes into S of
         //    description, commune, station, village -- every string already HTML-escaped on the server.
-        var m = L.marker([r[0], r[1]], {icon: icon(r[4]), keyboard: false});
+        var m = L.marker([r[0], r[1]], {icon: icon(r[4]), keyboard: false, bwId: r[8]});
         m.bindTooltip(r[2] + " · " + D[r[4]]);
         m.bindPopup(function() {
             return "<div class=\\"bw-pop\\"><b>" + r[8] + "</b><table>" + tr("date", r[2]) + tr("article", A[r[3]]) +

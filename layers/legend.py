@@ -1,4 +1,7 @@
-"""The map legend: a Leaflet control, always on screen, built from each layer's ``legend()``.
+"""The map legend: a Leaflet control, built from each layer's ``legend()``.
+
+It starts collapsed (its title only; one click opens it) in a window narrower than
+:data:`OPEN_FROM` px, as the layer switch does, so a station laptop keeps the map free.
 
 Every symbol in it comes from the same code that draws the layer (``core.palette`` colours,
 :mod:`layers.symbols` shapes), so legend and map cannot drift apart. A section is shown
@@ -14,6 +17,9 @@ from folium.template import Template
 
 from core.i18n import t
 from layers._common import esc, js_json
+
+#: Legend and layer switch start open from this window width (px) on, collapsed below it.
+OPEN_FROM = 1500
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Legend(MacroElement):
                     html += "<div class=\\"bw-sec\\" data-i=\\"" + i + "\\">" + s.html + "</div>";
                 });
                 div.innerHTML = html;
+                if (window.bw) { bw.collapsible(div, !bw.narrow({{ this.open_from }})); }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
@@ -82,3 +89,4 @@ class Legend(MacroElement):
         self.sections_js = js_json([{"g": index.get(id(s.layer)), "html": section_html(s)} for s in self.sections])
         self.notes_js = js_json([esc(n) for n in notes])
         self.title_js = js_json(esc(t("map.legend", lang)))
+        self.open_from = OPEN_FROM

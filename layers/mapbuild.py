@@ -25,14 +25,16 @@ from core.i18n import t
 from data.filters import Filter
 from data.store import is_demo
 from data import basemaps
-from layers import assets, basemap
-from layers._common import Pane, js_json
-from layers.controls import FocusRing, MapSetup, MousePosition
-from layers.legend import Legend, Section
+from layers import assets, basemap, search
+from layers._common import GeoLayer, Pane, feature, js_json
+from layers.controls import FocusRing, MapSetup, MapTools, MousePosition
+from layers.legend import OPEN_FROM, Legend, Section
 
 DEFAULT_VIEW = (16.65, 106.65, 9)        # Quảng Trị border, when the store has no belt
 INLINE_BASE = "bw-inline:"
-_JS = {"leaflet": "leaflet_js", "markerclusterjs": "markercluster_js", "leaflet-heat.js": "heat_js"}
+MIN_ZOOM = 7                             # the Natural Earth base map covers the whole window from here on
+_JS = {"leaflet": "leaflet_js", "markerclusterjs": "markercluster_js", "leaflet-heat.js": "heat_js",
+       "bw-tools.js": "tools_js"}
 _CSS = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css",
         "markerclusterdefaultcss": "markercluster_default_css"}
 #: folium defaults the map does not use (jQuery, Bootstrap, Font Awesome, awesome-markers): dropped.
@@ -62,7 +64,7 @@ def month_filter(flt: Filter, month: dt.date | None) -> Filter:
 def load_layers(con, flt: Filter, *, month: dt.date | None = None, res: int = 7) -> dict:
     """Every registered layer's GeoDataFrame plus ``"basemap"``; month-sliced layers use :func:`month_filter`."""
     sliced = month_filter(flt, month)
-    frames = {"basemap": basemap.load(con)}
+    frames = {"basemap": basemap.load(con), "places": search.load(con)}
     for s in registry.REGISTRY:
         kw = {"res": res} if s.takes_res else {}
         frames[s.name] = registry.module(s.name).load(con, filters=sliced if s.sliced else flt, **kw)
@@ -93,7 +95,7 @@ def _view(frames: dict, focus) -> tuple[list[float], int, list | None]:
 def _new_map(frames: dict, *, focus, asset_base: str) -> tuple[folium.Map, list | None]:
     """An empty offline map centred on the belt (or ``focus``), with the icon set-up and the panes."""
     center, zoom, bounds = _view(frames, focus)
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=6)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=MIN_ZOOM)
     inline = asset_base == INLINE_BASE
     urls = assets.asset_urls(asset_base)
     MapSetup(image_path="data:image/png;base64," if inline else urls["images"],
@@ -146,7 +148,10 @@ def _embed_bounds(frames: dict, bm) -> tuple[float, float, float, float]:
     return w, s, e, n
 
 
-def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str) -> folium.Map:
+def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None, filter_tools: bool = False) -> folium.Map:
+    if places is not None and len(places):
+        search.SearchControl(places, lang=lang).add_to(m)
+    MapTools(lang=lang, filter=filter_tools).add_to(m)
     MousePosition(lang=lang).add_to(m)
     if bounds is not None:
         m.fit_bounds(bounds)
@@ -170,11 +175,11 @@ def _notes(lang: str, demo: bool, month: dt.date | None) -> list[str]:
 
 def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
              asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None,
-             embed: tuple[str, ...] | None = None) -> folium.Map:
+             embed: tuple[str, ...] | None = None, area: str | None = None) -> folium.Map:
     """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``.
 
     ``embed``: the unit's basemaps whose tiles go into the page (standalone file); ``None``: all are
-    served by the app's tile route.
+    served by the app's tile route. ``area``: the drawn filter area (WKT), outlined.
     """
     shown = _shown(layers)
     m, bounds = _new_map(frames, focus=focus, asset_base=asset_base)
@@ -186,9 +191,11 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
         sections.append(Section(fg, mod.TITLE[lang], mod.legend(gdf, lang=lang)))
     if focus is not None:
         FocusRing(focus[0], focus[1], lang=lang).add_to(m)
+    if area:
+        area_outline(area).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
     Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(m)
-    return _finish(m, bounds, lang=lang, asset_base=asset_base)
+    return _finish(m, bounds, lang=lang, asset_base=asset_base, places=frames.get("places"))
 
 
 # -- the live map: drawn once, filter-dependent layers swapped in place --------------------------
@@ -225,7 +232,7 @@ def live_base(frames: dict, *, lang: str = "vi", layers=None, tile_url: str | No
     for s in registry.REGISTRY:
         if not s.filtered:
             groups[s.name] = _draw(s, frames, lang=lang, shown=shown).add_to(m)
-    return _finish(m, bounds, lang=lang, asset_base=asset_base), groups
+    return _finish(m, bounds, lang=lang, asset_base=asset_base, places=frames.get("places"), filter_tools=True), groups
 
 
 class _Ref:
@@ -241,12 +248,23 @@ class _Ref:
 def _layer_control_js(base: dict[str, str], overlays: dict[str, str], map_var: str) -> str:
     pairs = lambda d: "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"  # noqa: E731
     return (f"var bw_layer_control = L.control.layers({pairs(base)}, {pairs(overlays)}, "
-            f'{{position: "topright", collapsed: false, autoZIndex: true}}).addTo({map_var});\n'
+            f'{{position: "topright", collapsed: window.bw ? bw.narrow({OPEN_FROM}) : false, autoZIndex: true}})'
+            f'.addTo({map_var});\n'
             "window.bwLive.push(bw_layer_control);\n")
 
 
+def area_outline(area: str) -> folium.FeatureGroup:
+    """The filter's area (WKT) as a dashed outline, not in the layer control."""
+    from geo.areas import parse_area
+    fg = folium.FeatureGroup(name="area", control=False)
+    GeoLayer([feature(parse_area(area))], styles=[{"color": "#000000", "weight": 2.5, "dashArray": "8 5",
+                                                   "fill": False, "interactive": False}], pane="bw_lines").add_to(fg)
+    return fg
+
+
 def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers=None, focus=None,
-                 demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR) -> str:
+                 demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR,
+                 area: str | None = None) -> str:
     """JavaScript that replaces the filter-dependent part of a :func:`live_base` map.
 
     ``frames``: the base layers (for their legend) and the filtered layers shown in ``layers``;
@@ -274,6 +292,8 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
         ring = folium.FeatureGroup(name="focus", control=False).add_to(scratch)
         FocusRing(focus[0], focus[1], lang=lang).add_to(ring)
         items.append(ring)
+    if area:
+        items.append(area_outline(area).add_to(scratch))
     items.append(Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(scratch))
     for el in items:
         el.render()
@@ -313,7 +333,7 @@ def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date
     """
     frames = load_layers(con, flt, month=month, res=res)
     return assemble(frames, lang=lang, layers=layers, focus=focus, tile_url=tile_url, asset_base=asset_base,
-                    demo=is_demo(con), month=month, embed=embed)
+                    demo=is_demo(con), month=month, embed=embed, area=flt.area)
 
 
 def _walk(el):

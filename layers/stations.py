@@ -7,14 +7,15 @@ import geopandas as gpd
 from core import palette
 from core.i18n import t
 from data.store import read_layer
-from layers._common import (GeoLayer, check_schema, esc, esc_name, feature, feature_group, legend_swatch, popup_html,
-                            titles)
+from layers._common import (GeoLayer, Labels, check_schema, esc, esc_name, feature, feature_group, label_points,
+                            legend_swatch, popup_html, titles)
 from layers.symbols import symbol_svg
 
 NAME = "stations"
 TITLE = titles("layers.stations")
 SCHEMA = ("id", "name", "area", "geometry")
 SIZE = 18
+LABEL_ZOOM = 11            # names shown from this zoom on
 
 
 def load(con, *, filters=None) -> gpd.GeoDataFrame:
@@ -51,4 +52,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
                              p=popup_html(row["name"], [(t("map.f.id", lang), row["id"])])))
     GeoLayer(areas, styles=[style()["area"]], pane="bw_areas").add_to(fg)
     GeoLayer(posts, icons={"post": _icon()}).add_to(fg)
+    if len(gdf):
+        Labels(label_points(gdf), min_zoom=LABEL_ZOOM, kind="station").add_to(fg)
     return fg

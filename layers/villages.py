@@ -12,14 +12,15 @@ from core import palette
 from core.i18n import t
 from core.vocab import codes, label
 from data.queries import villages_with_status
-from layers._common import (GeoLayer, check_schema, esc, esc_name, feature, feature_group, fmt_day, fmt_num, popup_html,
-                            titles)
+from layers._common import (GeoLayer, Labels, check_schema, esc, esc_name, feature, feature_group, fmt_day, fmt_num,
+                            label_points, popup_html, titles)
 from layers.symbols import symbol_svg
 
 NAME = "villages"
 TITLE = titles("layers.villages")
 SCHEMA = ("id", "name", "commune", "status", "geometry")
 SIZE = 16
+LABEL_ZOOM = 12            # names shown from this zoom on
 
 
 def load(con, *, filters=None) -> gpd.GeoDataFrame:
@@ -76,4 +77,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
             geom = geom.representative_point()
         feats.append(feature(geom, k=status, t=tip, p=pop))
     GeoLayer(feats, styles=styles, icons=icons).add_to(fg)
+    if len(gdf):
+        Labels(label_points(gdf), min_zoom=LABEL_ZOOM, kind="village").add_to(fg)
     return fg

@@ -20,7 +20,7 @@ import streamlit as st
 import layers as registry
 from data import analysis, queries, store
 from data.filters import Filter
-from layers import assets, basemap, mapbuild
+from layers import assets, basemap, mapbuild, search
 from layers.mapbuild import month_filter
 from ui import leftovers, mapview, stats
 from ui.places import point_table
@@ -101,7 +101,7 @@ def _load(con, spec, flt: Filter, res: int):
 def map_frames_base(path: str, rev: tuple) -> dict:
     """Frames of the layers no filter changes (registry flag ``filtered`` off), plus the base map."""
     con = cursor(path)
-    frames = {"basemap": basemap.load(con)}
+    frames = {"basemap": basemap.load(con), "places": search.load(con)}
     frames.update({s.name: _load(con, s, Filter(), 7) for s in registry.REGISTRY if not s.filtered})
     return frames
 
@@ -147,19 +147,24 @@ def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool
     """Frames of the filtered layers (among ``names``; None: all) that do not follow the month slider."""
     con = cursor(path)
     frames = {s.name: _load(con, s, flt, res) for s in _filtered(names, sliced=False)}
+    return _small_cells(_redact(frames, details), min_cell)
+
+
+def _redact(frames: dict, details: bool) -> dict:
+    """Without the incident_details capability: no exact incident points at all."""
     if not details and "incidents" in frames:
-        # without the incident_details capability: no exact incident points at all
-        frames["incidents"] = frames["incidents"].iloc[0:0]
-    return _small_cells(frames, min_cell)
+        frames = {**frames, "incidents": frames["incidents"].iloc[0:0]}
+    return frames
 
 
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None, res: int,
-                      names: tuple[str, ...] | None = None, min_cell: int = 1) -> dict:
-    """Frames of the month-sliced layers (heat, hexagon counts, Gi*; among ``names``) for ``month``
-    (None: whole period)."""
+                      names: tuple[str, ...] | None = None, min_cell: int = 1, details: bool = True) -> dict:
+    """Frames of the month-sliced layers (heat, hexagon counts, Gi*, incident points; among ``names``)
+    for ``month`` (None: whole period)."""
     con, sliced = cursor(path), month_filter(flt, month)
-    return _small_cells({s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}, min_cell)
+    frames = {s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}
+    return _small_cells(_redact(frames, details), min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -183,10 +188,11 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
     chosen = set(layers if layers is not None else registry.default_names())
     # each cache keyed by its own layers only: switching a base layer or a sliced one reloads no incidents
     fixed, sliced = (tuple(s.name for s in _filtered(None, sliced=k) if s.name in chosen) for k in (False, True))
-    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed, min_cell),
-              **map_frames_sliced(path, rev, flt, month, res, sliced, min_cell)}
+    frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed, min_cell)}
+    for name in sliced:          # one cache entry per sliced layer: switching one on reloads only that one
+        frames.update(map_frames_sliced(path, rev, flt, month, res, (name,), min_cell, details))
     live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
-                                 focus=focus, demo=store.is_demo(cursor(path)), month=month)
+                                 focus=focus, demo=store.is_demo(cursor(path)), month=month, area=flt.area)
     out = {"live": live, "seconds": time.perf_counter() - t0}
     if focus is not None:
         out["center"], out["zoom"] = [float(focus[0]), float(focus[1])], int(focus[2])
@@ -205,6 +211,21 @@ def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, .
     args = {**base, **overlay}
     args["bytes"] = mapview.payload_bytes(args)
     return args
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def incident_list(path: str, rev: tuple, flt: Filter, *, cell: str | None = None, res: int = 7,
+                  ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The incidents of a clicked hexagon (``cell`` at ``res``) or cluster (``ids``): ``queries.incident_list``."""
+    return queries.incident_list(cursor(path), flt, cell=cell, res=res, ids=ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def view_file(path: str, rev: tuple, flt: Filter, bounds: tuple, lang: str, paper: str, fmt: str,
+              min_cell: int = 1) -> bytes:
+    """The saved map view (``report.viewmap.render_view``): PNG or PDF bytes."""
+    from report.viewmap import render_view
+    return render_view(cursor(path), flt, bounds=bounds, lang=lang, paper=paper, fmt=fmt, min_cell=min_cell)
 
 
 # -- analyses (data/analysis.py) ----------------------------------------------------------

@@ -18,6 +18,7 @@ from ui.text import tr
 #: Map layers of this tab (layer registry names).
 HOTSPOT_LAYERS: tuple[str, ...] = ("belt", "hotspots", "emerging", "border", "trails", "crossings", "villages")
 RESOLUTIONS = (6, 7, 8)
+MAP_HEIGHT = 540
 
 
 def render(ctx: Ctx) -> None:
@@ -44,8 +45,9 @@ def _cells(ctx: Ctx) -> None:
     lang = ctx.lang
     ss = st.session_state
     ss.setdefault("hot_res", 7)
-    c1, c2 = st.columns([1, 3])
-    c1.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", help=t("ui.hot.res.help", lang))
+    c1, c2 = st.columns([1, 4], vertical_alignment="center")
+    c1.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", help=t("ui.hot.res.help", lang),
+                 format_func=lambda r: t("map.h3.res", lang, res=r), label_visibility="collapsed")
     c2.caption(t("ui.hot.explain", lang))
     res = int(ss["hot_res"])
     with st.spinner(t("ui.working", lang)):
@@ -57,10 +59,11 @@ def _cells(ctx: Ctx) -> None:
         return
     k = roles.min_cell(ctx.user)
     shown_table = table.assign(count=counts_column(table["count"], k, lang)) if k > 1 else table
-    left, right = st.columns([1, 1])
+    left, right = st.columns([3, 2])          # the map gets the room; its layer switch and legend start collapsed
     with right:
         event = st.dataframe(
-            shown_table, key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=600,
+            shown_table, key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+            height=MAP_HEIGHT,
             column_order=["place", "count", "z", "bin_label", "category_label", "crossing", "crossing_km"],
             column_config=_columns(lang, k))
         rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
@@ -70,7 +73,7 @@ def _cells(ctx: Ctx) -> None:
             st.caption(tr("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
         args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, HOTSPOT_LAYERS, None, focus, cache.tile_url(), res,
                               details=ctx.can(INCIDENT_DETAILS), min_cell=k)
-        mapview.show(args, key="map_hot", height=600)
+        mapview.show(args, key="map_hot", height=MAP_HEIGHT)
 
 
 def _columns(lang: str, k: int = 1) -> dict:

@@ -50,12 +50,17 @@ def payload_bytes(args: dict) -> int:
     return sum(len(str(args.get(k) or "").encode("utf-8")) for k in ("script", "header", "html", "live"))
 
 
-def show(args: dict, *, key: str = "map", height: int = 650) -> None:
-    """Draw the map; ``key`` names it in ``st.session_state`` (nothing is returned on pan/zoom)."""
+def show(args: dict, *, key: str = "map", height: int = 650, returned: tuple[str, ...] = ()) -> None:
+    """Draw the map; ``key`` names it in ``st.session_state`` (its returned value lands there).
+
+    ``returned``: the component values sent back (``"last_geocoder_result"`` carries the clicks that
+    ``bw-tools.js`` sends); the front end sends only when one of them changes, so panning and
+    zooming never rerun the script.
+    """
     hash_key = stf.generate_js_hash(args["script"], key, False)
     stf._component_func(
         script=args["script"], header=args["header"], html=args["html"], id=args["id"], key=hash_key,
-        height=height, width=None, returned_objects=[], default=dict(_DEFAULTS), zoom=args.get("zoom"),
+        height=height, width=None, returned_objects=list(returned), default=dict(_DEFAULTS), zoom=args.get("zoom"),
         center=args.get("center"), feature_group=args.get("live"), return_on_hover=False, layer_control=None,
         pixelated=False,
         css_links=args["css_links"], js_links=args["js_links"], wrap_longitude=False,

@@ -42,7 +42,7 @@ def _validated(con, flt: Filter, lang: str) -> tuple[Filter, list[str]]:
     warnings, kept = [], Filter(date_from=flt.date_from, date_to=flt.date_to)
     if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
         kept = Filter()
-    for name in ("articles", "drugs", "stations", "communes", "villages"):
+    for name in ("articles", "drugs", "stations", "communes", "villages", "area"):
         trial = dataclasses.replace(Filter(), **{name: getattr(flt, name)})
         try:
             ok = trial.validated(con, lang)
@@ -78,6 +78,7 @@ def init_state(con, *, span: tuple[dt.date | None, dt.date | None]) -> None:
     for name, key in _LIST_KEYS.items():
         ss[key] = list(getattr(flt, name))
     ss["f_villages"] = list(flt.villages)
+    ss["f_area"] = flt.area                    # drawn on the map (ui.map_tab), carried by the URL
     ss["tab_id"] = q.get("tab") if q.get("tab") in TABS else TABS[0]
     ss["_bw_warnings"] = warnings
     ss[_INIT] = True
@@ -120,7 +121,7 @@ def current_filter() -> Filter:
         date_from, date_to = date_to, date_from
     return Filter(date_from=date_from, date_to=date_to,
                   **{name: tuple(ss.get(key) or ()) for name, key in _LIST_KEYS.items()},
-                  villages=tuple(ss.get("f_villages") or ()))
+                  villages=tuple(ss.get("f_villages") or ()), area=ss.get("f_area") or None)
 
 
 def url_query(flt: Filter, *, preset: str, lang: str, tab: str) -> dict[str, str]:

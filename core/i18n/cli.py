@@ -9,6 +9,8 @@ TEXTS = {
                           "en": "Store {db} not found. Run: borderwatch demo --db {db}"},
     "cli.unknown_value": {"vi": "Giá trị không hợp lệ cho {field}: {value}. Các giá trị hợp lệ: {valid}",
                           "en": "Unknown value for {field}: {value}. Valid values: {valid}"},
+    "cli.bad_area": {"vi": "Vùng lọc không dùng được: {reason}", "en": "The filter area cannot be used: {reason}"},
+    "cli.area_file": {"vi": "Tệp vùng lọc {file}: {reason}", "en": "Area file {file}: {reason}"},
     "cli.bad_date": {"vi": "Ngày không hợp lệ: {value} (dùng YYYY-MM-DD hoặc dd/mm/yyyy)",
                      "en": "Invalid date: {value} (use YYYY-MM-DD or dd/mm/yyyy)"},
 }

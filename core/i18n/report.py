@@ -129,6 +129,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.progress.done": {"vi": "Xong", "en": "Done"},
     # maps and charts
     "report.legend.border": {"vi": "Đường biên giới Việt Nam – Lào", "en": "Vietnam – Laos border"},
+    "report.north": {"vi": "B", "en": "N"},
+    "report.view.grid": {"vi": "Lưới VN-2000 / KT 106°15′ múi 3°, số ghi theo km (X bắc, Y đông)",
+                         "en": "VN-2000 / TM-3 106°15′ grid, labelled in km (N north, E east)"},
+    "report.view.area": {"vi": "Chỉ vụ việc trong vùng vẽ trên bản đồ", "en": "Only incidents inside the drawn area"},
+    "report.view.made": {"vi": "Lập bằng borderwatch ngày {date}", "en": "Made with borderwatch on {date}"},
+    "report.view.counts": {"vi": "Số vụ theo ô lục giác H3 cấp {res}", "en": "Incidents per H3 hexagon, resolution {res}"},
     "report.legend.belt": {"vi": "Khu vực biên giới", "en": "Border area"},
     "report.legend.trail": {"vi": "Đường mòn, lối mở", "en": "Trails, openings"},
     "report.legend.road": {"vi": "Quốc lộ", "en": "National road"},

@@ -26,7 +26,7 @@ def test_page_loads_with_banner_tabs_and_count(app, app_db):
     at = app().run()
     assert not at.exception
     assert not at.error
-    assert any("Dữ liệu minh họa" in w.value for w in at.warning)
+    assert any("Dữ liệu minh họa" in h.value for h in at.html)      # the slim demo note beside the period
     assert [tab.label for tab in at.tabs] == ["Bản đồ", "Điểm nóng", "Thống kê", "Thôn, bản", "Dữ liệu",
                                              "Nhập liệu", "Quản trị"]
     lo, hi = preset_range("year", dt.date.today())
@@ -91,8 +91,8 @@ def test_language_switch_changes_labels_and_dates(app):
                                              "Administration"]
     assert at.sidebar.selectbox(key="f_preset").label == "Period"
     assert any(m.label == "Incidents" for m in at.metric)
-    assert not any("Dữ liệu minh họa" in w.value for w in at.warning)
-    assert any("Illustrative data" in w.value for w in at.warning)
+    assert not any("Dữ liệu minh họa" in h.value for h in at.html)
+    assert any("Illustrative data" in h.value for h in at.html)
     # the open tab survives the switch
     assert at.session_state["tab_id"] == "villages"
     assert at.session_state["tab"] == "Villages"

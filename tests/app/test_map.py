@@ -22,7 +22,8 @@ def test_map_component_references_only_app_static(app):
     at = app().run()
     assert not at.exception
     args = _map_args(at)
-    assert args["returned_objects"] == []          # panning and zooming never rerun the script
+    # only the clicks bw-tools.js sends come back: panning and zooming never rerun the script
+    assert args["returned_objects"] == ["last_geocoder_result"]
     assert args["css_links"] and args["js_links"]
     for link in args["css_links"] + args["js_links"]:
         assert link.startswith("/app/static/"), link
@@ -123,8 +124,10 @@ def test_without_incident_details_the_map_has_no_incident_points(app_db):
 
     flt = Filter(date_from=_dt.date(2000, 1, 1), date_to=_dt.date.today())
     rev = cache.revision(str(app_db))
-    full = cache.map_frames_fixed(str(app_db), rev, flt, 7, True)
-    redacted = cache.map_frames_fixed(str(app_db), rev, flt, 7, False)
+    full = cache.map_frames_sliced(str(app_db), rev, flt, None, 7, ("incidents",), 1, True)
+    redacted = cache.map_frames_sliced(str(app_db), rev, flt, None, 7, ("incidents",), 1, False)
+    month = cache.map_frames_sliced(str(app_db), rev, flt, _dt.date.today(), 7, ("incidents",), 3, False)
+    assert len(month["incidents"]) == 0          # the month step does not bring the points back
     assert len(full["incidents"]) > 0
     assert len(redacted["incidents"]) == 0
 
@@ -162,6 +165,71 @@ def test_switching_a_layer_reloads_only_the_frames_it_changes(app_db, monkeypatc
                                    None, None, None)
     with_heat = cache.map_args(str(app_db), rev, flt, "en", ("hotspots", "heat", "border", "incidents"),
                                None, None, None)
-    assert loads == ["hotspots", "heat"]       # the sliced frames again (their set changed), never the incidents
+    assert loads == ["heat"]        # one cache entry per sliced layer: only the new one loads, never the incidents
     assert first["live"] != with_heat["live"] and "L.heatLayer" in with_heat["live"]
     assert "L.markerClusterGroup" in with_stations["live"]
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_a_drawn_circle_becomes_the_filter_area_and_goes_into_the_url(app, app_db):
+    from data.filters import Filter
+    from data.queries import count_incidents
+    from geo.areas import area_wkt, circle_polygon
+
+    at = app().run()
+    before = _metric(at, "Số vụ việc")
+    # what bw-tools.js sends after a circle is drawn (streamlit-folium puts it under the map's key)
+    at.session_state["map"] = {"last_geocoder_result": {"kind": "area", "n": "1-1",
+                                                        "circle": {"lat": 16.614, "lon": 106.601, "radius_m": 5000}}}
+    at.run()
+    assert not at.exception
+    area = at.session_state["f_area"]
+    assert area == area_wkt(circle_polygon(16.614, 106.601, 5000))
+    lo, hi = preset_range("year", dt.date.today())
+    from core.i18n import fmt_int
+    from ui import cache
+    expected = count_incidents(cache.cursor(str(app_db)), Filter(date_from=lo, date_to=hi, area=area))
+    assert _metric(at, "Số vụ việc") == fmt_int(expected, "vi") != before
+    assert at.query_params["area"] in (area, [area])
+    # removing it brings the whole belt back; the same drawing is not applied twice
+    at.button(key="map_area_clear").click().run()
+    assert not at.session_state["f_area"] and _metric(at, "Số vụ việc") == before
+
+
+def test_save_view_offers_png_and_pdf_of_the_view_and_audits_it(app, app_db):
+    at = app().run()
+    at.session_state["map"] = {"last_geocoder_result": {"kind": "view", "n": "7-1", "zoom": 11,
+                                                        "bounds": [106.3, 16.45, 106.9, 16.8]}}
+    at.run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Tải PNG" in labels and "Tải PDF" in labels
+    from ui import cache
+    n = cache.cursor(str(app_db)).execute("SELECT count(*) FROM audit WHERE action = 'map_export' "
+                                          "AND what LIKE 'view 106.30000%'").fetchone()[0]
+    assert n >= 1
+
+
+def test_clicked_hexagon_lists_rows_for_analysts_and_totals_for_viewers(app, app_db):
+    from data.filters import Filter
+    from data.queries import cell_of, incident_list
+    from ui import cache
+    from ui.periods import preset_range
+
+    lo, hi = preset_range("year", dt.date.today())
+    click = {"kind": "cell", "layer": "hotspots", "res": 7, "lat": 16.614, "lon": 106.601, "n": "3-1"}
+    rows = incident_list(cache.cursor(str(app_db)), Filter(date_from=lo, date_to=hi), cell=cell_of(16.614, 106.601, 7))
+    assert len(rows) > 3
+    for role, table in (("admin", True), ("viewer", False)):
+        at = app(role=role).run()
+        at.session_state["map"] = {"last_geocoder_result": click}
+        at.run()
+        assert not at.exception
+        heads = " ".join(m.value for m in at.markdown)
+        assert f"{cell_of(16.614, 106.601, 7)}): " in heads
+        assert any(df.value.shape[0] == len(rows) for df in at.dataframe) is table
+        if not table:
+            assert any("chỉ xem số tổng hợp" in c.value for c in at.caption)

@@ -28,3 +28,22 @@ def test_tile_layer_only_for_a_template_url():
     assert tl.tiles.startswith("http://127.0.0.1") and tl.overlay is False
     with pytest.raises(ValueError):
         basemap.tile_layer("http://example.org/tile.png")
+
+
+def test_basemap_covers_both_sides_of_the_border_to_the_edges_of_a_wide_window():
+    """The Lao polygon used to stop at a straight line at 105.6° E, leaving sea colour on the map."""
+    import numpy as np
+    import shapely
+
+    from data.build_border import BASEMAP_BOX
+
+    gdf = basemap.load()
+    land = shapely.union_all(gdf.geometry.values)
+    lao = gdf[gdf["iso3"] == "LAO"].geometry.iloc[0]
+    # west of the border, as far as a 1920 px window at zoom 8 reaches from the belt: land everywhere
+    xs, ys = np.meshgrid(np.linspace(102.5, 105.5, 40), np.linspace(14.5, 19.0, 40))
+    pts = shapely.points(xs.ravel(), ys.ravel())
+    assert shapely.covers(land, pts).all()
+    assert lao.bounds[0] < 101.0 and lao.bounds[2] > 107.0          # Laos whole, not cut west of the border
+    left, bottom, right, top = BASEMAP_BOX
+    assert (right - left) * 91 >= 1366 and (top - bottom) * 91 >= 768    # ≈ 91 px per degree at zoom 7 (min zoom)

@@ -35,3 +35,31 @@ def test_legend_lists_present_categories_only():
 def test_load_demo(layers_con):
     gdf = emerging.load(layers_con, filters=Filter(), res=7)
     assert (gdf["category"] != "no_pattern").all() and gdf.geometry.notna().all()
+
+
+def _lab_seen(hex_color: str, cvd) -> "np.ndarray":
+    """CIELAB of a colour as seen with colour-vision matrix ``cvd`` (Machado et al. 2009, severity 1)."""
+    import numpy as np
+    c = np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    rgb = np.clip(cvd @ np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4), 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ rgb
+    f = lambda t: np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)  # noqa: E731
+    fx, fy, fz = f(xyz / np.array([0.9505, 1.0, 1.089]))
+    return np.array([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)])
+
+
+def test_emerging_pairs_users_compare_stay_apart_for_colour_blind_eyes():
+    import numpy as np
+    cvd = {"normal": np.eye(3),
+           "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                                     [-0.011820, 0.042940, 0.968881]]),
+           "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                                   [-0.003882, -0.048116, 1.051998]]),
+           "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                                   [0.004733, 0.691367, 0.303900]])}
+    for side in ("hot", "cold"):
+        for a, b in (("new", "sporadic"), ("intensifying", "persistent")):
+            ca, cb = palette.EMERGING[f"{a}_{side}"], palette.EMERGING[f"{b}_{side}"]
+            for name, m in cvd.items():
+                delta = float(np.linalg.norm(_lab_seen(ca, m) - _lab_seen(cb, m)))
+                assert delta >= 20, (side, a, b, name, round(delta, 1))     # ΔE*ab ≥ 20: plainly different

@@ -17,7 +17,8 @@ def test_registry_lists_every_layer_in_draw_order():
     assert layers.names() == EXPECTED
     assert set(layers.default_names()) == {"belt", "context", "hotspots", "border", "trails", "crossings", "villages",
                                            "incidents"}
-    assert {s.name for s in layers.REGISTRY if s.sliced} == {"h3counts", "hotspots", "heat", "coverage", "patrols"}
+    assert {s.name for s in layers.REGISTRY if s.sliced} == {"h3counts", "hotspots", "heat", "coverage", "patrols",
+                                                             "incidents"}
     with pytest.raises(ValueError, match="valid: belt"):
         layers.spec("roads")
 

@@ -67,6 +67,11 @@ def test_standalone_map_renders_offline_and_safely(browser, page_file):
     assert page.locator(".bw-icon svg").count() > 20                      # gate, village symbols
     assert page.locator(".marker-cluster").count() > 0
 
+    # below 1500 px the legend starts collapsed (its title only); one click opens it
+    assert "bw-collapsed" in page.locator(".bw-legend").get_attribute("class")
+    page.locator(".bw-legend-title").click()
+    assert "bw-collapsed" not in page.locator(".bw-legend").get_attribute("class")
+
     # switching the heat map on draws its canvas and shows its legend section
     heat = layers.module("heat").TITLE["vi"]
     assert heat not in page.locator(".bw-legend").inner_text()
