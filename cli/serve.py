@@ -20,7 +20,7 @@ def run(args) -> int:
 
     ensure_static(ROOT)  # Leaflet & co. from pip packages into ./static before Streamlit starts serving it
     env = dict(os.environ, BORDERWATCH_DB=str(db_path(args).resolve()))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
            "--server.port", str(args.port), "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml and serves ./static from here

@@ -34,7 +34,7 @@ MAX_WHAT = 2000
 
 #: Actions the project records; labels are ``auth.action.<name>`` in the translation table.
 ACTIONS: tuple[str, ...] = (
-    "login", "login_failed", "logout", "session_expired", "access_denied",
+    "login", "login_failed", "logout", "session_expired", "session_resume", "access_denied",
     "import", "export", "briefing", "map_export",
     "incident_add", "village_status",
     "user_add", "user_passwd", "user_disable", "user_enable", "user_unlock", "user_role", "admin_created",

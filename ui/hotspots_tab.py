@@ -10,7 +10,7 @@ import streamlit as st
 from core import palette, roles
 from core.i18n import t
 from core.roles import INCIDENT_DETAILS
-from ui import cache, charts, frames, mapview
+from ui import cache, charts, frames, mapview, widgets
 from ui.context import Ctx
 from ui.small import counts_column
 from ui.text import tr
@@ -45,7 +45,8 @@ def _cells(ctx: Ctx) -> None:
     ss = st.session_state
     ss.setdefault("hot_res", 7)
     c1, c2 = st.columns([1, 3])
-    c1.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", help=t("ui.hot.res.help", lang))
+    widgets.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", lang=lang, where=c1,
+                      help=t("ui.hot.res.help", lang))
     c2.caption(t("ui.hot.explain", lang))
     res = int(ss["hot_res"])
     with st.spinner(t("ui.working", lang)):
