@@ -166,3 +166,17 @@ class FocusRing(MacroElement):
         self._name = "FocusRing"
         self.latlon_js = js_json([round(float(lat), 6), round(float(lon), 6)])
         self.label_js = js_json(esc(t("map.focus", lang)))
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's ``control_scale`` adds miles and feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"

@@ -86,9 +86,9 @@ def _users(ctx: Ctx) -> None:
                                      format_func=lambda r: t(f"auth.role.{r}", lang))
         pw = st.text_input(t("auth.admin.new_password", lang), type="password", key="admin_pick_pw", max_chars=256)
         if st.form_submit_button(t("auth.admin.apply", lang)) and who:
-            _act(lambda: _CHANGES[action](con, who, new_role, pw, ctx.user_name, lang), lang)
-            _done("auth.admin.changed", lang, name=who)
-            st.rerun()
+            if _act(lambda: _CHANGES[action](con, who, new_role, pw, ctx.user_name, lang), lang):
+                _done("auth.admin.changed", lang, name=who)
+                st.rerun()
 
 
 def _state(row, lang: str) -> str:
@@ -116,11 +116,13 @@ _CHANGES = {
 
 
 def _act(fn, lang: str) -> bool:
+    """Run an account change; a refusal is shown where the form is and the rest of the page still draws
+    (the other form stays). True when done."""
     try:
         fn()
     except BorderwatchError as exc:
         st.error(md(exc))
-        st.stop()
+        return False
     return True
 
 

@@ -214,7 +214,7 @@ def login_form(con, lang: str) -> None:
                       max_chars=256, autocomplete="current-password")
         st.form_submit_button(t("auth.login.submit", lang), type="primary", key="auth_submit",
                               on_click=_try_login, args=(con, lang))
-    keys.enter_submits("auth_login")
+    keys.enter_submits("auth_login", button="auth_submit")
 
 
 def _try_login(con, lang: str) -> None:

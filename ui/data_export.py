@@ -16,7 +16,7 @@ from core.i18n import fmt_int, t
 from data import audit, export
 from data.export import neutralise
 from data.schema import LAYERS
-from ui import cache, widgets
+from ui import cache, frames, widgets
 from ui.context import Ctx
 
 FORMATS = {".gpkg": "application/geopackage+sqlite3", ".geojson": "application/geo+json", ".csv": "text/csv",
@@ -64,7 +64,10 @@ def render_history(ctx: Ctx) -> None:
     if log.empty:
         st.caption(t("ui.hist.none", lang))
         return
-    shown = log.rename(columns={c: t(f"ui.hist.col.{c}", lang) for c in log.columns})
+    counts = {c: 0 for c in ("rows_in", "rows_rejected", "rows_unchanged")}
+    table = frames.history_table(log, lang)
+    shown = frames.shown(table.rename(columns={c: t(f"ui.hist.col.{c}", lang) for c in table.columns}), lang,
+                         decimals={t(f"ui.hist.col.{c}", lang): d for c, d in counts.items()})
     date_fmt = "DD/MM/YYYY HH:mm" if lang == "vi" else "YYYY-MM-DD HH:mm"
     st.dataframe(shown, hide_index=True, key="hist_table",
                  column_config={t("ui.hist.col.at_time", lang): st.column_config.DatetimeColumn(format=date_fmt)})

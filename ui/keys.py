@@ -16,8 +16,8 @@ export default function (component) {
   if (all[data.form]) document.removeEventListener('keydown', all[data.form], true);
   const handler = (e) => {
     if (e.key !== 'Enter' || e.isComposing || e.shiftKey || !e.target || e.target.tagName !== 'INPUT') return;
-    const form = e.target.closest('.st-key-' + data.form);
-    if (!form) return;
+    const form = e.target.closest('[data-testid="stForm"]');
+    if (!form || !form.querySelector('.st-key-' + data.button)) return;
     const button = form.querySelector('[data-testid="stFormSubmitButton"] button');
     if (!button || button.disabled) return;
     e.preventDefault();
@@ -31,10 +31,10 @@ export default function (component) {
 _COMPONENT: list = []
 
 
-def enter_submits(form_key: str) -> None:
-    """Make Enter in a text field of form ``form_key`` press its submit button."""
+def enter_submits(form_key: str, *, button: str) -> None:
+    """Make Enter in a text field of form ``form_key`` press its submit button (widget key ``button``)."""
     if not _COMPONENT:
         import streamlit.components.v2 as v2
 
         _COMPONENT.append(v2.component("borderwatch.enter_submits", js=_JS))
-    _COMPONENT[0](key=f"bw_enter_{form_key}", data={"form": form_key}, height=0)
+    _COMPONENT[0](key=f"bw_enter_{form_key}", data={"form": form_key, "button": button}, height=0)

@@ -61,7 +61,9 @@ def render(ctx: Ctx) -> None:
     if k > 1:                                   # viewers: small counts near a village as "< 3"
         table = table.assign(**{c: counts_column(table[c], k, lang) for c in ("incidents_within", "incidents_recent")})
     event = st.dataframe(
-        table, key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        frames.shown(table, lang, decimals={"incidents_within": 0, "incidents_recent": 0},
+                     text=("name", "commune", "commune_new", "status_label", "decision_ref", "alert_text")),
+        key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
         column_order=["alert", "name", "commune", "commune_new", "status_label", "decision_ref", "decided_on",
                       "review_due", "review_overdue", "incidents_within", "incidents_recent", "alert_text"],
         column_config=_columns(lang, ss["vil_radius"], k))
@@ -74,7 +76,7 @@ def render(ctx: Ctx) -> None:
 
 def _columns(lang: str, radius: float, k: int = 1) -> dict:
     cc = st.column_config
-    number = (lambda label: cc.NumberColumn(label, format="%d")) if k <= 1 else \
+    number = (lambda label: cc.NumberColumn(label)) if k <= 1 else \
         (lambda label: cc.TextColumn(label, help=t("ui.small.note", lang, k=k)))
     date_fmt = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
     return {
