@@ -172,5 +172,5 @@ def sources(facts: dict, lang: str) -> None:
     sb.caption(t("ui.sources", lang))
     if facts.get("attribution"):
         sb.caption(md(facts["attribution"]))
-    if facts.get("demo") and facts.get("demo_note"):
-        sb.caption(md(facts["demo_note"]))
+    if facts.get("demo"):              # the store's note is bilingual; the page shows its own language only
+        sb.caption(t("ui.demo_note", lang))

@@ -12,6 +12,9 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.title": ("Phòng, chống tội phạm ma túy tuyến biên giới Việt – Lào (Quảng Trị)",
                  "Drug crime prevention on the Vietnam – Laos border (Quảng Trị)"),
     "ui.demo_banner": ("Dữ liệu minh họa — không phải số liệu thật", "Illustrative data — not real figures"),
+    "ui.demo_note": ("Dữ liệu minh họa: vị trí thôn bản, đường mòn, trạng thái và các vụ việc là tổng hợp, "
+                     "không phải số liệu thật.",
+                     "Illustrative data: village positions, trails, statuses and incidents are synthetic."),
     "ui.store_error": ("Không mở được kho dữ liệu: {msg}", "Cannot open the data store: {msg}"),
     "ui.error.unexpected": ("Đã xảy ra lỗi không mong muốn. Chi tiết đã được ghi vào nhật ký máy chủ.",
                             "Something unexpected went wrong. Details were written to the server log."),
