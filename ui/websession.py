@@ -118,7 +118,11 @@ def resume(con, idle_minutes: float):
 
 
 def send_pending() -> None:
-    """Draw the component that carries a queued cookie request (nothing when none is queued)."""
-    op = st.session_state.pop(PENDING_KEY, None)
-    if op:
-        _component()(key=f"bw_session_{op['op']}", data=op, height=0)
+    """Draw the component that carries a queued cookie request.
+
+    Drawn on every run, in the sidebar, with or without a request: an element that came and went
+    in the main area would shift the elements after it, and Streamlit would rebuild the map.
+    """
+    op = st.session_state.pop(PENDING_KEY, None) or {}
+    with st.sidebar:
+        _component()(key="bw_session_cookie", data=op, height=0)
