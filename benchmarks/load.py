@@ -300,7 +300,8 @@ def start_server(stack: contextlib.ExitStack, port: int, folder: Path) -> tuple[
     db = folder / "load.duckdb"
     user, password = "loadtest", "load-test-password-233"
     env = {**os.environ, "BORDERWATCH_LANG": "en"}
-    subprocess.run([BW, "demo", "--db", str(db)], check=True, env=env, stderr=subprocess.DEVNULL)
+    subprocess.run([BW, "demo", "--db", str(db), "--incidents", "20000"], check=True, env=env,   # the load size
+                   stderr=subprocess.DEVNULL)
     subprocess.run([BW, "users", "add", user, "--role", "analyst", "--password-stdin", "--db", str(db)],
                    input=password + "\n", text=True, check=True, env=env, stderr=subprocess.DEVNULL)
     subprocess.run([BW, "users", "ensure-admin", "--db", str(db)], check=True, env=env,

@@ -21,7 +21,9 @@ from core.i18n import t
 
 
 def add_arguments(p, name: str) -> None:
-    p.add_argument("--incidents", type=int, default=20_000, help="number of synthetic incidents (default 20000; 0 allowed)")
+    p.add_argument("--incidents", type=int, default=None,
+                   help="a load demo of this many synthetic incidents (0 allowed); default: the plausible demo, "
+                        "about 190 cases a year over three years")
     p.add_argument("--seed", type=int, default=233, help="random seed (same seed and month, same data)")
     p.add_argument("--end", help="last month YYYY-MM-DD (default: today)")
     p.add_argument("--force", action="store_true",
@@ -33,7 +35,7 @@ def run(args) -> int:
     from data.demo import build_demo
     from data.filters import parse_date
 
-    if args.incidents < 0:
+    if args.incidents is not None and args.incidents < 0:
         raise InputError("--incidents must be ≥ 0")
     end = parse_date(args.end) if args.end else None
     path = db_path(args)

@@ -1,4 +1,4 @@
-"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1 (``serve_app.py``: app.py and the basemap tiles)."""
+"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1 (``server.py``: app.py plus ui.routes: session cookie, upload, basemap tiles)."""
 from __future__ import annotations
 
 import os
@@ -22,7 +22,7 @@ def run(args) -> int:
     from data.store import db_location
 
     env = dict(os.environ, BORDERWATCH_DB=db_location(db_path(args)))   # a file path or a postgresql:// URL
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve_app.py"),   # app.py + basemap tiles
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),   # app.py + ui.routes
            "--server.port", str(args.port), "--server.address", args.address,
            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml and serves ./static from here

@@ -58,7 +58,7 @@ ANCHOR_SUFFIX = ".audit-anchor"
 
 #: Actions the project records; labels are ``auth.action.<name>`` in the translation table.
 ACTIONS: tuple[str, ...] = (
-    "login", "login_failed", "logout", "session_expired", "access_denied",
+    "login", "login_failed", "logout", "session_expired", "session_resume", "access_denied",
     "import", "export", "briefing", "map_export",
     "incident_add", "village_status",
     "user_add", "user_passwd", "user_disable", "user_enable", "user_unlock", "user_role", "admin_created",

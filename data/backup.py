@@ -62,6 +62,7 @@ from data.schema import SCHEMA_VERSION
 log = logging.getLogger("borderwatch.backup")
 
 SECURITY_TABLES = ("users", "audit")          # never rolled back by a restore
+LIVE_TABLES = ("web_sessions",)               # the live store's own: a restore neither replaces nor revives them
 KEEP_META = ("schema_version", "audit_head", "audit_anchor")  # meta rows that stay with the live store
 REQUEST_SUFFIX = ".request.json"
 ANSWER_SUFFIX = ".answer.json"
@@ -279,6 +280,8 @@ def _replace_all(con, work: Path, *, who: str, what: str) -> dict[str, int]:
 
 def _replace_table(cur, name: str, alias: str, in_source: bool) -> int:
     """Rows of one table replaced by the backup's; returns the rows now in the table."""
+    if name in LIVE_TABLES:
+        return cur.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0]
     if name in SECURITY_TABLES:
         if in_source and cur.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0] == 0:
             cur.execute(f"INSERT INTO main.{name} BY NAME SELECT * FROM {alias}.main.{name}")

@@ -9,7 +9,7 @@ A basemap is registered in table ``basemaps`` (migration 4) under a short name. 
   written once as an MBTiles cache (with overview zoom levels) beside the store, with GDAL's own
   command-line tools (``gdalwarp``, ``gdal_translate``, ``gdaladdo``; Debian package ``gdal-bin``).
 
-The app serves the tiles itself (``serve_app.py``: ``/bw/tiles/NAME/Z/X/Y``, on the server's own
+The app serves the tiles itself (``ui.routes``: ``/bw/tiles/NAME/Z/X/Y``, on the server's own
 address, 127.0.0.1 by default); :func:`embedded_tiles` picks the tiles a standalone map file carries
 and :func:`mosaic` the image under a printed map. Nothing here is fetched from the internet.
 """

@@ -3,6 +3,33 @@
 Same seed and same end month give the same data. Every row is flagged ``illustrative``
 and the store's meta says ``demo=true`` so the UI shows a banner. The store is built in
 a temporary file and moved into place, so an interrupted build never leaves half a store.
+
+Two sizes
+---------
+**The default demo** (``build_demo(path)``, ``borderwatch demo``) is meant to be shown to a
+steering committee, so its magnitudes are those of this border, not of a load test.
+Basis, in order of magnitude (public reporting by the Quảng Trị border guard and police on
+the Lao border of Hướng Hóa and Đakrông; no figure is copied, the demo only has to be of
+the same size):
+
+* **cases**: tens to a few hundred drug cases a year along this border. The demo draws
+  :data:`PLAUSIBLE_PER_YEAR` (≈ 190) a year over :data:`MONTHS` months (just over three
+  years), most of them small: possession and retail of a few grams or tens of tablets;
+* **seizures**: trafficking cases carry hundreds of grams to a few kilograms (heroin in
+  350 g cakes, methamphetamine in 0.5–1 kg packs, tablets by the thousand); a case of tens
+  of kilograms or hundreds of thousands of tablets is rare and comes through the Lao Bảo
+  international gate (:data:`LARGE_AT_LAO_BAO`: two in the three years, both gate cases
+  within :data:`LAO_BAO_KM` km of Lao Bảo);
+* **persons**: one or two per case.
+
+The planted hot spots (``demo_facts.PLANTED_DYNAMICS``) keep enough cases around their
+villages (:data:`PLANTED_SCALE` of the load profile, a few a month at their peak) to stand
+out on the hexagon and Gi* maps against a sparse background.
+
+**A load demo** (``build_demo(path, incidents=N)``, ``borderwatch demo --incidents N``) keeps
+the original synthetic generator for benchmarks and tests: N incidents, planted dynamics
+scaled with N / 20,000, trafficking-sized quantities. The test fixtures pass ``incidents``
+explicitly and are unchanged by the default.
 """
 from __future__ import annotations
 
@@ -25,6 +52,10 @@ from data.store import connect, insert_layer, set_meta
 FILES = Path(__file__).resolve().parent / "demo_files"
 METRIC = "EPSG:32648"
 MONTHS = 37          # 36 full months before the current one, plus the current month
+PLAUSIBLE_PER_YEAR = 190     # cases a year in the default demo (tens to a few hundred on this border)
+PLANTED_SCALE = 0.12         # planted hot spots in the default demo: this share of the load profile
+LARGE_AT_LAO_BAO = 2         # very large seizures in the default demo, both at the Lao Bảo gate
+LAO_BAO_KM = 3.0
 
 
 def month_start(d: dt.date) -> dt.date:
@@ -216,8 +247,17 @@ def _profile(kind: str, n: int, rng) -> np.ndarray:
     return table[kind]
 
 
-def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.GeoDataFrame:
-    """``n`` synthetic incidents over ``MONTHS`` months ending in ``end``'s month, inside the belt."""
+def plausible_count() -> int:
+    """Incidents of the default demo: :data:`PLAUSIBLE_PER_YEAR` a year over :data:`MONTHS` months."""
+    return int(round(PLAUSIBLE_PER_YEAR * MONTHS / 12))
+
+
+def build_incidents(places, belt, *, n: int, seed: int, end: dt.date, plausible: bool = False) -> gpd.GeoDataFrame:
+    """``n`` synthetic incidents over ``MONTHS`` months ending in ``end``'s month, inside the belt.
+
+    ``plausible`` (the default demo): planted hot spots at :data:`PLANTED_SCALE` whatever ``n``,
+    and seizure sizes of this border (:func:`_plausible_amounts`).
+    """
     cols = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
             "description"]
     if n <= 0:
@@ -274,7 +314,7 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.Geo
     # planted hotspot dynamics around chosen villages: a fixed number per month, scaled with n
     dyn = []
     for kind, vi in zip(_DYNAMIC, picks):
-        per_month = rng.poisson(profiles[kind] * n / 20_000)
+        per_month = rng.poisson(profiles[kind] * (PLANTED_SCALE if plausible else n / 20_000))
         month = np.repeat(np.arange(MONTHS), per_month)
         c = len(month)
         x = vill.geometry.x.values[vi] + rng.normal(0, 700, c)
@@ -328,6 +368,12 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.Geo
     oth = drug == "other"
     qty[oth] = rng.uniform(1, 100, oth.sum()).round(1)
     persons = 1 + rng.poisson(0.6, m)
+    if plausible:
+        lao_bao = gates[gates["id"] == "CK-LAOBAO"].geometry
+        near = np.zeros(m, bool) if lao_bao.empty else \
+            np.hypot(x - lao_bao.x.iloc[0], y - lao_bao.y.iloc[0]) <= LAO_BAO_KM * 1000
+        qty, tablets = _plausible_amounts(drug, kind, near & (kind == "gate"), rng)
+        persons = 1 + rng.poisson(0.4, m)
 
     st = places["stations"].to_crs(METRIC)
     from scipy.spatial import cKDTree
@@ -344,16 +390,47 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date) -> gpd.Geo
     return gpd.GeoDataFrame(df, geometry=geo.values[order], crs=4326)
 
 
+def _plausible_amounts(drug: np.ndarray, kind: np.ndarray, lao_bao_gate: np.ndarray, rng):
+    """Grams and tablets of the default demo (see the module text): mostly small, some kilograms,
+    a rare very large seizure at the Lao Bảo gate. Returns ``(quantity_g, tablets)``."""
+    m = len(drug)
+    qty, tablets = np.full(m, np.nan), np.full(m, np.nan)
+    trafficking = (kind != "village") & (rng.random(m) < 0.2)
+    her, met = drug == "heroin", drug == "methamphetamine"
+    tab, opi, oth = drug == "synthetic_tablets", drug == "opium", drug == "other"
+    large = np.zeros(m, bool)
+    candidates = np.flatnonzero(lao_bao_gate & (met | tab))
+    large[rng.choice(candidates, min(len(candidates), LARGE_AT_LAO_BAO), replace=False)] = True
+    small_g = rng.uniform(0.05, 3.0, m)                       # one user's or a retailer's doses
+    courier_g = rng.uniform(2.0, 60.0, m)                     # small couriers on trails and at gates
+    qty[her] = np.where(trafficking[her], 350.0 * rng.integers(1, 7, her.sum()),       # 1–6 cakes
+                        np.where(kind[her] == "village", small_g[her], courier_g[her]))
+    qty[met] = np.where(trafficking[met], np.minimum(rng.lognormal(np.log(600), 0.8, met.sum()), 10_000),
+                        np.where(kind[met] == "village", small_g[met], courier_g[met]))
+    tablets[tab] = np.where(trafficking[tab], np.minimum(rng.lognormal(np.log(3000), 0.9, tab.sum()), 60_000),
+                            np.where(kind[tab] == "village", rng.integers(1, 40, tab.sum()),
+                                     rng.integers(20, 600, tab.sum())))
+    qty[opi] = rng.uniform(20, 1500, opi.sum())
+    qty[oth] = rng.uniform(1, 50, oth.sum())
+    # the rare very large seizures, at Lao Bảo: tens of kilograms, or hundreds of thousands of tablets
+    big_met = large & met
+    qty[big_met] = rng.uniform(20_000, 120_000, big_met.sum())
+    big_tab = large & tab
+    tablets[big_tab] = rng.uniform(100_000, 600_000, big_tab.sum())
+    return np.round(qty, 1), np.round(tablets)
+
+
 def _hour_weights() -> np.ndarray:
     h = np.arange(24)
     w = 1 + 1.2 * ((h >= 19) | (h <= 4))
     return w / w.sum()
 
 
-def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
+def build_demo(db_path: str | Path, *, incidents: int | None = None, seed: int = 233,
                end: dt.date | None = None, before_replace=None) -> dict:
     """Build the demo store at ``db_path`` (replacing it atomically). Returns a summary.
 
+    ``incidents=None`` (default): the plausible demo (module text); a number: a load demo of that size.
     ``before_replace()`` runs just before the new file takes the name (the CLI closes the old
     store there); no WAL of an old store is ever left beside the new file.
     """
@@ -367,7 +444,9 @@ def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
     border, belt = read_demo_geojson("border"), read_demo_geojson("belt")
     places = build_places(border, belt)
     status = build_status_history(places["villages"], end, seed)
-    incs = build_incidents(places, belt, n=incidents, seed=seed, end=end)
+    plausible = incidents is None
+    n = plausible_count() if plausible else int(incidents)
+    incs = build_incidents(places, belt, n=n, seed=seed, end=end, plausible=plausible)
     con = connect(tmp)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -400,4 +479,5 @@ def build_demo(db_path: str | Path, *, incidents: int = 20_000, seed: int = 233,
         before_replace()
     Path(str(db_path) + ".wal").unlink(missing_ok=True)
     os.replace(tmp, db_path)
-    return {"db": str(db_path), "incidents": len(incs), "seconds": time.perf_counter() - t0}
+    return {"db": str(db_path), "incidents": len(incs), "seconds": time.perf_counter() - t0,
+            "kind": "plausible" if plausible else "load"}

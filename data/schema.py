@@ -207,6 +207,16 @@ def _v7_basemaps_context_communes() -> list[str]:
     ]
 
 
+def _v8_web_sessions() -> list[str]:
+    """Browser sessions that survive a reload (data.websessions): SHA-256 digests of the one-time code and of
+    the cookie token only, never the values; rows go at logout, expiry and when the account is disabled."""
+    return [
+        """CREATE TABLE web_sessions (
+             id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, token_hash VARCHAR, code_hash VARCHAR,
+             code_expires TIMESTAMP, created_at TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL)""",
+    ]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
@@ -216,6 +226,7 @@ MIGRATIONS: list[tuple[int, object]] = [
     (5, _v5_patrols),
     (6, _v6_audit_os_identity),
     (7, _v7_basemaps_context_communes),
+    (8, _v8_web_sessions),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -33,7 +33,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from core.errors import AccessDenied, InputError
 from core.i18n import t
 from core.roles import ROLES, User, settings
-from data import audit
+from data import audit, websessions
 from data.store import is_server_con, serialise
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
@@ -143,6 +143,7 @@ def set_password(con, name: str, password: str, *, who: str, lang: str | None = 
     _write(con, "UPDATE users SET pw_hash = ?, password_changed_at = ? WHERE name = ?",
            [_HASHER.hash(password), _now(), name])
     _forget_failures(con, name)
+    websessions.end_user(con, name)          # a reload no longer brings back a session of the old password
     audit.log(con, who, "user_passwd", name)
 
 
@@ -154,6 +155,8 @@ def set_active(con, name: str, active: bool, *, who: str, lang: str | None = Non
         if admins == [name]:
             raise InputError(t("auth.user.last_admin", lang))
     _write(con, "UPDATE users SET active = ? WHERE name = ?", [bool(active), name])
+    if not active:
+        websessions.end_user(con, name)
     audit.log(con, who, "user_enable" if active else "user_disable", name)
 
 

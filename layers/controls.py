@@ -225,3 +225,17 @@ class MapTools(MacroElement):
         texts["locale"] = "vi-VN" if lang == "vi" else "en-GB"
         self.texts_js = js_json(texts)
         self.filter = "true" if filter else "false"
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's ``control_scale`` adds miles and feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false, position: "bottomleft"}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MetricScale"

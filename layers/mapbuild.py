@@ -27,7 +27,7 @@ from data.store import is_demo
 from data import basemaps
 from layers import assets, basemap, search
 from layers._common import GeoLayer, Pane, feature, js_json
-from layers.controls import FocusRing, MapSetup, MapTools, MousePosition
+from layers.controls import FocusRing, MapSetup, MapTools, MetricScale, MousePosition
 from layers.legend import OPEN_FROM, Legend, Section
 
 DEFAULT_VIEW = (16.65, 106.65, 9)        # Quảng Trị border, when the store has no belt
@@ -95,7 +95,8 @@ def _view(frames: dict, focus) -> tuple[list[float], int, list | None]:
 def _new_map(frames: dict, *, focus, asset_base: str) -> tuple[folium.Map, list | None]:
     """An empty offline map centred on the belt (or ``focus``), with the icon set-up and the panes."""
     center, zoom, bounds = _view(frames, focus)
-    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=18, minZoom=MIN_ZOOM)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=False, maxZoom=18, minZoom=MIN_ZOOM)
+    MetricScale().add_to(m)                       # metres and kilometres only, never miles
     inline = asset_base == INLINE_BASE
     urls = assets.asset_urls(asset_base)
     MapSetup(image_path="data:image/png;base64," if inline else urls["images"],

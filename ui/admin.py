@@ -16,7 +16,7 @@ from core import roles
 from core.errors import BorderwatchError
 from core.i18n import fmt_date, t
 from data import audit, backup, users
-from ui import cache
+from ui import cache, widgets
 from ui.context import Ctx
 from ui.text import md, tr
 
@@ -66,29 +66,29 @@ def _users(ctx: Ctx) -> None:
     })
     st.dataframe(table, hide_index=True, key="admin_users_table")
     left, right = st.columns(2)
-    with left, st.form("admin_add_user", clear_on_submit=True):
+    with left, widgets.form("admin_add_user", clear_on_submit=True):
         st.subheader(t("auth.admin.add", lang))
         name = st.text_input(t("auth.col.name", lang), key="admin_new_name", max_chars=32)
-        role = st.selectbox(t("auth.col.role", lang), roles.ROLES, key="admin_new_role",
-                            format_func=lambda r: t(f"auth.role.{r}", lang))
+        role = widgets.selectbox(t("auth.col.role", lang), roles.ROLES, key="admin_new_role", lang=lang,
+                                 format_func=lambda r: t(f"auth.role.{r}", lang))
         pw1 = st.text_input(t("auth.login.password", lang), type="password", key="admin_new_pw1", max_chars=256)
         pw2 = st.text_input(t("auth.admin.password_again", lang), type="password", key="admin_new_pw2",
                             max_chars=256)
         if st.form_submit_button(t("auth.admin.add", lang)):
             _act(lambda: _add(con, ctx, name, role, pw1, pw2), lang)
-    with right, st.form("admin_change_user", clear_on_submit=True):
+    with right, widgets.form("admin_change_user", clear_on_submit=True):
         st.subheader(t("auth.admin.change", lang))
         names = list(df["name"])
-        who = st.selectbox(t("auth.col.name", lang), names, key="admin_pick_user")
-        action = st.selectbox(t("auth.admin.action", lang), list(_CHANGES), key="admin_pick_action",
-                              format_func=lambda a: t(f"auth.admin.do.{a}", lang))
-        new_role = st.selectbox(t("auth.admin.new_role", lang), roles.ROLES, key="admin_pick_role",
-                                format_func=lambda r: t(f"auth.role.{r}", lang))
+        who = widgets.selectbox(t("auth.col.name", lang), names, key="admin_pick_user", lang=lang)
+        action = widgets.selectbox(t("auth.admin.action", lang), list(_CHANGES), key="admin_pick_action", lang=lang,
+                                   format_func=lambda a: t(f"auth.admin.do.{a}", lang))
+        new_role = widgets.selectbox(t("auth.admin.new_role", lang), roles.ROLES, key="admin_pick_role", lang=lang,
+                                     format_func=lambda r: t(f"auth.role.{r}", lang))
         pw = st.text_input(t("auth.admin.new_password", lang), type="password", key="admin_pick_pw", max_chars=256)
         if st.form_submit_button(t("auth.admin.apply", lang)) and who:
-            _act(lambda: _CHANGES[action](con, who, new_role, pw, ctx.user_name, lang), lang)
-            _done("auth.admin.changed", lang, name=who)
-            st.rerun()
+            if _act(lambda: _CHANGES[action](con, who, new_role, pw, ctx.user_name, lang), lang):
+                _done("auth.admin.changed", lang, name=who)
+                st.rerun()
 
 
 def _state(row, lang: str) -> str:
@@ -116,11 +116,13 @@ _CHANGES = {
 
 
 def _act(fn, lang: str) -> bool:
+    """Run an account change; a refusal is shown where the form is and the rest of the page still draws
+    (the other form stays). True when done."""
     try:
         fn()
     except BorderwatchError as exc:
         st.error(md(exc))
-        st.stop()
+        return False
     return True
 
 
@@ -135,9 +137,9 @@ def _audit(ctx: Ctx) -> None:
     else:
         st.error(tr("auth.audit.chain_broken", lang, n=check.entries, id=check.bad_id, reason=check.reason))
     c1, c2, c3 = st.columns(3)
-    action = c1.selectbox(t("auth.col.action", lang), ["", *audit.ACTIONS], key="audit_action",
-                          format_func=lambda a: t(f"auth.action.{a}", lang) if a else t("ui.all", lang))
-    who = c2.text_input(t("auth.col.who", lang), key="audit_who", max_chars=64)
+    action = widgets.selectbox(t("auth.col.action", lang), ["", *audit.ACTIONS], key="audit_action", lang=lang,
+                               where=c1, format_func=lambda a: t(f"auth.action.{a}", lang) if a else t("ui.all", lang))
+    who = widgets.text(t("auth.col.who", lang), key="audit_who", where=c2, max_chars=64)
     limit = c3.number_input(t("auth.admin.limit", lang), 10, 100_000, 500, step=100, key="audit_limit")
     df = audit.entries(con, who=who.strip().lower() or None, action=action or None, limit=int(limit))
     st.dataframe(audit_table(df, lang), hide_index=True, key="audit_table")
@@ -182,7 +184,8 @@ def _backup(ctx: Ctx) -> None:
         st.info(t("auth.admin.no_backups", lang))
         return
     st.subheader(t("auth.admin.restore", lang))
-    pick = st.selectbox(t("auth.admin.restore_from", lang), [f.name for f in files], key="admin_restore_file")
+    pick = widgets.selectbox(t("auth.admin.restore_from", lang), [f.name for f in files], key="admin_restore_file",
+                             lang=lang)
     sure = st.checkbox(t("auth.admin.restore_confirm", lang), key="admin_restore_sure")
     if st.button(t("auth.admin.restore_now", lang), key="admin_restore", disabled=not sure):
         try:

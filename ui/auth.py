@@ -35,7 +35,7 @@ from core.i18n import LANGS, t
 from core import roles
 from core.roles import User, settings
 from data import audit, backup, users
-from ui import leftovers
+from ui import keys, leftovers, websession, widgets
 from ui.text import tr
 
 log = logging.getLogger("borderwatch.auth")
@@ -43,6 +43,10 @@ log = logging.getLogger("borderwatch.auth")
 USER_KEY = "auth_user"          # {"name": ..., "role": ...}
 SEEN_KEY = "auth_last_seen"     # time.time() of the last run of this session
 NOTICE_KEY = "auth_notice"      # a message for the login page (expired, logged out)
+FAILED_KEY = "auth_failed"      # the message of the last failed login, shown above the form
+
+
+_KEPT = ("lang", websession.TRIED_KEY)      # what a logout leaves in the session
 
 
 def _lang() -> str:
@@ -56,12 +60,17 @@ def login_session(user: User) -> None:
     st.session_state[SEEN_KEY] = time.time()
 
 
-def _clear_session(notice: str | None = None) -> None:
-    """Forget everything of this session except the language (the next user starts clean)."""
+def _clear_session(notice: str | None = None, *, con=None) -> None:
+    """Forget everything of this session except the language (the next user starts clean).
+
+    With ``con`` the stored reload session ends too and the browser is told to drop its cookie.
+    """
+    if con is not None:
+        websession.end(con)
     leftovers.drop_session()
     ss = st.session_state
     for key in list(ss.keys()):
-        if key == "lang":
+        if key in _KEPT:
             continue
         try:
             del ss[key]
@@ -69,6 +78,8 @@ def _clear_session(notice: str | None = None) -> None:
             pass
     if notice:
         ss[NOTICE_KEY] = notice
+    if con is not None:
+        websession.clear_cookie()
 
 
 def touch() -> None:
@@ -89,15 +100,36 @@ def current_user(con, *, touch: bool = True) -> User | None:
     now = time.time()
     if now - float(ss.get(SEEN_KEY, 0.0)) > settings().session_idle_minutes * 60:
         _safe_log(con, info.get("name", "?"), "session_expired")
-        _clear_session("auth.login.expired")
+        _clear_session("auth.login.expired", con=con)
         return None
     user = users.get_user(con, info.get("name", ""))
     if user is None:            # disabled or removed since the login
-        _clear_session("auth.login.gone")
+        _clear_session("auth.login.gone", con=con)
         return None
     ss[USER_KEY] = {"name": user.name, "role": user.role}
     if touch:
         ss[SEEN_KEY] = now
+        websession.touch(con)
+    return user
+
+
+def _resume(con) -> User | None:
+    """After a reload (F5): the account of the browser's session cookie, if that session is still live."""
+    found = websession.resume(con, settings().session_idle_minutes)
+    if found is None:
+        return None
+    if found.state != "ok":
+        _safe_log(con, found.name, "session_expired", "reload")
+        st.session_state[NOTICE_KEY] = "auth.login.expired"
+        websession.clear_cookie()
+        return None
+    user = users.get_user(con, found.name)
+    if user is None:
+        websession.end(con)
+        websession.clear_cookie()
+        return None
+    login_session(user)
+    _safe_log(con, user.name, "session_resume")
     return user
 
 
@@ -151,7 +183,7 @@ def _start_agent(con) -> None:
 
 def _logout(con, name: str) -> None:
     _safe_log(con, name, "logout")
-    _clear_session("auth.login.logged_out")
+    _clear_session("auth.login.logged_out", con=con)
 
 
 def account_box(con, user: User, lang: str) -> None:
@@ -172,23 +204,36 @@ def login_form(con, lang: str) -> None:
     notice = ss.pop(NOTICE_KEY, None)
     if notice:
         st.info(t(notice, lang, minutes=int(settings().session_idle_minutes)))
-    with st.form("auth_login", clear_on_submit=True, enter_to_submit=True):
-        name = st.text_input(t("auth.login.name", lang), key="auth_name", max_chars=64, autocomplete="username")
-        password = st.text_input(t("auth.login.password", lang), type="password", key="auth_password",
-                                 max_chars=256, autocomplete="current-password")
-        submitted = st.form_submit_button(t("auth.login.submit", lang), type="primary")
-    if not submitted:
-        return
+    failed = ss.pop(FAILED_KEY, None)
+    if failed:
+        st.error(failed)
+    # Enter in a field does not submit (Streamlit's hint for that is English only): ui.keys adds it back.
+    with widgets.form("auth_login", clear_on_submit=False):
+        st.text_input(t("auth.login.name", lang), key="auth_name", max_chars=64, autocomplete="username")
+        st.text_input(t("auth.login.password", lang), type="password", key="auth_password",
+                      max_chars=256, autocomplete="current-password")
+        st.form_submit_button(t("auth.login.submit", lang), type="primary", key="auth_submit",
+                              on_click=_try_login, args=(con, lang))
+    keys.enter_submits("auth_login", button="auth_submit")
+
+
+def _try_login(con, lang: str) -> None:
+    """The login button's callback: on success the session is logged in before the page runs; on failure
+    the typed name stays, the password field is emptied and the reason shown."""
+    ss = st.session_state
     try:
-        user = users.verify(con, name, password, lang=lang)
+        user = users.verify(con, ss.get("auth_name") or "", ss.get("auth_password") or "", lang=lang)
     except users.LoginFailed as exc:       # our own text (a time at most): no user value in it
-        st.error(str(exc))
+        ss[FAILED_KEY] = str(exc)
+        ss["auth_password"] = ""
         return
     except BorderwatchError as exc:
-        st.error(tr("auth.login.error", lang, msg=str(exc)))
+        ss[FAILED_KEY] = tr("auth.login.error", lang, msg=str(exc))
+        ss["auth_password"] = ""
         return
+    ss.pop("auth_password", None)
     login_session(user)
-    st.rerun()
+    websession.after_login(con, user.name)
 
 
 def gate(con, *, lang: str | None = None) -> User:
@@ -196,10 +241,11 @@ def gate(con, *, lang: str | None = None) -> User:
     lang = lang or _lang()
     _start_agent(con)
     try:
-        user = current_user(con)
+        user = current_user(con) or _resume(con)
     except BorderwatchError as exc:
         st.error(tr("auth.login.error", lang, msg=str(exc)))
         st.stop()
+    websession.send_pending()
     if user is not None:
         account_box(con, user, lang)
         return user

@@ -16,7 +16,7 @@ from core.i18n import fmt_int, t
 from data import audit, export
 from data.export import neutralise
 from data.schema import LAYERS
-from ui import cache
+from ui import cache, frames, widgets
 from ui.context import Ctx
 
 FORMATS = {".gpkg": "application/geopackage+sqlite3", ".geojson": "application/geo+json", ".csv": "text/csv",
@@ -29,8 +29,10 @@ def render_export(ctx: Ctx) -> None:
     ss = st.session_state
     formats = [f for f in FORMATS if f in export.export_formats()]
     c1, c2 = st.columns(2)
-    c1.selectbox(t("ui.exp.layer", lang), list(LAYERS), key="exp_layer", format_func=lambda n: t(f"ui.layer.{n}", lang))
-    c2.selectbox(t("ui.exp.format", lang), formats, key="exp_format", format_func=lambda f: t(f"ui.exp.fmt{f}", lang))
+    widgets.selectbox(t("ui.exp.layer", lang), list(LAYERS), key="exp_layer", lang=lang, where=c1,
+                      format_func=lambda n: t(f"ui.layer.{n}", lang))
+    widgets.selectbox(t("ui.exp.format", lang), formats, key="exp_format", lang=lang, where=c2,
+                      format_func=lambda f: t(f"ui.exp.fmt{f}", lang))
     layer, ext = ss["exp_layer"], ss["exp_format"]
     flt = ctx.flt if layer == "incidents" else None
     st.caption(t("ui.exp.filtered", lang) if flt is not None else t("ui.exp.whole", lang))
@@ -62,14 +64,17 @@ def render_history(ctx: Ctx) -> None:
     if log.empty:
         st.caption(t("ui.hist.none", lang))
         return
-    shown = log.rename(columns={c: t(f"ui.hist.col.{c}", lang) for c in log.columns})
+    counts = {c: 0 for c in ("rows_in", "rows_rejected", "rows_unchanged")}
+    table = frames.history_table(log, lang)
+    shown = frames.shown(table.rename(columns={c: t(f"ui.hist.col.{c}", lang) for c in table.columns}), lang,
+                         decimals={t(f"ui.hist.col.{c}", lang): d for c, d in counts.items()})
     date_fmt = "DD/MM/YYYY HH:mm" if lang == "vi" else "YYYY-MM-DD HH:mm"
     st.dataframe(shown, hide_index=True, key="hist_table",
                  column_config={t("ui.hist.col.at_time", lang): st.column_config.DatetimeColumn(format=date_fmt)})
     ids = [int(i) for i in log["id"] if int(log.loc[log["id"] == i, "rows_rejected"].iloc[0] or 0) > 0]
     if not ids:
         return
-    st.selectbox(t("ui.hist.rejects_of", lang), ids, key="hist_import")
+    widgets.selectbox(t("ui.hist.rejects_of", lang), ids, key="hist_import", lang=lang)
     rejects = cache.cursor(ctx.path).execute(
         'SELECT file, "row", "column", reason, raw FROM import_rejects WHERE import_id = ? ORDER BY "row"',
         [int(st.session_state["hist_import"])]).df().map(_cell)

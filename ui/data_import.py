@@ -20,11 +20,13 @@ from core.i18n import fmt_int, t
 from data import audit, importers
 from data.export import neutralise
 from data.schema import LAYERS
-from ui import cache, leftovers
+from ui import cache, leftovers, widgets
 from ui.context import Ctx
+from ui.upload import picker
 from ui.text import md, tr
 
 NONE = ""                       # "no column" in the mapping selectboxes
+DEFAULT_LAYER = "incidents"     # what editors import most; the form starts on it
 ENCODINGS = ("", "utf-8", "cp1258", "cp1252", "utf-16", "latin-1")
 _SAVED, _SOURCE, _REPORT, _RESULT = "_imp_saved", "_imp_source", "_imp_report", "_imp_result"
 
@@ -33,22 +35,16 @@ def _importers():
     return importers
 
 
-def _save_upload(upload) -> Path:
-    """The upload on disk under its own name (one temp folder per upload; the previous one removed)."""
+def _take_upload(upload) -> Path:
+    """The received file (``ui.upload``: already on disk under its own name); a new file resets the mapping."""
     ss = st.session_state
     saved = ss.get(_SAVED)
-    if saved and saved["id"] == upload.file_id and Path(saved["path"]).exists():
-        return Path(saved["path"])
-    if saved:
-        leftovers.remove_folder(Path(saved["path"]).parent)
-    folder = leftovers.temp_folder("bw-upload-")
-    path = folder / Path(upload.name).name            # never a path from the browser, only the name
-    path.write_bytes(upload.getbuffer())
-    ss[_SAVED] = {"id": upload.file_id, "path": str(path)}
-    for key in [k for k in ss.keys() if str(k).startswith("imp_map_")]:
-        del ss[key]
-    ss.pop(_REPORT, None)
-    return path
+    if not saved or saved["id"] != upload.id:
+        ss[_SAVED] = {"id": upload.id, "path": str(upload.path)}
+        for key in [k for k in ss.keys() if str(k).startswith("imp_map_")]:
+            del ss[key]
+        ss.pop(_REPORT, None)
+    return upload.path
 
 
 def _signature(*parts) -> str:
@@ -63,18 +59,19 @@ def render(ctx: Ctx) -> None:
     if result:
         _show_result(result, lang)
     c1, c2, c3 = st.columns([1, 1, 1])
-    c1.selectbox(t("ui.imp.layer", lang), list(LAYERS), key="imp_layer",
-                 format_func=lambda n: t(f"ui.layer.{n}", lang))
-    c2.text_input(t("ui.imp.crs", lang), key="imp_crs", placeholder="EPSG:9212 / vn2000-quangtri / 4326",
-                  help=t("ui.imp.crs.help", lang))
-    c3.selectbox(t("ui.imp.encoding", lang), ENCODINGS, key="imp_enc",
-                 format_func=lambda e: e or t("ui.imp.encoding.auto", lang), help=t("ui.imp.encoding.help", lang))
-    upload = st.file_uploader(t("ui.imp.file", lang), key="imp_file", help=t("ui.imp.file.help", lang),
-                              type=[e.lstrip(".") for e in imp.supported_extensions()])
+    ss.setdefault("imp_layer", DEFAULT_LAYER)
+    widgets.selectbox(t("ui.imp.layer", lang), list(LAYERS), key="imp_layer", lang=lang, where=c1,
+                      format_func=lambda n: t(f"ui.layer.{n}", lang))
+    widgets.text(t("ui.imp.crs", lang), key="imp_crs", where=c2, placeholder="EPSG:9212 / vn2000-quangtri / 4326",
+                 help=t("ui.imp.crs.help", lang))
+    widgets.selectbox(t("ui.imp.encoding", lang), ENCODINGS, key="imp_enc", lang=lang, where=c3,
+                      format_func=lambda e: e or t("ui.imp.encoding.auto", lang), help=t("ui.imp.encoding.help", lang))
+    upload = picker(t("ui.imp.file", lang), key="imp_file", lang=lang, help=t("ui.imp.file.help", lang),
+                    types=tuple(e.lstrip(".") for e in imp.supported_extensions()))
     if upload is None:
         st.caption(t("ui.imp.start", lang))
         return
-    path = _save_upload(upload)
+    path = _take_upload(upload)
     layer, crs, enc = ss["imp_layer"], (ss.get("imp_crs") or "").strip() or None, ss.get("imp_enc") or None
     sig = _signature(str(path), layer, crs, enc)
     cached = ss.get(_SOURCE)
@@ -108,8 +105,8 @@ def _mapping(source, lang: str):
         if key not in ss or ss[key] not in options:
             ss[key] = source.column_for(target) or NONE
         label = t(f"ui.field.{target}", lang) + (" *" if target in required else "")
-        cols[i % 4].selectbox(label, options, key=key, format_func=lambda c: c or t("ui.imp.none", lang),
-                              help=target)
+        widgets.selectbox(label, options, key=key, lang=lang, where=cols[i % 4],
+                          format_func=lambda c: c or t("ui.imp.none", lang))
         if ss[key]:
             chosen[target] = ss[key]
     twice = {c for c in chosen.values() if list(chosen.values()).count(c) > 1}

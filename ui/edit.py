@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from core import roles
-from core.errors import BorderwatchError, ValidationError
+from core.errors import BorderwatchError, InputError, ValidationError
 from core.i18n import fmt_date, t
 from core.vocab import ARTICLES, DRUGS, VILLAGE_STATUSES, label
 from data import audit
@@ -30,7 +30,7 @@ from data.filters import Filter
 from data.importers import commit, read_source
 from data.village_rules import review_date_reason
 from layers import mapbuild
-from ui import auth, cache
+from ui import auth, cache, widgets
 from ui.context import Ctx
 from ui.text import md, tr
 
@@ -146,28 +146,33 @@ def incident_entry(ctx: Ctx) -> None:
     if ss.get("edit_lat") is not None and ss.get("edit_lon") is not None:
         folium.CircleMarker([ss["edit_lat"], ss["edit_lon"]], radius=9, color="#D55E00", weight=3,
                             fill=True, fill_opacity=0.4).add_to(marker)
-    value = st_folium(_edit_map(con, lang), key="edit_map", height=420, returned_objects=["last_clicked"],
-                      feature_group_to_add=marker, use_container_width=True)
+    m = _edit_map(con, lang)
+    # st_folium draws the map before its final width is known, so the map's own fit to the belt lands off
+    # centre; its centre and zoom are given explicitly (the belt's centre, the zoom that holds it).
+    value = st_folium(m, key="edit_map", height=420, returned_objects=["last_clicked"],
+                      feature_group_to_add=marker, use_container_width=True, center=tuple(m.location),
+                      zoom=int(m.options.get("zoom", 9)))
     _take_click(value)
     stations = dict(con.execute("SELECT id, name FROM stations ORDER BY name").fetchall())
-    with st.form("edit_incident_form"):
+    ss.setdefault("edit_date_text", widgets.date_text(dt.date.today(), lang))
+    ss.setdefault("edit_time_text", "08:00")
+    with widgets.form("edit_incident_form"):
         c1, c2 = st.columns(2)
         c1.number_input(t("auth.edit.lat", lang), key="edit_lat", value=None, format="%.6f",
                         min_value=-90.0, max_value=90.0)
         c2.number_input(t("auth.edit.lon", lang), key="edit_lon", value=None, format="%.6f",
                         min_value=-180.0, max_value=180.0)
-        c1.date_input(t("auth.edit.date", lang), key="edit_date", value=dt.date.today(), max_value=dt.date.today(),
-                      format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD")
-        c2.time_input(t("auth.edit.time", lang), key="edit_time", value=dt.time(8, 0))
-        c1.selectbox(t("ui.articles", lang), list(ARTICLES), key="edit_article", index=None,
-                     format_func=lambda a: f"{a} – {label('article', a, lang)}")
-        c2.selectbox(t("ui.drugs", lang), list(DRUGS), key="edit_drug", index=None,
-                     format_func=lambda d: label("drug", d, lang))
+        widgets.date_field(t("auth.edit.date", lang), key="edit_date_text", lang=lang, where=c1, in_form=True)
+        c2.text_input(t("auth.edit.time", lang), key="edit_time_text", max_chars=5, placeholder="HH:MM")
+        widgets.selectbox(t("ui.articles", lang), list(ARTICLES), key="edit_article", lang=lang, where=c1, index=None,
+                          format_func=lambda a: f"{a} – {label('article', a, lang)}")
+        widgets.selectbox(t("ui.drugs", lang), list(DRUGS), key="edit_drug", lang=lang, where=c2, index=None,
+                          format_func=lambda d: label("drug", d, lang))
         c1.number_input(t("auth.edit.quantity", lang), key="edit_qty", value=None, min_value=0.0, step=1.0)
         c2.number_input(t("auth.edit.tablets", lang), key="edit_tablets", value=None, min_value=0, step=1)
         c1.number_input(t("auth.edit.persons", lang), key="edit_persons", value=None, min_value=0, step=1)
-        c2.selectbox(t("ui.stations", lang), list(stations), key="edit_station", index=None,
-                     format_func=lambda s: stations.get(s, s))
+        widgets.selectbox(t("ui.stations", lang), list(stations), key="edit_station", lang=lang, where=c2, index=None,
+                          format_func=lambda s: stations.get(s, s))
         st.text_input(t("auth.edit.id", lang), key="edit_id", max_chars=64, help=t("auth.edit.id_help", lang))
         st.text_area(t("auth.edit.description", lang), key="edit_description", max_chars=4000)
         submitted = st.form_submit_button(t("auth.edit.save", lang), type="primary")
@@ -177,7 +182,17 @@ def incident_entry(ctx: Ctx) -> None:
     if ss.get("edit_lat") is None or ss.get("edit_lon") is None:
         st.error(t("auth.edit.need_point", lang))
         return
-    when = dt.datetime.combine(ss["edit_date"], ss.get("edit_time") or dt.time(0, 0))
+    try:
+        day = widgets.parse_date(ss.get("edit_date_text"), lang, label=t("auth.edit.date", lang))
+        hour = widgets.parse_time(ss.get("edit_time_text"), lang, label=t("auth.edit.time", lang))
+        if day is None:
+            raise InputError(t("ui.date.need", lang, label=t("auth.edit.date", lang)))
+        if day > dt.date.today():
+            raise InputError(t("ui.date.future", lang, label=t("auth.edit.date", lang)))
+    except InputError as exc:
+        st.error(md(str(exc)))
+        return
+    when = dt.datetime.combine(day, hour or dt.time(0, 0))
     values = {"id": ss.get("edit_id"), "occurred_at": when.isoformat(timespec="minutes"),
               "article": ss.get("edit_article"), "drug": ss.get("edit_drug"), "quantity_g": ss.get("edit_qty"),
               "tablets": ss.get("edit_tablets"), "persons": ss.get("edit_persons"),
@@ -209,17 +224,23 @@ def village_status_form(ctx: Ctx, village_id: str | None = None) -> None:
     names = {v[0]: f"{v[1]} · {v[2]}" for v in villages}
     if village_id in names:
         ss["status_village"] = village_id
-    with st.form("edit_status_form"):
-        st.selectbox(t("auth.edit.village", lang), list(names), key="status_village", index=None,
-                     format_func=lambda v: names.get(v, v))
+    widgets.search(t("ui.search.village", lang), key="status_search", lang=lang)
+    shown = widgets.filter_options(list(names), ss.get("status_search"), lambda v: names.get(v, v),
+                                   keep=[ss["status_village"]] if ss.get("status_village") else ())
+    if not shown:
+        st.caption(t("ui.search.no_village", lang))
+    ss.setdefault("status_date_text", widgets.date_text(dt.date.today(), lang))
+    with widgets.form("edit_status_form"):
+        widgets.selectbox(t("auth.edit.village", lang), shown, key="status_village", lang=lang, index=None,
+                          format_func=lambda v: names.get(v, v))
         c1, c2 = st.columns(2)
-        c1.selectbox(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="status_value", index=None,
-                     format_func=lambda s: label("status", s, lang))
+        widgets.selectbox(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="status_value", lang=lang, where=c1,
+                          index=None, format_func=lambda s: label("status", s, lang))
         c2.text_input(t("auth.edit.decision_ref", lang), key="status_ref", max_chars=120)
-        fmt = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
-        c1.date_input(t("auth.edit.decided_on", lang), key="status_date", value=dt.date.today(),
-                      max_value=dt.date.today(), format=fmt)
-        c2.date_input(t("auth.edit.review_due", lang), key="status_review", value=None, format=fmt)
+        widgets.date_field(t("auth.edit.decided_on", lang), key="status_date_text", lang=lang, where=c1,
+                           in_form=True)
+        widgets.date_field(t("auth.edit.review_due", lang), key="status_review_text", lang=lang, where=c2,
+                           in_form=True)
         st.text_area(t("auth.edit.note", lang), key="status_note", max_chars=2000)
         submitted = st.form_submit_button(t("auth.edit.save_status", lang), type="primary")
     if submitted:
@@ -227,10 +248,14 @@ def village_status_form(ctx: Ctx, village_id: str | None = None) -> None:
         if not ss.get("status_village") or not ss.get("status_value"):
             st.error(t("auth.edit.need_village", lang))
         else:
-            values = {"village_id": ss["status_village"], "status": ss["status_value"],
-                      "decided_on": ss["status_date"], "decision_ref": (ss.get("status_ref") or "").strip(),
-                      "review_due": ss.get("status_review"), "note": ss.get("status_note") or None}
             try:
+                decided = widgets.parse_date(ss.get("status_date_text"), lang, label=t("auth.edit.decided_on", lang))
+                review = widgets.parse_date(ss.get("status_review_text"), lang, label=t("auth.edit.review_due", lang))
+                if decided is None:
+                    raise InputError(t("ui.date.need", lang, label=t("auth.edit.decided_on", lang)))
+                values = {"village_id": ss["status_village"], "status": ss["status_value"],
+                          "decided_on": decided, "decision_ref": (ss.get("status_ref") or "").strip(),
+                          "review_due": review, "note": ss.get("status_note") or None}
                 change_village_status(con, values, who=ctx.user_name, lang=lang)
             except BorderwatchError as exc:
                 _problems(exc)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.i18n import fmt_place, t
+from core.i18n import fmt_num, fmt_place, t
 from core.vocab import label
 from geo.places import cell_places
 from ui.places import cell_centres, nearest
@@ -112,3 +112,43 @@ def focus_of(row: pd.Series, zoom: int = 12) -> tuple[float, float, int]:
     return (round(float(row["lat"]), 5), round(float(row["lon"]), 5), int(zoom))
 
 
+
+
+def shown(df: pd.DataFrame, lang: str, *, decimals: dict[str, int] | None = None, text: tuple[str, ...] = ()):
+    """``df`` ready for ``st.dataframe`` in ``lang``: numbers with the language's separators (1.000; 2,5)
+    through a pandas Styler (the cells keep their numbers, so sorting stays numeric), and the text
+    columns ``text`` with missing values as empty cells, not "None"."""
+    out = df.copy()
+    for col in text:
+        if col in out:
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    fmts = {c: (lambda v, d=d: fmt_num(v, lang, decimals=d)) for c, d in (decimals or {}).items()
+            if c in out and pd.api.types.is_numeric_dtype(out[c])}
+    return out.style.format(fmts) if fmts else out
+
+
+def history_table(log: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import log with layers and write modes in words (``Vụ việc``, not ``incidents``).
+
+    ``mode`` is ``all_or_nothing`` or ``skip_invalid`` (the patrol importer writes them with
+    ``-``), possibly with ``+replace``.
+    """
+    out = log.copy()
+    if "layer" in out:
+        out["layer"] = [t(f"ui.layer.{v}", lang) if isinstance(v, str) else "" for v in out["layer"]]
+    if "mode" in out:
+        out["mode"] = [mode_label(v, lang) for v in out["mode"]]
+    for col in ("who", "file"):
+        if col in out:
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    return out
+
+
+def mode_label(mode, lang: str) -> str:
+    """``skip_invalid+replace`` → "Ghi các dòng hợp lệ · thay bản ghi đã đổi" (unknown codes as they are)."""
+    if not isinstance(mode, str) or not mode:
+        return ""
+    base, _, extra = mode.replace("-", "_").partition("+")
+    text = t(f"ui.hist.mode.{base}", lang)
+    text = base if text == f"ui.hist.mode.{base}" else text
+    return f"{text} · {t('ui.hist.mode.replace', lang)}" if extra == "replace" else text

@@ -10,7 +10,7 @@ import streamlit as st
 from core import palette, roles
 from core.i18n import t
 from core.roles import INCIDENT_DETAILS
-from ui import cache, charts, frames, mapview
+from ui import cache, charts, frames, mapview, widgets
 from ui.context import Ctx
 from ui.small import counts_column, keep_cells
 from ui.text import tr
@@ -46,8 +46,9 @@ def _cells(ctx: Ctx) -> None:
     ss = st.session_state
     ss.setdefault("hot_res", 7)
     c1, c2 = st.columns([1, 4], vertical_alignment="center")
-    c1.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", help=t("ui.hot.res.help", lang),
-                 format_func=lambda r: t("map.h3.res", lang, res=r), label_visibility="collapsed")
+    widgets.selectbox(t("ui.hot.res", lang), RESOLUTIONS, key="hot_res", lang=lang, where=c1,
+                      help=t("ui.hot.res.help", lang), format_func=lambda r: t("map.h3.res", lang, res=r),
+                      label_visibility="collapsed")
     c2.caption(t("ui.hot.explain", lang))
     res = int(ss["hot_res"])
     with st.spinner(t("ui.working", lang)):
@@ -62,8 +63,8 @@ def _cells(ctx: Ctx) -> None:
     left, right = st.columns([3, 2])          # the map gets the room; its layer switch and legend start collapsed
     with right:
         event = st.dataframe(
-            shown_table, key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True,
-            height=MAP_HEIGHT,
+            frames.shown(shown_table, lang, decimals={"count": 0, "z": 2, "crossing_km": 1},
+                         text=("place", "crossing", "category_label", "bin_label")), key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=MAP_HEIGHT,
             column_order=["place", "count", "z", "bin_label", "category_label", "crossing", "crossing_km"],
             column_config=_columns(lang, k))
         rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
@@ -78,16 +79,16 @@ def _cells(ctx: Ctx) -> None:
 
 def _columns(lang: str, k: int = 1) -> dict:
     cc = st.column_config
-    count = cc.NumberColumn(t("ui.col.count", lang), format="%d", width="small") if k <= 1 else \
+    count = cc.NumberColumn(t("ui.col.count", lang), width="small") if k <= 1 else \
         cc.TextColumn(t("ui.col.count", lang), width="small", help=t("ui.small.note", lang, k=k))
     return {
         "place": cc.TextColumn(t("ui.col.place", lang), help=t("ui.col.place.help", lang), width="medium"),
         "count": count,
-        "z": cc.NumberColumn("Gi* z", format="%.2f", width="small"),
+        "z": cc.NumberColumn("Gi* z", width="small"),
         "bin_label": cc.TextColumn(t("ui.col.bin", lang), help=t("ui.col.bin.help", lang), width="small"),
         "category_label": cc.TextColumn(t("ui.col.category", lang), width="medium"),
         "crossing": cc.TextColumn(t("ui.col.crossing", lang), width="medium"),
-        "crossing_km": cc.NumberColumn(t("ui.col.crossing_km", lang), format="%.1f", width="small"),
+        "crossing_km": cc.NumberColumn(t("ui.col.crossing_km", lang), width="small"),
         "h3": cc.TextColumn(t("ui.col.cell", lang)),
     }
 
@@ -102,15 +103,18 @@ def _corridor(ctx: Ctx) -> None:
     if crossings is not None and len(crossings):
         chart = charts.counts_bar(crossings, category="name", value="count", title=t("ui.corr.crossings", lang),
                                   category_title=t("ui.col.crossing", lang))
-        left.altair_chart(chart, width="stretch", height=charts.bars_height(len(crossings)), key="chart_crossings")
+        left.altair_chart(charts.localized(chart, lang), width="stretch", height=charts.bars_height(len(crossings)),
+                          key="chart_crossings")
     if trails is not None and len(trails):
-        right.altair_chart(charts.counts_bar(trails, category="name", value="count", title=t("ui.corr.trails", lang),
-                                             category_title=t("ui.col.trail", lang),
-                                             color=palette.TRAIL_KIND["trail"]["color"]),
+        right.altair_chart(charts.localized(charts.counts_bar(
+                               trails, category="name", value="count", title=t("ui.corr.trails", lang),
+                               category_title=t("ui.col.trail", lang), color=palette.TRAIL_KIND["trail"]["color"]),
+                               lang),
                            width="stretch", height=charts.bars_height(len(trails)), key="chart_trails")
     if chain is not None and len(chain):
-        st.altair_chart(charts.per_km(chain, km="km_from", value="count", title=t("ui.corr.per_km", lang),
-                                      km_title=t("ui.corr.km", lang)), width="stretch", key="chart_per_km")
+        st.altair_chart(charts.localized(charts.per_km(chain, km="km_from", value="count",
+                                                       title=t("ui.corr.per_km", lang), km_title=t("ui.corr.km", lang)),
+                                         lang), width="stretch", key="chart_per_km")
 
 
 def _viewer_cells(ctx: Ctx, corr: dict) -> tuple:

@@ -26,12 +26,13 @@ def _charts(ctx: Ctx) -> None:
         return
     k = roles.min_cell(ctx.user)                 # viewers: no bar or point of fewer than k incidents
     left, right = st.columns(2)
-    left.altair_chart(charts.incidents_by_article(df, lang, k=k), width="stretch", key="chart_article")
-    right.altair_chart(charts.incidents_by_drug(df, lang, k=k), width="stretch", key="chart_drug")
+    loc = charts.localized
+    left.altair_chart(loc(charts.incidents_by_article(df, lang, k=k), lang), width="stretch", key="chart_article")
+    right.altair_chart(loc(charts.incidents_by_drug(df, lang, k=k), lang), width="stretch", key="chart_drug")
     left, right = st.columns(2)
-    left.altair_chart(charts.grams_by_drug(df, lang, k=k), width="stretch", key="chart_grams")
-    right.altair_chart(charts.tablets(df, lang, k=k), width="stretch", key="chart_tablets")
-    st.altair_chart(charts.persons(df, lang, k=k), width="stretch", key="chart_persons")
+    left.altair_chart(loc(charts.grams_by_drug(df, lang, k=k), lang), width="stretch", key="chart_grams")
+    right.altair_chart(loc(charts.tablets(df, lang, k=k), lang), width="stretch", key="chart_tablets")
+    st.altair_chart(loc(charts.persons(df, lang, k=k), lang), width="stretch", key="chart_persons")
     st.caption(t("ui.chart.note", lang))
     if k > 1:
         st.caption(t("ui.small.note", lang, k=k))

@@ -10,7 +10,7 @@ from core.i18n import fmt_date, t
 from core.roles import min_cell
 from core.vocab import VILLAGE_STATUSES, label
 from data.village_rules import review_overdue
-from ui import cache, frames
+from ui import cache, frames, widgets
 from ui.context import Ctx
 from ui.small import counts_column
 from ui.text import tr
@@ -25,12 +25,11 @@ def render(ctx: Ctx) -> None:
         st.info(t("ui.vil.none", lang))
         return
     c1, c2, c3, c4, c5 = st.columns([2, 2, 1, 1.5, 1.5], vertical_alignment="bottom")
-    c1.multiselect(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="vil_status",
-                   format_func=lambda s: label("status", s, lang), placeholder=t("ui.all", lang),
-                   persist_state="session")
+    widgets.multiselect(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="vil_status", lang=lang, where=c1,
+                        format_func=lambda s: label("status", s, lang), persist_state="session")
     communes = sorted(set(vil["commune"].dropna()) | set(vil.get("commune_new", pd.Series(dtype=str)).dropna()))
-    c2.multiselect(t("ui.communes", lang), communes, key="vil_commune", placeholder=t("ui.all", lang),
-                   persist_state="session")
+    widgets.multiselect(t("ui.communes", lang), communes, key="vil_commune", lang=lang, where=c2,
+                        persist_state="session")
     c3.number_input(t("ui.vil.radius", lang), min_value=0.5, max_value=20.0, step=0.5, key="vil_radius",
                     format="%.1f")
     c4.toggle(t("ui.vil.alerts_only", lang), key="vil_alerts_only")
@@ -62,7 +61,9 @@ def render(ctx: Ctx) -> None:
     if k > 1:                                   # viewers: small counts near a village as "< 3"
         table = table.assign(**{c: counts_column(table[c], k, lang) for c in ("incidents_within", "incidents_recent")})
     event = st.dataframe(
-        table, key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
+        frames.shown(table, lang, decimals={"incidents_within": 0, "incidents_recent": 0},
+                     text=("name", "commune", "commune_new", "status_label", "decision_ref", "alert_text")),
+        key="vil_table", on_select="rerun", selection_mode="single-row", hide_index=True,
         column_order=["alert", "name", "commune", "commune_new", "status_label", "decision_ref", "decided_on",
                       "review_due", "review_overdue", "incidents_within", "incidents_recent", "alert_text"],
         column_config=_columns(lang, ss["vil_radius"], k))
@@ -75,7 +76,7 @@ def render(ctx: Ctx) -> None:
 
 def _columns(lang: str, radius: float, k: int = 1) -> dict:
     cc = st.column_config
-    number = (lambda label: cc.NumberColumn(label, format="%d")) if k <= 1 else \
+    number = (lambda label: cc.NumberColumn(label)) if k <= 1 else \
         (lambda label: cc.TextColumn(label, help=t("ui.small.note", lang, k=k)))
     date_fmt = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"
     return {

@@ -99,6 +99,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "auth.action.login_failed": {"vi": "Đăng nhập thất bại", "en": "Failed login"},
     "auth.action.logout": {"vi": "Đăng xuất", "en": "Logout"},
     "auth.action.session_expired": {"vi": "Hết phiên làm việc", "en": "Session expired"},
+    "auth.action.session_resume": {"vi": "Mở lại phiên sau khi tải lại trang", "en": "Session resumed after a reload"},
     "auth.action.access_denied": {"vi": "Bị từ chối quyền", "en": "Access denied"},
     "auth.action.import": {"vi": "Nhập dữ liệu", "en": "Import"},
     "auth.action.export": {"vi": "Xuất dữ liệu", "en": "Export"},

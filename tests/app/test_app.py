@@ -14,6 +14,14 @@ def _metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def _has(at, key: str) -> bool:
+    return any(w.key == key for w in at.sidebar.text_input)
+
+
+def _typed_range(at) -> tuple[str, str]:
+    return at.sidebar.text_input(key="f_from_text").value, at.sidebar.text_input(key="f_to_text").value
+
+
 def _count(db, flt: Filter) -> int:
     con = connect(db)
     try:
@@ -51,7 +59,8 @@ def test_changing_period_changes_the_count(app, app_db):
 def test_custom_range_and_value_filters(app, app_db):
     at = app().run()
     at.sidebar.selectbox(key="f_preset").set_value("custom").run()
-    at.sidebar.date_input(key="f_range").set_value((dt.date(2025, 1, 1), dt.date(2025, 6, 30))).run()
+    at.sidebar.text_input(key="f_from_text").input("01/01/2025").run()
+    at.sidebar.text_input(key="f_to_text").input("30/06/2025").run()
     at.sidebar.multiselect(key="f_drugs").set_value(["heroin"]).run()
     assert not at.exception
     flt = Filter(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 6, 30), drugs=("heroin",))
@@ -106,23 +115,25 @@ def test_dates_are_dd_mm_yyyy_in_vietnamese(app):
     assert f"{lo:%d/%m/%Y}" in caption and f"{hi:%d/%m/%Y}" in caption
     assert f"{lo:%d/%m/%Y}" in " ".join(c.value for c in at.sidebar.caption)
     at.sidebar.selectbox(key="f_preset").set_value("custom").run()
-    assert at.sidebar.date_input(key="f_range").proto.format == "DD/MM/YYYY"
+    assert at.sidebar.text_input(key="f_from_text").value == f"{lo:%d/%m/%Y}"
+    assert at.sidebar.text_input(key="f_to_text").placeholder == "dd/mm/yyyy"
 
 
 def test_date_field_only_for_a_custom_range_and_it_starts_at_the_preset(app):
     at = app(period="30d").run()
-    assert not at.sidebar.date_input           # a preset's dates are a caption
+    assert not _has(at, "f_from_text")         # a preset's dates are a caption
     lo, hi = preset_range("30d", dt.date.today())
     at.sidebar.selectbox(key="f_preset").set_value("custom").run()
     assert not at.exception
-    assert at.sidebar.date_input(key="f_range").value == (lo, hi)
-    at.sidebar.date_input(key="f_range").set_value((dt.date(2025, 1, 1), dt.date(2025, 6, 30))).run()
+    assert _typed_range(at) == (f"{lo:%d/%m/%Y}", f"{hi:%d/%m/%Y}")
+    at.sidebar.text_input(key="f_from_text").input("01/01/2025").run()
+    at.sidebar.text_input(key="f_to_text").input("30/06/2025").run()
     at.sidebar.selectbox(key="f_preset").set_value("7d").run()
-    assert not at.sidebar.date_input
+    assert not _has(at, "f_from_text")
     at.sidebar.selectbox(key="f_preset").set_value("custom").run()
     assert not at.exception
     lo7, hi7 = preset_range("7d", dt.date.today())
-    assert at.sidebar.date_input(key="f_range").value == (lo7, hi7)
+    assert _typed_range(at) == (f"{lo7:%d/%m/%Y}", f"{hi7:%d/%m/%Y}")
     assert at.query_params["date_from"] == lo7.isoformat()
 
 

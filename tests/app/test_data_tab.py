@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import shutil
-
 from pathlib import Path
 
 import pytest
+from _routes import send_file
 
 from data.store import connect
 from ui.text import md
@@ -46,7 +46,7 @@ def _scalar(path, sql: str):
 
 def _upload(at, name: str, data: bytes):
     at.run()
-    at.file_uploader(key="imp_file").set_value((name, data, "text/csv")).run()
+    send_file(at, "imp_file", name, data)
     assert not at.exception, at.exception
     return at
 
@@ -101,7 +101,7 @@ def test_unreadable_file_is_one_message_not_a_traceback(rw_app):
     make, _ = rw_app
     at = make()
     at.run()
-    at.file_uploader(key="imp_file").set_value(("rong.csv", b"", "text/csv")).run()
+    send_file(at, "imp_file", "rong.csv", b"")
     assert not at.exception
     assert any(md("rong.csv") in e.value for e in at.error)
 
@@ -110,7 +110,7 @@ def test_export_prepares_a_download_and_is_audited(rw_app):
     make, path = rw_app
     at = make("analyst")
     at.run()
-    assert not at.get("file_uploader")                                      # analysts do not import
+    assert not [c for c in at.get("bidi_component") if c.key == "imp_file"]    # analysts do not import
     at.selectbox(key="exp_layer").set_value("incidents").run()
     at.selectbox(key="exp_format").set_value(".csv").run()
     at.button(key="exp_prepare").click().run()

@@ -81,7 +81,7 @@ def test_viewer_gets_no_projector_and_no_import(app):
     at.run()
     assert not at.exception
     assert not [w for w in at.sidebar.toggle if w.key == "projector"]
-    assert not at.get("file_uploader")
+    assert not [c for c in at.get("bidi_component") if c.key == "imp_file"]
 
 
 def test_viewer_map_has_no_incident_layer(app):
