@@ -1,7 +1,12 @@
 """Incident entry, the border rule, field names in the user's language, the Vietnamese spreadsheet (vi/en)."""
 TEXTS = {
     # -- field names, as a user reads them (form messages and spreadsheet headers) --------------------------
-    "field.id": {"vi": "Mã vụ việc", "en": "Incident id"},
+    "field.id": {"vi": "Mã", "en": "Id"},
+    "field.incidents.id": {"vi": "Mã vụ việc", "en": "Incident id"},
+    "field.villages.id": {"vi": "Mã thôn", "en": "Village id"},
+    "field.stations.id": {"vi": "Mã đồn", "en": "Station id"},
+    "field.stations.name": {"vi": "Tên đồn", "en": "Station name"},
+    "field.villages.name": {"vi": "Tên thôn, bản", "en": "Village name"},
     "field.occurred_at": {"vi": "Ngày giờ xảy ra", "en": "Date and time"},
     "field.article": {"vi": "Tội danh", "en": "Offence"},
     "field.drug": {"vi": "Loại ma túy", "en": "Drug"},
