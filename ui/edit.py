@@ -34,7 +34,7 @@ from streamlit_folium import st_folium
 
 from core import roles
 from core.errors import BorderwatchError, ValidationError
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_num, t
 from core.vocab import ARTICLES, DRUGS, VILLAGE_STATUSES, label
 from data import audit
 from data.filters import Filter
@@ -201,6 +201,11 @@ def border_check(con, point: tuple[float, float] | None):
     return str(sides["side"].iloc[0]), float(sides["distance_m"].iloc[0]) / 1000
 
 
+def _km(value: float, lang: str, decimals: int = 1) -> str:
+    """Kilometres in the user's number format (vi: 40,3)."""
+    return fmt_num(value, lang, decimals=decimals)
+
+
 def _lao(check) -> bool:
     return check is not None and check[0] == "lao" and check[1] * 1000 > BORDER_TOLERANCE_M
 
@@ -214,13 +219,13 @@ def _preview(point, check, flagged: bool, lang: str) -> None:
         key = ("entry.side.unknown" if side == "unknown" else "entry.side.near"
                if km * 1000 <= BORDER_TOLERANCE_M else "entry.side.vn" if side == "vn" else None)
         if key:
-            text += " · " + t(key, lang, km=km)
+            text += " · " + t(key, lang, km=_km(km, lang))
     st.caption(md(text))
     if _lao(check):
         if flagged:
-            st.info(t("entry.lao_flagged", lang, km=check[1]))
+            st.info(t("entry.lao_flagged", lang, km=_km(check[1], lang)))
         else:
-            st.warning(t("entry.lao_warning", lang, km=check[1], tol=BORDER_TOLERANCE_M / 1000,
+            st.warning(t("entry.lao_warning", lang, km=_km(check[1], lang), tol=_km(BORDER_TOLERANCE_M / 1000, lang, 0),
                          flag=t("field.outside_vietnam", lang)))
 
 
@@ -248,17 +253,18 @@ def incident_entry(ctx: Ctx) -> None:
     st.radio(t("entry.coord_mode", lang), ["deg", "vn2000"], key="edit_mode", horizontal=True,
              format_func=lambda m: t(f"entry.mode.{m}", lang))
     c1, c2 = st.columns(2)
+    # no help= tooltips: their button is labelled by the framework in English ("Help for …")
     if ss.get("edit_mode", "deg") == "vn2000":
-        c1.text_input(t("entry.x", lang), key="edit_x", help=t("entry.xy_help", lang), placeholder="537146,32")
-        c2.text_input(t("entry.y", lang), key="edit_y", help=t("entry.xy_help", lang), placeholder="1837549,74")
+        c1.text_input(t("entry.x", lang), key="edit_x", placeholder="537146,32")
+        c2.text_input(t("entry.y", lang), key="edit_y", placeholder="1837549,74")
+        st.caption(md(t("entry.xy_help", lang)))
     else:
-        c1.text_input(t("entry.lat", lang), key="edit_lat", help=t("entry.deg_help", lang),
-                      placeholder="16.614056 · 16°36'50,6\"B")
-        c2.text_input(t("entry.lon", lang), key="edit_lon", help=t("entry.deg_help", lang),
-                      placeholder="106.600833 · 106°36'03\"Đ")
+        c1.text_input(t("entry.lat", lang), key="edit_lat", placeholder="16.614056 · 16°36'50,6\"B")
+        c2.text_input(t("entry.lon", lang), key="edit_lon", placeholder="106.600833 · 106°36'03\"Đ")
+        st.caption(md(t("entry.deg_help", lang)))
     may_flag = ctx.can(roles.CROSS_BORDER)
     if may_flag:
-        st.checkbox(t("field.outside_vietnam", lang), key="edit_outside", help=t("entry.flag_help", lang))
+        st.checkbox(t("field.outside_vietnam", lang) + " — " + t("entry.flag_help", lang), key="edit_outside")
     flagged = may_flag and bool(ss.get("edit_outside"))
     point, bad = typed_position(ss, lang)
     check = border_check(con, point)
@@ -273,13 +279,16 @@ def incident_entry(ctx: Ctx) -> None:
                       format="DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD")
         c2.time_input(t("auth.edit.time", lang), key="edit_time", value=dt.time(8, 0))
         c1.selectbox(t("ui.articles", lang), list(ARTICLES), key="edit_article", index=None,
+                     placeholder=t("entry.choose", lang),
                      format_func=lambda a: f"{a} – {label('article', a, lang)}")
         c2.selectbox(t("ui.drugs", lang), list(DRUGS), key="edit_drug", index=None,
+                     placeholder=t("entry.choose", lang),
                      format_func=lambda d: label("drug", d, lang))
         c1.number_input(t("auth.edit.quantity", lang), key="edit_qty", value=None, min_value=0.0, step=1.0)
         c2.number_input(t("auth.edit.tablets", lang), key="edit_tablets", value=None, min_value=0, step=1)
         c1.number_input(t("auth.edit.persons", lang), key="edit_persons", value=None, min_value=0, step=1)
         c2.selectbox(t("ui.stations", lang), list(stations), key="edit_station", index=None,
+                     placeholder=t("entry.choose", lang),
                      format_func=lambda s: stations.get(s, s))
         st.text_input(t("auth.edit.id", lang), key="edit_id", max_chars=64, help=t("auth.edit.id_help", lang))
         st.text_area(t("auth.edit.description", lang), key="edit_description", max_chars=4000)
@@ -293,7 +302,7 @@ def incident_entry(ctx: Ctx) -> None:
         st.error(t("auth.edit.need_point", lang))
         return
     if _lao(check) and not flagged:                      # refused before saving, the distance in the message
-        st.error(t("entry.refused_lao", lang, km=check[1], tol=BORDER_TOLERANCE_M / 1000))
+        st.error(t("entry.refused_lao", lang, km=_km(check[1], lang), tol=_km(BORDER_TOLERANCE_M / 1000, lang, 0)))
         return
     when = dt.datetime.combine(ss["edit_date"], ss.get("edit_time") or dt.time(0, 0))
     values = {"id": ss.get("edit_id"), "occurred_at": when.isoformat(timespec="minutes"),
@@ -329,9 +338,11 @@ def village_status_form(ctx: Ctx, village_id: str | None = None) -> None:
         ss["status_village"] = village_id
     with st.form("edit_status_form"):
         st.selectbox(t("auth.edit.village", lang), list(names), key="status_village", index=None,
+                     placeholder=t("entry.choose", lang),
                      format_func=lambda v: names.get(v, v))
         c1, c2 = st.columns(2)
         c1.selectbox(t("ui.vil.status", lang), list(VILLAGE_STATUSES), key="status_value", index=None,
+                     placeholder=t("entry.choose", lang),
                      format_func=lambda s: label("status", s, lang))
         c2.text_input(t("auth.edit.decision_ref", lang), key="status_ref", max_chars=120)
         fmt = "DD/MM/YYYY" if lang == "vi" else "YYYY-MM-DD"

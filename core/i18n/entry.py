@@ -63,23 +63,24 @@ TEXTS = {
                       "en": "EPSG:9212, x is the easting (≈ 500,000), y the northing (≈ 1,800,000)"},
     "entry.preview": {"vi": "Vị trí: {lat:.6f}, {lon:.6f} (WGS 84) · VN-2000 x {x:.2f}, y {y:.2f}",
                       "en": "Position: {lat:.6f}, {lon:.6f} (WGS 84) · VN-2000 x {x:.2f}, y {y:.2f}"},
-    "entry.side.vn": {"vi": "phía Việt Nam, cách đường biên giới {km:.1f} km",
-                      "en": "Vietnamese side, {km:.1f} km from the border line"},
-    "entry.side.near": {"vi": "sát đường biên giới ({km:.1f} km)", "en": "at the border line ({km:.1f} km)"},
+    "entry.side.vn": {"vi": "phía Việt Nam, cách đường biên giới {km} km",
+                      "en": "Vietnamese side, {km} km from the border line"},
+    "entry.side.near": {"vi": "sát đường biên giới ({km} km)", "en": "at the border line ({km} km)"},
     "entry.side.unknown": {"vi": "ngoài đoạn biên giới của tỉnh", "en": "beyond the province's stretch of border"},
-    "entry.lao_warning": {"vi": "Vị trí này nằm bên phía Lào, cách đường biên giới {km:.1f} km (quá {tol:g} km): "
+    "entry.lao_warning": {"vi": "Vị trí này nằm bên phía Lào, cách đường biên giới {km} km (quá {tol} km): "
                                 "sẽ không được lưu. Kiểm tra lại tọa độ, hoặc đánh dấu \"{flag}\" nếu đây là vụ việc "
                                 "phối hợp bên kia biên giới.",
-                          "en": "This point is on the Lao side, {km:.1f} km from the border line (over {tol:g} km): "
+                          "en": "This point is on the Lao side, {km} km from the border line (over {tol} km): "
                                 "it will not be saved. Check the coordinates, or tick \"{flag}\" if this is a joint "
                                 "operation across the border."},
-    "entry.lao_flagged": {"vi": "Vị trí bên phía Lào, cách đường biên giới {km:.1f} km; được ghi là vụ việc ngoài "
+    "entry.lao_flagged": {"vi": "Vị trí bên phía Lào, cách đường biên giới {km} km; được ghi là vụ việc ngoài "
                                 "lãnh thổ Việt Nam (ghi vào nhật ký).",
-                          "en": "Point on the Lao side, {km:.1f} km from the border line; recorded as a case "
+                          "en": "Point on the Lao side, {km} km from the border line; recorded as a case "
                                 "outside Vietnam (audited)."},
-    "entry.refused_lao": {"vi": "Không lưu: vị trí nằm bên phía Lào, cách đường biên giới {km:.1f} km (quá {tol:g} km).",
-                          "en": "Not saved: the point is on the Lao side, {km:.1f} km from the border line "
-                                "(over {tol:g} km)."},
+    "entry.refused_lao": {"vi": "Không lưu: vị trí nằm bên phía Lào, cách đường biên giới {km} km (quá {tol} km).",
+                          "en": "Not saved: the point is on the Lao side, {km} km from the border line "
+                                "(over {tol} km)."},
+    "entry.choose": {"vi": "Chọn…", "en": "Choose…"},
     "entry.bad_coord": {"vi": "{field}: {reason}", "en": "{field}: {reason}"},
     "entry.flag_help": {"vi": "Chỉ cho vụ việc phối hợp bên kia biên giới; được ghi vào nhật ký.",
                         "en": "Only for a joint operation across the border; written to the audit log."},

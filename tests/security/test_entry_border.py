@@ -3,6 +3,7 @@ refused before saving with its distance, field names in the user's language, the
 flag for editors (audited)."""
 from __future__ import annotations
 
+import re
 import time
 
 import pyproj
@@ -58,12 +59,14 @@ def test_a_point_in_laos_is_refused_before_saving_with_its_distance(form, sec_db
     _type(at, *LAOS)
     warn = [w.value for w in at.warning if "Lào" in w.value]            # (the demo banner is a warning too)
     assert len(warn) == 1 and "phía Lào" in warn[0] and "sẽ không được lưu" in warn[0]
-    km = float(warn[0].split("cách đường biên giới ")[1].split(" km")[0])
+    shown_km = warn[0].split("cách đường biên giới ")[1].split(" km")[0]
+    assert re.fullmatch(r"\d+,\d", shown_km)                             # Vietnamese number format: 40,3
+    km = float(shown_km.replace(",", "."))
     assert 30 < km < 60
     _fill(at)
     at.button(key=SAVE["vi"]).click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [f"Không lưu: vị trí nằm bên phía Lào, cách đường biên giới {km:.1f} km "
+    assert [e.value for e in at.error] == [f"Không lưu: vị trí nằm bên phía Lào, cách đường biên giới {shown_km} km "
                                            "(quá 2 km)."]
     assert not at.success and _count(sec_db) == before
 
