@@ -1,6 +1,9 @@
 """``borderwatch export LAYER FILE [filters]``: export a layer; the format comes from the extension.
 
-.gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip (Shapefile) .fgb (FlatGeobuf). Filters apply
+.gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip (Shapefile) .fgb (FlatGeobuf), and the Vietnamese
+spreadsheet "bảng tính tiếng Việt": a name ending in ``.vi.csv`` (``vu_viec.vi.csv``) gets Vietnamese
+headers and labels, ``;`` and decimal commas for Excel in Vietnamese, 6 decimals of degrees, VN-2000
+x/y (EPSG:9212), village and commune before/after 2025 (:mod:`data.exporters.vi_csv`). Filters apply
 to incidents. A .gpkg that exists keeps its other layers (the layer is added or replaces
 its namesake). ``borderwatch export all FILE.gpkg`` writes every layer the acting user's
 role may see. The export carries a watermark (who, when, filter) — see :mod:`data.export`.
@@ -21,7 +24,9 @@ from data.schema import LAYERS
 
 def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=[*LAYERS, "all"], help="layer to export, or all (into one .gpkg)")
-    p.add_argument("file", help="output file: .gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip .fgb")
+    p.add_argument("file", help="output file: .gpkg .geojson .csv .xlsx .kml .kmz .gpx .zip .fgb, or NAME.vi.csv "
+                                "(Vietnamese spreadsheet for Excel: Vietnamese headers, ; and decimal comma, "
+                                "VN-2000 x/y)")
     add_filter_args(p)
 
 
@@ -53,6 +58,7 @@ def run(args) -> int:
     print(t("export.done", lang, n=n, layer=args.layer, path=args.file), file=sys.stderr)
     if args.file.lower().endswith(".csv"):
         print(t("export.watermark", lang, path=watermark_sidecar(args.file)), file=sys.stderr)
-        side = [Path(args.file).with_suffix(s) for s in (".csvt", ".prj")]
-        print(t("export.sidecars", lang, files=", ".join(str(p) for p in side if p.exists())), file=sys.stderr)
+        side = [str(p) for p in (Path(args.file).with_suffix(s) for s in (".csvt", ".prj")) if p.exists()]
+        if side:
+            print(t("export.sidecars", lang, files=", ".join(side)), file=sys.stderr)
     return 0

@@ -1,7 +1,8 @@
 """``borderwatch import LAYER FILE``: import a layer from GeoJSON, GPKG, SHP/ZIP, KML, CSV or XLSX.
 
 Needs the editor role (see ``cli/_auth.py``); the acting user's name goes into
-``import_log`` and the audit log. All or nothing by default: any problem → exit 2, every problem listed on stderr, the
+``import_log`` and the audit log. Incidents on the Lao side of the border (beyond 2 km) are refused
+unless flagged ``outside_vietnam`` (editor; an ``outside_vietnam`` audit entry lists them). All or nothing by default: any problem → exit 2, every problem listed on stderr, the
 store unchanged. ``--skip-invalid`` writes the valid rows and keeps the rejected ones
 (table ``import_rejects`` and ``FILE.rejected.csv``).
 """
@@ -49,7 +50,7 @@ def parse_mapping(pairs: list[str], lang: str | None = None) -> dict[str, str]:
 
 def run(args) -> int:
     from data import audit
-    from data.importers import import_file, problems_summary
+    from data.importers import import_file, log_outside, problems_summary
 
     if args.layer == "patrols":
         from cli import patrols
@@ -61,9 +62,11 @@ def run(args) -> int:
         user = require_cli(args, con, roles.IMPORT)   # editor; the name goes into import_log and audit
         result = import_file(con, args.layer, args.file, crs=args.crs, mapping=mapping, encoding=args.encoding,
                              skip_invalid=args.skip_invalid, replace=args.replace, who=user.name, lang=lang,
-                             decimal=args.decimal, source_layer=args.source_layer, header_row=args.header_row)
+                             decimal=args.decimal, source_layer=args.source_layer, header_row=args.header_row,
+                             user=user)
         audit.log(con, user.name, "import", f"{result.layer} <- {result.file} ({result.mode}, "
                   f"import_id {result.import_id})", rows=result.rows_written)
+        log_outside(con, user.name, result)         # incidents flagged outside_vietnam (editor only): audited
     finally:
         con.close()
     for note in result.notes:

@@ -6,7 +6,8 @@ Four roles, each a superset of the one before it:
 viewer      the map and aggregates (counts, hexagons, charts); no free text or
             personal fields (``description``, ``persons``), no exact incident points
 analyst     + incident details, exports, briefings
-editor      + imports, incident entry, village status changes
+editor      + imports, incident entry, village status changes, cases flagged
+            ``outside_vietnam`` (across the border)
 admin       + accounts, the audit log, backup and restore
 ==========  ====================================================================
 
@@ -33,6 +34,7 @@ EXPORT = "export"
 BRIEFING = "briefing"
 IMPORT = "import"
 INCIDENT_ENTRY = "incident_entry"
+CROSS_BORDER = "cross_border"        # an incident flagged outside_vietnam (a joint operation across the border)
 VILLAGE_STATUS = "village_status"
 USERS = "users"
 AUDIT = "audit"
@@ -43,7 +45,7 @@ ROLES: tuple[str, ...] = ("viewer", "analyst", "editor", "admin")
 _ADDED: dict[str, frozenset[str]] = {
     "viewer": frozenset({MAP, AGGREGATES}),
     "analyst": frozenset({INCIDENT_DETAILS, EXPORT, BRIEFING}),
-    "editor": frozenset({IMPORT, INCIDENT_ENTRY, VILLAGE_STATUS}),
+    "editor": frozenset({IMPORT, INCIDENT_ENTRY, VILLAGE_STATUS, CROSS_BORDER}),
     "admin": frozenset({USERS, AUDIT, BACKUP}),
 }
 

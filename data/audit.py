@@ -60,7 +60,7 @@ ANCHOR_SUFFIX = ".audit-anchor"
 ACTIONS: tuple[str, ...] = (
     "login", "login_failed", "logout", "session_expired", "session_resume", "access_denied",
     "import", "export", "briefing", "map_export",
-    "incident_add", "village_status",
+    "incident_add", "village_status", "outside_vietnam",
     "user_add", "user_passwd", "user_disable", "user_enable", "user_unlock", "user_role", "admin_created",
     "backup", "restore",
 )

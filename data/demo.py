@@ -464,7 +464,7 @@ def build_demo(db_path: str | Path, *, incidents: int | None = None, seed: int =
                        illustrative) SELECT village_id, status, CAST(decided_on AS DATE), decision_ref,
                        CAST(review_due AS DATE), note, true FROM __s""")
         con.unregister("__s")
-        insert_layer(con, "incidents", incs, illustrative=True)
+        insert_layer(con, "incidents", incs.assign(outside_vietnam=False), illustrative=True)  # none across the border
         __import__("data.demo_patrols").demo_patrols.add_demo_patrols(con, places, belt, end=end, seed=seed)
         for key, value in {"demo": "true", "demo_seed": str(seed), "demo_end": end.isoformat(),
                            "demo_note": F.ILLUSTRATIVE_NOTE, "attribution": ATTRIBUTION,

@@ -12,6 +12,12 @@ and keeps Vietnam local time. Dates stay dates. Each GDAL layer has one geometry
 as RFC 7946 asks (outer rings counter-clockwise). CSV gets two sidecars GDAL reads:
 ``FILE.csvt`` (column types) and ``FILE.prj`` (WGS 84) when the table has coordinates.
 
+The Vietnamese spreadsheet, "bảng tính tiếng Việt": a name ending in ``.vi.csv`` (the format
+``.vi.csv`` of :func:`export_formats`) writes Vietnamese headers and labels, ``;`` and decimal
+commas for Excel in Vietnamese, 6 decimals of degrees, VN-2000 x/y (EPSG:9212), village and
+commune before and after the 2025 merger (:mod:`data.exporters.vi_csv`), plus the watermark
+sidecar; it is for reading, not for importing back.
+
 Columns: the layer's fields plus its geometry. In CSV/XLSX, incidents have exactly
 ``id, occurred_at, lat, lon, article, drug, quantity_g, tablets, persons, station_id,
 description``; other layers have their fields plus ``lat, lon`` when every geometry is a
@@ -49,7 +55,7 @@ import shapely
 from core import roles
 from core.errors import InputError, OutputError
 from core.i18n import t
-from data.exporters import gdal as _gdal, kml as _kml
+from data.exporters import gdal as _gdal, kml as _kml, vi_csv as _vi
 from data.exporters.columns import WriteRefused, column_kinds, iso_time
 from data.filters import Filter
 from data.fsmodes import FILE_MODE, open_private, private_tempdir
@@ -91,7 +97,17 @@ def watermark_sidecar(path) -> Path:
 
 
 def export_formats() -> list[str]:
+    """Every format ``export_layer`` writes, by the end of the file name (``.vi.csv``: the Vietnamese spreadsheet)."""
     return sorted(_EXTENSION_TO_WRITER)
+
+
+def format_of(path) -> str:
+    """The format a file name asks for: its extension, or ``.vi.csv``.
+
+    >>> format_of("a/vu_viec.vi.csv"), format_of("vu_viec.CSV"), format_of("x.gpkg")
+    ('.vi.csv', '.csv', '.gpkg')
+    """
+    return _vi.SUFFIX if _vi.is_vi_csv(path) else Path(path).suffix.lower()
 
 
 def export_layer(con, layer: str, path, *, flt: Filter | None = None, watermark: dict | None = None,
@@ -111,6 +127,9 @@ def export_layer(con, layer: str, path, *, flt: Filter | None = None, watermark:
         raise OutputError(t("export.no_geometry", lang, layer=layer, fmt=path.suffix.lower()))
     frame, geoms = _load(con, layer, flt or Filter())
     meta = _meta(con, layer, len(frame), flt, watermark)
+    if format_of(path) == _vi.SUFFIX:
+        frame = _vi.table(con, layer, frame, geoms, lang="vi")   # a Vietnamese spreadsheet, whatever the UI language
+        geoms = None
     with _staged(path, lang) as tmp:
         writer(tmp, layer, frame, geoms, meta)
     _sidecars(path, layer, frame, geoms, meta)
@@ -146,7 +165,7 @@ def export_all(con, path, *, user, watermark: dict | None = None, lang: str | No
 
 
 def _check_target(path: Path, lang):
-    writer = _EXTENSION_TO_WRITER.get(path.suffix.lower())
+    writer = _EXTENSION_TO_WRITER.get(format_of(path))
     if writer is None:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(export_formats())))
     if not path.parent.is_dir():
@@ -223,6 +242,10 @@ def _sidecars(path: Path, layer: str, frame, geoms, meta) -> None:
     if meta is not None:
         with open_private(watermark_sidecar(path), "w", encoding="utf-8") as fh:
             fh.write(json.dumps(meta, ensure_ascii=False, indent=2))
+    if format_of(path) == _vi.SUFFIX:           # text cells in Vietnamese notation: no GDAL types, no .prj
+        for side in (".csvt", ".prj"):
+            path.with_suffix(side).unlink(missing_ok=True)
+        return
     table = _table(layer, frame, geoms)
     write_csv_sidecars(path, table, layer)
 
@@ -413,6 +436,10 @@ def _write_gpx(path: Path, layer: str, frame, geoms, meta) -> None:
     _gdal.write_gpx(path, _gdal.layer_parts(layer, frame, geoms, area_layer=False), meta)
 
 
+def _write_vi_csv(path: Path, layer: str, frame, geoms, meta) -> None:
+    _vi.write(path, frame)
+
+
 def _write_kml(path: Path, layer: str, frame, geoms, meta) -> None:
     _kml.write_kml(path, layer, frame, column_kinds(frame, layer), geoms, meta)
 
@@ -423,6 +450,7 @@ def _write_kmz(path: Path, layer: str, frame, geoms, meta) -> None:
 
 #: Formats that carry geometry only (a table without geometry is refused).
 _NEEDS_GEOMETRY = {".kml", ".kmz", ".gpx", ".zip", ".fgb"}
+GEOMETRY_ONLY = frozenset(_NEEDS_GEOMETRY)
 
 #: File extension → writer(path, layer, frame, geometries, metadata).
 _EXTENSION_TO_WRITER = {
@@ -435,4 +463,5 @@ _EXTENSION_TO_WRITER = {
     ".gpx": _write_gpx,
     ".zip": _write_shp_zip,
     ".fgb": _write_fgb,
+    _vi.SUFFIX: _write_vi_csv,
 }

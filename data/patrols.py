@@ -11,7 +11,7 @@ and is stored with ``no_times = true`` (its hours are unknown).
 
 Checks (each refuses the whole file, or drops the track with ``skip_invalid``): fewer than 2
 points, times going backwards, some points timed and others not, a step faster than 150 km/h, a
-point on the Lao side of the stored border more than 2 km from it (:func:`geo.tracks.lao_side`).
+point on the Lao side of the stored border more than 2 km from it (:func:`geo.border.border_side`).
 All or nothing: one transaction, nothing written on refusal. A patrol already stored (same id, a
 hash of its points and times) is counted unchanged and not written again.
 """
@@ -32,6 +32,7 @@ import shapely
 from core.errors import InputError, StoreError, ValidationError
 from core.i18n import t
 from core.vocab import codes, fold, normalise
+from data.border_side import border_context, lao_beyond
 from geo import tracks as T
 from data.store import next_id
 from geo.crs import METRIC_CRS, transformer
@@ -428,18 +429,6 @@ _REASONS = {"too_few_points": "patrol.too_few_points", "mixed_times": "patrol.mi
             "time_backwards": "patrol.time_backwards", "too_fast": "patrol.too_fast", "lao_side": "patrol.lao_side"}
 
 
-def _border_context(con):
-    """Border line and belt in the metric CRS, plus the lon/lat → metric function (None when not stored)."""
-    from data.queries import border_line, study_area
-    border, belt = border_line(con), study_area(con)
-    if border is None or belt is None:
-        return None
-    tr = transformer("EPSG:4326", METRIC_CRS)
-    fwd = lambda x, y: tr.transform(x, y)  # noqa: E731
-    return (shapely.transform(border, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))),
-            shapely.transform(belt, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1]))), fwd)
-
-
 def check(parsed: Parsed, con=None, *, date: dt.date | None = None, lang: str | None = None) -> list[TrackProblem]:
     """Every problem with every track of ``parsed`` (parse problems included)."""
     p = parsed.points
@@ -447,11 +436,10 @@ def check(parsed: Parsed, con=None, *, date: dt.date | None = None, lang: str | 
     labels = parsed.meta.set_index("track")["label"].to_dict()
     ok = _valid_lonlat(p["lon"].to_numpy(), p["lat"].to_numpy())
     lao = None
-    ctx = _border_context(con) if con is not None else None
-    if ctx is not None:
+    ctx = border_context(con) if con is not None else None
+    if ctx is not None:                               # the one border rule: geo.border via data.border_side
         lao = np.zeros(len(p), dtype=bool)
-        lao[ok] = T.lao_side(p["lon"].to_numpy()[ok], p["lat"].to_numpy()[ok], border_m=ctx[0], belt_m=ctx[1],
-                             to_metric=ctx[2])
+        lao[ok] = lao_beyond(ctx.sides(p["lon"].to_numpy()[ok], p["lat"].to_numpy()[ok]))
     found = T.check_tracks(p["track"], p["part"], p["lon"], p["lat"], p["time"], lao=lao)
     for r in found.itertuples():
         problems.append(TrackProblem(parsed.file, str(labels.get(r.track, r.track)),

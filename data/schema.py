@@ -17,6 +17,7 @@ class Field:
     required: bool = False
     enum: str | None = None       # key in core.vocab.ENUMS
     kind: str = "text"            # text | int | float | date | timestamp | bool
+    since: int = 1                # schema version that added the column (the DDL of older migrations leaves it out)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ LAYERS: dict[str, Layer] = {
         Field("quantity_g", "DOUBLE", kind="float"), Field("tablets", "INTEGER", kind="int"),
         Field("persons", "INTEGER", kind="int"), Field("station_id", "VARCHAR"),
         Field("description", "VARCHAR"),
+        # Migration 8: a deliberate record across the border (joint operation); editor only, audited.
+        Field("outside_vietnam", "BOOLEAN", kind="bool", since=8),
     ), POINT, derived=("lon", "lat", "h3_9", "village_id", "commune")),
     # Commune areas (migration 4): one polygon per commune, its pre-2025 and post-2025 names and residents.
     "commune_areas": Layer("commune_areas", (
@@ -85,8 +88,10 @@ _V1_LAYERS = ("border", "belt", "crossings", "trails", "villages", "village_stat
 SPATIAL_LAYERS = [n for n, spec in LAYERS.items() if spec.geom_types]
 
 
-def _layer_ddl(spec: Layer) -> str:
-    cols = [f"{f.name} {f.sql}{' NOT NULL' if f.required else ''}" for f in spec.fields]
+def _layer_ddl(spec: Layer, version: int | None = None) -> str:
+    """``CREATE TABLE`` of ``spec`` as migration ``version`` made it (its fields with ``since <= version``)."""
+    fields = [f for f in spec.fields if version is None or f.since <= version]
+    cols = [f"{f.name} {f.sql}{' NOT NULL' if f.required else ''}" for f in fields]
     if spec.name == "incidents":
         cols += ["lon DOUBLE NOT NULL", "lat DOUBLE NOT NULL", "h3_9 UBIGINT",
                  "village_id VARCHAR", "commune VARCHAR"]
@@ -100,7 +105,7 @@ def _layer_ddl(spec: Layer) -> str:
 
 
 def _v1() -> list[str]:
-    stmts = [_layer_ddl(LAYERS[name]) for name in _V1_LAYERS]
+    stmts = [_layer_ddl(LAYERS[name], 1) for name in _V1_LAYERS]
     stmts += [
         "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
         # Commune names before and after the 1/7/2025 merger; analysis code reads this table.
@@ -203,7 +208,7 @@ def _v7_basemaps_context_communes() -> list[str]:
         """CREATE TABLE context_features (
              layer VARCHAR NOT NULL, fid INTEGER NOT NULL, label VARCHAR, geom GEOMETRY NOT NULL,
              PRIMARY KEY (layer, fid))""",
-        _layer_ddl(LAYERS["commune_areas"]),
+        _layer_ddl(LAYERS["commune_areas"], 7),
     ]
 
 
@@ -217,6 +222,17 @@ def _v8_web_sessions() -> list[str]:
     ]
 
 
+def _v9_outside_vietnam() -> list[str]:
+    """``incidents.outside_vietnam``: a case deliberately recorded across the border (a joint operation).
+
+    Without it a point on the Lao side of the stored border beyond the tolerance is refused
+    (:mod:`geo.border`); setting it needs the ``cross_border`` capability (editor) and is audited.
+    Stored rows are not across the border: false.
+    """
+    return ["ALTER TABLE incidents ADD COLUMN outside_vietnam BOOLEAN DEFAULT false",
+            "UPDATE incidents SET outside_vietnam = false WHERE outside_vietnam IS NULL"]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable(con)).
 MIGRATIONS: list[tuple[int, object]] = [
     (1, _v1),
@@ -227,6 +243,7 @@ MIGRATIONS: list[tuple[int, object]] = [
     (6, _v6_audit_os_identity),
     (7, _v7_basemaps_context_communes),
     (8, _v8_web_sessions),
+    (9, _v9_outside_vietnam),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

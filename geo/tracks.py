@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import shapely
 
+from geo.border import BORDER_TOLERANCE_M, border_side, lao_beyond
 from geo.h3grid import points_to_cells
 
 __all__ = ["EARTH_RADIUS_M", "MAX_SPEED_KMH", "LAO_TOLERANCE_M", "step_lengths_m", "steps", "check_tracks",
@@ -22,10 +22,9 @@ __all__ = ["EARTH_RADIUS_M", "MAX_SPEED_KMH", "LAO_TOLERANCE_M", "step_lengths_m
 EARTH_RADIUS_M = 6_371_008.8
 #: Faster than this between two fixes is a GPS jump or a mixed-up file, not a patrol (km/h).
 MAX_SPEED_KMH = 150.0
-#: Points on the Lao side of the stored border further than this are refused (m). The stored line is
-#: a ≈1 km generalisation, and patrols walk the border itself, so a margin of about two generalisation
-#: errors keeps every real border patrol while a point kilometres inside Laos is caught.
-LAO_TOLERANCE_M = 2000.0
+#: Points on the Lao side of the stored border further than this are refused (m): the one tolerance of
+#: :mod:`geo.border` (the stored line is a ≈1 km generalisation; patrols walk the border itself).
+LAO_TOLERANCE_M = BORDER_TOLERANCE_M
 #: Steps longer than this are cut into equal pieces before cells are assigned (m): a resolution-9
 #: hexagon is ≈350 m across, so every piece lands in the cell(s) it actually crosses.
 MAX_PIECE_M = 100.0
@@ -133,12 +132,8 @@ def lao_side(lon, lat, *, border_m, belt_m, tolerance_m: float = LAO_TOLERANCE_M
              to_metric=None) -> np.ndarray:
     """True for each point on the Lao side of the border and more than ``tolerance_m`` from it.
 
-    Rule: a point within ``tolerance_m`` of the border line is accepted (the line is generalised).
-    Further away, take the nearest point ``q`` of the border and the probe point ``probe_m`` from
-    ``q`` towards the point; the point is on the Vietnamese side when the probe lies in the belt
-    (which lies on the Vietnamese side along the whole line), on the Lao side otherwise. Points
-    whose nearest border point is an end of the line (beyond the province's stretch) cannot be
-    placed and are accepted.
+    The rule is :func:`geo.border.border_side` (shared with the entry form and the importers);
+    points beyond the line's ends cannot be placed and are accepted.
 
     Parameters
     ----------
@@ -147,38 +142,8 @@ def lao_side(lon, lat, *, border_m, belt_m, tolerance_m: float = LAO_TOLERANCE_M
     border_m, belt_m : shapely geometries in the metric CRS (``to_metric`` maps lon/lat to it).
     to_metric : callable ``(lon, lat) -> (x, y)``, e.g. a pyproj transformer's ``transform``.
     """
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    if lon.size == 0 or border_m is None or belt_m is None:
-        return np.zeros(lon.size, dtype=bool)
-    x, y = to_metric(lon, lat)
-    shapely.prepare(belt_m)
-    out = np.zeros(lon.size, dtype=bool)
-    outside = np.flatnonzero(~shapely.contains_xy(belt_m, x, y))     # most points: inside the belt, done
-    if outside.size == 0:
-        return out
-    opts = shapely.points(x[outside], y[outside])
-    far_o = shapely.distance(opts, border_m) > tolerance_m
-    far = np.zeros(lon.size, dtype=bool)
-    far[outside[far_o]] = True
-    if not far.any():
-        return out
-    fp = opts[far_o]
-    ends = shapely.get_coordinates(shapely.boundary(border_m))
-    line = shapely.line_merge(border_m)
-    d_along = shapely.line_locate_point(line, fp)
-    q = shapely.line_interpolate_point(line, d_along)
-    qx, qy = shapely.get_x(q), shapely.get_y(q)
-    px, py = x[far], y[far]
-    d = np.hypot(px - qx, py - qy)
-    probe_x = qx + (px - qx) * probe_m / d
-    probe_y = qy + (py - qy) * probe_m / d
-    at_end = np.zeros(fp.size, dtype=bool)
-    for ex, ey in ends:
-        at_end |= np.hypot(qx - ex, qy - ey) < 1.0
-    lao = ~shapely.contains_xy(belt_m, probe_x, probe_y) & ~at_end
-    out[np.flatnonzero(far)] = lao
-    return out
+    sides = border_side(lon, lat, border_m=border_m, belt_m=belt_m, to_metric=to_metric, probe_m=probe_m)
+    return lao_beyond(sides, tolerance_m=tolerance_m)
 
 
 def track_effort(track, part, lon, lat, time, *, day=None, max_piece_m: float = MAX_PIECE_M) -> pd.DataFrame:

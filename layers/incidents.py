@@ -5,6 +5,10 @@ incidents of the filter and says so in the legend ("5.000 most recent of 123.456
 hexagon counts and Gi* carry the full picture. Markers are built in the browser from one
 compact data array; every text in that array is HTML-escaped here, and the popup is only
 assembled (by concatenation of those escaped strings) when it is opened.
+
+An incident flagged ``outside_vietnam`` (a joint operation across the border, recorded by an
+editor) is drawn with a dashed black ring around its drug symbol and says so in its tooltip,
+so a point in Laos is never mistaken for an ordinary case.
 """
 from __future__ import annotations
 
@@ -36,7 +40,8 @@ def load(con, *, filters, cap: int = CAP) -> gpd.GeoDataFrame:
     total = con.execute(f"SELECT count(*) FROM incidents i WHERE {where}", params).fetchone()[0]
     df = con.execute(f"""
         SELECT i.id, i.occurred_at, i.article, i.drug, i.quantity_g, i.tablets, i.persons, i.description,
-               i.commune, s.name AS station, v.name AS village, i.lon, i.lat
+               i.commune, s.name AS station, v.name AS village, COALESCE(i.outside_vietnam, false) AS outside_vietnam,
+               i.lon, i.lat
         FROM incidents i LEFT JOIN stations s ON s.id = i.station_id LEFT JOIN villages v ON v.id = i.village_id
         WHERE {where} ORDER BY i.occurred_at DESC, i.id LIMIT ?""", [*params, int(cap)]).df()
     gdf = gpd.GeoDataFrame(df.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(df["lon"], df["lat"]),
@@ -57,10 +62,32 @@ def _note(gdf, lang: str) -> str:
     return t("map.incidents.all", lang, total=fmt_int(total, lang))
 
 
+#: The ring around an incident flagged ``outside_vietnam``.
+OUTSIDE_RING = {"color": "#000000", "dash": "3 2", "width": 2}
+
+
+def outside_svg(inner: str, size: int = SIZE) -> str:
+    """A drug symbol inside the dashed ring of :data:`OUTSIDE_RING` (an incident outside Vietnam)."""
+    box = size + 8
+    ring = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{box}" height="{box}" style="position:absolute;left:0;top:0">'
+            f'<circle cx="{box / 2}" cy="{box / 2}" r="{box / 2 - 1.5}" fill="none" stroke="{OUTSIDE_RING["color"]}" '
+            f'stroke-width="{OUTSIDE_RING["width"]}" stroke-dasharray="{OUTSIDE_RING["dash"]}"/></svg>')
+    return (f'<span class="bw-outside" style="position:relative;display:inline-block;width:{box}px;height:{box}px">'
+            f'{ring}<span style="position:absolute;left:4px;top:4px;line-height:0">{inner}</span></span>')
+
+
+def _outside(gdf) -> pd.Series:
+    if "outside_vietnam" not in gdf.columns:
+        return pd.Series(False, index=gdf.index)
+    return gdf["outside_vietnam"].astype("boolean").fillna(False).astype(bool)
+
+
 def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
     present = set(gdf["drug"]) if len(gdf) else set()
     items = [(symbol_svg("circle", style(d)["color"], size=SIZE), label("drug", d, lang))
              for d in codes("drug") if d in present or not present]
+    if len(gdf) and _outside(gdf).any():
+        items.append((outside_svg(symbol_svg("circle", palette.GREY, size=SIZE)), t("map.incidents.outside", lang)))
     return items + [("", _note(gdf, lang)), ("", t("map.incidents.cluster", lang))]
 
 
@@ -89,7 +116,8 @@ class _Cluster(FastMarkerCluster):
 
 _CALLBACK = """(function(){
     var F = %(fields)s, A = %(articles)s, D = %(drugs)s, Y = %(symbols)s, S = %(strings)s, lang = %(lang)s;
-    var icons = {};
+    var O = %(outside)s;
+    var icons = {}, rings = {};
     function num(v) { return v === null ? "" : Number(v).toLocaleString(lang === "vi" ? "vi-VN" : "en-US"); }
     function tr(k, v) { return (v === null || v === "") ? "" : "<tr><th>" + F[k] + "</th><td>" + v + "</td></tr>"; }
     function icon(d) {
@@ -97,11 +125,18 @@ _CALLBACK = """(function(){
                                                iconAnchor: [%(half)d, %(half)d]}); }
         return icons[d];
     }
+    function ring(d) {
+        if (!rings[d]) { rings[d] = L.divIcon({html: O.html.replace("%%SYMBOL%%", Y[d]), className: "bw-icon bw-outside",
+                                               iconSize: [%(size)d + 8, %(size)d + 8],
+                                               iconAnchor: [%(half)d + 4, %(half)d + 4]}); }
+        return rings[d];
+    }
     return function(r) {
         // r: lat, lon, date, article index, drug index, grams, tablets, persons, id, then indexes into S of
-        //    description, commune, station, village -- every string already HTML-escaped on the server.
-        var m = L.marker([r[0], r[1]], {icon: icon(r[4]), keyboard: false, bwId: r[8]});
-        m.bindTooltip(r[2] + " · " + D[r[4]]);
+        //    description, commune, station, village -- every string already HTML-escaped on the server;
+        //    r[13] is 1 for an incident outside Vietnam (dashed ring).
+        var m = L.marker([r[0], r[1]], {icon: r[13] ? ring(r[4]) : icon(r[4]), keyboard: false, bwId: r[8]});
+        m.bindTooltip(r[2] + " · " + D[r[4]] + (r[13] ? " · " + O.tip : ""));
         m.bindPopup(function() {
             return "<div class=\\"bw-pop\\"><b>" + r[8] + "</b><table>" + tr("date", r[2]) + tr("article", A[r[3]]) +
                 tr("drug", D[r[4]]) + tr("quantity", num(r[5])) + tr("tablets", num(r[6])) + tr("persons", num(r[7])) +
@@ -151,6 +186,7 @@ def rows(gdf: gpd.GeoDataFrame, *, lang: str) -> tuple[list, list[str], list[str
         [esc_name(v) for v in gdf["id"].tolist()],
         _interned(gdf["description"], strings, TEXT_MAX), _interned(gdf["commune"], strings, NAME_MAX),
         _interned(gdf["station"], strings, NAME_MAX), _interned(gdf["village"], strings, NAME_MAX),
+        _outside(gdf).astype(int).tolist(),
     ]
     return [list(r) for r in zip(*columns)], arts, drugs, list(strings)
 
@@ -165,6 +201,7 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
         "drugs": js_json([esc(label("drug", d, lang)) for d in drugs]),
         "symbols": js_json([symbol_svg("circle", style(d)["color"], size=SIZE) for d in drugs]),
         "strings": js_json(strings), "lang": js_json(lang), "size": SIZE, "half": SIZE // 2,
+        "outside": js_json({"html": outside_svg("%SYMBOL%"), "tip": esc(t("map.incidents.outside_tip", lang))}),
     }
     _Cluster(data, callback=callback, control=False, chunked_loading=True, show_coverage_on_hover=False,
              max_cluster_radius=50).add_to(fg)

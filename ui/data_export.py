@@ -12,25 +12,34 @@ from pathlib import Path
 import streamlit as st
 
 from core import roles
+from core.errors import BorderwatchError
 from core.i18n import fmt_int, t
 from data import audit, export
 from data.export import neutralise
 from data.schema import LAYERS
 from ui import cache, frames, widgets
 from ui.context import Ctx
+from ui.text import md
 
+#: Every format ``borderwatch export`` writes (``data.export.export_formats``), with its download MIME type;
+#: ``.vi.csv`` is the Vietnamese spreadsheet ("bảng tính tiếng Việt", ``data.exporters.vi_csv``).
 FORMATS = {".gpkg": "application/geopackage+sqlite3", ".geojson": "application/geo+json", ".csv": "text/csv",
-           ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+           ".vi.csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           ".kml": "application/vnd.google-earth.kml+xml", ".kmz": "application/vnd.google-earth.kmz",
+           ".gpx": "application/gpx+xml", ".zip": "application/zip", ".fgb": "application/octet-stream"}
 _FILE = "_exp_file"
 
 
 def render_export(ctx: Ctx) -> None:
     lang = ctx.lang
     ss = st.session_state
-    formats = [f for f in FORMATS if f in export.export_formats()]
     c1, c2 = st.columns(2)
-    widgets.selectbox(t("ui.exp.layer", lang), list(LAYERS), key="exp_layer", lang=lang, where=c1,
-                      format_func=lambda n: t(f"ui.layer.{n}", lang))
+    chosen = widgets.selectbox(t("ui.exp.layer", lang), list(LAYERS), key="exp_layer", lang=lang, where=c1,
+                               format_func=lambda n: t(f"ui.layer.{n}", lang))
+    formats = [f for f in FORMATS if f in export.export_formats()
+               and (LAYERS[chosen].geom_types or f not in export.GEOMETRY_ONLY)]
+    if ss.get("exp_format") not in formats:
+        ss.pop("exp_format", None)
     widgets.selectbox(t("ui.exp.format", lang), formats, key="exp_format", lang=lang, where=c2,
                       format_func=lambda f: t(f"ui.exp.fmt{f}", lang))
     layer, ext = ss["exp_layer"], ss["exp_format"]
@@ -42,8 +51,12 @@ def render_export(ctx: Ctx) -> None:
         with st.spinner(t("ui.working", lang)), tempfile.TemporaryDirectory(prefix="bw-export-") as tmp:
             name = f"{layer}{ext}"
             con = cache.cursor(ctx.path)
-            n = export.export_layer(con, layer, Path(tmp) / name, flt=flt,
-                                    watermark=export.make_watermark(ctx.user_name), lang=lang)
+            try:
+                n = export.export_layer(con, layer, Path(tmp) / name, flt=flt,
+                                        watermark=export.make_watermark(ctx.user_name), lang=lang)
+            except BorderwatchError as exc:         # e.g. GPX of a polygon layer: said in the user's language
+                st.error(md(str(exc)))
+                return
             audit.log(con, ctx.user_name, "export", f"{layer} -> {name} (dashboard)", rows=n)
             ss[_FILE] = {"sig": sig, "name": name, "rows": n, "data": (Path(tmp) / name).read_bytes()}
     held = ss.get(_FILE)

@@ -127,7 +127,9 @@ def _validate_and_commit(ctx: Ctx, imp, source, sig: str) -> None:
     full_sig = _signature(sig, sorted(source.mapping.items()), replace)
     if st.button(t("ui.imp.validate", lang), key="imp_validate", type="primary"):
         with st.spinner(t("ui.imp.validating", lang)):
-            ss[_REPORT] = (full_sig, imp.validate(source, cache.cursor(ctx.path), replace=replace, lang=lang))
+            ss[_REPORT] = (full_sig, imp.validate(source, cache.cursor(ctx.path), replace=replace, lang=lang,
+                                                  allow_outside=roles.can(ctx.user, roles.CROSS_BORDER),
+                                                  who=ctx.user_name, role=getattr(ctx.user, "role", None)))
     held = ss.get(_REPORT)
     report = held[1] if held and held[0] == full_sig else None
     if report is None:
@@ -187,7 +189,7 @@ def _commit(ctx: Ctx, imp, source, *, skip: bool, replace: bool) -> None:
         try:
             result = imp.commit(con, source, skip_invalid=skip, replace=replace, who=ctx.user_name, lang=lang,
                                 progress=lambda f, msg: bar.progress(min(max(float(f), 0.0), 1.0), text=msg),
-                                rejects_csv=rejects)
+                                rejects_csv=rejects, user=ctx.user)
         except ValidationError as exc:
             leftovers.remove_folder(folder)
             status.update(label=t("ui.imp.refused", lang), state="error")
@@ -196,6 +198,7 @@ def _commit(ctx: Ctx, imp, source, *, skip: bool, replace: bool) -> None:
             return
         audit.log(con, ctx.user_name, "import", f"{result.layer} <- {result.file} ({result.mode}, "
                   f"import_id {result.import_id})", rows=result.rows_written)
+        imp.log_outside(con, ctx.user_name, result)      # incidents flagged outside_vietnam: their own entry
         status.update(label=t("ui.imp.done", lang), state="complete")
     try:
         rejects_bytes = result.rejects_csv.read_bytes() if result.rejects_csv and result.rejects_csv.exists() else None

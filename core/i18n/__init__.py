@@ -12,6 +12,7 @@ import os
 
 from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
 from . import exporting as _exporting, layers as _layers, maps as _maps, patrols as _patrols, security as _security
+from . import entry as _entry
 
 LANGS = ("vi", "en")
 
@@ -27,7 +28,8 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS,
-                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS, _security.TEXTS, _maps.TEXTS)
+                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS, _security.TEXTS, _maps.TEXTS,
+                                           _entry.TEXTS)
 
 
 def default_lang() -> str:

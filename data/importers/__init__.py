@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data.importers.commit import (ImportResult, commit, mode_name, problem_text, problems_summary,
+from data.importers.commit import (ImportResult, commit, log_outside, mode_name, problem_text, problems_summary,
                                    rejects_path_for)
 from data.importers.readers import MAX_FILE_BYTES, MAX_ROWS, supported_extensions
 from data.importers.source import Source, mapping_targets, read_source
@@ -26,23 +26,23 @@ from data.importers.validate import Report, validate
 
 __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ImportResult", "Report", "Source", "commit", "import_file",
            "mapping_targets", "mode_name", "problem_text", "problems_summary", "read_source",
-           "rejects_path_for", "supported_extensions", "validate"]
+           "rejects_path_for", "supported_extensions", "validate", "log_outside"]
 
 
 def import_file(con, layer: str, path, *, crs=None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, skip_invalid: bool = False, replace: bool = False,
                 who: str | None = None, progress=None, lang: str | None = None, max_distance_km: float = 50,
                 max_bytes: int | None = None, max_rows: int | None = None, decimal: str | None = None,
-                source_layer: str | None = None, header_row: int | None = None) -> ImportResult:
+                source_layer: str | None = None, header_row: int | None = None, user=None) -> ImportResult:
     """Read, validate and write ``path`` into ``layer`` in one transaction.
 
     ``progress(fraction, message)`` is called as the import advances. See
     :func:`read_source` for ``crs``, ``mapping``, ``encoding``, ``decimal``, ``source_layer`` and
     ``header_row``, and
-    :func:`commit` for ``skip_invalid``, ``replace`` and ``who``.
+    :func:`commit` for ``skip_invalid``, ``replace``, ``who`` and ``user``.
     """
     src = read_source(Path(path), layer=layer, crs=crs, mapping=mapping, encoding=encoding,
                       max_bytes=max_bytes, max_rows=max_rows, lang=lang, decimal=decimal,
                       source_layer=source_layer, header_row=header_row)
     return commit(con, src, skip_invalid=skip_invalid, replace=replace, who=who, progress=progress, lang=lang,
-                  max_distance_km=max_distance_km)
+                  max_distance_km=max_distance_km, user=user)

@@ -50,6 +50,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     rejects_csv: Path | None = None
     notes: list[str] = field(default_factory=list)
+    outside_ids: list[str] = field(default_factory=list)   # incidents written with outside_vietnam = true
 
     @property
     def rows_written(self) -> int:
@@ -88,14 +89,22 @@ def problem_text(p: Problem, lang: str | None = None) -> str:
 
 def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, who: str | None = None,
            progress: Progress | None = None, lang: str | None = None, max_distance_km: float = 50,
-           rejects_csv: Path | None = None) -> ImportResult:
+           rejects_csv: Path | None = None, user=None) -> ImportResult:
     """Validate ``source`` again inside one transaction and write it.
+
+    ``user`` (a :class:`core.roles.User`): incidents flagged ``outside_vietnam`` are accepted
+    only when it holds :data:`core.roles.CROSS_BORDER`; the written ones are listed in
+    ``outside_ids`` for :func:`log_outside`. ``who`` defaults to its name.
 
     Raises :class:`~core.errors.ValidationError` (exit code 2) with every problem when
     the import is refused; the store is then unchanged.
     """
+    from core import roles
+
     say = progress or (lambda fraction, message: None)
     layer = source.layer
+    who = who if who is not None else getattr(user, "name", None)
+    allow_outside = user is not None and roles.can(user, roles.CROSS_BORDER)
     mode = mode_name(skip_invalid=skip_invalid, replace=replace)
     csv_path = Path(rejects_csv) if rejects_csv else rejects_path_for(source.path)
     wrote_csv = False
@@ -105,7 +114,8 @@ def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, wh
         # so the same file imported by several processes at once writes its rows once, without error
         serialise(con, f"import:{layer}")
         say(0.1, t("import.progress.validate", lang, file=source.file))
-        report = validate(source, con, replace=replace, max_distance_km=max_distance_km, lang=lang)
+        report = validate(source, con, replace=replace, max_distance_km=max_distance_km, lang=lang,
+                          allow_outside=allow_outside, who=who, role=getattr(user, "role", None))
         if report.file_problems or (report.problems and not skip_invalid):
             raise ValidationError(problems=report.problems, summary=problems_summary(report.problems, lang))
         say(0.6, t("import.progress.write", lang, layer=layer))
@@ -139,7 +149,24 @@ def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, wh
                         rows_new=int((todo["_status"] == "new").sum()), rows_replaced=len(replaced),
                         rows_rejected=len(rejected), rows_unchanged=report.unchanged,
                         problems=report.problems, rejects_csv=csv_path if wrote_csv else None,
-                        notes=report.notes)
+                        notes=report.notes, outside_ids=_outside_ids(todo))
+
+
+def _outside_ids(rows: pd.DataFrame) -> list[str]:
+    if "outside_vietnam" not in rows.columns or not len(rows):
+        return []
+    flagged = rows["outside_vietnam"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return [str(x) for x in rows.loc[flagged, "id"]]
+
+
+def log_outside(con, who: str, result: ImportResult) -> None:
+    """One audit entry ``outside_vietnam`` naming the incidents written across the border (none: nothing)."""
+    if not result.outside_ids:
+        return
+    from data import audit
+
+    audit.log(con, who, "outside_vietnam", f"incidents: {', '.join(result.outside_ids)} "
+              f"(import_id {result.import_id}, {result.file})", len(result.outside_ids))
 
 
 def _delete(con, layer: str, rows: pd.DataFrame) -> None:

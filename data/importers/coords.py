@@ -244,3 +244,67 @@ def lat_lon_bounds_ok(geoms: np.ndarray) -> np.ndarray:
         inside = (b[:, 0] >= -180) & (b[:, 2] <= 180) & (b[:, 1] >= -90) & (b[:, 3] <= 90)
         out[present] = finite & inside
     return out
+
+
+# -- one typed position (the entry form) -------------------------------------------------
+
+#: The province's VN-2000 zone, in which the entry form takes x/y (central meridian 106°15′).
+ENTRY_XY_CRS = "EPSG:9212"
+
+
+def parse_position(lat_text, lon_text) -> tuple[float, float]:
+    """``(lat, lon)`` in WGS 84 from two typed coordinates: decimal degrees or DMS, with
+    Vietnamese or English hemisphere letters (:func:`parse_degrees`, the importer's rules).
+
+    Raises :class:`~data.importers.values.BadValue` whose ``fields["axis"]`` names the coordinate.
+
+    >>> parse_position("16°36'50,6\\"B", "106°36'03\\"Đ")
+    (16.614056, 106.600833)
+    >>> parse_position("16.5", "106,2")
+    (16.5, 106.2)
+    """
+    letters = hemisphere(lat_text)[1] or hemisphere(lon_text)[1]
+    out = {}
+    for axis, text in (("lat", lat_text), ("lon", lon_text)):
+        try:
+            out[axis] = parse_degrees(text, axis=axis, letters=letters)
+        except BadValue as exc:
+            exc.fields["axis"] = axis
+            raise
+    hit = check_lat_lon(out["lat"], out["lon"])
+    if hit:
+        axis, key, fields = hit
+        raise BadValue(key, axis=axis, **fields)
+    return round(out["lat"], 6), round(out["lon"], 6)
+
+
+def parse_metres(text, *, axis: str) -> float:
+    """A projected coordinate typed with a point or a comma as decimal mark and spaces between thousands.
+
+    >>> parse_metres("537 146,32", axis="x"), parse_metres("1837549.7", axis="y")
+    (537146.32, 1837549.7)
+    """
+    s = re.sub(r"[\s\u00a0\u202f]", "", clean_text(text))
+    if s.count(",") == 1 and "." not in s:
+        s = s.replace(",", ".")
+    try:
+        value = float(s)
+    except ValueError:
+        raise BadValue("import.bad_number", value=clean_text(text)[:60], axis=axis) from None
+    if not np.isfinite(value):
+        raise BadValue("import.bad_number", value=clean_text(text)[:60], axis=axis)
+    return value
+
+
+def vn2000_to_wgs84(x: float, y: float, crs: str = ENTRY_XY_CRS) -> tuple[float, float]:
+    """``(lat, lon)`` of VN-2000 easting ``x`` and northing ``y`` (EPSG:9212 by default), by the
+    most accurate datum transformation (:func:`geo.crs.wgs84_transformer`)."""
+    lon, lat = wgs84_transformer(pyproj.CRS.from_user_input(crs)).transform(x, y)
+    return float(lat), float(lon)
+
+
+def wgs84_to_vn2000(lat: float, lon: float, crs: str = ENTRY_XY_CRS) -> tuple[float, float]:
+    """``(x, y)`` (easting, northing) in VN-2000 of a WGS 84 point."""
+    from geo.crs import transformer
+    x, y = transformer("EPSG:4326", crs).transform(lon, lat)
+    return float(x), float(y)

@@ -8,6 +8,13 @@ a key already stored with different content (unless ``replace``); for
 ``village_status`` a village id that is not in ``villages``; for incidents a station
 that is neither a stored station id nor a name (checked when stations are stored).
 
+The border (:mod:`geo.border` through :mod:`data.border_side`, the rule the entry form and
+the patrol importer use too): a point of ``incidents``, ``villages`` or ``stations`` on the
+Lao side of the stored border line further than 2 km from it is refused, with the distance
+and the reason naming the border. An incident deliberately recorded across the border (a
+joint operation) carries ``outside_vietnam = true``: accepted only when the caller says the
+acting user may (``allow_outside``: capability ``cross_border``, editor); the caller audits it.
+
 Validation only reads the store; :func:`data.importers.commit.commit` re-runs it inside
 the write transaction.
 """
@@ -75,8 +82,15 @@ class Report:
         return self.valid[keep]
 
 
+#: Point layers whose points belong on the Vietnamese side of the border.
+BORDER_CHECKED = ("incidents", "villages", "stations")
+#: Fields whose blank value means this value (also for stored NULLs when comparing).
+_BLANK_AS = {"outside_vietnam": False}
+
+
 def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
-             lang: str | None = None) -> Report:
+             lang: str | None = None, allow_outside: bool = False, who: str | None = None,
+             role: str | None = None) -> Report:
     """Check every row of ``source`` against the rules and the store; nothing is written.
 
     Parameters
@@ -90,6 +104,9 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
         reported as problems.
     max_distance_km : float
         Rows further than this from the belt polygon stored in the store are refused.
+    allow_outside : bool
+        The acting user (``who``, ``role``: named in the refusal) may flag an incident
+        ``outside_vietnam`` (:data:`core.roles.CROSS_BORDER`).
     """
     layer, spec = source.layer, LAYERS[source.layer]
     n = len(source.frame)
@@ -112,6 +129,8 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
         col = source.column_for(f.name)
         values[f.name] = ([None] * n if col is None
                           else _parse_column(source.frame[col].tolist(), f, col, add, lang, source.numbers))
+        if f.name in _BLANK_AS:
+            values[f.name] = [_BLANK_AS[f.name] if v is None else v for v in values[f.name]]
 
     geoms = None
     if spec.geom_types:
@@ -124,6 +143,9 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
         built, label = geometry.build(source, add_geom)
         belt = _belt(con) if layer != "belt" else None
         geoms = geometry.check(layer, built, label, add, skip=skip, belt=belt, max_distance_km=max_distance_km)
+        if layer in BORDER_CHECKED:
+            _check_border(con, geoms, label, values.get("outside_vietnam"), source.column_for("outside_vietnam"),
+                          add, bad, lang, allow_outside=allow_outside, who=who, role=role)
         for g in spec.extra_geoms:
             col = source.column_for(g)
             values[g] = (geometry.parse_extra(source.frame[col].tolist(), col, source.crs, add)
@@ -258,6 +280,8 @@ def _compare_with_store(con, layer: str, frame: pd.DataFrame, keys: list, ok: np
     diffs: list[list[str]] = [[] for _ in pairs]
     for f in spec.fields:
         a, b = frame[f.name].to_numpy(dtype=object), stored[f.name].to_numpy(dtype=object)
+        if f.name in _BLANK_AS:
+            b = np.array([_BLANK_AS[f.name] if is_blank(v) else v for v in b], dtype=object)
         for k, (i, j) in enumerate(pairs):
             if not _same(a[i], b[j], f.kind):
                 diffs[k].append(f.name)
@@ -316,6 +340,37 @@ def _same_geoms(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _check_border(con, geoms, label, flags, flag_col, add, bad, lang, *, allow_outside: bool,
+                  who: str | None, role: str | None) -> None:
+    """Points on the Lao side beyond the tolerance are refused unless flagged ``outside_vietnam``;
+    a flag needs ``allow_outside``."""
+    from core import roles
+    from data.border_side import BORDER_TOLERANCE_M, border_context, lao_beyond
+
+    n = len(geoms)
+    flags = flags or [False] * n
+    if not allow_outside and flag_col is not None:
+        need = t(f"auth.role.{roles.minimum_role(roles.CROSS_BORDER)}", lang)
+        for i in range(n):
+            if flags[i] is True:
+                add(i, flag_col, "import.outside_denied", need=need, user=who or "?", role=role or "?")
+    pts = np.array([g if (not bad[i] and g is not None and g.geom_type == "Point") else None
+                    for i, g in enumerate(geoms)], dtype=object)
+    use = np.flatnonzero(~shapely.is_missing(pts))
+    if not use.size:
+        return
+    ctx = border_context(con)
+    if ctx is None:
+        return
+    sides = ctx.sides(shapely.get_x(pts[use]), shapely.get_y(pts[use]))
+    lao = lao_beyond(sides)
+    for k in np.flatnonzero(lao):
+        i = int(use[k])
+        if flags[i] is not True:
+            add(i, label, "import.lao_side", km=float(sides["distance_m"].iloc[k]) / 1000,
+                tol=BORDER_TOLERANCE_M / 1000)
+
+
 def _belt(con):
     from data.queries import study_area
     return study_area(con)
@@ -345,4 +400,4 @@ def _resolve_stations(con, ids: list, col: str, add, lang) -> list:
     return out
 
 
-__all__ = ["Report", "validate", "STATUSES"]
+__all__ = ["Report", "validate", "STATUSES", "BORDER_CHECKED"]

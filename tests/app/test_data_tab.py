@@ -118,3 +118,22 @@ def test_export_prepares_a_download_and_is_audited(rw_app):
     label = next(b.proto.label for b in at.get("download_button"))
     assert label.startswith("Tải incidents.csv")
     assert _scalar(path, "SELECT count(*) FROM audit WHERE action = 'export' AND who = 't_analyst'") == 1
+
+
+def test_export_form_offers_every_format_of_the_cli_and_the_vietnamese_spreadsheet(rw_app):
+    from data.export import GEOMETRY_ONLY, export_formats
+    make, path = rw_app
+    at = make("analyst")
+    at.run()
+    at.selectbox(key="exp_layer").set_value("incidents").run()
+    offered = list(at.selectbox(key="exp_format").options)
+    assert len(offered) == len(export_formats()) == 10
+    assert "Bảng tính tiếng Việt (.vi.csv, Excel tiếng Việt)" in offered and "FlatGeobuf (.fgb)" in offered
+    at.selectbox(key="exp_format").set_value(".vi.csv").run()
+    at.button(key="exp_prepare").click().run()
+    assert not at.exception
+    label = next(b.proto.label for b in at.get("download_button"))
+    assert label.startswith("Tải incidents.vi.csv")
+    at.selectbox(key="exp_layer").set_value("village_status").run()        # no geometry: tables only
+    assert len(at.selectbox(key="exp_format").options) == 10 - len(GEOMETRY_ONLY)
+    assert not at.exception

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["geo.h3grid", "geo.hotspots", "geo.trend", "geo.emerging", "geo.density", "geo.corridor",
-           "geo.exposure", "geo.crs"]
+           "geo.exposure", "geo.crs", "geo.border"]
 
 
 @pytest.mark.parametrize("name", MODULES)

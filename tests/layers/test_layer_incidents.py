@@ -98,3 +98,20 @@ def test_hostile_incident_from_the_store(hostile_con):
     gdf = incidents.load(hostile_con, filters=Filter(date_from=dt.date(2026, 11, 27), date_to=dt.date(2026, 11, 27)))
     assert HOSTILE in set(gdf["description"])
     assert_escaped(page_of(incidents.render(gdf, lang="vi")))
+
+
+def test_an_incident_outside_vietnam_gets_a_dashed_ring_its_tooltip_and_a_legend_row(demo_con):
+    demo_con.execute("UPDATE incidents SET outside_vietnam = true WHERE id = (SELECT min(id) FROM incidents)")
+    flagged = demo_con.execute("SELECT min(id) FROM incidents").fetchone()[0]
+    gdf = incidents.load(demo_con, filters=Filter(), cap=100_000)
+    assert gdf["outside_vietnam"].sum() == 1 and bool(gdf.loc[gdf["id"] == flagged, "outside_vietnam"].iloc[0])
+    data, *_ = incidents.rows(gdf, lang="vi")
+    by_id = {r[8]: r[13] for r in data}
+    assert by_id[flagged] == 1 and sum(by_id.values()) == 1
+    page = page_of(incidents.render(gdf, lang="vi"))
+    assert "stroke-dasharray" in page and "ngoài lãnh thổ VN" in page
+    rows = dict((b, a) for a, b in incidents.legend(gdf, lang="vi"))
+    assert "stroke-dasharray" in rows["Vụ việc ngoài lãnh thổ Việt Nam (phối hợp): viền đứt nét"]
+    plain = _gdf()                                    # frames without the column: no ring, no legend row
+    assert all(r[13] == 0 for r in incidents.rows(plain, lang="vi")[0])
+    assert not any("đứt nét" in b for _, b in incidents.legend(plain, lang="vi"))

@@ -91,6 +91,8 @@ def test_editor_places_an_incident_by_clicking_the_map(browser, served):
         # a point the importer accepts: Lao Bảo, typed over the click
         lat_box.fill("16.62")
         page.get_by_label("Longitude (WGS 84)").fill("106.61")
+        page.get_by_label("Longitude (WGS 84)").press("Tab")      # the typed point is previewed live (a rerun)
+        page.get_by_text(re.compile(r"Position: 16\.620000, 106\.610000")).wait_for()
         form = page.get_by_test_id("stForm").first
         for label, option in (("Offence", "251 –"), ("Drug", "Heroin")):   # lists without typing (issue 14 §3)
             form.get_by_test_id("stSelectbox").filter(has_text=label).click()

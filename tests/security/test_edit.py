@@ -127,8 +127,8 @@ def test_editor_saves_an_incident_from_the_page(sec_db, monkeypatch):
     assert not at.exception
     at.button(key="FormSubmitter:edit_incident_form-Save incident").click().run()
     assert [e.value for e in at.error] == ["No position yet: click the map or type the coordinates."]
-    at.number_input(key="edit_lat").set_value(LAO_BAO[0])
-    at.number_input(key="edit_lon").set_value(LAO_BAO[1])
+    at.text_input(key="edit_lat").input(str(LAO_BAO[0])).run()     # typed coordinates: text (degrees or DMS)
+    at.text_input(key="edit_lon").input(str(LAO_BAO[1])).run()
     at.selectbox(key="edit_article").set_value("251")
     at.selectbox(key="edit_drug").set_value("methamphetamine")
     at.number_input(key="edit_qty").set_value(1200.0)

@@ -12,9 +12,9 @@ EXPECTED = {
     "viewer": {"map", "aggregates"},
     "analyst": {"map", "aggregates", "incident_details", "export", "briefing"},
     "editor": {"map", "aggregates", "incident_details", "export", "briefing", "import", "incident_entry",
-               "village_status"},
+               "village_status", "cross_border"},
     "admin": {"map", "aggregates", "incident_details", "export", "briefing", "import", "incident_entry",
-              "village_status", "users", "audit", "backup"},
+              "village_status", "cross_border", "users", "audit", "backup"},
 }
 
 
