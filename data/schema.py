@@ -74,7 +74,7 @@ LAYERS: dict[str, Layer] = {
         Field("persons", "INTEGER", kind="int"), Field("station_id", "VARCHAR"),
         Field("description", "VARCHAR"),
         # Migration 8: a deliberate record across the border (joint operation); editor only, audited.
-        Field("outside_vietnam", "BOOLEAN", kind="bool", since=8),
+        Field("outside_vietnam", "BOOLEAN", kind="bool", since=9),
     ), POINT, derived=("lon", "lat", "h3_9", "village_id", "commune")),
     # Commune areas (migration 4): one polygon per commune, its pre-2025 and post-2025 names and residents.
     "commune_areas": Layer("commune_areas", (
