@@ -14,9 +14,11 @@ import numpy as np
 
 from core import palette
 from core.i18n import fmt_num, t
-from layers._common import GeoLayer, check_schema, esc, feature, feature_group, legend_swatch, popup_html, titles
+from layers._common import (GeoLayer, Labels, check_schema, esc, feature, feature_group, label_points, legend_swatch,
+                            popup_html, titles)
 
 NAME = "communes"
+LABEL_ZOOM = 10                 # commune names shown from this zoom (issue 13)
 TITLE = titles("layers.communes")
 SCHEMA = ("commune", "new_name", "incidents", "population", "rate_per_1000", "geometry")
 COLORS = ["#F1EEF6", "#BDC9E1", "#74A9CF", "#2B8CBE", "#045A8D"]     # ColorBrewer PuBu, 5 classes
@@ -99,6 +101,7 @@ def draw(gdf: gpd.GeoDataFrame, title: dict, column: str, *, lang: str, digits: 
         tip = f"{esc(row['commune'])}: {esc(fmt_num(v, lang, decimals=digits)) if np.isfinite(v) else '–'}"
         feats.append(feature(row.geometry, s=len(b) if k is None else k, t=tip, p=_popup(row, lang)))
     GeoLayer(feats, styles=styles, pane="bw_areas").add_to(fg)
+    Labels(label_points(gdf, "commune"), min_zoom=LABEL_ZOOM, kind="commune").add_to(fg)   # names from zoom 10
     return fg
 
 
