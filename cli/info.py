@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from cli._common import open_store
+from core.i18n import t
 from data.store import get_meta, incident_span, layer_counts
 
 
@@ -32,6 +33,7 @@ def run(args) -> int:
     else:
         for name, entry in data["layers"].items():
             print(f"{name:16s} {entry['rows']:>10,d}")
-        print(f"incidents: {data['incidents']['first']} .. {data['incidents']['last']}"
-              + ("   (demo data / dữ liệu minh họa)" if data["demo"] else ""))
+        first, last = data["incidents"]["first"], data["incidents"]["last"]
+        period = f"{first} .. {last}" if first else t("cli.info.no_incidents", args.lang)
+        print(f"incidents: {period}" + ("   (demo data / dữ liệu minh họa)" if data["demo"] else ""))
     return 0

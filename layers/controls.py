@@ -115,6 +115,7 @@ CSS = """
 .bw-tools a.bw-tool { font: bold 16px/30px Arial, "DejaVu Sans", sans-serif; text-align: center; color: #111; }
 .bw-tools a.bw-on { background: #ffe7a8; }
 .bw-drawing, .bw-drawing .leaflet-interactive { cursor: crosshair !important; }
+path.leaflet-interactive:focus { outline: none; }
 .bw-measure { font: bold 12px/1.2 Arial, "Liberation Sans", sans-serif; }
 """
 

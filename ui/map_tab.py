@@ -25,7 +25,7 @@ from core.vocab import label
 from geo.areas import area_wkt, circle_polygon
 from layers.mapbuild import month_filter
 from data import audit
-from ui import auth, cache, mapview
+from ui import auth, cache, frames, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts
 from ui.small import totals_text
@@ -225,7 +225,11 @@ def _picked(ctx: Ctx, month) -> None:
     if len(rows) > LIST_ROWS:
         st.caption(t("ui.map.pick.more", lang, shown=LIST_ROWS, n=len(rows)))
     table = _list_table(rows.head(LIST_ROWS), lang)
-    event = st.dataframe(table.drop(columns=["lat", "lon"]), key="map_pick_table", on_select="rerun",
+    f = lambda k: t(f"map.f.{k}", lang)  # noqa: E731 - the table's translated headers
+    event = st.dataframe(frames.shown(table.drop(columns=["lat", "lon"]), lang,
+                                      decimals={f("quantity"): 1, f("tablets"): 0, f("persons"): 0},
+                                      text=(f("village"), f("commune"), f("station"))),
+                         key="map_pick_table", on_select="rerun",
                          selection_mode="single-row", hide_index=True, height=min(36 + 35 * len(table), 320))
     st.caption(t("ui.map.pick.goto", lang))
     sel = list(getattr(getattr(event, "selection", None), "rows", []) or [])

@@ -1,6 +1,7 @@
 """CLI messages (vi/en)."""
 TEXTS = {
     "cli.done": {"vi": "Xong: {what}", "en": "Done: {what}"},
+    "cli.info.no_incidents": {"vi": "chưa có vụ việc nào", "en": "none yet"},
     "cli.error": {"vi": "Lỗi: {msg}", "en": "Error: {msg}"},
     "cli.refused": {"vi": "Dữ liệu vào bị từ chối, không ghi gì: {msg}", "en": "Input refused, nothing written: {msg}"},
     "cli.demo.built": {"vi": "Đã tạo kho dữ liệu minh họa {db}: {n} vụ việc, mất {s:.1f} giây",

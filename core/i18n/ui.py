@@ -320,6 +320,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "ui.layer.stations": ("Đồn Biên phòng", "Border guard stations (stations)"),
     "ui.layer.incidents": ("Vụ việc", "Incidents (incidents)"),
     "ui.field.id": ("Mã", "ID"),
+    "ui.field.outside_vietnam": ("Ngoài lãnh thổ Việt Nam (phối hợp)", "Outside Vietnam (joint operation)"),
     "ui.field.name": ("Tên", "Name"),
     "ui.field.kind": ("Loại", "Kind"),
     "ui.field.facing": ("Đối diện (phía Lào)", "Facing (Laos)"),
