@@ -60,7 +60,8 @@ def _login(page) -> None:
 
 def _tile_colours(frame, name: str) -> list[list[int]]:
     """Switch the map's base layer to basemap ``name``; colours of its loaded tiles (waits for one)."""
-    frame.get_by_text(t("layers.unit_basemap", "vi", name=name), exact=True).click()
+    # the layer switch starts collapsed below 1500 px; el.click() on its label picks the layer as a click does
+    frame.get_by_text(t("layers.unit_basemap", "vi", name=name), exact=True).evaluate("el => el.click()")
     sel = f'img.leaflet-tile-loaded[src*="/bw/tiles/{name}/"]'
     frame.locator(sel).first.wait_for(state="attached", timeout=30_000)
     return [img.evaluate(PIXEL) for img in frame.locator(sel).element_handles()[:6]]
