@@ -26,6 +26,13 @@ def open_store(args, *, read_only: bool = False):
     return connect(path, read_only=read_only)
 
 
+def add_action_globals(sp: argparse.ArgumentParser) -> None:
+    """Accept the global options after a sub-action too (``users add NAME --db X``) without overriding them."""
+    sp.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sp.add_argument("--lang", choices=["vi", "en"], default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sp.add_argument("--as", dest="as_user", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
 def add_filter_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("filters")
     g.add_argument("--from", dest="date_from", metavar="D", help="first day (YYYY-MM-DD or dd/mm/yyyy)")

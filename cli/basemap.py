@@ -9,11 +9,10 @@ Adding and removing need the import capability; listing the map capability.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from cli._auth import require_cli
-from cli._common import db_path, open_store
+from cli._common import add_action_globals, db_path, open_store
 from core import roles
 from core.errors import InputError
 from core.i18n import t
@@ -21,11 +20,6 @@ from data import audit, basemaps, store
 
 META_DEFAULT = basemaps.META_DEFAULT
 
-
-def _common(sp) -> None:
-    sp.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sp.add_argument("--lang", choices=["vi", "en"], default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sp.add_argument("--as", dest="as_user", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def add_arguments(p, name: str) -> None:
@@ -40,7 +34,7 @@ def add_arguments(p, name: str) -> None:
     d = sub.add_parser("default", help="the basemap under printed maps (no name: none)")
     d.add_argument("name", nargs="?")
     for sp in sub.choices.values():
-        _common(sp)
+        add_action_globals(sp)
 
 
 def run(args) -> int:

@@ -10,20 +10,14 @@ included); ``--crs`` gives the CRS of a file that declares none (or overrides a 
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from cli._auth import require_cli
-from cli._common import open_store
+from cli._common import add_action_globals, open_store
 from core import roles
 from core.i18n import t
 from data import audit, context
 
-
-def _common(sp) -> None:
-    sp.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sp.add_argument("--lang", choices=["vi", "en"], default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sp.add_argument("--as", dest="as_user", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def add_arguments(p, name: str) -> None:
@@ -40,7 +34,7 @@ def add_arguments(p, name: str) -> None:
     r = sub.add_parser("remove", help="remove a context layer")
     r.add_argument("name")
     for sp in sub.choices.values():
-        _common(sp)
+        add_action_globals(sp)
 
 
 def run(args) -> int:

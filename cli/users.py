@@ -15,13 +15,13 @@ Passwords are read from stdin (never from the command line, where ``ps`` would s
 """
 from __future__ import annotations
 
-import argparse
 import getpass
 import json
 import os
 import sys
 
 from cli._auth import acting_user, open_store_rw, require_cli
+from cli._common import add_action_globals
 from core import roles
 from core.errors import InputError
 from core.i18n import fmt_date, t
@@ -29,12 +29,6 @@ from data import users
 
 _ACTIONS = ("add", "passwd", "disable", "enable", "unlock", "role", "list", "ensure-admin")
 
-
-def _common(sp) -> None:
-    # Accept the global options after the action too (``users add NAME --db X``) without overriding them.
-    sp.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sp.add_argument("--lang", choices=["vi", "en"], default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    sp.add_argument("--as", dest="as_user", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def add_arguments(p, name: str) -> None:
@@ -58,7 +52,7 @@ def add_arguments(p, name: str) -> None:
                                             "(password from $BORDERWATCH_ADMIN_PASSWORD, else generated and shown once)")
     e.add_argument("--name", default="admin")
     for sp in sub.choices.values():
-        _common(sp)
+        add_action_globals(sp)
 
 
 def read_password(args, lang) -> str:
