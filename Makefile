@@ -7,7 +7,7 @@ DB     ?= data/borderwatch.duckdb
 PORT   ?= 8501
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install demo chromium gdal postgres bench clean
+.PHONY: run test test-fast lint install demo chromium gdal postgres bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 is required"; exit 1; }
@@ -48,8 +48,17 @@ postgres:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    postgresql-15 postgresql-15-postgis-3 >/dev/null; }
 
+# Style and types (configuration in pyproject.toml; the same checks run as pre-commit hooks).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
 test: $(STAMP) chromium gdal postgres
 	$(PY) -m pytest
+
+# The quick loop while editing: no browser, no crash or server-cluster tests (`make test` runs everything).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser and not slow"
 
 bench: $(STAMP)
 	$(PY) benchmarks/hotspots.py --n 1000000

@@ -10,8 +10,22 @@ import streamlit as st
 from core import roles
 from core.errors import BorderwatchError
 from core.i18n import t
-from ui import (admin, auth, cache, data_tab, edit, guard, header, hotspots_tab, map_tab, projector, sidebar, state,
-                stats_tab, villages_tab)
+from ui import (
+    admin,
+    auth,
+    cache,
+    data_tab,
+    edit,
+    guard,
+    header,
+    hotspots_tab,
+    map_tab,
+    projector,
+    sidebar,
+    state,
+    stats_tab,
+    villages_tab,
+)
 from ui.context import Ctx
 from ui.text import md, tr
 

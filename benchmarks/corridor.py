@@ -13,11 +13,11 @@ baseline  a per-row Python loop with shapely: Point, line.distance,
 
 from __future__ import annotations
 
+import _synth
 import numpy as np
 import shapely
 from shapely.geometry import Point
 
-import _synth
 from geo.corridor import BUFFER_M, border_chainage, counts_near, incident_proximity, north_first
 from geo.crs import transformer
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import time
 
+import _synth
 import esda
 import libpysal
 import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau
 
-import _synth
 from geo.emerging import emerging_hotspots
 from geo.h3grid import cells_covering, cells_to_str, parent_cells, ring1_neighbours
 from geo.hotspots import _W_CACHE
-
 
 
 def main():

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import time
 
+import _synth
 import esda
 import geopandas as gpd
 import libpysal
 import numpy as np
 
-import _synth
 from geo.h3grid import cell_polygons, cells_covering
 from geo.hotspots import _W_CACHE, hotspots
-
 
 
 def main():

@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from _serve import serve  # noqa: E402 - tests/_serve.py, the one server helper of tests and benchmarks
+
 BW = str(Path(sys.executable).with_name("borderwatch"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

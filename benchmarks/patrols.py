@@ -19,14 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import _synth
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-import _synth
+from data.analysis import study_cells
 from data.coverage import coverage_for, load_effort, load_patrols
-from data.demo import build_demo, read_demo_geojson, build_places
+from data.demo import build_demo, build_places, read_demo_geojson
 from data.demo_patrols import _routes
 from data.filters import Filter
 from data.patrols import import_patrols
@@ -34,7 +35,6 @@ from data.store import connect
 from geo.coverage import cell_coverage
 from geo.crs import transformer
 from geo.h3grid import cell_polygons
-from data.analysis import study_cells
 
 YEAR = Filter(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 12, 31))
 

@@ -17,8 +17,26 @@ import sys
 import threading
 from types import ModuleType
 
-from cli import (analysis, audit, backup, basemap, briefing, communes, context, coverage, demo, exporting, importing, info,
-                 init, mapping, migrate, patrol_export, serve, users)
+from cli import (
+    analysis,
+    audit,
+    backup,
+    basemap,
+    briefing,
+    communes,
+    context,
+    coverage,
+    demo,
+    exporting,
+    importing,
+    info,
+    init,
+    mapping,
+    migrate,
+    patrol_export,
+    serve,
+    users,
+)
 
 # name -> (module, help)
 COMMANDS: dict[str, tuple[ModuleType, str]] = {
@@ -86,7 +104,6 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args, lang: str | None) -> int:
     from core.errors import BorderwatchError, OutputError
     from core.i18n import t
-
     from data import audit as audit_log
     from data.fsmodes import private_umask
 

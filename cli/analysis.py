@@ -54,8 +54,8 @@ def _summary_targets(summary: str) -> dict[str, Path]:
 
 
 def run(args) -> int:
-    from core import roles
     from cli._auth import require_cli
+    from core import roles
     from data import analysis as A
     from data.exporters.cells import check_out, write_output
 

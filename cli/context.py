@@ -19,7 +19,6 @@ from core.i18n import t
 from data import audit, context
 
 
-
 def add_arguments(p, name: str) -> None:
     sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     a = sub.add_parser("add", help="import a vector file as a context layer")

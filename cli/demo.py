@@ -58,12 +58,12 @@ def run(args) -> int:
 def _server_demo(args, url: str, end) -> int:
     """Server mode: build the demo in a private temporary file, then move it into the database in one
     transaction (``--force``: the database's rows, accounts and audit log replaced)."""
+    import shutil
+
     from data.demo import build_demo
     from data.fsmodes import private_tempdir
     from data.migrate import migrate
     from data.store import redact
-
-    import shutil
 
     tmp = private_tempdir("bw-demo-")
     try:

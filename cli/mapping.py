@@ -14,11 +14,11 @@ from pathlib import Path
 from cli._auth import require_cli
 from cli._common import add_filter_args, filter_from_args, open_store
 from core import roles
-from data import audit
-from data.queries import count_incidents
 from core.errors import InputError
 from core.i18n import t
+from data import audit
 from data.filters import parse_date
+from data.queries import count_incidents
 
 
 def add_arguments(p, name: str) -> None:

@@ -15,8 +15,12 @@ from data.filters import Filter
 from data.queries import border_line, load_incidents, study_area, villages_with_status
 from data.store import read_layer
 from data.village_rules import review_overdue
-from geo import corridor as _corridor, density as _density, emerging as _emerging, exposure as _exposure
-from geo import h3grid, hotspots as _hotspots
+from geo import corridor as _corridor
+from geo import density as _density
+from geo import emerging as _emerging
+from geo import exposure as _exposure
+from geo import h3grid
+from geo import hotspots as _hotspots
 
 HOTSPOT_COLUMNS = ["h3", "count", "z", "p", "bin"]
 EMERGING_COLUMNS = ["h3", "category", "trend_tau", "trend_p", "share_hot", "share_cold", "last_z", "n_slices"]

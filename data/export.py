@@ -55,7 +55,9 @@ import shapely
 from core import roles
 from core.errors import InputError, OutputError
 from core.i18n import t
-from data.exporters import gdal as _gdal, kml as _kml, vi_csv as _vi
+from data.exporters import gdal as _gdal
+from data.exporters import kml as _kml
+from data.exporters import vi_csv as _vi
 from data.exporters.columns import WriteRefused, column_kinds, iso_time
 from data.filters import Filter
 from data.fsmodes import FILE_MODE, open_private, private_tempdir

@@ -27,7 +27,7 @@ import duckdb
 
 from core.errors import InputError, StoreError
 from data import audit
-from data.store import (connect, is_server, is_server_con, pg_query, postgres_extension_path, server_dsn)
+from data.store import connect, is_server, is_server_con, pg_query, postgres_extension_path, server_dsn
 
 #: Tables in dependency-free copy order; every table of the current schema (a test checks it).
 SEQUENCES = {"import_seq": ("import_log", "id"), "briefing_seq": ("briefing_snapshots", "id")}

@@ -33,9 +33,8 @@ from core.errors import InputError, StoreError, ValidationError
 from core.i18n import t
 from core.vocab import codes, fold, normalise
 from data.border_side import border_context, lao_beyond
-from geo import tracks as T
 from data.store import next_id
-from geo.crs import METRIC_CRS, transformer
+from geo import tracks as T
 
 LOCAL_OFFSET = np.timedelta64(7, "h")       # Vietnam local time, no daylight saving
 LINE_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml")
@@ -223,9 +222,10 @@ def read_gpx(path: Path) -> Parsed:
     Parsed by defusedxml's expat parser (no DTD entities, no external references) into a streaming
     target, so a 100 MB file is read without building an element tree.
     """
-    from defusedxml.ElementTree import DefusedXMLParser
-    from defusedxml.common import DefusedXmlException
     from xml.etree.ElementTree import ParseError
+
+    from defusedxml.common import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
 
     file = path.name
     target = _GpxTarget()

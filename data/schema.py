@@ -7,7 +7,7 @@ migration *n* brings the store from version *n-1* to *n*; never edit a released 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

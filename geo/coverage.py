@@ -15,9 +15,9 @@ checkpoints) also count in the numerator, so a high rate in a lightly patrolled 
 """
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import geopandas as gpd
 import shapely
 
 from geo.crs import METRIC_CRS

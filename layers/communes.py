@@ -14,8 +14,18 @@ import numpy as np
 
 from core import palette
 from core.i18n import fmt_num, t
-from layers._common import (GeoLayer, Labels, check_schema, esc, feature, feature_group, label_points, legend_swatch,
-                            popup_html, titles)
+from layers._common import (
+    GeoLayer,
+    Labels,
+    check_schema,
+    esc,
+    feature,
+    feature_group,
+    label_points,
+    legend_swatch,
+    popup_html,
+    titles,
+)
 
 NAME = "communes"
 LABEL_ZOOM = 10                 # commune names shown from this zoom (issue 13)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 
 from layers._common import GeoLayer, check_schema, esc, esc_name, feature, feature_group, legend_swatch, titles

@@ -9,7 +9,17 @@ import numpy as np
 
 from core import palette
 from core.i18n import fmt_int, t
-from layers._common import HexLayer, cell_frame, check_schema, esc, feature_group, fmt_day, fmt_num, legend_swatch, titles
+from layers._common import (
+    HexLayer,
+    cell_frame,
+    check_schema,
+    esc,
+    feature_group,
+    fmt_day,
+    fmt_num,
+    legend_swatch,
+    titles,
+)
 
 NAME = "coverage"
 TITLE = titles("layers.coverage")

@@ -10,8 +10,18 @@ import geopandas as gpd
 
 from core import palette
 from core.i18n import fmt_int, t
-from layers._common import (HexLayer, cell_frame, cell_place_name, cell_place_parts, check_schema, esc,
-                            feature_group, fmt_num, legend_swatch, titles)
+from layers._common import (
+    HexLayer,
+    cell_frame,
+    cell_place_name,
+    cell_place_parts,
+    check_schema,
+    esc,
+    feature_group,
+    fmt_num,
+    legend_swatch,
+    titles,
+)
 
 NAME = "hotspots"
 TITLE = titles("layers.hotspots")

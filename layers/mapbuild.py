@@ -22,9 +22,9 @@ from folium.elements import JSCSSMixin
 
 import layers as registry
 from core.i18n import t
+from data import basemaps
 from data.filters import Filter
 from data.store import is_demo
-from data import basemaps
 from layers import assets, basemap, search
 from layers._common import GeoLayer, Pane, feature, js_json
 from layers.controls import FocusRing, MapSetup, MapTools, MetricScale, MousePosition

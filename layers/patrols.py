@@ -11,8 +11,18 @@ import shapely
 from core import palette
 from core.i18n import fmt_int, t
 from core.vocab import label
-from layers._common import (GeoLayer, check_schema, esc, feature, feature_group, fmt_day, fmt_num, legend_swatch,
-                            popup_html, titles)
+from layers._common import (
+    GeoLayer,
+    check_schema,
+    esc,
+    feature,
+    feature_group,
+    fmt_day,
+    fmt_num,
+    legend_swatch,
+    popup_html,
+    titles,
+)
 
 NAME = "patrols"
 TITLE = titles("layers.patrols")

@@ -12,8 +12,20 @@ from core import palette
 from core.i18n import t
 from core.vocab import codes, label
 from data.queries import villages_with_status
-from layers._common import (GeoLayer, Labels, check_schema, esc, esc_name, feature, feature_group, fmt_day, fmt_num,
-                            label_points, popup_html, titles)
+from layers._common import (
+    GeoLayer,
+    Labels,
+    check_schema,
+    esc,
+    esc_name,
+    feature,
+    feature_group,
+    fmt_day,
+    fmt_num,
+    label_points,
+    popup_html,
+    titles,
+)
 from layers.symbols import symbol_svg
 
 NAME = "villages"

@@ -18,9 +18,9 @@ from core.palette import VILLAGE_STATUS
 from core.vocab import label
 from data import basemaps
 from data.filters import Filter
-from data.village_rules import review_overdue
 from data.queries import border_line, villages_with_status
 from data.store import get_meta, is_demo, read_layer
+from data.village_rules import review_overdue
 from geo.h3grid import cells_to_str, points_to_cells
 from report import sources
 from report.changes import HOT_MIN_BIN, describe_changes, describe_year, make_summary

@@ -30,9 +30,9 @@ import time
 
 import streamlit as st
 
+from core import roles
 from core.errors import BorderwatchError
 from core.i18n import LANGS, t
-from core import roles
 from core.roles import User, settings
 from data import audit, backup, users
 from ui import keys, leftovers, websession, widgets

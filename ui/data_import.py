@@ -22,8 +22,8 @@ from data.export import neutralise
 from data.schema import LAYERS
 from ui import cache, leftovers, widgets
 from ui.context import Ctx
-from ui.upload import picker
 from ui.text import md, tr
+from ui.upload import picker
 
 NONE = ""                       # "no column" in the mapping selectboxes
 DEFAULT_LAYER = "incidents"     # what editors import most; the form starts on it

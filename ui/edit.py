@@ -37,11 +37,10 @@ from core.errors import BorderwatchError, InputError, ValidationError
 from core.i18n import fmt_date, fmt_num, t
 from core.vocab import ARTICLES, DRUGS, VILLAGE_STATUSES, label
 from data import audit
-from data.filters import Filter
 from data.border_side import BORDER_TOLERANCE_M, border_context
 from data.exporters.vi_csv import header
-from data.importers import commit, log_outside, read_source
-from data.importers import coords
+from data.filters import Filter
+from data.importers import commit, coords, log_outside, read_source
 from data.importers.values import BadValue
 from data.village_rules import review_date_reason
 from layers import mapbuild

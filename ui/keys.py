@@ -7,8 +7,6 @@ Streamlit takes its value) and clicks the form's first submit button.
 """
 from __future__ import annotations
 
-import streamlit as st
-
 _JS = """
 export default function (component) {
   const { data } = component;

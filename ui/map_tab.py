@@ -22,9 +22,9 @@ import layers as registry
 from core.i18n import fmt_date, t
 from core.roles import INCIDENT_DETAILS, MAP, min_cell
 from core.vocab import label
+from data import audit
 from geo.areas import area_wkt, circle_polygon
 from layers.mapbuild import month_filter
-from data import audit
 from ui import auth, cache, frames, mapview
 from ui.context import Ctx
 from ui.periods import month_label, month_starts

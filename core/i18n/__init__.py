@@ -10,9 +10,18 @@ import datetime as _dt
 import math
 import os
 
-from . import analysis as _analysis, auth as _auth, cli as _cli, importing as _importing, report as _report, ui as _ui
-from . import exporting as _exporting, layers as _layers, maps as _maps, patrols as _patrols, security as _security
+from . import analysis as _analysis
+from . import auth as _auth
+from . import cli as _cli
 from . import entry as _entry
+from . import exporting as _exporting
+from . import importing as _importing
+from . import layers as _layers
+from . import maps as _maps
+from . import patrols as _patrols
+from . import report as _report
+from . import security as _security
+from . import ui as _ui
 
 LANGS = ("vi", "en")
 

@@ -20,7 +20,6 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import numpy as np
 import pandas as pd
 
 from core import palette

@@ -18,8 +18,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data.importers.commit import (ImportResult, commit, log_outside, mode_name, problem_text, problems_summary,
-                                   rejects_path_for)
+from data.importers.commit import (
+    ImportResult,
+    commit,
+    log_outside,
+    mode_name,
+    problem_text,
+    problems_summary,
+    rejects_path_for,
+)
 from data.importers.readers import MAX_FILE_BYTES, MAX_ROWS, supported_extensions
 from data.importers.source import Source, mapping_targets, read_source
 from data.importers.validate import Report, validate

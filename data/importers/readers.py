@@ -13,8 +13,8 @@ file imports back to exactly what was stored.
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import csv
+import dataclasses
 import io
 import re
 import unicodedata

@@ -3,8 +3,6 @@ incident's numbers: header cards, charts, tables and the map show "< 3" or leave
 an analyst sees the exact numbers."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from data.store import connect
@@ -84,11 +82,11 @@ def test_viewer_tables_show_small_counts_as_less_than(app, one_incident):
 
 
 def test_viewer_map_hexagon_says_less_than_three(app_db, one_incident):
+    import datetime as dt
+
     from core.roles import User, min_cell
     from data.filters import Filter
     from layers import h3counts
-
-    import datetime as dt
 
     flt = Filter(date_from=dt.date.fromisoformat(one_incident["date_from"]),
                  date_to=dt.date.fromisoformat(one_incident["date_to"]), villages=(one_incident["villages"],))

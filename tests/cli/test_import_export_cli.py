@@ -15,8 +15,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point
 
-from data.queries import count_incidents
 from data.filters import Filter
+from data.queries import count_incidents
 from data.store import connect, read_layer
 
 BW = str(Path(sys.executable).with_name("borderwatch"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import shapely
 
 UTC = dt.timezone.utc
 

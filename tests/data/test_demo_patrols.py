@@ -1,15 +1,12 @@
 """The demo's illustrative patrols: every station patrols, gates are covered, the planted hot spots are gaps."""
 from __future__ import annotations
 
-import geopandas as gpd
-import numpy as np
-
 from core.vocab import fold
 from data import demo_facts as F
 from data.coverage import coverage_for, load_patrols
 from data.demo_patrols import GAP_KINDS
 from data.store import read_layer
-from geo.h3grid import points_to_cells, parent_cells
+from geo.h3grid import parent_cells, points_to_cells
 
 
 def test_demo_patrols_flagged_and_from_every_station(demo_con):

@@ -8,7 +8,6 @@ import math
 import zipfile
 
 import geopandas as gpd
-import pandas as pd
 import pyogrio
 import pyproj
 import pytest
@@ -115,8 +114,9 @@ def test_gpkg_adds_layers_and_replaces_only_its_namesake(demo_con, tmp_path):
     export_layer(demo_con, "incidents", out, flt=None)
     layers = dict(pyogrio.list_layers(out))
     assert layers == {"villages": "Point", "crossings": "Point", "incidents": "Point"}
-    from data.filters import Filter
     import datetime as dt
+
+    from data.filters import Filter
     n = export_layer(demo_con, "incidents", out, flt=Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30)))
     assert pyogrio.read_info(out, layer="incidents")["features"] == n < layer_counts(demo_con)["incidents"]
     assert pyogrio.read_info(out, layer="villages")["features"] == layer_counts(demo_con)["villages"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import InputError
 from data.filters import Filter, parse_date
@@ -68,12 +69,12 @@ def test_where_uses_parameters_only():
 
 
 def test_area_filter_sql_url_and_validation():
+    import pytest as _pytest
     import shapely
 
     from core.errors import InputError
     from data.store import connect
     from geo.areas import area_wkt, circle_polygon
-    import pytest as _pytest
 
     con = connect(":memory:")                  # the store's schema, spatial loaded from the pinned wheel
     con.execute("CREATE TABLE pts AS SELECT * FROM (VALUES ('a', 106.60, 16.61), ('b', 106.70, 16.61), "

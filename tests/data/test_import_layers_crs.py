@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import zipfile
 
-import geopandas as gpd
 import numpy as np
 import pyogrio
 import pytest

@@ -10,8 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.importers.values import (BadValue, clean_text, is_blank, parse_bool, parse_date, parse_enum, parse_float,
-                                   parse_int, parse_timestamp)
+from data.importers.values import (
+    BadValue,
+    clean_text,
+    is_blank,
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_float,
+    parse_int,
+    parse_timestamp,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from gpxfiles import UTC, garmin_gpx, walk
 
 from data.coverage import coverage_for, gaps_for, places_for
 from data.filters import Filter
 from data.patrols import import_patrols
 from data.store import connect, insert_layer, read_layer
-from gpxfiles import UTC, garmin_gpx, walk
 
 MARCH = Filter(date_from=dt.date(2024, 3, 1), date_to=dt.date(2024, 3, 31))
 PLANT = {"A": 25, "B": 30, "C": 40}          # incidents per planted place

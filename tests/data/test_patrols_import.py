@@ -8,16 +8,14 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pytest
 import shapely
+from gpxfiles import UTC, garmin_gpx, gpslogger_gpx, osmand_gpx, walk
 from pyproj import Geod
-from shapely.geometry import LineString
 
 from core.errors import InputError, ValidationError
 from data.patrols import import_patrols, read_tracks
 from data.store import read_layer
-from gpxfiles import UTC, garmin_gpx, gpslogger_gpx, osmand_gpx, walk
 
 GEOD = Geod(ellps="WGS84")
 
@@ -151,8 +149,9 @@ def test_skip_invalid_keeps_the_good_track_and_the_rejects(demo_con, tmp_path):
 
 def test_points_near_the_border_on_the_lao_side_are_accepted(demo_con, tmp_path):
     """Within 2 km of the stored (generalised) line a point is fine whichever side; 3 km into Laos is not."""
-    from data.queries import border_line
     from shapely.ops import nearest_points
+
+    from data.queries import border_line
     to_m = lambda g: gpd.GeoSeries([g], crs=4326).to_crs(32648).iloc[0]        # noqa: E731
     back = lambda x, y: gpd.GeoSeries([shapely.Point(x, y)], crs=32648).to_crs(4326).iloc[0]  # noqa: E731
     p = to_m(trail(demo_con).interpolate(0.55, normalized=True))               # on the Vietnamese side

@@ -22,7 +22,7 @@ from data import audit, store, users
 from data.analysis import emerging_for, hotspots_for
 from data.filters import Filter
 from data.importers import import_file
-from data.migrate import migrate, schema_tables
+from data.migrate import schema_tables
 from tests.data.conftest import INCIDENT_HEADER, TIMES
 
 ROOT = Path(__file__).resolve().parents[2]

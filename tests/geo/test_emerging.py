@@ -7,8 +7,15 @@ import pytest
 import scipy.sparse as sp
 from scipy.stats import norm
 
-from geo.emerging import (CATEGORIES, EMERGING_COLUMNS, classify_patterns, emerging_hotspots, slice_codes,
-                          space_time_counts, space_time_gi)
+from geo.emerging import (
+    CATEGORIES,
+    EMERGING_COLUMNS,
+    classify_patterns,
+    emerging_hotspots,
+    slice_codes,
+    space_time_counts,
+    space_time_gi,
+)
 from geo.h3grid import ring1_neighbours
 from geo.hotspots import gi_star, star_weights
 

@@ -1,15 +1,17 @@
 """geo.tracks and geo.coverage: pure rules on tiny arrays, with a property test for the effort split."""
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import geopandas as gpd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
-from geo import coverage as C, tracks as T
+from geo import coverage as C
+from geo import tracks as T
 
 GEOD = Geod(ellps="WGS84")
 

@@ -7,8 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
-from geo.h3grid import (cell_polygons, cell_resolutions, cells_covering, cells_to_str, parent_cells,
-                        points_to_cells, ring1_neighbours)
+from geo.h3grid import (
+    cell_polygons,
+    cell_resolutions,
+    cells_covering,
+    cells_to_str,
+    parent_cells,
+    points_to_cells,
+    ring1_neighbours,
+)
 
 lat_st = st.floats(-89.9, 89.9, allow_nan=False)
 lon_st = st.floats(-179.9, 179.9, allow_nan=False)

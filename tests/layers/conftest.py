@@ -6,10 +6,10 @@ import shutil
 
 import geopandas as gpd
 import pytest
+from maptest import HOSTILE
 from shapely.geometry import LineString, Point
 
 from data.store import connect, insert_layer
-from maptest import HOSTILE
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,10 @@
 """layers.basemap: Natural Earth polygons in the lowest pane, no tiles unless a local URL is given."""
 import folium
 import pytest
+from maptest import children
 
 from layers import basemap
 from layers._common import GeoLayer
-from maptest import children
 
 
 def test_load_reads_the_bundled_file_with_attribution():

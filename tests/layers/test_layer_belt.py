@@ -1,12 +1,12 @@
 """layers.belt: the belt polygon in the areas pane, fill and outline from core.palette.BELT."""
 import geopandas as gpd
+from maptest import HOSTILE, assert_escaped, children, page_of
 from shapely.geometry import box
 
 from core import palette
 from data.filters import Filter
 from layers import belt
 from layers._common import GeoLayer
-from maptest import HOSTILE, assert_escaped, children, page_of
 
 
 def _gdf(name="Vành đai"):

@@ -1,13 +1,13 @@
 """layers.border: the border line in the lines pane, coloured from core.palette.BORDER."""
 import folium
 import geopandas as gpd
+from maptest import HOSTILE, assert_escaped, children, page_of
 from shapely.geometry import LineString
 
 from core import palette
 from data.filters import Filter
 from layers import border
 from layers._common import GeoLayer
-from maptest import HOSTILE, assert_escaped, children, page_of
 
 
 def _gdf(name="Biên giới"):

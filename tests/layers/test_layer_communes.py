@@ -1,10 +1,11 @@
 """layers.communes / commune_counts: commune areas drawn with their names as labels from zoom 10."""
 from __future__ import annotations
 
+from maptest import children
+
 from data.filters import Filter
 from layers import commune_counts, communes
 from layers._common import Labels
-from maptest import children
 
 
 def test_commune_areas_carry_name_labels_from_zoom_10(layers_con):

@@ -1,6 +1,7 @@
 """layers.crossings: a distinct DivIcon symbol (shape + colour from palette) per crossing kind."""
 import geopandas as gpd
 import pytest
+from maptest import HOSTILE, HOSTILE_ESCAPED, assert_escaped, children, page_of
 from shapely.geometry import Point
 
 from core import palette
@@ -9,7 +10,6 @@ from data.filters import Filter
 from layers import crossings
 from layers._common import GeoLayer
 from layers.symbols import symbol_svg
-from maptest import HOSTILE, HOSTILE_ESCAPED, assert_escaped, children, page_of
 
 
 def _gdf(names=None):

@@ -1,14 +1,13 @@
 """layers.emerging: categories coloured from palette.EMERGING, no_pattern not drawn."""
 import h3
 import pandas as pd
+from maptest import children
 
 from core import palette
-from core.i18n import t
 from core.vocab import label
 from data.filters import Filter
 from layers import emerging
 from layers._common import HexLayer, cell_frame
-from maptest import children
 
 CATS = ["new_hot", "persistent_hot", "no_pattern", "intensifying_cold"]
 

@@ -1,12 +1,12 @@
 """layers.heat: HeatMap from aggregated cell weights, never more than CAP points."""
 import geopandas as gpd
 from folium.plugins import HeatMap
+from maptest import children, page_of
 from shapely.geometry import Point
 
 from core import palette
 from data.filters import Filter
 from layers import heat
-from maptest import children, page_of
 
 
 def test_load_aggregates_cells_and_keeps_every_incident(layers_con):

@@ -1,12 +1,12 @@
 """layers.hotspots: only significant Gi* bins drawn, colours equal palette.GI_BINS."""
 import h3
 import pandas as pd
+from maptest import children
 
 from core import palette
 from data.filters import Filter
 from layers import hotspots
 from layers._common import HexLayer, cell_frame
-from maptest import children
 
 BINS = [3, 2, 1, 0, -1, -2, -3]
 

@@ -4,12 +4,12 @@ import json
 
 import folium
 import geopandas as gpd
+from maptest import HOSTILE, HOSTILE_ESCAPED, assert_escaped, children, page_of
 from shapely.geometry import Point
 
 from core import palette
 from data.filters import Filter
 from layers import incidents
-from maptest import HOSTILE, HOSTILE_ESCAPED, assert_escaped, children, page_of
 
 
 def _gdf(n=3, text="Bắt quả tang"):

@@ -2,12 +2,12 @@
 import datetime as dt
 
 import numpy as np
+from maptest import HOSTILE, assert_escaped, children, page_of
 
 from core import palette
 from data.filters import Filter
 from layers import coverage, patrolgaps, patrols
 from layers._common import GeoLayer, HexLayer
-from maptest import HOSTILE, assert_escaped, children, page_of
 
 YEAR = Filter(date_from=dt.date(2025, 12, 1), date_to=dt.date(2026, 11, 28))
 

@@ -1,12 +1,12 @@
 """layers.stations: a shield at each post and the station's area outlined (palette.STATION)."""
 import geopandas as gpd
+from maptest import HOSTILE, assert_escaped, children, page_of
 from shapely.geometry import Point, box
 
 from core import palette
 from data.filters import Filter
 from layers import stations
 from layers._common import GeoLayer
-from maptest import HOSTILE, assert_escaped, children, page_of
 
 
 def _gdf(name="Đồn Biên phòng Thanh"):

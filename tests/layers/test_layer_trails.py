@@ -1,12 +1,12 @@
 """layers.trails: dashed lines per trail kind, colour/dash/weight from palette.TRAIL_KIND."""
 import geopandas as gpd
+from maptest import HOSTILE, assert_escaped, children, page_of
 from shapely.geometry import LineString
 
 from core import palette
 from data.filters import Filter
 from layers import trails
 from layers._common import GeoLayer
-from maptest import HOSTILE, assert_escaped, children, page_of
 
 
 def _gdf(name="Đường mòn"):

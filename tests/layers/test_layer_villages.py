@@ -2,6 +2,7 @@
 import datetime as dt
 
 import geopandas as gpd
+from maptest import HOSTILE, HOSTILE_ESCAPED, assert_escaped, children, page_of
 from shapely.geometry import Point, box
 
 from core import palette
@@ -10,7 +11,6 @@ from data.filters import Filter
 from layers import villages
 from layers._common import GeoLayer
 from layers.symbols import symbol_svg
-from maptest import HOSTILE, HOSTILE_ESCAPED, assert_escaped, children, page_of
 
 STATUSES = list(palette.VILLAGE_STATUS)
 

@@ -3,13 +3,13 @@ import json
 import math
 
 import pytest
+from maptest import HOSTILE
 from pyproj import Transformer
 
 import layers
 from data.filters import Filter
 from data.store import connect
 from layers import mapbuild
-from maptest import HOSTILE
 
 pytestmark = pytest.mark.browser
 

@@ -5,13 +5,13 @@ import re
 import folium
 import pytest
 from folium.plugins import Fullscreen, HeatMap
+from maptest import EXTERNAL, children, references
 
 import layers
 from data.filters import Filter
 from layers import mapbuild
 from layers._common import GeoLayer
 from layers.controls import FocusRing
-from maptest import EXTERNAL, children, references
 
 FOLIUM_DEFAULT_JS = list(folium.Map.default_js)
 

@@ -1,9 +1,9 @@
 """layers.legend: sections from the layers' own symbols, escaped labels, follows layer visibility."""
 import folium
+from maptest import HOSTILE, HOSTILE_IN_JSON
 
 from layers.legend import Legend, Section
 from layers.symbols import symbol_svg
-from maptest import HOSTILE, HOSTILE_IN_JSON
 
 
 def test_sections_and_notes_are_rendered_and_escaped():

@@ -12,7 +12,8 @@ import numpy as np
 
 from data.filters import Filter
 from data.queries import villages_with_status
-from layers import emerging as emerging_layer, hotspots as hotspots_layer
+from layers import emerging as emerging_layer
+from layers import hotspots as hotspots_layer
 from layers._common import HexLayer
 from report.slides import build_briefing
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from data.filters import Filter
-from report.snapshots import (data_version, latest_snapshot, list_snapshots, load_snapshot, previous_snapshot,
-                              save_snapshot)
+from report.snapshots import (
+    data_version,
+    latest_snapshot,
+    list_snapshots,
+    load_snapshot,
+    previous_snapshot,
+    save_snapshot,
+)
 
 
 def test_data_version_changes_with_any_row(demo_con):

@@ -5,9 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from seclib import PASSWORD, ROLES, copy_store
 
 from data.store import connect
-from seclib import PASSWORD, ROLES, copy_store
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from seclib import PASSWORD, ROOT
 from streamlit.testing.v1 import AppTest
 
 from data import audit, users
 from data.store import connect
-from seclib import PASSWORD, ROOT
 
 APP = str(ROOT / "app.py")
 

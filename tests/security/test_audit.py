@@ -9,9 +9,9 @@ import re
 import threading
 
 import pytest
+from seclib import ROOT, bw
 
 from data import audit
-from seclib import ROOT, bw
 
 
 def _me() -> str:

@@ -11,11 +11,11 @@ import time
 
 import duckdb
 import pytest
+from seclib import BW, PASSWORD, ROOT, bw
 
 from core.errors import InputError
 from data import audit, backup, users
 from data.store import connect
-from seclib import BW, PASSWORD, ROOT, bw
 
 
 def _counts(path):
@@ -186,8 +186,8 @@ def test_cli_says_so_when_a_locking_process_does_not_answer(sec_db, tmp_path, mo
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        from data.backup import request
         from core.errors import StoreError
+        from data.backup import request
         with pytest.raises(StoreError, match="no running app"):
             request(sec_db, "backup", "x.duckdb", as_user="u_admin", pickup=1.0, lang="en")
     finally:

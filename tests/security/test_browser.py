@@ -7,10 +7,10 @@ import time
 
 import pytest
 from _serve import serve
+from seclib import PASSWORD
 
 from data import audit
 from data.store import connect
-from seclib import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -18,9 +18,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from seclib import BW, PASSWORD, ROOT
 
 from data.store import connect
-from seclib import BW, PASSWORD, ROOT
 
 pytestmark = pytest.mark.browser
 IDLE_MIN = 0.4

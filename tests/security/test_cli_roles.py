@@ -6,10 +6,10 @@ import json
 import shutil
 
 import pytest
+from seclib import bw
 
 from data import audit, users
 from data.store import connect
-from seclib import bw
 
 # command -> lowest role that may run it
 NEEDS = {"export": "analyst", "import": "editor", "users": "admin", "audit": "admin", "backup": "admin",

@@ -26,9 +26,9 @@ import subprocess
 import time
 
 import duckdb
+from seclib import BW
 
 from data.store import connect
-from seclib import BW
 
 TABLES = ("incidents", "import_log", "import_rejects", "village_status", "villages", "audit", "users")
 N_ROWS = 20_000

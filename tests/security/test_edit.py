@@ -6,12 +6,12 @@ import datetime as dt
 import time
 
 import pytest
+from seclib import ROOT
 from streamlit.testing.v1 import AppTest
 
 from core.errors import BorderwatchError, ValidationError
 from data import audit
 from data.store import connect
-from seclib import ROOT
 from ui import edit
 
 LAO_BAO = (16.6200, 106.6100)

@@ -8,11 +8,11 @@ import time
 
 import pyproj
 import pytest
+from seclib import ROOT
 from streamlit.testing.v1 import AppTest
 
 from data import audit
 from data.store import connect
-from seclib import ROOT
 
 LAOS = (16.5, 106.2)                       # 40 km inside Laos: the point of the issue
 KHE_SANH = (16.62825, 106.73884)

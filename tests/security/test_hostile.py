@@ -13,10 +13,10 @@ import shutil
 import time
 
 import pytest
+from seclib import ROOT
 
 from data.filters import Filter
 from data.store import connect
-from seclib import ROOT
 
 LONG = "Đ" * 100_000
 HOSTILE = [

@@ -10,9 +10,9 @@ import datetime as dt
 import threading
 
 import pytest
+from seclib import PASSWORD
 
 from data import audit, users
-from seclib import PASSWORD
 
 
 def _at_once(sec_con, attempts: list[tuple[str, str]]) -> list[tuple[str, str]]:

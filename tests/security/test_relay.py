@@ -20,10 +20,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from seclib import NOBODY, ROOT, as_nobody, bw, copy_store
 
 from data import audit, backup
 from data.store import connect
-from seclib import NOBODY, ROOT, as_nobody, bw, copy_store
 
 APP_STANDIN = textwrap.dedent("""
     import sys, time

@@ -8,15 +8,14 @@ import stat
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from seclib import PASSWORD, ROOT, bw
 
 from data import backup
 from data.store import connect
-from seclib import PASSWORD, ROOT, bw, copy_store
 
 DEMO = ("--incidents", "200", "--seed", "3", "--end", "2026-11-28")
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from seclib import PASSWORD
 
 from core.errors import InputError
 from data import audit, users
 from data.store import connect
-
-from seclib import PASSWORD
 
 
 def test_only_an_argon2id_hash_is_stored_never_the_password(sec_db):
