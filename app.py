@@ -70,7 +70,7 @@ def _tabs(ctx: Ctx) -> None:
         st.session_state["tab_id"] = visible[0]
     st.session_state["tab"] = labels[st.session_state["tab_id"]]
     containers = st.tabs(list(labels.values()), key="tab", on_change=_on_tab)
-    for tab_id, box in zip(visible, containers):
+    for tab_id, box in zip(visible, containers, strict=True):
         if not box.open:
             continue
         with box, guard.shield(lang, tab_id):

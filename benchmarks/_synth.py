@@ -21,8 +21,8 @@ from shapely.geometry import LineString, Point
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.crs import transformer  # noqa: E402
-from geo.h3grid import points_to_cells  # noqa: E402
+from geo.crs import transformer  # noqa: E402 -- after the sys.path line: benchmarks run as scripts
+from geo.h3grid import points_to_cells  # noqa: E402 -- as above
 
 UTM = "EPSG:32648"
 DRUGS = np.array(["heroin", "methamphetamine", "synthetic_tablets", "cannabis", "opium", "other"])
@@ -43,7 +43,10 @@ def geography():
     if belt_utm.centroid.x < line_utm.centroid.x:  # keep the east side
         belt_utm = line_utm.buffer(-17000, single_sided=True)
     back = transformer(UTM, "EPSG:4326")
-    to_ll = lambda g: shapely.transform(g, lambda c: np.c_[back.transform(c[:, 0], c[:, 1])])  # noqa: E731
+
+    def to_ll(g):
+        return shapely.transform(g, lambda c: np.c_[back.transform(c[:, 0], c[:, 1])])
+
     km = [20, 60, 95, 140, 180]
     cross_utm = [line_utm.interpolate(k * 1000) for k in km]
     east = 1 if belt_utm.contains(Point(cross_utm[0].x + 3000, cross_utm[0].y)) else -1
@@ -134,7 +137,10 @@ def timed(fn, repeat: int):
 def table(rows, header):
     """Plain-text table."""
     w = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(v).rjust(w[i]) for i, v in enumerate(r))  # noqa: E731
+
+    def line(r) -> str:
+        return "  ".join(str(v).rjust(w[i]) for i, v in enumerate(r))
+
     return "\n".join([line(header), line(["-" * k for k in w])] + [line(r) for r in rows])
 
 

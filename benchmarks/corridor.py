@@ -44,7 +44,7 @@ def main():
         x, y = to_utm.transform(sample["lon"].to_numpy(), sample["lat"].to_numpy())
         rows, ccount, tcount = [], [0] * len(cross), [0] * len(trl)
         bins = {}
-        for xi, yi in zip(x, y):
+        for xi, yi in zip(x, y, strict=True):
             p = Point(xi, yi)
             dc = [c.distance(p) for c in cross]
             dt = [t.distance(p) for t in trl]

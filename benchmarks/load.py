@@ -37,7 +37,7 @@ from urllib.parse import parse_qs, urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from _serve import serve  # noqa: E402 - tests/_serve.py, the one server helper of tests and benchmarks
+from _serve import serve  # noqa: E402 -- tests/_serve.py, the one server helper of tests and benchmarks
 
 BW = str(Path(sys.executable).with_name("borderwatch"))
 CHROMIUM = "/usr/bin/chromium"
@@ -89,7 +89,7 @@ class Wire:
             return
         try:
             msg = ForwardMsg.FromString(bytes(payload))
-        except Exception:  # noqa: BLE001 - not a ForwardMsg: ignore
+        except Exception:  # noqa: BLE001 -- not a ForwardMsg: ignore
             return
         kind = msg.WhichOneof("type")
         if kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
@@ -154,7 +154,7 @@ async def _choose(page, box, label: str, clock: dict) -> None:
         try:
             await option.wait_for(timeout=TIMEOUT_MS // 3)
             break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError
+        except Exception:  # noqa: BLE001 -- Playwright's TimeoutError
             if attempt == 2:
                 raise
             await page.keyboard.press("Escape")
@@ -218,7 +218,7 @@ async def session(k: int, browser, args, stats: Stats, start_at: float, stop_at:
                         stats.errors.append(f"session {k}: {kind}: the run did not finish")
                     else:
                         stats.add(f"wire:{kind}", answer)
-            except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+            except Exception as exc:  # noqa: BLE001 -- every failure is counted and reported
                 stats.errors.append(f"session {k}: {action.__name__}: {str(exc).splitlines()[0][:120]}")
                 await page.keyboard.press("Escape")
             if wire.exceptions:
@@ -228,7 +228,7 @@ async def session(k: int, browser, args, stats: Stats, start_at: float, stop_at:
             if problem:
                 stats.errors.append(f"session {k}: {problem}")
             await asyncio.sleep(rng.uniform(*args.think))     # a person reads the page
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 -- a session that cannot log in is counted and reported
         stats.errors.append(f"session {k}: login: {str(exc).splitlines()[0][:120]}")
     finally:
         await context.close()
@@ -345,7 +345,8 @@ def report(stats: Stats, args) -> int:
     n = sum(len(stats.times.get(k, [])) for k in KINDS)
     if stats.cpu and n:
         c = stats.cpu
-        print(f"  CPU during the {c['wall']:.0f} s of changes on {os.cpu_count()} cores (load average {c['load']:.1f}): "
+        print(f"  CPU during the {c['wall']:.0f} s of changes on {os.cpu_count()} cores "
+              f"(load average {c['load']:.1f}): "
               f"server {c['server']:.0f} s ({1000 * c['server'] / n:.0f} ms per change), browsers + driver "
               f"{c['browsers']:.0f} s ({1000 * c['browsers'] / n:.0f} ms per change), {n / c['wall']:.1f} changes/s")
     print(f"  errors: {len(stats.errors)}")

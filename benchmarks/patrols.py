@@ -48,7 +48,8 @@ def synth_tracks(n_patrols: int, n_points: int, seed: int = 16) -> pd.DataFrame:
     k = rng.integers(0, len(lines), n_patrols)
     span = n_points * 10.0
     starts = np.array([rng.uniform(0, max(lines[i].length - span, 1.0)) for i in k])
-    along = starts[:, None] + np.minimum(np.arange(n_points)[None, :] * 10.0, np.array([lines[i].length for i in k])[:, None])
+    lengths = np.array([lines[i].length for i in k])
+    along = starts[:, None] + np.minimum(np.arange(n_points)[None, :] * 10.0, lengths[:, None])
     pts = np.concatenate([shapely.line_interpolate_point(lines[i], along[j]) for j, i in enumerate(k)])
     x = shapely.get_x(pts) + rng.normal(0, 3, pts.size)
     y = shapely.get_y(pts) + rng.normal(0, 3, pts.size)
@@ -69,7 +70,8 @@ def write_gpx(df: pd.DataFrame, path: Path) -> None:
         for tid, g in df.groupby("track_id", sort=False).indices.items():
             f.write(f"<trk><name>{tid}</name><trkseg>")
             f.write("".join(f'<trkpt lat="{la}" lon="{lo}"><ele>300.0</ele><time>{t}</time></trkpt>'
-                            for la, lo, t in zip(df["lat"].to_numpy()[g], df["lon"].to_numpy()[g], utc[g])))
+                            for la, lo, t in zip(df["lat"].to_numpy()[g], df["lon"].to_numpy()[g], utc[g],
+                                                 strict=True)))
             f.write("</trkseg></trk>")
         f.write("</gpx>")
 

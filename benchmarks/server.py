@@ -29,12 +29,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from data.analysis import hotspots_for  # noqa: E402
-from data.demo import build_demo  # noqa: E402
-from data.filters import Filter  # noqa: E402
-from data.migrate import migrate  # noqa: E402
-from data.store import connect, read_layer  # noqa: E402
-from tests._pg import Cluster  # noqa: E402
+from data.analysis import hotspots_for  # noqa: E402 -- after the sys.path line: benchmarks run as scripts
+from data.demo import build_demo  # noqa: E402 -- as above
+from data.filters import Filter  # noqa: E402 -- as above
+from data.migrate import migrate  # noqa: E402 -- as above
+from data.store import connect, read_layer  # noqa: E402 -- as above
+from tests._pg import Cluster  # noqa: E402 -- as above
 
 
 def _time(db, flt, repeat: int) -> tuple[float, float]:

@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", help="store file or postgresql://USER@HOST:PORT/DBNAME (password from PGPASSWORD or ~/.pgpass; "
+        p.add_argument("--db", help="store file or postgresql://USER@HOST:PORT/DBNAME "
+                            "(password from PGPASSWORD or ~/.pgpass; "
                             "default: $BORDERWATCH_DB or data/borderwatch.duckdb)")
         p.add_argument("--lang", choices=["vi", "en"], help="message language (default $BORDERWATCH_LANG or vi)")
         p.add_argument("--as", dest="as_user", metavar="NAME",

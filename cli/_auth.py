@@ -33,7 +33,7 @@ def os_user() -> str:
     """The operating-system login name, or ``local`` when it cannot be found."""
     try:
         return getpass.getuser() or "local"
-    except Exception:  # noqa: BLE001 - no passwd entry in a container
+    except Exception:  # noqa: BLE001 -- no passwd entry in a container
         return "local"
 
 
@@ -41,7 +41,7 @@ def claimed_name(args) -> str:
     return (getattr(args, "as_user", None) or os.environ.get("BORDERWATCH_USER") or os_user()).strip()
 
 
-def _has_accounts(con) -> bool:
+def _has_accounts(con: duckdb.DuckDBPyConnection) -> bool:
     try:
         return bool(con.execute("SELECT count(*) FROM users").fetchone()[0])
     except duckdb.CatalogException:  # a store older than the accounts migration, opened read-only
@@ -74,7 +74,7 @@ def require_cli(args, con, capability: str) -> User:
     return user
 
 
-def _log_denied(con, who: str, what: str) -> None:
+def _log_denied(con: duckdb.DuckDBPyConnection, who: str, what: str) -> None:
     from data import audit
 
     try:

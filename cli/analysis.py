@@ -20,7 +20,8 @@ def add_arguments(p, name: str) -> None:
     p.add_argument("--out", required=True,
                    help="output file: .csv, .geojson or .gpkg (with geometry; a .gpkg keeps its other layers)")
     if name in ("hotspots", "emerging", "villages"):
-        p.add_argument("--res", type=int, default=7, choices=range(6, 10), metavar="6-9", help="H3 resolution (default 7)")
+        p.add_argument("--res", type=int, default=7, choices=range(6, 10), metavar="6-9",
+                       help="H3 resolution (default 7)")
     if name == "hotspots":
         p.add_argument("--fdr", action="store_true", help="Benjamini–Hochberg false discovery rate correction")
     if name == "emerging":

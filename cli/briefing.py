@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from cli._auth import require_cli
 from cli._common import add_filter_args, filter_from_args, open_store
 from core import roles
@@ -51,7 +53,8 @@ def run(args) -> int:
             flt = snap.filter
             b = build_briefing(con, flt, lang=lang or "vi", compare_to=snapshot_before(con, snap) or False)
             if b.version.hash != snap.version.hash:
-                print(t("report.cli.inexact", lang, id=snap.id, then=snap.version.hash, now=b.version.hash), file=sys.stderr)
+                print(t("report.cli.inexact", lang, id=snap.id, then=snap.version.hash, now=b.version.hash),
+                      file=sys.stderr)
         else:
             flt = filter_from_args(args, con)
             b = build_briefing(con, flt, lang=lang or "vi", compare_to=compare_to)
@@ -78,7 +81,7 @@ def run(args) -> int:
     return 0
 
 
-def _audit_briefing(con, user, out: Path, flt) -> None:
+def _audit_briefing(con: duckdb.DuckDBPyConnection, user, out: Path, flt) -> None:
     """One audit entry per briefing: who, the file, the filter, the incidents it covers."""
     from data import audit
     from data.queries import count_incidents

@@ -1,6 +1,7 @@
 """``borderwatch context``: the unit's context layers (roads, rivers, contours, boundaries, any vector layer).
 
-    borderwatch context add FILE --name N [--layer L] [--style line|area|point] [--color #hex] [--crs CRS] [--label FIELD]
+    borderwatch context add FILE --name N [--layer L] [--style line|area|point] [--color #hex] [--crs CRS]
+                                          [--label FIELD]
     borderwatch context list
     borderwatch context remove N
 
@@ -46,7 +47,8 @@ def run(args) -> int:
             if not len(df):
                 print(t("context.none", lang))
             for r in df.itertuples():
-                print(f"{r.name}\t{r.style}\t{r.color}\t{r.n_features}\t{r.label_field or '-'}\t{r.source_crs or '-'}\t{r.source}")
+                print(f"{r.name}\t{r.style}\t{r.color}\t{r.n_features}\t{r.label_field or '-'}\t"
+                      f"{r.source_crs or '-'}\t{r.source}")
             return 0
         user = require_cli(args, con, roles.IMPORT)
         if args.action == "add":

@@ -2,7 +2,8 @@
 
 Needs the editor role (see ``cli/_auth.py``); the acting user's name goes into
 ``import_log`` and the audit log. Incidents on the Lao side of the border (beyond 2 km) are refused
-unless flagged ``outside_vietnam`` (editor; an ``outside_vietnam`` audit entry lists them). All or nothing by default: any problem → exit 2, every problem listed on stderr, the
+unless flagged ``outside_vietnam`` (editor; an ``outside_vietnam`` audit entry lists them).
+All or nothing by default: any problem → exit 2, every problem listed on stderr, the
 store unchanged. ``--skip-invalid`` writes the valid rows and keeps the rejected ones
 (table ``import_rejects`` and ``FILE.rejected.csv``).
 """

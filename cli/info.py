@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import duckdb
+
 from cli._common import open_store
 from core.i18n import t
 from data.store import get_meta, incident_span, layer_counts
@@ -12,7 +14,7 @@ def add_arguments(p, name: str) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def info(con) -> dict:
+def info(con: duckdb.DuckDBPyConnection) -> dict:
     first, last = incident_span(con)
     return {
         "layers": {name: {"rows": n} for name, n in layer_counts(con).items()},

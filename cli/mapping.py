@@ -11,6 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from cli._auth import require_cli
 from cli._common import add_filter_args, filter_from_args, open_store
 from core import roles
@@ -29,7 +31,8 @@ def add_arguments(p, name: str) -> None:
     p.add_argument("--month", help="any day of a month: heat, H3 counts and Gi* show only that month")
     p.add_argument("--res", type=int, default=7, choices=range(6, 10), metavar="6-9",
                    help="H3 resolution of the hexagon layers (default 7)")
-    p.add_argument("--focus", metavar="LAT,LON[,ZOOM]", help="centre the map here (e.g. a hot spot) instead of the belt")
+    p.add_argument("--focus", metavar="LAT,LON[,ZOOM]",
+                   help="centre the map here (e.g. a hot spot) instead of the belt")
     p.add_argument("--tiles", default=None,
                    help="URL template of a local tile server, e.g. http://tiles.local/{z}/{x}/{y}.png "
                         "(default $BORDERWATCH_TILE_URL; none: no tiles, nothing fetched)")
@@ -64,7 +67,7 @@ def _focus(text: str | None, lang) -> tuple[float, float, int] | None:
     return lat, lon, zoom
 
 
-def _basemaps(con, names: list[str] | None, lang) -> tuple[str, ...] | None:
+def _basemaps(con: duckdb.DuckDBPyConnection, names: list[str] | None, lang) -> tuple[str, ...] | None:
     """The basemaps to embed: checked to exist and be readable (exit 2 otherwise); None: the default one."""
     from data import basemaps
 

@@ -1,4 +1,7 @@
-"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1 (``server.py``: app.py plus ui.routes: session cookie, upload, basemap tiles)."""
+"""``borderwatch serve``: run the dashboard with Streamlit on 127.0.0.1.
+
+(``server.py``: app.py plus ui.routes: session cookie, upload, basemap tiles.)
+"""
 from __future__ import annotations
 
 import os

@@ -20,6 +20,8 @@ import json
 import os
 import sys
 
+import duckdb
+
 from cli._auth import acting_user, open_store_rw, require_cli
 from cli._common import add_action_globals
 from core import roles
@@ -49,7 +51,8 @@ def add_arguments(p, name: str) -> None:
     ls = sub.add_parser("list", help="list accounts (never their passwords)")
     ls.add_argument("--json", action="store_true")
     e = sub.add_parser("ensure-admin", help="create the first admin if the store has none "
-                                            "(password from $BORDERWATCH_ADMIN_PASSWORD, else generated and shown once)")
+                                            "(password from $BORDERWATCH_ADMIN_PASSWORD, "
+                                            "else generated and shown once)")
     e.add_argument("--name", default="admin")
     for sp in sub.choices.values():
         add_action_globals(sp)
@@ -85,44 +88,44 @@ def run(args) -> int:
         con.close()
 
 
-def _add(con, args, actor, lang) -> int:
+def _add(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     user = users.create_user(con, args.name, args.role, read_password(args, lang), who=actor.name, lang=lang)
     print(t("auth.cli.user_added", lang, name=user.name, role=t(f"auth.role.{user.role}", lang)), file=sys.stderr)
     return 0
 
 
-def _passwd(con, args, actor, lang) -> int:
+def _passwd(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     users.set_password(con, args.name, read_password(args, lang), who=actor.name, lang=lang)
     print(t("auth.cli.password_set", lang, name=args.name.strip().lower()), file=sys.stderr)
     return 0
 
 
-def _disable(con, args, actor, lang) -> int:
+def _disable(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     users.set_active(con, args.name, False, who=actor.name, lang=lang)
     print(t("auth.cli.disabled", lang, name=args.name.strip().lower()), file=sys.stderr)
     return 0
 
 
-def _enable(con, args, actor, lang) -> int:
+def _enable(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     users.set_active(con, args.name, True, who=actor.name, lang=lang)
     print(t("auth.cli.enabled", lang, name=args.name.strip().lower()), file=sys.stderr)
     return 0
 
 
-def _unlock(con, args, actor, lang) -> int:
+def _unlock(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     users.unlock(con, args.name, who=actor.name, lang=lang)
     print(t("auth.cli.unlocked", lang, name=args.name.strip().lower()), file=sys.stderr)
     return 0
 
 
-def _role(con, args, actor, lang) -> int:
+def _role(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     users.set_role(con, args.name, args.role, who=actor.name, lang=lang)
     print(t("auth.cli.role_set", lang, name=args.name.strip().lower(), role=t(f"auth.role.{args.role}", lang)),
           file=sys.stderr)
     return 0
 
 
-def _list(con, args, actor, lang) -> int:
+def _list(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
     df = users.list_users(con)
     if args.json:
         out = [{"name": r.name, "role": r.role, "active": bool(r.active), "locked_until": _iso(r.locked_until),
@@ -147,7 +150,7 @@ def _iso(value) -> str | None:
         return None
 
 
-def _ensure_admin(con, args, lang) -> int:
+def _ensure_admin(con: duckdb.DuckDBPyConnection, args, lang) -> int:
     result = users.ensure_admin(con, name=args.name, password=os.environ.get("BORDERWATCH_ADMIN_PASSWORD") or None,
                                 lang=lang)
     if result is None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from data.filters import Filter
+from data.filters import NO_FILTER, Filter
 from data.queries import border_line, load_incidents, study_area, villages_with_status
 from data.store import read_layer
 from data.village_rules import review_overdue
@@ -34,7 +35,7 @@ def _cells_for(belt_wkb: bytes, res: int) -> np.ndarray:
     return h3grid.cells_covering(shapely.from_wkb(belt_wkb), res=res)
 
 
-def study_cells(con, *, res: int = 7) -> np.ndarray:
+def study_cells(con: duckdb.DuckDBPyConnection, *, res: int = 7) -> np.ndarray:
     """Every H3 cell of the study area (the belt) at ``res``, zero-count cells included."""
     belt = study_area(con)
     if belt is None:
@@ -42,16 +43,18 @@ def study_cells(con, *, res: int = 7) -> np.ndarray:
     return _cells_for(belt.wkb, int(res))
 
 
-def _incidents(con, flt: Filter) -> pd.DataFrame:
+def _incidents(con: duckdb.DuckDBPyConnection, flt: Filter) -> pd.DataFrame:
     return load_incidents(con, flt, columns=["id", "occurred_at", "article", "drug", "quantity_g", "tablets",
                                              "persons", "station_id", "lon", "lat", "h3_9"])
 
 
-def h3_counts_for(con, flt: Filter = Filter(), *, res: int = 7, weight: str | None = None) -> pd.DataFrame:
+def h3_counts_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, res: int = 7,
+                  weight: str | None = None) -> pd.DataFrame:
     return _density.h3_counts(_incidents(con, flt), res=res, weight=weight)
 
 
-def hotspots_for(con, flt: Filter = Filter(), *, res: int = 7, fdr: bool = False) -> pd.DataFrame:
+def hotspots_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, res: int = 7,
+                 fdr: bool = False) -> pd.DataFrame:
     """Gi* over every study-area cell: h3, count, z, p, bin (no rows when no incident matches)."""
     inc = _incidents(con, flt)
     if len(inc) == 0:
@@ -60,14 +63,14 @@ def hotspots_for(con, flt: Filter = Filter(), *, res: int = 7, fdr: bool = False
     return out[HOTSPOT_COLUMNS]
 
 
-def _span(con, flt: Filter):
+def _span(con: duckdb.DuckDBPyConnection, flt: Filter):
     if flt.date_from and flt.date_to:
         return flt.date_from, flt.date_to
     first, last = con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchone()
     return (flt.date_from or (first.date() if first else None)), (flt.date_to or (last.date() if last else None))
 
 
-def emerging_for(con, flt: Filter = Filter(), *, slice: str = "month", res: int = 7,
+def emerging_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, slice: str = "month", res: int = 7,
                  time_neighbour: bool = False) -> pd.DataFrame:
     """Emerging hot spot category of every study cell over the filter's period."""
     start, end = _span(con, flt)
@@ -81,7 +84,8 @@ def emerging_for(con, flt: Filter = Filter(), *, slice: str = "month", res: int 
                [c for c in out.columns if c not in EMERGING_COLUMNS]]
 
 
-def corridor_for(con, flt: Filter = Filter(), *, buffer_m: float = _corridor.BUFFER_M, km: float = 1.0) -> dict:
+def corridor_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, buffer_m: float = _corridor.BUFFER_M,
+                 km: float = 1.0) -> dict:
     """Per-incident distances, counts per crossing and trail within ``buffer_m``, counts per km of border."""
     inc = _incidents(con, flt)
     border = border_line(con)
@@ -102,7 +106,7 @@ def corridor_for(con, flt: Filter = Filter(), *, buffer_m: float = _corridor.BUF
     }
 
 
-def villages_for(con, flt: Filter = Filter(), *, radius_km: float = 3.0, res: int = 7,
+def villages_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, radius_km: float = 3.0, res: int = 7,
                  categories: pd.DataFrame | None = None, today: dt.date | None = None, **options) -> pd.DataFrame:
     """Incidents within ``radius_km`` of each village and drug-free-village alerts, with the
     current decision's ``review_due`` and ``review_overdue`` (the review date has passed on
@@ -118,7 +122,7 @@ def villages_for(con, flt: Filter = Filter(), *, radius_km: float = 3.0, res: in
     _, end = _span(con, flt)
     out = _exposure.village_exposure(inc, villages, categories=categories if len(categories) else None, res=res,
                                      period_end=np.datetime64(end) if end else None, radius_km=radius_km, **options)
-    due = dict(zip(villages["id"], villages["review_due"]))
+    due = dict(zip(villages["id"], villages["review_due"], strict=True))
     today = today or dt.date.today()
     out["review_due"] = pd.to_datetime(pd.Series([due.get(v) for v in out["village_id"]], index=out.index,
                                                  dtype=object)).dt.date

@@ -47,6 +47,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from core.errors import StoreError
@@ -120,7 +121,7 @@ def _digest(prev: str, entry_id: int, at: dt.datetime, who: str, action: str, wh
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _store_file(con) -> Path | None:
+def _store_file(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The store file behind ``con``; ``None`` for an in-memory or a PostgreSQL store (no anchor file)."""
     row = con.execute("SELECT path, type FROM duckdb_databases() "
                       "WHERE database_name = current_database()").fetchone()
@@ -193,7 +194,7 @@ class Change:
 
 
 @contextlib.contextmanager
-def change(con, cur=None):
+def change(con: duckdb.DuckDBPyConnection, cur=None):
     """``with audit.change(con) as ch:`` — write on ``ch.cur``, record with ``ch.log(...)``; one transaction.
 
     The block runs under the audit lock, inside ``BEGIN``; leaving it commits (an exception
@@ -214,7 +215,7 @@ def change(con, cur=None):
             except BaseException:
                 try:
                     cur.execute("ROLLBACK")
-                except Exception:  # noqa: BLE001 - already rolled back by DuckDB
+                except Exception:  # noqa: BLE001 -- already rolled back by DuckDB
                     pass
                 raise
             if db is not None:
@@ -225,7 +226,7 @@ def change(con, cur=None):
                 cur.close()
 
 
-def log(con, who: str, action: str, what: str = "", rows: int | None = None) -> int:
+def log(con: duckdb.DuckDBPyConnection, who: str, action: str, what: str = "", rows: int | None = None) -> int:
     """Append one entry in its own transaction; returns its id.
 
     ``who`` is the account name (or ``local`` / the attempted name for a failed login),
@@ -244,7 +245,8 @@ def log(con, who: str, action: str, what: str = "", rows: int | None = None) -> 
         raise StoreError(f"audit log not written: {exc}") from exc
 
 
-def entries(con, *, who: str | None = None, action: str | None = None, since: dt.datetime | None = None,
+def entries(con: duckdb.DuckDBPyConnection, *, who: str | None = None, action: str | None = None,
+            since: dt.datetime | None = None,
             limit: int | None = None, newest_first: bool = True) -> pd.DataFrame:
     """Entries as a frame (``id, at_time, who, action, what, n_rows, os_user, os_uid``), newest first by default."""
     conds, params = [], []
@@ -287,7 +289,7 @@ class ChainCheck:
     anchored: bool = False      # the end of the log was checked against the anchor file
 
 
-def verify(con, anchor: str | Path | None = None) -> ChainCheck:
+def verify(con: duckdb.DuckDBPyConnection, anchor: str | Path | None = None) -> ChainCheck:
     """Walk the hash chain, then check it against the anchor file beside the store.
 
     The first broken link is reported with its id and a reason. ``anchor`` defaults to

@@ -74,7 +74,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,150}\.duckdb")
 
 # -- paths and locks ----------------------------------------------------------------------
 
-def store_path(con) -> Path | None:
+def store_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     """The file behind ``con`` (``None`` for an in-memory store, and for a PostgreSQL store: no relay there)."""
     row = con.execute("SELECT path, type FROM duckdb_databases() "
                       "WHERE database_name = current_database()").fetchone()
@@ -129,7 +129,8 @@ def _alias(prefix: str) -> str:
 
 # -- backup -------------------------------------------------------------------------------
 
-def backup(con, target: str | Path, *, who: str, overwrite: bool = False, lang: str | None = None) -> dict:
+def backup(con: duckdb.DuckDBPyConnection, target: str | Path, *, who: str, overwrite: bool = False,
+           lang: str | None = None) -> dict:
     """Write a consistent copy of the store behind ``con`` to ``target`` (a new DuckDB file).
 
     Returns ``{"file", "bytes", "rows": {table: n}, "schema_version"}``. Audited as ``backup``.
@@ -168,7 +169,7 @@ def backup(con, target: str | Path, *, who: str, overwrite: bool = False, lang: 
     return {"file": str(target), "bytes": target.stat().st_size, "rows": rows, "schema_version": SCHEMA_VERSION}
 
 
-def backup_server(con, url: str, target: str | Path, *, who: str, overwrite: bool = False,
+def backup_server(con: duckdb.DuckDBPyConnection, url: str, target: str | Path, *, who: str, overwrite: bool = False,
                   lang: str | None = None) -> dict:
     """Server mode: the PostgreSQL store at ``url`` copied to ``target`` (a new DuckDB store file).
 
@@ -211,7 +212,8 @@ def _prepared_copy(source: Path, workdir: Path, lang: str | None) -> Path:
         wcon = connect(work, migrate=False)
         try:
             version = schema_version(wcon)
-            if version == 0 or "incidents" not in _tables(wcon, wcon.execute("SELECT current_database()").fetchone()[0]):
+            database = wcon.execute("SELECT current_database()").fetchone()[0]
+            if version == 0 or "incidents" not in _tables(wcon, database):
                 raise InputError(t("auth.restore.not_store", lang, file=source))
             if version > SCHEMA_VERSION:
                 raise InputError(t("auth.restore.newer", lang, file=source, v=version, current=SCHEMA_VERSION))
@@ -228,7 +230,8 @@ def _prepared_copy(source: Path, workdir: Path, lang: str | None) -> Path:
     return work
 
 
-def restore(con, source: str | Path, *, who: str, safety_copy: bool = True, lang: str | None = None) -> dict:
+def restore(con: duckdb.DuckDBPyConnection, source: str | Path, *, who: str, safety_copy: bool = True,
+            lang: str | None = None) -> dict:
     """Replace the data of the store behind ``con`` with the backup ``source``, in one transaction.
 
     Returns ``{"file", "rows": {table: n}, "safety_copy": path or None}``. Audited as ``restore``.
@@ -253,7 +256,7 @@ def restore(con, source: str | Path, *, who: str, safety_copy: bool = True, lang
     return {"file": str(source), "rows": rows, "safety_copy": safety}
 
 
-def _replace_all(con, work: Path, *, who: str, what: str) -> dict[str, int]:
+def _replace_all(con: duckdb.DuckDBPyConnection, work: Path, *, who: str, what: str) -> dict[str, int]:
     """Every table's rows replaced and the ``restore`` audit entry written, in ONE transaction."""
     alias = _alias("bw_restore")
     main = con.execute("SELECT current_database()").fetchone()[0]
@@ -474,7 +477,7 @@ _AGENTS: dict[str, threading.Thread] = {}
 _AGENTS_LOCK = threading.Lock()
 
 
-def start_agent(con, *, on_change=None, interval: float = 0.5) -> bool:
+def start_agent(con: duckdb.DuckDBPyConnection, *, on_change=None, interval: float = 0.5) -> bool:
     """Serve CLI requests for the store behind ``con`` from a daemon thread (once per process and store),
     on a cursor of its own.
 
@@ -519,17 +522,17 @@ def drop_waiting(db: Path) -> int:
     return n
 
 
-def _agent_loop(con, db: Path, on_change, interval: float) -> None:
+def _agent_loop(con: duckdb.DuckDBPyConnection, db: Path, on_change, interval: float) -> None:
     warned: set[str] = set()
     while True:
         try:
             serve_spool(con, db, on_change=on_change, warned=warned)
-        except Exception:  # noqa: BLE001 - the agent must survive anything one request does
+        except Exception:  # noqa: BLE001 -- the agent must survive anything one request does
             log.exception("backup agent")
         time.sleep(interval)
 
 
-def serve_spool(con, db: Path, *, on_change=None, warned: set | None = None) -> list[dict]:
+def serve_spool(con: duckdb.DuckDBPyConnection, db: Path, *, on_change=None, warned: set | None = None) -> list[dict]:
     """Run the valid requests waiting in ``<store>.requests/``; returns their answers (the agent's one step)."""
     spool = spool_dir(db)
     if not os.path.lexists(spool):
@@ -552,7 +555,7 @@ def serve_spool(con, db: Path, *, on_change=None, warned: set | None = None) -> 
     return [a for a in answers if a]
 
 
-def _handle(con, db: Path, dir_fd: int, name: str, on_change) -> dict:
+def _handle(con: duckdb.DuckDBPyConnection, db: Path, dir_fd: int, name: str, on_change) -> dict:
     """Check and run one request file; write its answer. Refused requests are dropped and logged."""
     from core import roles
     from data import users
@@ -620,14 +623,14 @@ def _handle(con, db: Path, dir_fd: int, name: str, on_change) -> dict:
                     on_change()
     except BorderwatchError as exc:
         answer = {"ok": False, "error": str(exc), "exit_code": exc.exit_code}
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 -- logged with its traceback; the client gets a line, not a hang
         log.exception("backup request")
         answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "exit_code": 1}
     _write_private(dir_fd, f"{rid}{ANSWER_SUFFIX}", json.dumps(answer, ensure_ascii=False))
     return answer
 
 
-def _deny(con, who: str, body: dict) -> None:
+def _deny(con: duckdb.DuckDBPyConnection, who: str, body: dict) -> None:
     try:
         audit.log(con, who or "?", "access_denied", f"relay {str(body.get('op'))[:20]}: backup")
     except StoreError:

@@ -31,6 +31,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from core.errors import InputError
 from core.i18n import t
 
@@ -130,7 +132,8 @@ def inspect_mbtiles(path, lang=None) -> dict:
                 raise InputError(t("basemap.not_mbtiles", lang, path=path.name, why="no tiles"))
             fmt = _kind_of(bytes(row[0]))
             if fmt is None:
-                why = "vector tiles (pbf) are not supported" if meta.get("format") == "pbf" else "tiles are not PNG/JPEG/WebP"
+                why = ("vector tiles (pbf) are not supported" if meta.get("format") == "pbf"
+                       else "tiles are not PNG/JPEG/WebP")
                 raise InputError(t("basemap.not_mbtiles", lang, path=path.name, why=why))
             zmin, zmax = con.execute("SELECT min(zoom_level), max(zoom_level) FROM tiles").fetchone()
             bounds = _meta_bounds(meta.get("bounds")) or _tile_bounds(con, int(zmin))
@@ -151,7 +154,7 @@ def _meta_bounds(text) -> tuple[float, float, float, float] | None:
     return (w, s, e, n) if ok else None
 
 
-def _tile_bounds(con, z: int) -> tuple[float, float, float, float]:
+def _tile_bounds(con: duckdb.DuckDBPyConnection, z: int) -> tuple[float, float, float, float]:
     x0, x1, y0, y1 = con.execute("SELECT min(tile_column), max(tile_column), min(tile_row), max(tile_row) "
                                  "FROM tiles WHERE zoom_level = ?", [z]).fetchone()
     n = 2 ** z
@@ -227,7 +230,8 @@ def tile_geotiff(src, out, *, lang=None) -> dict:
         raise InputError(t("basemap.missing", lang, path=src))
     proc = subprocess.run([tools["gdalinfo"], "-json", str(src)], capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
-        raise InputError(t("basemap.not_raster", lang, path=src.name, why=(proc.stderr.strip().splitlines() or ["?"])[-1]))
+        why = (proc.stderr.strip().splitlines() or ["?"])[-1]
+        raise InputError(t("basemap.not_raster", lang, path=src.name, why=why))
     info = json.loads(proc.stdout)
     if not (info.get("coordinateSystem") or {}).get("wkt"):
         raise InputError(t("basemap.no_crs", lang, path=src.name))
@@ -255,17 +259,18 @@ def _row(r) -> Basemap:
 _COLS = "name, kind, source, tiles, format, min_zoom, max_zoom, west, south, east, north, attribution"
 
 
-def list_basemaps(con) -> list[Basemap]:
+def list_basemaps(con: duckdb.DuckDBPyConnection) -> list[Basemap]:
     """Registered basemaps by name."""
     return [_row(r) for r in con.execute(f"SELECT {_COLS} FROM basemaps ORDER BY name").fetchall()]
 
 
-def get(con, name: str) -> Basemap | None:
+def get(con: duckdb.DuckDBPyConnection, name: str) -> Basemap | None:
     r = con.execute(f"SELECT {_COLS} FROM basemaps WHERE name = ?", [name]).fetchone()
     return _row(r) if r else None
 
 
-def add(con, db_path, file, *, name: str | None = None, user: str = "", lang=None) -> Basemap:
+def add(con: duckdb.DuckDBPyConnection, db_path, file, *, name: str | None = None, user: str = "",
+        lang=None) -> Basemap:
     """Register ``file`` (.mbtiles, or .tif/.tiff tiled once into the store's cache folder)."""
     src = Path(file).expanduser().resolve()
     if not src.is_file():
@@ -293,11 +298,12 @@ def add(con, db_path, file, *, name: str | None = None, user: str = "", lang=Non
     return get(con, name)
 
 
-def remove(con, name: str, *, lang=None) -> Basemap:
+def remove(con: duckdb.DuckDBPyConnection, name: str, *, lang=None) -> Basemap:
     """Forget basemap ``name``; a GeoTIFF's tile cache is deleted, a user's MBTiles file is left alone."""
     bm = get(con, name)
     if bm is None:
-        raise InputError(t("basemap.unknown", lang, name=name, valid=", ".join(b.name for b in list_basemaps(con)) or "-"))
+        valid = ", ".join(b.name for b in list_basemaps(con)) or "-"
+        raise InputError(t("basemap.unknown", lang, name=name, valid=valid))
     con.execute("DELETE FROM basemaps WHERE name = ?", [name])
     if bm.kind == "geotiff":
         Path(bm.tiles).unlink(missing_ok=True)
@@ -314,7 +320,7 @@ def check_file(bm: Basemap, lang=None) -> None:
 META_DEFAULT = "basemap.default"
 
 
-def default_basemap(con) -> Basemap | None:
+def default_basemap(con: duckdb.DuckDBPyConnection) -> Basemap | None:
     """The basemap chosen for printed maps and the standalone map, if it is still registered."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [META_DEFAULT]).fetchone()
     return get(con, row[0]) if row and row[0] else None
@@ -414,8 +420,13 @@ def mosaic(bm: Basemap, bounds, *, width_px: int = 1600):
     arr = np.asarray(canvas)
     nt = 2 ** z
     # pixel columns → lon, pixel rows → mercator; sample one row per output latitude step
-    lon_px = lambda lon: ((lon + 180) / 360 * nt - x0) * 256  # noqa: E731
-    lat_px = lambda lat: ((1 - np.arcsinh(np.tan(np.radians(lat))) / math.pi) / 2 * nt - y0) * 256  # noqa: E731
+
+    def lon_px(lon: float) -> float:
+        return ((lon + 180) / 360 * nt - x0) * 256
+
+    def lat_px(lat: float) -> float:
+        return ((1 - np.arcsinh(np.tan(np.radians(lat))) / math.pi) / 2 * nt - y0) * 256
+
     cols = np.clip(np.arange(int(lon_px(w)), int(lon_px(e))), 0, arr.shape[1] - 1)
     rows_out = max(2, int(round(len(cols) * (n - s) / max(e - w, 1e-9))))
     lats = np.linspace(n, s, rows_out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import duckdb
 import numpy as np
 import pandas as pd
 import shapely
@@ -31,7 +32,7 @@ class BorderContext:
         return border_side(lon, lat, border_m=self.border_m, belt_m=self.belt_m, to_metric=self.to_metric)
 
 
-def border_context(con) -> BorderContext | None:
+def border_context(con: duckdb.DuckDBPyConnection) -> BorderContext | None:
     """The border and belt read from the store (None when either is not stored)."""
     from data.queries import border_line, study_area
 
@@ -49,7 +50,7 @@ def border_context(con) -> BorderContext | None:
     return BorderContext(_m(border), _m(belt), fwd)
 
 
-def sides(con, lon, lat) -> pd.DataFrame:
+def sides(con: duckdb.DuckDBPyConnection, lon, lat) -> pd.DataFrame:
     """Side and distance to the stored border of each point; side ``unknown`` everywhere when none is stored."""
     ctx = border_context(con)
     if ctx is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -29,13 +30,13 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def period_of(con, flt: Filter) -> tuple[dt.date | None, dt.date | None]:
+def period_of(con: duckdb.DuckDBPyConnection, flt: Filter) -> tuple[dt.date | None, dt.date | None]:
     """The filter's period, open ends closed with the store's first and last incident."""
     first, last = incident_span(con)
     return flt.date_from or first, flt.date_to or last
 
 
-def previous_year(con, flt: Filter) -> Filter | None:
+def previous_year(con: duckdb.DuckDBPyConnection, flt: Filter) -> Filter | None:
     """``flt`` moved back one year (same days of the year), or ``None`` for a store with no incidents."""
     lo, hi = period_of(con, flt)
     if lo is None or hi is None:
@@ -43,7 +44,7 @@ def previous_year(con, flt: Filter) -> Filter | None:
     return replace(flt, date_from=_year_before(lo), date_to=_year_before(hi))
 
 
-def _counts(con, flt: Filter) -> pd.DataFrame:
+def _counts(con: duckdb.DuckDBPyConnection, flt: Filter) -> pd.DataFrame:
     where, params = flt.where("i")
     return con.execute(f"""
         SELECT a.id, count(*) AS incidents, coalesce(sum(i.quantity_g), 0) AS grams,
@@ -53,7 +54,7 @@ def _counts(con, flt: Filter) -> pd.DataFrame:
         GROUP BY a.id""", params).df()
 
 
-def _names(con, areas: pd.DataFrame) -> tuple[list[str], list[str | None]]:
+def _names(con: duckdb.DuckDBPyConnection, areas: pd.DataFrame) -> tuple[list[str], list[str | None]]:
     """Former names and post-2025 name of each area, from its own fields and the ``communes`` table."""
     pairs = con.execute("SELECT old_name, new_name FROM communes").fetchall()
     new_of = {o: n for o, n in pairs}
@@ -61,7 +62,7 @@ def _names(con, areas: pd.DataFrame) -> tuple[list[str], list[str | None]]:
     for o, n in pairs:
         olds_of.setdefault(n, []).append(o)
     olds, news = [], []
-    for name, new in zip(areas["name"], areas["new_name"]):
+    for name, new in zip(areas["name"], areas["new_name"], strict=True):
         if name in new_of:                  # a former commune
             olds.append(name)
             news.append(new if isinstance(new, str) and new else new_of[name])
@@ -71,7 +72,7 @@ def _names(con, areas: pd.DataFrame) -> tuple[list[str], list[str | None]]:
     return olds, news
 
 
-def commune_stats(con, flt: Filter | None = None) -> gpd.GeoDataFrame:
+def commune_stats(con: duckdb.DuckDBPyConnection, flt: Filter | None = None) -> gpd.GeoDataFrame:
     """One row per commune area with :data:`COLUMNS` and its polygon (EPSG:4326), ordered by rate.
 
     ``rate_per_1000`` is incidents per 1,000 residents (NaN without a population);

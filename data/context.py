@@ -13,6 +13,7 @@ import re
 import warnings
 from pathlib import Path
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -50,7 +51,7 @@ def read(path, *, layer: str | None = None, crs=None, lang=None) -> gpd.GeoDataF
         raise InputError(t("basemap.missing", lang, path=path))
     try:
         names = [str(r[0]) for r in pyogrio.list_layers(path)]
-    except Exception as exc:  # noqa: BLE001 - GDAL's message is the reason
+    except Exception as exc:  # noqa: BLE001 -- GDAL's message is the reason
         raise InputError(t("context.unreadable", lang, path=path.name, why=str(exc).strip())) from exc
     if layer is None and len(names) > 1:
         raise InputError(t("context.many_layers", lang, path=path.name, valid=", ".join(names)))
@@ -58,7 +59,7 @@ def read(path, *, layer: str | None = None, crs=None, lang=None) -> gpd.GeoDataF
         raise InputError(t("context.bad_layer", lang, path=path.name, layer=layer, valid=", ".join(names)))
     try:
         gdf = gpd.read_file(path, layer=layer or (names[0] if names else None), engine="pyogrio")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 -- any reader failure: the file is not readable as a layer
         raise InputError(t("context.unreadable", lang, path=path.name, why=str(exc).strip())) from exc
     if crs is not None:
         gdf = gdf.set_crs(resolve_crs(crs), allow_override=True)
@@ -72,7 +73,8 @@ def read(path, *, layer: str | None = None, crs=None, lang=None) -> gpd.GeoDataF
     src_crs = gdf.crs
     out = gdf.to_crs("EPSG:4326")
     w, s, e, n = out.total_bounds
-    if not (np.isfinite([w, s, e, n]).all() and w >= REGION[0] and s >= REGION[1] and e <= REGION[2] and n <= REGION[3]):
+    inside = w >= REGION[0] and s >= REGION[1] and e <= REGION[2] and n <= REGION[3]
+    if not (np.isfinite([w, s, e, n]).all() and inside):
         raise InputError(t("context.far", lang, path=path.name, bounds=f"{w:.3f},{s:.3f},{e:.3f},{n:.3f}"))
     out.attrs["source_crs"] = src_crs.to_string() if src_crs is not None else ""
     out.attrs["dropped"] = int(len(gdf) - len(out))
@@ -89,7 +91,7 @@ def vn2000_on_wgs84(crs) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)      # "lose projection information": we read only a few keys
             proj = crs.to_dict()
-    except Exception:  # noqa: BLE001 - a CRS pyproj cannot describe as PROJ is not this case
+    except Exception:  # noqa: BLE001 -- a CRS pyproj cannot describe as PROJ is not this case
         return False
     return (proj.get("proj") == "tmerc" and abs(float(proj.get("k", proj.get("k_0", 1))) - 0.9999) < 1e-9
             and float(proj.get("x_0", 0)) == 500000 and float(proj.get("lat_0", 0)) == 0
@@ -120,7 +122,8 @@ def _labels(values) -> list[str | None]:
     return out
 
 
-def add(con, path, *, name: str, layer: str | None = None, style: str | None = None, color: str | None = None,
+def add(con: duckdb.DuckDBPyConnection, path, *, name: str, layer: str | None = None, style: str | None = None,
+        color: str | None = None,
         crs=None, label: str | None = None, user: str = "", lang=None) -> dict:
     """Import ``path`` as context layer ``name`` (one transaction). Returns its ``context_layers`` row."""
     path = Path(path)
@@ -155,12 +158,12 @@ def add(con, path, *, name: str, layer: str | None = None, style: str | None = N
     return {"name": name, "style": style, "color": color, "n": len(rows), "label": col}
 
 
-def list_layers(con) -> pd.DataFrame:
+def list_layers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT name, style, color, n_features, label_field, source_crs, source, source_layer "
                        "FROM context_layers ORDER BY position").df()
 
 
-def remove(con, name: str, *, lang=None) -> None:
+def remove(con: duckdb.DuckDBPyConnection, name: str, *, lang=None) -> None:
     if not con.execute("SELECT 1 FROM context_layers WHERE name = ?", [name]).fetchone():
         valid = ", ".join(list_layers(con)["name"]) or "-"
         raise InputError(t("context.unknown", lang, name=name, valid=valid))
@@ -174,7 +177,7 @@ def remove(con, name: str, *, lang=None) -> None:
         raise
 
 
-def features(con) -> gpd.GeoDataFrame:
+def features(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:
     """Every context feature with its layer's style and colour, in draw order (EPSG:4326)."""
     df = con.execute("""
         SELECT f.layer, f.fid, f.label, l.style, l.color, l.position, ST_AsWKB(f.geom) AS wkb

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from data.analysis import emerging_for, hotspots_for, study_cells
-from data.filters import Filter
+from data.filters import NO_FILTER, Filter
 from data.store import CRS, read_layer
 from geo import coverage as C
 from geo.h3grid import cell_polygons
@@ -37,14 +38,14 @@ def _patrol_where(flt: Filter, *, day_col: str, station_col: str) -> tuple[str, 
     return (" AND ".join(conds) or "TRUE"), params
 
 
-def load_effort(con, flt: Filter = Filter()) -> pd.DataFrame:
+def load_effort(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> pd.DataFrame:
     """Per patrol, resolution-9 cell and day: km and hours, within the filter's period and stations."""
     where, params = _patrol_where(flt, day_col="c.day", station_col="p.station_id")
     return con.execute(f"""SELECT c.patrol_id, CAST(c.h3_9 AS UBIGINT) AS h3_9, c.day, c.km, c.hours
                            FROM patrol_cells c JOIN patrols p ON p.id = c.patrol_id WHERE {where}""", params).df()
 
 
-def load_patrols(con, flt: Filter = Filter()) -> gpd.GeoDataFrame:
+def load_patrols(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> gpd.GeoDataFrame:
     """Patrol tracks that walked on a day of the filter's period (and of its stations), EPSG:4326."""
     conds, params = [], []
     if flt.date_from:
@@ -63,7 +64,7 @@ def load_patrols(con, flt: Filter = Filter()) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs=CRS, index=df.index), crs=CRS)
 
 
-def period_end(con, flt: Filter = Filter()) -> dt.date | None:
+def period_end(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> dt.date | None:
     """The day "days since" counts to: the filter's last day, else the latest incident or patrol day."""
     if flt.date_to:
         return flt.date_to
@@ -73,7 +74,8 @@ def period_end(con, flt: Filter = Filter()) -> dt.date | None:
     return max(days) if days else None
 
 
-def coverage_for(con, flt: Filter = Filter(), *, res: int = 7, min_days: int = 1, min_km: float = C.MIN_KM,
+def coverage_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, res: int = 7, min_days: int = 1,
+                 min_km: float = C.MIN_KM,
                  trends: bool = True) -> pd.DataFrame:
     """Per H3 cell: patrol km, hours, days, last patrol, incidents, incidents per 10 km, Gi* bin, gap.
 
@@ -87,7 +89,8 @@ def coverage_for(con, flt: Filter = Filter(), *, res: int = 7, min_days: int = 1
                             min_days=min_days, min_km=min_km)
 
 
-def places_for(con, flt: Filter = Filter(), *, buffer_m: float = C.BUFFER_M) -> dict[str, pd.DataFrame]:
+def places_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, buffer_m: float = C.BUFFER_M) -> dict[str,
+               pd.DataFrame]:
     """Per crossing and per trail: patrols within ``buffer_m``, last patrolled, days since (to :func:`period_end`)."""
     patrols = load_patrols(con, flt)
     end = period_end(con, flt)
@@ -95,7 +98,8 @@ def places_for(con, flt: Filter = Filter(), *, buffer_m: float = C.BUFFER_M) -> 
             for layer in ("crossings", "trails")}
 
 
-def gaps_for(con, flt: Filter = Filter(), *, res: int = 7, min_days: int = 1, max_days: int = 30,
+def gaps_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, res: int = 7, min_days: int = 1,
+             max_days: int = 30,
              buffer_m: float = C.BUFFER_M, min_km: float = C.MIN_KM, table: pd.DataFrame | None = None
              ) -> gpd.GeoDataFrame:
     """The gap list: hot cells with no or few patrol days (highest z first), then crossings not patrolled

@@ -37,6 +37,7 @@ import datetime as dt
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,6 +45,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, shape
+from shapely.geometry.base import BaseGeometry
 
 from data import demo_facts as F
 from data.build_border import ATTRIBUTION
@@ -105,32 +107,37 @@ def _to_gdf(rows: list[dict], geoms_m: list) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms_m, crs=METRIC).to_crs(4326).values, crs=4326)
 
 
-def build_places(border, belt) -> dict[str, gpd.GeoDataFrame]:
-    """Gates, openings, stations and their areas, villages, trails: public facts, placed."""
-    fr = _Frame(border, belt)
-    ch = {c: fr.chainage_of(*ll) for c, ll in F.COMMUNE_ANCHORS.items()}
-
-    gates, gate_geoms = [], []
-    for gid, name, kind, facing, commune, conf in F.GATES:
+def _place_gates(fr: _Frame, ch: dict[str, float]) -> tuple[list[dict], list[Point]]:
+    """The border gates: Lao Bảo at its known position, the others 150 m inside their commune's anchor."""
+    gates, geoms = [], []
+    for gid, name, kind, facing, commune, _conf in F.GATES:
         if gid == "CK-LAOBAO":
             geom, approx = fr.to_m(*F.LAO_BAO_GATE), False
         else:
             geom, approx = Point(fr.place(ch[commune], 150.0)), True
         gates.append(dict(id=gid, name=name, kind=kind, facing=facing, commune=commune, approximate=approx))
-        gate_geoms.append(geom)
+        geoms.append(geom)
+    return gates, geoms
 
-    stations, st_geoms = [], []
+
+def _place_stations(fr: _Frame, ch: dict[str, float]) -> tuple[list[dict], list[Point], list[BaseGeometry]]:
+    """Border-guard stations 3.5 km inland of their commune, each with its Voronoi cell in the belt as area."""
+    stations, geoms = [], []
     for sid, name, commune in F.STATIONS:
         stations.append(dict(id=sid, name=name))
-        st_geoms.append(Point(fr.place(ch[commune], 3500.0, 1500.0)))
-    regions = shapely.voronoi_polygons(shapely.MultiPoint(st_geoms), extend_to=fr.belt.envelope.buffer(5000))
+        geoms.append(Point(fr.place(ch[commune], 3500.0, 1500.0)))
+    regions = shapely.voronoi_polygons(shapely.MultiPoint(geoms), extend_to=fr.belt.envelope.buffer(5000))
     areas = []
-    for g in st_geoms:
+    for g in geoms:
         cell = next(r for r in regions.geoms if r.contains(g))
         areas.append(cell.intersection(fr.belt))
+    return stations, geoms, areas
 
-    villages, v_geoms = [], []
-    rng = np.random.default_rng(233)
+
+def _place_villages(fr: _Frame, ch: dict[str, float],
+                    rng: np.random.Generator) -> tuple[list[dict], list[Point]]:
+    """The villages of each commune, spread along and into the belt, with a drawn population."""
+    villages, geoms = [], []
     for commune, names in F.VILLAGES.items():
         district = "Đakrông" if commune in {"A Vao", "Húc Nghì", "Tà Rụt", "A Bung", "A Ngo"} else "Hướng Hóa"
         for k, name in enumerate(names):
@@ -144,8 +151,13 @@ def build_places(border, belt) -> dict[str, gpd.GeoDataFrame]:
                                  commune=commune, district=district,
                                  population=int(rng.integers(250, 1600)), households=0))
             villages[-1]["households"] = int(villages[-1]["population"] / rng.uniform(4.2, 5.5))
-            v_geoms.append(p)
+            geoms.append(p)
+    return villages, geoms
 
+
+def _place_trails(fr: _Frame, ch: dict[str, float], rng: np.random.Generator
+                  ) -> tuple[list[dict], list[LineString], list[dict], list[Point]]:
+    """Trails and roads from Laos across the line and inland; each non-road trail adds an opening where it crosses."""
     trails, t_geoms, openings, o_geoms = [], [], [], []
     for tid, name, kind, commune in F.TRAILS:
         s = ch[commune] + (0 if kind == "road" else rng.normal(0, 1500))
@@ -160,6 +172,18 @@ def build_places(border, belt) -> dict[str, gpd.GeoDataFrame]:
                                  kind="opening" if kind == "opening_path" else "trail_crossing",
                                  facing=None, commune=commune, approximate=True))
             o_geoms.append(Point(cross))
+    return trails, t_geoms, openings, o_geoms
+
+
+def build_places(border: gpd.GeoDataFrame, belt: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """Gates, openings, stations and their areas, villages, trails: public facts, placed."""
+    fr = _Frame(border, belt)
+    ch = {c: fr.chainage_of(*ll) for c, ll in F.COMMUNE_ANCHORS.items()}
+    gates, gate_geoms = _place_gates(fr, ch)
+    stations, st_geoms, areas = _place_stations(fr, ch)
+    rng = np.random.default_rng(233)        # villages, then trails: one stream, in this order
+    villages, v_geoms = _place_villages(fr, ch, rng)
+    trails, t_geoms, openings, o_geoms = _place_trails(fr, ch, rng)
     return {
         "crossings": _to_gdf(gates + openings, gate_geoms + o_geoms),
         "stations": _to_gdf(stations, st_geoms).assign(
@@ -194,7 +218,7 @@ def build_status_history(villages: gpd.GeoDataFrame, end: dt.date, seed: int) ->
     """Recognition histories: not recognised → recognised → (under review → revoked | re-confirmed)."""
     rng = np.random.default_rng(seed + 1)
     rows = []
-    for i, vid in enumerate(villages["id"]):
+    for vid in villages["id"]:
         start = dt.date(2023, 10, 1) + dt.timedelta(days=int(rng.integers(0, 60)))
         rows.append(dict(village_id=vid, status="not_recognised", decided_on=start, decision_ref=None,
                          review_due=None, note="Khảo sát ban đầu (minh họa)"))
@@ -208,7 +232,8 @@ def build_status_history(villages: gpd.GeoDataFrame, end: dt.date, seed: int) ->
                 d2 = d + dt.timedelta(days=int(rng.integers(200, 380)))
                 if d2 < end:
                     rows.append(dict(village_id=vid, status="under_review", decided_on=d2,
-                                     decision_ref=f"{int(rng.integers(10, 300))}/TB-BCĐ", review_due=d2 + dt.timedelta(days=90),
+                                     decision_ref=f"{int(rng.integers(10, 300))}/TB-BCĐ",
+                                     review_due=d2 + dt.timedelta(days=90),
                                      note="Phát hiện vụ việc trên địa bàn (minh họa)"))
                     if r < 0.06 and d2 + dt.timedelta(days=100) < end:
                         rows.append(dict(village_id=vid, status="revoked", decided_on=d2 + dt.timedelta(days=100),
@@ -252,95 +277,119 @@ def plausible_count() -> int:
     return int(round(PLAUSIBLE_PER_YEAR * MONTHS / 12))
 
 
-def build_incidents(places, belt, *, n: int, seed: int, end: dt.date, plausible: bool = False) -> gpd.GeoDataFrame:
-    """``n`` synthetic incidents over ``MONTHS`` months ending in ``end``'s month, inside the belt.
+# Candidate incidents: x, y (metres), source name, month index; arrays of one length.
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+INCIDENT_COLUMNS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
+                    "description"]
 
-    ``plausible`` (the default demo): planted hot spots at :data:`PLANTED_SCALE` whatever ``n``,
-    and seizure sizes of this border (:func:`_plausible_amounts`).
-    """
-    cols = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
-            "description"]
-    if n <= 0:
-        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
-    rng = np.random.default_rng(seed)
-    first = add_months(month_start(end), -(MONTHS - 1))
-    belt_m = belt.to_crs(METRIC).geometry.iloc[0]
-    gates = places["crossings"].to_crs(METRIC)
-    trails = places["trails"].to_crs(METRIC)
-    vill = places["villages"].to_crs(METRIC)
+
+@dataclass(frozen=True)
+class _Sources:
+    """Where synthetic incidents come from, in metres, with the weights that pick among them."""
+
+    belt: BaseGeometry
+    gates: gpd.GeoDataFrame
+    trails: gpd.GeoDataFrame
+    villages: gpd.GeoDataFrame
+    gate_w: np.ndarray
+    trail_w: np.ndarray
+    village_w: np.ndarray
+    month_p: np.ndarray         # chance of each of the MONTHS months: dry season and Tết, a rising trend
+
+
+def _sources(places: dict[str, gpd.GeoDataFrame], belt: gpd.GeoDataFrame, months: list[dt.date]) -> _Sources:
     month_idx = np.arange(MONTHS)
-    months = [add_months(first, int(k)) for k in month_idx]
     season = 1 + 0.35 * np.cos(2 * np.pi * (np.array([d.month for d in months]) - 1.5) / 12)  # dry season, Tết
     trend = 1 + 0.25 * month_idx / (MONTHS - 1)
     base_w = season * trend
-
-    names = vill["name"].str.split(" ", n=1).str[1].to_numpy()
-    picks = [int(np.flatnonzero(names == F.PLANTED_DYNAMICS[kind])[0]) for kind in _DYNAMIC]
-    profiles = {kind: _profile(kind, MONTHS, rng) for kind in _DYNAMIC}
+    gates = places["crossings"].to_crs(METRIC)
+    trails = places["trails"].to_crs(METRIC)
     gw = np.where(gates["kind"] == "international_gate", 4.0, 1.0) * np.where(gates["id"] == "CK-LAOBAO", 2.0, 1.0)
     gw = np.where(gates["kind"].isin(["opening", "trail_crossing"]), 0.35, gw)
-    tw = np.where(trails["kind"] == "road", 1.5, 1.0)
-    vw = vill["population"].to_numpy(float)
-    minx, miny, maxx, maxy = belt_m.bounds
-    base_p = base_w / base_w.sum()
+    vill = places["villages"].to_crs(METRIC)
+    return _Sources(belt=belt.to_crs(METRIC).geometry.iloc[0], gates=gates, trails=trails, villages=vill,
+                    gate_w=gw, trail_w=np.where(trails["kind"] == "road", 1.5, 1.0),
+                    village_w=vill["population"].to_numpy(float), month_p=base_w / base_w.sum())
 
-    def draw(total: int):
-        """Candidate points by source; the caller keeps those inside the belt."""
-        counts = rng.multinomial(total, list(_SOURCE_SHARE.values()))
-        xs, ys, src, mon = [], [], [], []
 
-        def emit(x, y, source, month):
-            xs.append(x); ys.append(y); src.append(np.full(len(x), source)); mon.append(month)
+def _draw(src: _Sources, total: int, rng: np.random.Generator) -> _Part:
+    """Candidate points by source (gates, trails, villages, background); only those inside the belt are kept."""
+    counts = rng.multinomial(total, list(_SOURCE_SHARE.values()))
+    parts: list[tuple[np.ndarray, np.ndarray, str, np.ndarray]] = []
+    gates, trails, vill = src.gates, src.trails, src.villages
+    c = counts[0]  # gates: Lao Bảo carries the most
+    k = rng.choice(len(gates), c, p=src.gate_w / src.gate_w.sum())
+    parts.append((gates.geometry.x.values[k] + rng.normal(0, 1300, c),
+                  gates.geometry.y.values[k] + rng.normal(0, 1300, c),
+                  "gate", rng.choice(MONTHS, c, p=src.month_p)))
+    c = counts[1]  # trails: uniform along, 400 m either side
+    k = rng.choice(len(trails), c, p=src.trail_w / src.trail_w.sum())
+    pts = shapely.line_interpolate_point(trails.geometry.values[k], rng.random(c), normalized=True)
+    parts.append((shapely.get_x(pts) + rng.normal(0, 400, c), shapely.get_y(pts) + rng.normal(0, 400, c),
+                  "trail", rng.choice(MONTHS, c, p=src.month_p)))
+    c = counts[2]  # villages: use and small trading around settlements
+    k = rng.choice(len(vill), c, p=src.village_w / src.village_w.sum())
+    parts.append((vill.geometry.x.values[k] + rng.normal(0, 800, c),
+                  vill.geometry.y.values[k] + rng.normal(0, 800, c),
+                  "village", rng.choice(MONTHS, c, p=src.month_p)))
+    c = counts[3]  # background, uniform in the belt
+    minx, miny, maxx, maxy = src.belt.bounds
+    parts.append((rng.uniform(minx, maxx, c), rng.uniform(miny, maxy, c), "background",
+                  rng.choice(MONTHS, c, p=src.month_p)))
+    x = np.concatenate([p[0] for p in parts])
+    y = np.concatenate([p[1] for p in parts])
+    source = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
+    month = np.concatenate([p[3] for p in parts])
+    keep = shapely.contains_xy(src.belt, x, y)
+    return x[keep], y[keep], source[keep], month[keep]
 
-        c = counts[0]  # gates: Lao Bảo carries the most
-        k = rng.choice(len(gates), c, p=gw / gw.sum())
-        emit(gates.geometry.x.values[k] + rng.normal(0, 1300, c), gates.geometry.y.values[k] + rng.normal(0, 1300, c),
-             "gate", rng.choice(MONTHS, c, p=base_p))
-        c = counts[1]  # trails: uniform along, 400 m either side
-        k = rng.choice(len(trails), c, p=tw / tw.sum())
-        pts = shapely.line_interpolate_point(trails.geometry.values[k], rng.random(c), normalized=True)
-        emit(shapely.get_x(pts) + rng.normal(0, 400, c), shapely.get_y(pts) + rng.normal(0, 400, c),
-             "trail", rng.choice(MONTHS, c, p=base_p))
-        c = counts[2]  # villages: use and small trading around settlements
-        k = rng.choice(len(vill), c, p=vw / vw.sum())
-        emit(vill.geometry.x.values[k] + rng.normal(0, 800, c), vill.geometry.y.values[k] + rng.normal(0, 800, c),
-             "village", rng.choice(MONTHS, c, p=base_p))
-        c = counts[3]  # background, uniform in the belt
-        emit(rng.uniform(minx, maxx, c), rng.uniform(miny, maxy, c), "background", rng.choice(MONTHS, c, p=base_p))
-        x, y = np.concatenate(xs), np.concatenate(ys)
-        keep = shapely.contains_xy(belt_m, x, y)
-        return x[keep], y[keep], np.concatenate(src)[keep], np.concatenate(mon)[keep]
 
-    # planted hotspot dynamics around chosen villages: a fixed number per month, scaled with n
+def _planted(src: _Sources, scale: float, rng: np.random.Generator) -> list[_Part]:
+    """Planted hotspot dynamics around chosen villages: ``scale`` × the profile's incidents per month."""
+    names = src.villages["name"].str.split(" ", n=1).str[1].to_numpy()
+    picks = [int(np.flatnonzero(names == F.PLANTED_DYNAMICS[kind])[0]) for kind in _DYNAMIC]
+    profiles = {kind: _profile(kind, MONTHS, rng) for kind in _DYNAMIC}
     dyn = []
-    for kind, vi in zip(_DYNAMIC, picks):
-        per_month = rng.poisson(profiles[kind] * (PLANTED_SCALE if plausible else n / 20_000))
+    for kind, vi in zip(_DYNAMIC, picks, strict=True):
+        per_month = rng.poisson(profiles[kind] * scale)
         month = np.repeat(np.arange(MONTHS), per_month)
         c = len(month)
-        x = vill.geometry.x.values[vi] + rng.normal(0, 700, c)
-        y = vill.geometry.y.values[vi] + rng.normal(0, 700, c)
-        keep = shapely.contains_xy(belt_m, x, y)
+        x = src.villages.geometry.x.values[vi] + rng.normal(0, 700, c)
+        y = src.villages.geometry.y.values[vi] + rng.normal(0, 700, c)
+        keep = shapely.contains_xy(src.belt, x, y)
         dyn.append((x[keep], y[keep], np.full(keep.sum(), "dynamic"), month[keep]))
-    parts = dyn
-    have = sum(len(d[0]) for d in dyn)
+    return dyn
+
+
+def _places_and_months(src: _Sources, n: int, planted: list[_Part], rng: np.random.Generator) -> _Part:
+    """The planted incidents topped up with drawn ones, ``n`` of them in a random order."""
+    parts = list(planted)
+    have = sum(len(d[0]) for d in planted)
     while have < n:
-        part = draw(int((n - have) * 1.3) + 50)
+        part = _draw(src, int((n - have) * 1.3) + 50, rng)
         parts.append(part)
         have += len(part[0])
     x, y, source, month = (np.concatenate([p[i] for p in parts]) for i in range(4))
     order = rng.permutation(len(x))[:n]
-    x, y, source, month = x[order], y[order], source[order], month[order]
-    m = len(x)
+    return x[order], y[order], source[order], month[order]
 
-    # when: a day within the month (never after ``end``), an hour skewed to the night
+
+def _occurred(months: list[dt.date], month: np.ndarray, end: dt.date, rng: np.random.Generator) -> np.ndarray:
+    """A day within the month (never after ``end``), an hour skewed to the night, a minute."""
+    m = len(month)
     starts = np.array([np.datetime64(months[i]) for i in month])
     month_len = np.array([(add_months(months[i], 1) - months[i]).days for i in month])
     last_days = np.where(month == MONTHS - 1, end.day, month_len)
     day = (rng.random(m) * last_days).astype(int)
     hour = rng.choice(24, m, p=_hour_weights())
-    occurred = starts + day.astype("timedelta64[D]") + hour.astype("timedelta64[h]") + \
+    return starts + day.astype("timedelta64[D]") + hour.astype("timedelta64[h]") + \
         rng.integers(0, 60, m).astype("timedelta64[m]")
 
+
+def _kind_drug_article(source: np.ndarray, occurred: np.ndarray,
+                       rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kind of place (gate, trail, village), then drug and article from that kind's mix."""
+    m = len(source)
     kind = np.where(np.isin(source, ["background", "dynamic"]), "village", source)
     kind = np.where((source == "dynamic") & (rng.random(m) < 0.6), "trail", kind)
     drug = np.empty(m, dtype=object)
@@ -351,7 +400,12 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date, plausible:
         article[sel] = rng.choice(list(_ARTICLE_MIX[s]), sel.sum(), p=list(_ARTICLE_MIX[s].values()))
     before_256a = occurred < np.datetime64("2025-07-01")
     article[(article == "256a") & before_256a] = "249"
+    return kind, drug, article
 
+
+def _load_amounts(drug: np.ndarray, kind: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Grams and tablets of the load demo: trafficking-sized away from villages. Returns ``(quantity_g, tablets)``."""
+    m = len(drug)
     qty = np.full(m, np.nan)
     tablets = np.full(m, np.nan)
     small = kind == "village"
@@ -367,27 +421,63 @@ def build_incidents(places, belt, *, n: int, seed: int, end: dt.date, plausible:
     qty[opi] = rng.uniform(50, 2000, opi.sum()).round(1)
     oth = drug == "other"
     qty[oth] = rng.uniform(1, 100, oth.sum()).round(1)
-    persons = 1 + rng.poisson(0.6, m)
-    if plausible:
-        lao_bao = gates[gates["id"] == "CK-LAOBAO"].geometry
-        near = np.zeros(m, bool) if lao_bao.empty else \
-            np.hypot(x - lao_bao.x.iloc[0], y - lao_bao.y.iloc[0]) <= LAO_BAO_KM * 1000
-        qty, tablets = _plausible_amounts(drug, kind, near & (kind == "gate"), rng)
-        persons = 1 + rng.poisson(0.4, m)
+    return qty, tablets
 
-    st = places["stations"].to_crs(METRIC)
+
+def _near_lao_bao(src: _Sources, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True for points within :data:`LAO_BAO_KM` km of the Lao Bảo gate."""
+    lao_bao = src.gates[src.gates["id"] == "CK-LAOBAO"].geometry
+    if lao_bao.empty:
+        return np.zeros(len(x), bool)
+    return np.hypot(x - lao_bao.x.iloc[0], y - lao_bao.y.iloc[0]) <= LAO_BAO_KM * 1000
+
+
+def _incident_frame(columns: dict[str, np.ndarray], source: np.ndarray, x: np.ndarray, y: np.ndarray,
+                    stations: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Ids, nearest station and description added, sorted by time, points back in EPSG:4326."""
     from scipy.spatial import cKDTree
+
+    m = len(x)
+    st = stations.to_crs(METRIC)
     _, nearest = cKDTree(np.column_stack([st.geometry.x, st.geometry.y])).query(np.column_stack([x, y]))
-    station = st["id"].to_numpy()[nearest]
     ids = np.char.add("DEMO-", np.char.zfill(np.arange(1, m + 1).astype(str), 6))
     desc = [f"Vụ việc minh họa (tổng hợp) — nguồn: {s}" for s in source]
-    df = pd.DataFrame(dict(id=ids, occurred_at=pd.to_datetime(occurred), article=article, drug=drug,
-                           quantity_g=qty, tablets=tablets, persons=persons, station_id=station, description=desc))
+    df = pd.DataFrame(dict(id=ids, **columns, station_id=st["id"].to_numpy()[nearest], description=desc))
     df = df.sort_values("occurred_at", kind="stable").reset_index(drop=True)
     geo = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=METRIC).to_crs(4326)
     # re-attach geometry in the sorted order
     order = pd.Series(range(m), index=ids).loc[df["id"]].to_numpy()
     return gpd.GeoDataFrame(df, geometry=geo.values[order], crs=4326)
+
+
+def build_incidents(places: dict[str, gpd.GeoDataFrame], belt: gpd.GeoDataFrame, *, n: int, seed: int,
+                    end: dt.date, plausible: bool = False) -> gpd.GeoDataFrame:
+    """``n`` synthetic incidents over ``MONTHS`` months ending in ``end``'s month, inside the belt.
+
+    ``plausible`` (the default demo): planted hot spots at :data:`PLANTED_SCALE` whatever ``n``,
+    and seizure sizes of this border (:func:`_plausible_amounts`).
+
+    The steps draw from one random stream in a fixed order (same seed, same incidents): planted
+    hot spots, the drawn rest, times, kinds/drugs/articles, amounts, persons.
+    """
+    if n <= 0:
+        return gpd.GeoDataFrame({c: [] for c in INCIDENT_COLUMNS}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
+    rng = np.random.default_rng(seed)
+    first = add_months(month_start(end), -(MONTHS - 1))
+    months = [add_months(first, int(k)) for k in np.arange(MONTHS)]
+    src = _sources(places, belt, months)
+    planted = _planted(src, PLANTED_SCALE if plausible else n / 20_000, rng)
+    x, y, source, month = _places_and_months(src, n, planted, rng)
+    occurred = _occurred(months, month, end, rng)
+    kind, drug, article = _kind_drug_article(source, occurred, rng)
+    qty, tablets = _load_amounts(drug, kind, rng)       # drawn in both demos: the stream stays the same
+    persons = 1 + rng.poisson(0.6, len(x))
+    if plausible:
+        qty, tablets = _plausible_amounts(drug, kind, _near_lao_bao(src, x, y) & (kind == "gate"), rng)
+        persons = 1 + rng.poisson(0.4, len(x))
+    columns = dict(occurred_at=pd.to_datetime(occurred), article=article, drug=drug, quantity_g=qty,
+                   tablets=tablets, persons=persons)
+    return _incident_frame(columns, source, x, y, places["stations"])
 
 
 def _plausible_amounts(drug: np.ndarray, kind: np.ndarray, lao_bao_gate: np.ndarray, rng):
@@ -452,7 +542,8 @@ def build_demo(db_path: str | Path, *, incidents: int | None = None, seed: int =
         con.execute("BEGIN TRANSACTION")
         communes = pd.read_csv(FILES / "communes.csv", parse_dates=["valid_from"])
         con.register("__c", communes)
-        con.execute("INSERT INTO communes SELECT old_name, old_district, new_name, CAST(valid_from AS DATE), false FROM __c")
+        con.execute("INSERT INTO communes SELECT old_name, old_district, new_name, CAST(valid_from AS DATE), false "
+                    "FROM __c")
         con.unregister("__c")
         insert_layer(con, "border", border[["id", "name", "geometry"]], illustrative=True)
         insert_layer(con, "belt", belt[["id", "name", "geometry"]], illustrative=True)

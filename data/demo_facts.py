@@ -25,7 +25,8 @@ COMMUNE_ANCHORS = {
 
 # (id, name, kind, facing, commune, confidence); Lao Bảo at its known coordinates.
 GATES = [
-    ("CK-LAOBAO", "Cửa khẩu quốc tế Lao Bảo", "international_gate", "Dansavanh (Đen Sạ Vẳn), Savannakhet", "Lao Bảo", "H"),
+    ("CK-LAOBAO", "Cửa khẩu quốc tế Lao Bảo", "international_gate", "Dansavanh (Đen Sạ Vẳn), Savannakhet",
+     "Lao Bảo", "H"),
     ("CK-LALAY", "Cửa khẩu quốc tế La Lay", "international_gate", "La Lay, Samouay, Salavan", "A Ngo", "H"),
     ("CK-THANH", "Cửa khẩu phụ Thanh", "secondary_gate", "Đen Vi Lay, Nong, Savannakhet", "Thanh", "M"),
     ("CK-BANCHENG", "Cửa khẩu phụ Bản Cheng", "secondary_gate", "Bản Mày, Sepon", "Hướng Phùng", "M"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -53,11 +54,11 @@ def _routes(places, belt) -> dict[str, list[tuple[LineString, float, str]]]:
         return max(parts, key=lambda p: p.length) if parts else None
 
     out: dict[str, list] = {sid: [] for sid in st["id"]}
-    for g, kind in zip(tr.geometry, tr["kind"]):
+    for g, kind in zip(tr.geometry, tr["kind"], strict=True):
         r = usable(g)
         if r is not None:
             out[st["id"].iloc[nearest_station(r)]].append((r, 1.0, "vehicle" if kind == "road" else "foot"))
-    for i, (sid, s) in enumerate(zip(st["id"], st.geometry)):
+    for sid, s in zip(st["id"], st.geometry, strict=True):
         d = cx.geometry.distance(s)
         gate = cx.geometry.iloc[int(np.argmin(d.to_numpy()))]
         for r in (usable(LineString([s, gate])), usable(gate.buffer(700).exterior)):
@@ -93,7 +94,8 @@ def build_demo_patrols(places, belt, *, end: dt.date, seed: int, months: int = 3
             x = shapely.get_x(pts) + rng.normal(0, 4, pos.size)
             y = shapely.get_y(pts) + rng.normal(0, 4, pos.size)
             start = np.datetime64(day.date()) + np.timedelta64(int(rng.integers(6 * 60, 20 * 60)), "m")
-            chunks.append((k, x, y, start.astype("datetime64[s]") + np.arange(pos.size) * np.timedelta64(STEP_S[kind], "s")))
+            times = start.astype("datetime64[s]") + np.arange(pos.size) * np.timedelta64(STEP_S[kind], "s")
+            chunks.append((k, x, y, times))
             meta.append({"track": k, "label": f"{sid}-{day:%Y%m%d}", "name": f"Tuần tra minh họa {day:%d/%m/%Y}",
                          "team": f"Tổ {int(rng.integers(1, 4))}", "kind": kind, "note": "Minh họa (tổng hợp)",
                          "station_id": sid})
@@ -112,9 +114,9 @@ def build_demo_patrols(places, belt, *, end: dt.date, seed: int, months: int = 3
     return build_patrols(parsed, keep=list(range(k)), date=None, station=None, kind=None)
 
 
-def add_demo_patrols(con, places, belt, *, end: dt.date, seed: int) -> int:
+def add_demo_patrols(con: duckdb.DuckDBPyConnection, places, belt, *, end: dt.date, seed: int) -> int:
     """Write the illustrative patrols (the caller owns the transaction). Returns the number of patrols."""
     patrols, effort = build_demo_patrols(places, belt, end=end, seed=seed)
-    ids = dict(zip(patrols["track"], patrols["id"]))
+    ids = dict(zip(patrols["track"], patrols["id"], strict=True))
     write_patrols(con, patrols, effort.assign(patrol_id=effort["track"].map(ids)), illustrative=True)
     return len(patrols)

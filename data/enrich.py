@@ -4,6 +4,7 @@ Computed once at import so that every filter and aggregation is a plain column r
 """
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
@@ -14,7 +15,7 @@ from geo.h3grid import points_to_cells
 _TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
 
 
-def enrich_incidents(con, df: pd.DataFrame) -> pd.DataFrame:
+def enrich_incidents(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` (with lon, lat) plus h3_9, village_id and commune (pre-2025 name)."""
     out = df.copy()
     lon = out["lon"].to_numpy(dtype=float)

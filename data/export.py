@@ -48,6 +48,7 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import shapely
@@ -112,7 +113,8 @@ def format_of(path) -> str:
     return _vi.SUFFIX if _vi.is_vi_csv(path) else Path(path).suffix.lower()
 
 
-def export_layer(con, layer: str, path, *, flt: Filter | None = None, watermark: dict | None = None,
+def export_layer(con: duckdb.DuckDBPyConnection, layer: str, path, *, flt: Filter | None = None,
+                 watermark: dict | None = None,
                  lang: str | None = None) -> int:
     """Write ``layer`` (incidents filtered by ``flt``) to ``path``; returns the number of rows.
 
@@ -146,7 +148,8 @@ def visible_layers(user) -> list[str]:
     return [n for n in LAYERS if n != "incidents" or roles.can(user, roles.INCIDENT_DETAILS)]
 
 
-def export_all(con, path, *, user, watermark: dict | None = None, lang: str | None = None) -> dict[str, int]:
+def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | None = None,
+               lang: str | None = None) -> dict[str, int]:
     """Every layer ``user`` may see into one GeoPackage (added to it when it exists); rows per layer.
 
     Columns the role may not receive (:func:`core.roles.redact`) are left out.
@@ -180,12 +183,13 @@ def _check_target(path: Path, lang):
                 if fh.read(16) != b"SQLite format 3\x00":
                     raise ValueError("not SQLite")
             pyogrio.list_layers(str(path))
-        except Exception as exc:  # noqa: BLE001 - any reader failure: not a GeoPackage we may add to
+        except Exception as exc:  # noqa: BLE001 -- any reader failure: not a GeoPackage we may add to
             raise OutputError(t("export.not_gpkg", lang, path=path.name)) from exc
     return writer
 
 
-def _meta(con, layer: str, rows: int, flt: Filter | None, watermark: dict | None) -> dict | None:
+def _meta(con: duckdb.DuckDBPyConnection, layer: str, rows: int, flt: Filter | None,
+          watermark: dict | None) -> dict | None:
     if watermark is None:
         return None
     return {**{k: str(v) for k, v in watermark.items()}, "layer": layer, "rows": str(rows),
@@ -282,7 +286,7 @@ def write_csv_sidecars(path: Path, table: pd.DataFrame, layer: str | None = None
         prj.unlink(missing_ok=True)
 
 
-def _load(con, layer: str, flt: Filter) -> tuple[pd.DataFrame, np.ndarray | None]:
+def _load(con: duckdb.DuckDBPyConnection, layer: str, flt: Filter) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The layer's fields (plus stations' area) and geometries in WGS 84, in key order."""
     spec = LAYERS[layer]
     if layer == "incidents":
@@ -340,7 +344,7 @@ def _cells(frame: pd.DataFrame, layer: str) -> list[list]:
         else:
             vals = [None if v is None or (isinstance(v, float) and np.isnan(v)) else neutralise(str(v)) for v in s]
         cols.append(vals)
-    return [list(r) for r in zip(*cols)] if cols else []
+    return [list(r) for r in zip(*cols, strict=True)] if cols else []
 
 
 def _csv_text(v) -> str:

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, fields, replace
 
+import duckdb
+
 from core.errors import InputError
 from core.i18n import t
 from core.vocab import ARTICLES, DRUGS, fold, normalise
@@ -92,7 +94,7 @@ class Filter:
                        date_to=year_earlier(self.date_to, month_end=True))
 
     # -- validation -------------------------------------------------------------------
-    def validated(self, con, lang: str | None = None) -> "Filter":
+    def validated(self, con: duckdb.DuckDBPyConnection, lang: str | None = None) -> "Filter":
         """Normalise codes (aliases, diacritics) and refuse unknown values with the valid list."""
         arts = tuple(_check("article", a, normalise("article", a), list(ARTICLES), lang) for a in self.articles)
         drugs = tuple(_check("drug", d, normalise("drug", d), list(DRUGS), lang) for d in self.drugs)
@@ -147,6 +149,10 @@ class Filter:
             else:
                 kw[f.name] = tuple(x for x in str(raw).split(",") if x)
         return cls(**kw)
+
+
+#: The filter that keeps every incident: the default of the ``*_for`` and ``load_*`` functions.
+NO_FILTER = Filter()
 
 
 def year_earlier(day: dt.date, *, month_end: bool = False) -> dt.date:

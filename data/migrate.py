@@ -44,21 +44,21 @@ def schema_tables() -> tuple[str, ...]:
         con.close()
 
 
-def store_tables(con) -> list[str]:
+def store_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The store's tables behind ``con`` (PostGIS's own tables and views left out)."""
     rows = con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
                        "AND table_schema = current_schema() ORDER BY table_name").fetchall()
     return [r[0] for r in rows if r[0] in schema_tables()]
 
 
-def _columns(con, catalog: str, schema: str, table: str) -> list[str]:
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
     rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_catalog = ? AND "
                        "table_schema = ? AND table_name = ? ORDER BY ordinal_position",
                        [catalog, schema, table]).fetchall()
     return [r[0] for r in rows]
 
 
-def _attach_source(con, db, alias: str) -> str:
+def _attach_source(con: duckdb.DuckDBPyConnection, db, alias: str) -> str:
     """ATTACH the source read-only beside the destination; returns its schema name."""
     if is_server(str(db)):
         con.execute(f"LOAD '{postgres_extension_path().as_posix()}'")
@@ -70,7 +70,7 @@ def _attach_source(con, db, alias: str) -> str:
     return "main"
 
 
-def _is_empty(con) -> list[str]:
+def _is_empty(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Tables of the destination that hold rows (meta's schema_version aside)."""
     busy = []
     for table in store_tables(con):
@@ -80,7 +80,7 @@ def _is_empty(con) -> list[str]:
     return busy
 
 
-def _sequence_value(con, alias: str, name: str, server: bool) -> int:
+def _sequence_value(con: duckdb.DuckDBPyConnection, alias: str, name: str, server: bool) -> int:
     """The last value the source's sequence handed out (0 when never used)."""
     table, col = SEQUENCES[name]
     used = con.execute(f'SELECT coalesce(max("{col}"), 0) FROM {alias}.{"public" if server else "main"}."{table}"'
@@ -136,7 +136,8 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
         try:
             if busy:
                 for table in tables:
-                    con.execute(f'DELETE FROM "{table}"' + (" WHERE key <> 'schema_version'" if table == "meta" else ""))
+                    keep = " WHERE key <> 'schema_version'" if table == "meta" else ""
+                    con.execute(f'DELETE FROM "{table}"' + keep)
             for table in tables:
                 if table not in src_tables:
                     continue
@@ -174,7 +175,7 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
         con.close()
 
 
-def _advance(con, name: str, value: int) -> None:
+def _advance(con: duckdb.DuckDBPyConnection, name: str, value: int) -> None:
     """Make ``nextval(name)`` return ``value + 1`` next."""
     if is_server_con(con):
         pg_query(con, f"SELECT setval('{name}', {int(value)})")
@@ -186,7 +187,7 @@ def _advance(con, name: str, value: int) -> None:
         con.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [need])
 
 
-def _anchor_all(con) -> None:
+def _anchor_all(con: duckdb.DuckDBPyConnection) -> None:
     """A file destination: anchor every moved entry, and mark the store as anchored."""
     db = audit._store_file(con)
     if db is None:

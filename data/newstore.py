@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from core.errors import InputError
@@ -19,7 +20,7 @@ from data.store import connect, get_meta, redact, schema_version, set_meta
 COMMUNES_CSV = Path(__file__).resolve().parent / "demo_files" / "communes.csv"
 
 
-def _fill(con) -> None:
+def _fill(con: duckdb.DuckDBPyConnection) -> None:
     """The commune table and the meta rows of a new store, in the caller's transaction."""
     communes = pd.read_csv(COMMUNES_CSV, dtype=str)
     con.register("__c", communes)

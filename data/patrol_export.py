@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+import duckdb
 import geopandas as gpd
 import shapely
 
 from core.errors import InputError
 from data.coverage import load_patrols
-from data.filters import Filter
+from data.filters import NO_FILTER, Filter
 
 _DRIVERS = {".gpkg": "GPKG", ".kml": "KML"}
 SUFFIXES = (".gpx",) + tuple(_DRIVERS)
@@ -38,7 +39,7 @@ def tracks_to_gpx(gdf: gpd.GeoDataFrame, *, creator: str = "borderwatch") -> str
     return "\n".join(out)
 
 
-def export_tracks(con, path: str | Path, flt: Filter = Filter()) -> int:
+def export_tracks(con: duckdb.DuckDBPyConnection, path: str | Path, flt: Filter = NO_FILTER) -> int:
     """Write the filter's tracks to ``path`` (.gpx, .gpkg or .kml). Returns the number of tracks."""
     path = Path(path)
     suffix = path.suffix.lower()

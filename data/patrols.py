@@ -151,14 +151,14 @@ class _GpxTarget:
     def start_raw(self, tag, attrs):
         """pyexpat handler (ordered attributes ``[k, v, k, v]``): trkpt fast path, else :meth:`start`."""
         if tag.endswith("trkpt") and self.path and self.path[-1] == "trkseg":
-            a = dict(zip(attrs[::2], attrs[1::2]))
+            a = dict(zip(attrs[::2], attrs[1::2], strict=True))
             self.path.append("trkpt")
             self.lat.append(a.get("lat"))
             self.lon.append(a.get("lon"))
             self.pt_time = ""
             self.k += 1
             return
-        self.start(tag, dict(zip(attrs[::2], attrs[1::2])))
+        self.start(tag, dict(zip(attrs[::2], attrs[1::2], strict=True)))
 
     def start(self, tag, attrib):
         name = tag.rsplit("}", 1)[-1]
@@ -351,7 +351,7 @@ def read_lines(path: Path) -> Parsed:
     gdf = gdf.to_crs(4326) if gdf.crs.to_epsg() != 4326 else gdf
     cols = {fold(c).replace(" ", "_"): c for c in gdf.columns if c != "geometry"}
     meta, tr, pa, xs, ys, times, problems = [], [], [], [], [], [], []
-    for k, (i, row) in enumerate(gdf.iterrows()):
+    for k, (_, row) in enumerate(gdf.iterrows()):
         name = str(row[cols["name"]]).strip() if "name" in cols and pd.notna(row[cols["name"]]) else None
         label = name or f"#{k + 1}"
         m = {"track": k, "label": label, "name": name}
@@ -458,7 +458,7 @@ def check(parsed: Parsed, con=None, *, date: dt.date | None = None, lang: str | 
     return problems
 
 
-def _resolve_station(con, station: str | None, lang) -> str | None:
+def _resolve_station(con: duckdb.DuckDBPyConnection, station: str | None, lang) -> str | None:
     if station is None:
         return None
     rows = con.execute("SELECT id, name FROM stations").fetchall()
@@ -479,7 +479,7 @@ def _resolve_kind(kind: str | None, lang) -> str | None:
     return code
 
 
-def _station_by_area(con, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def _station_by_area(con: duckdb.DuckDBPyConnection, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Station id whose area holds each point (None outside every area)."""
     out = np.full(lon.size, None, dtype=object)
     if lon.size == 0:
@@ -487,7 +487,7 @@ def _station_by_area(con, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     rows = con.execute("SELECT id, ST_AsWKB(area) FROM stations WHERE area IS NOT NULL ORDER BY id").fetchall()
     for sid, wkb in rows:
         area = shapely.from_wkb(bytes(wkb))
-        inside = shapely.contains_xy(area, lon, lat) & (out == None)  # noqa: E711
+        inside = shapely.contains_xy(area, lon, lat) & (out == None)  # noqa: E711 -- elementwise on the object array
         out[inside] = sid
     return out
 
@@ -513,7 +513,7 @@ def build_patrols(parsed: Parsed, *, keep, date: dt.date | None, station: str | 
     ends = np.r_[starts[1:], tr.size]
     first_station = station_of_start(lon[starts], lat[starts]) if station_of_start is not None and starts.size \
         else [None] * starts.size
-    for j, (a, b) in enumerate(zip(starts, ends)):
+    for j, (a, b) in enumerate(zip(starts, ends, strict=True)):
         k = int(tr[a])
         m = meta[k]
         xy = np.column_stack([lon[a:b], lat[a:b]])
@@ -534,7 +534,8 @@ def build_patrols(parsed: Parsed, *, keep, date: dt.date | None, station: str | 
         digest = hashlib.sha1(np.round(xy, 6).tobytes() + times.astype(np.int64).tobytes()).hexdigest()[:12]
         k_kind = kind or _resolve_kind_soft(m["kind"]) or default_kind
         rows.append({"track": k, "id": f"PT-{digest}", "station_id": station or m["station_id"] or first_station[j],
-                     "started_at": pd.Timestamp(started).to_pydatetime(), "ended_at": pd.Timestamp(ended).to_pydatetime(),
+                     "started_at": pd.Timestamp(started).to_pydatetime(),
+                     "ended_at": pd.Timestamp(ended).to_pydatetime(),
                      "team": m["team"], "kind": k_kind, "note": m["note"], "name": m["name"],
                      "length_km": float(length.get(k, 0.0)) / 1000.0, "duration_h": duration,
                      "no_times": no_times, "n_points": int(b - a), "source_file": parsed.file, "geometry": geom})
@@ -564,7 +565,8 @@ def link_waypoints(waypoints: pd.DataFrame, patrols: pd.DataFrame) -> np.ndarray
 
 # -- import -------------------------------------------------------------------------------------
 
-def import_patrols(con, path: str | Path, *, station: str | None = None, kind: str | None = None,
+def import_patrols(con: duckdb.DuckDBPyConnection, path: str | Path, *, station: str | None = None,
+                   kind: str | None = None,
                    date: dt.date | None = None, skip_invalid: bool = False, who: str | None = None,
                    illustrative: bool = False, encoding: str | None = None, lang: str | None = None) -> PatrolImport:
     """Read, check and store the patrols of one file in one transaction (see the module docstring).
@@ -596,7 +598,7 @@ def import_patrols(con, path: str | Path, *, station: str | None = None, kind: s
             con.unregister("__bw_pids")
     patrols = patrols.drop_duplicates("id")
     new = patrols[~patrols["id"].isin(stored)]
-    track_to_id = dict(zip(new["track"], new["id"]))
+    track_to_id = dict(zip(new["track"], new["id"], strict=True))
     effort = effort[effort["track"].isin(list(track_to_id))]
     wp = parsed.waypoints.copy()
     wp["patrol_id"] = link_waypoints(wp, patrols)
@@ -631,7 +633,8 @@ def import_patrols(con, path: str | Path, *, station: str | None = None, kind: s
                         list(new["id"]))
 
 
-def write_patrols(con, patrols: gpd.GeoDataFrame, effort: pd.DataFrame, waypoints: pd.DataFrame | None = None, *,
+def write_patrols(con: duckdb.DuckDBPyConnection, patrols: gpd.GeoDataFrame, effort: pd.DataFrame,
+                  waypoints: pd.DataFrame | None = None, *,
                   import_id: int | None = None, illustrative: bool = False) -> None:
     """Insert patrol rows, their cell effort and waypoints. The caller owns the transaction."""
     if len(patrols):

@@ -5,18 +5,20 @@ user values into SQL.
 """
 from __future__ import annotations
 
+import duckdb
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from data.filters import Filter
+from data.filters import NO_FILTER, Filter
 from data.store import CRS, current_village_status, read_layer
 
 INCIDENT_COLUMNS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
                     "description", "village_id", "commune", "lon", "lat", "h3_9"]
 
 
-def load_incidents(con, flt: Filter = Filter(), *, columns: list[str] | None = None) -> pd.DataFrame:
+def load_incidents(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *,
+                   columns: list[str] | None = None) -> pd.DataFrame:
     """Filtered incidents as a plain DataFrame (lon/lat columns, no geometry objects): fast."""
     cols = columns or INCIDENT_COLUMNS
     where, params = flt.where()
@@ -26,23 +28,23 @@ def load_incidents(con, flt: Filter = Filter(), *, columns: list[str] | None = N
     return con.execute(sql, params).df()
 
 
-def incidents_gdf(con, flt: Filter = Filter()) -> gpd.GeoDataFrame:
+def incidents_gdf(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> gpd.GeoDataFrame:
     df = load_incidents(con, flt)
     return gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=CRS)
 
 
-def count_incidents(con, flt: Filter = Filter()) -> int:
+def count_incidents(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> int:
     where, params = flt.where()
     return con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]
 
 
-def study_area(con):
+def study_area(con: duckdb.DuckDBPyConnection):
     """The belt (union of belt rows) as one shapely geometry in EPSG:4326, or None."""
     belt = read_layer(con, "belt")
     return shapely.union_all(belt.geometry.values) if len(belt) else None
 
 
-def border_line(con):
+def border_line(con: duckdb.DuckDBPyConnection):
     """The border as one (Multi)LineString in EPSG:4326 (line-merged), or None."""
     border = read_layer(con, "border")
     if not len(border):
@@ -50,7 +52,7 @@ def border_line(con):
     return shapely.line_merge(shapely.union_all(border.geometry.values))
 
 
-def villages_with_status(con) -> gpd.GeoDataFrame:
+def villages_with_status(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:
     """Villages with their current status (``not_recognised`` when none recorded), the decision and dates,
     plus the post-2025 commune name."""
     v = read_layer(con, "villages")
@@ -63,12 +65,39 @@ def villages_with_status(con) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)
 
 
-def village_history(con, village_id: str) -> pd.DataFrame:
+def village_history(con: duckdb.DuckDBPyConnection, village_id: str) -> pd.DataFrame:
     return con.execute("SELECT * FROM village_status WHERE village_id = ? ORDER BY decided_on",
                        [village_id]).df()
 
 
-def filter_choices(con) -> dict[str, list]:
+def village_decisions(con: duckdb.DuckDBPyConnection, village_id: str) -> pd.DataFrame:
+    """A village's status decisions, newest first: decided_on, status, decision_ref, review_due, note."""
+    return con.execute("SELECT decided_on, status, decision_ref, review_due, note FROM village_status "
+                       "WHERE village_id = ? ORDER BY decided_on DESC", [village_id]).df()
+
+
+def station_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Station id → name, in name order (the entry form's choices)."""
+    return dict(con.execute("SELECT id, name FROM stations ORDER BY name").fetchall())
+
+
+def village_choices(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """``(id, name, commune)`` of every village, by commune then name (the status form's choices)."""
+    return [tuple(r) for r in con.execute("SELECT id, name, commune FROM villages ORDER BY commune, name").fetchall()]
+
+
+def import_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, newest first."""
+    return con.execute("SELECT * FROM import_log ORDER BY id DESC").df()
+
+
+def import_rejects(con: duckdb.DuckDBPyConnection, import_id: int) -> pd.DataFrame:
+    """The rows one import refused: file, row, column, reason, raw (in row order)."""
+    return con.execute('SELECT file, "row", "column", reason, raw FROM import_rejects WHERE import_id = ? '
+                       'ORDER BY "row"', [int(import_id)]).df()
+
+
+def filter_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     """Values offered by the filter widgets: stations (id, name), communes (old and new names)."""
     stations = con.execute("SELECT id, name FROM stations ORDER BY name").fetchall()
     communes = con.execute("SELECT old_name, new_name FROM communes ORDER BY new_name, old_name").fetchall()
@@ -93,7 +122,7 @@ def cell_of(lat: float, lon: float, res: int) -> str:
     return h3.latlng_to_cell(float(lat), float(lon), int(res))
 
 
-def incident_list(con, flt: Filter = Filter(), *, cell: str | None = None, res: int = 7,
+def incident_list(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, cell: str | None = None, res: int = 7,
                   ids=None) -> pd.DataFrame:
     """The filtered incidents in H3 cell ``cell`` (hex, at ``res``) or with the given ``ids``, newest first.
 

@@ -261,23 +261,23 @@ def _sql_text(text: str) -> str:
     return text.replace("'", "''")
 
 
-def is_server_con(con) -> bool:
+def is_server_con(con: duckdb.DuckDBPyConnection) -> bool:
     """True when ``con`` (a connection or cursor) works on an attached PostgreSQL database."""
     row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     return bool(row) and row[0] == "postgres"
 
 
-def pg_execute(con, sql: str) -> None:
+def pg_execute(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Run ``sql`` in PostgreSQL itself (inside the caller's transaction, if one is open)."""
     con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_sql_text(sql)}')")
 
 
-def pg_query(con, sql: str) -> list[tuple]:
+def pg_query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     """Rows of ``sql`` run in PostgreSQL itself (read to the end)."""
     return con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{_sql_text(sql)}')").fetchall()
 
 
-def serialise(con, what: str) -> None:
+def serialise(con: duckdb.DuckDBPyConnection, what: str) -> None:
     """Inside a just-begun write transaction: make it see every committed change and take the
     ``what`` lock (audit appends, imports into one layer) until it ends. Embedded mode: nothing
     to do (one writing process, and callers already hold the process's lock).
@@ -295,7 +295,7 @@ def serialise(con, what: str) -> None:
                     f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {int(key)})")
 
 
-def next_id(con, sequence: str) -> int:
+def next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
     """``nextval(sequence)`` in both modes (the scanner cannot call PostgreSQL sequences)."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", sequence):
         raise ValueError(f"bad sequence name {sequence!r}")
@@ -340,7 +340,7 @@ def migrate_store(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
-def _migrate_server(con) -> int:
+def _migrate_server(con: duckdb.DuckDBPyConnection) -> int:
     """The same migrations in PostgreSQL: each in one transaction under the ``migrate`` lock,
     the version re-read under the lock (several processes may start at once), DDL translated by
     :func:`data.schema.pg_statements`, a ``lock_timeout`` so a migration never queues forever."""
@@ -380,25 +380,37 @@ def _migrate_server(con) -> int:
 
 # -- meta ---------------------------------------------------------------------------------
 
-def get_meta(con, key: str, default: str | None = None) -> str | None:
+def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else default
 
 
-def set_meta(con, key: str, value: str) -> None:
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, str(value)])
 
 
-def is_demo(con) -> bool:
+def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the store holds illustrative (demo) rows."""
     return get_meta(con, "demo") == "true" or bool(
         con.execute("SELECT count(*) FROM ((SELECT 1 FROM incidents WHERE illustrative LIMIT 1) "
                     "UNION ALL (SELECT 1 FROM villages WHERE illustrative LIMIT 1))").fetchone()[0])
 
 
+def store_revision(con: duckdb.DuckDBPyConnection) -> tuple:
+    """A cheap token that changes whenever an import or a demo rebuild changes the store.
+
+    Cached results are keyed on it, so an import shows up without restarting the server.
+    """
+    row = con.execute("""
+        SELECT (SELECT coalesce(max(id), 0) FROM import_log), (SELECT count(*) FROM incidents),
+               (SELECT count(*) FROM villages), (SELECT count(*) FROM village_status),
+               (SELECT coalesce(max(value), '') FROM meta WHERE key = 'built_at')""").fetchone()
+    return tuple(row)
+
+
 # -- reading ------------------------------------------------------------------------------
 
-def read_layer(con, layer: str, *, where: str = "", params: list | tuple = (),
+def read_layer(con: duckdb.DuckDBPyConnection, layer: str, *, where: str = "", params: list | tuple = (),
                columns: list[str] | None = None) -> gpd.GeoDataFrame:
     """Read a spatial layer as a GeoDataFrame in EPSG:4326.
 
@@ -423,22 +435,22 @@ def _as_bytes(v):
     return None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else bytes(v)
 
 
-def table_columns(con, table: str) -> list[str]:
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
                        "ORDER BY ordinal_position", [table]).fetchall()
     return [r[0] for r in rows]
 
 
-def layer_counts(con) -> dict[str, int]:
+def layer_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in LAYERS}
 
 
-def incident_span(con) -> tuple[dt.date | None, dt.date | None]:
+def incident_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
     first, last = con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchone()
     return (first.date() if first else None, last.date() if last else None)
 
 
-def current_village_status(con) -> pd.DataFrame:
+def current_village_status(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The latest status row of every village (by decided_on), with its decision."""
     return con.execute("""
         SELECT * EXCLUDE (rn) FROM (
@@ -448,7 +460,7 @@ def current_village_status(con) -> pd.DataFrame:
 
 # -- writing ------------------------------------------------------------------------------
 
-def insert_layer(con, layer: str, gdf: gpd.GeoDataFrame, *, illustrative: bool = False,
+def insert_layer(con: duckdb.DuckDBPyConnection, layer: str, gdf: gpd.GeoDataFrame, *, illustrative: bool = False,
                  import_id: int | None = None) -> int:
     """Insert canonical rows. The caller owns the transaction. Returns rows written.
 
@@ -498,7 +510,7 @@ def insert_layer(con, layer: str, gdf: gpd.GeoDataFrame, *, illustrative: bool =
     return len(df)
 
 
-def delete_rows(con, layer: str, ids: list[str]) -> None:
+def delete_rows(con: duckdb.DuckDBPyConnection, layer: str, ids: list[str]) -> None:
     if not ids:
         return
     con.register("__bw_ids", pd.DataFrame({"id": ids}))

@@ -26,6 +26,7 @@ import secrets
 import threading
 import time
 
+import duckdb
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -80,26 +81,26 @@ def _check_role(role: str, lang: str | None) -> str:
     return role
 
 
-def has_accounts(con) -> bool:
+def has_accounts(con: duckdb.DuckDBPyConnection) -> bool:
     """True once any account exists (then the CLI and the app require a user)."""
     return bool(con.execute("SELECT count(*) FROM users").fetchone()[0])
 
 
-def get_user(con, name: str) -> User | None:
+def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     """The active account ``name`` as a :class:`~core.roles.User`, or ``None``."""
     row = con.execute("SELECT name, role FROM users WHERE name = ? AND active", [(name or "").strip().lower()]
                       ).fetchone()
     return User(row[0], row[1]) if row else None
 
 
-def list_users(con) -> pd.DataFrame:
+def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Accounts without their hashes: name, role, active, failures, locked_until, dates."""
     return con.execute("SELECT u.name, u.role, u.active, coalesce(f.failures, 0) AS failures, f.locked_until, "
                        "u.created_at, u.created_by, u.password_changed_at, u.last_login "
                        "FROM users u LEFT JOIN login_failures f USING (name) ORDER BY u.name").df()
 
 
-def _write(con, sql: str, params: list, *, fetch: bool = False):
+def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list, *, fetch: bool = False):
     """One write on its own cursor, serialised across the sessions of this process (``fetch``: its RETURNING row)."""
     with _LOCK:
         cur = con.cursor()
@@ -110,11 +111,12 @@ def _write(con, sql: str, params: list, *, fetch: bool = False):
             cur.close()
 
 
-def _forget_failures(con, name: str) -> None:
+def _forget_failures(con: duckdb.DuckDBPyConnection, name: str) -> None:
     _write(con, "DELETE FROM login_failures WHERE name = ?", [name])
 
 
-def create_user(con, name: str, role: str, password: str, *, who: str, lang: str | None = None) -> User:
+def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, *, who: str,
+                lang: str | None = None) -> User:
     """Create an active account; refuses an existing name. Audited as ``user_add``."""
     name = normalise_name(name, lang)
     _check_role(role, lang)
@@ -129,14 +131,15 @@ def create_user(con, name: str, role: str, password: str, *, who: str, lang: str
     return User(name, role)
 
 
-def _existing(con, name: str, lang: str | None) -> str:
+def _existing(con: duckdb.DuckDBPyConnection, name: str, lang: str | None) -> str:
     name = (name or "").strip().lower()
     if not con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
         raise InputError(t("auth.user.unknown", lang, name=name[:40]))
     return name
 
 
-def set_password(con, name: str, password: str, *, who: str, lang: str | None = None) -> None:
+def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, *, who: str,
+                 lang: str | None = None) -> None:
     """Replace the password hash (and clear any lock). Audited as ``user_passwd``."""
     name = _existing(con, name, lang)
     check_password(password, name, lang)
@@ -147,7 +150,7 @@ def set_password(con, name: str, password: str, *, who: str, lang: str | None = 
     audit.log(con, who, "user_passwd", name)
 
 
-def set_active(con, name: str, active: bool, *, who: str, lang: str | None = None) -> None:
+def set_active(con: duckdb.DuckDBPyConnection, name: str, active: bool, *, who: str, lang: str | None = None) -> None:
     """Disable (``active=False``) or enable an account. An admin cannot disable the last active admin."""
     name = _existing(con, name, lang)
     if not active:
@@ -160,11 +163,11 @@ def set_active(con, name: str, active: bool, *, who: str, lang: str | None = Non
     audit.log(con, who, "user_enable" if active else "user_disable", name)
 
 
-def disable(con, name: str, *, who: str, lang: str | None = None) -> None:
+def disable(con: duckdb.DuckDBPyConnection, name: str, *, who: str, lang: str | None = None) -> None:
     set_active(con, name, False, who=who, lang=lang)
 
 
-def set_role(con, name: str, role: str, *, who: str, lang: str | None = None) -> None:
+def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, *, who: str, lang: str | None = None) -> None:
     """Change an account's role (not the last active admin's). Audited as ``user_role``."""
     name = _existing(con, name, lang)
     _check_role(role, lang)
@@ -175,7 +178,7 @@ def set_role(con, name: str, role: str, *, who: str, lang: str | None = None) ->
     audit.log(con, who, "user_role", f"{name} → {role}")
 
 
-def unlock(con, name: str, *, who: str, lang: str | None = None) -> None:
+def unlock(con: duckdb.DuckDBPyConnection, name: str, *, who: str, lang: str | None = None) -> None:
     name = _existing(con, name, lang)
     _forget_failures(con, name)
     audit.log(con, who, "user_unlock", name)
@@ -213,7 +216,7 @@ _FORGIVE = """
 _FORGET_IDLE = "DELETE FROM login_failures WHERE last_at < ? AND (locked_until IS NULL OR locked_until < ?)"
 
 
-def _take_number(con, name: str, s, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+def _take_number(con: duckdb.DuckDBPyConnection, name: str, s, now: dt.datetime) -> tuple[int, dt.datetime | None]:
     """Count this attempt for ``name``; returns ``(number in the run, locked_until)``."""
     lock = now + dt.timedelta(minutes=s.lock_minutes)
     with _LOCK:
@@ -269,7 +272,8 @@ def _check_hash(row, password: str) -> bool:
         return False
 
 
-def verify(con, name: str, password: str, *, lang: str | None = None, sleep=time.sleep) -> User:
+def verify(con: duckdb.DuckDBPyConnection, name: str, password: str, *, lang: str | None = None,
+           sleep=time.sleep) -> User:
     """Check a login. Returns the :class:`User` or raises :class:`LoginFailed` (audited either way).
 
     Every name, existing or not, goes the same way: the attempt takes its number in one
@@ -312,7 +316,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def ensure_admin(con, *, name: str = "admin", password: str | None = None,
+def ensure_admin(con: duckdb.DuckDBPyConnection, *, name: str = "admin", password: str | None = None,
                  lang: str | None = None) -> tuple[str, str | None] | None:
     """Create the first admin when the store has no active admin.
 

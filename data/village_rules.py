@@ -27,8 +27,10 @@ def review_before_decision(decided_on, review_due) -> bool:
 
     >>> review_before_decision(dt.date(2026, 5, 1), dt.date(2026, 4, 30))
     True
-    >>> review_before_decision(dt.date(2026, 5, 1), dt.date(2026, 5, 1)), review_before_decision(dt.date(2026, 5, 1), None)
-    (False, False)
+    >>> review_before_decision(dt.date(2026, 5, 1), dt.date(2026, 5, 1))
+    False
+    >>> review_before_decision(dt.date(2026, 5, 1), None)
+    False
     """
     d, r = _day(decided_on), _day(review_due)
     return d is not None and r is not None and r < d
@@ -45,9 +47,13 @@ def review_date_reason(decided_on, review_due, lang: str | None = None) -> str |
 def check_review_dates(values: dict, column: str | None, add, lang: str | None = None) -> None:
     """Importer hook: for each row ``i`` whose ``review_due`` is before its ``decided_on``, call
     ``add(i, column, key, **fields)`` (the validator's problem recorder, which names file and row)."""
-    for i, (d, r) in enumerate(zip(values.get("decided_on") or [], values.get("review_due") or [])):
+    decided, due = values.get("decided_on"), values.get("review_due")
+    if not decided or not due:      # a file without one of the two columns: nothing to compare
+        return
+    for i, (d, r) in enumerate(zip(decided, due, strict=True)):
         if review_before_decision(d, r):
-            add(i, column, "import.review_before_decision", due=fmt_date(_day(r), lang), decided=fmt_date(_day(d), lang))
+            add(i, column, "import.review_before_decision", due=fmt_date(_day(r), lang),
+                decided=fmt_date(_day(d), lang))
 
 
 def review_overdue(review_due, today: dt.date) -> bool:

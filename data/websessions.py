@@ -21,6 +21,8 @@ import secrets
 import threading
 from dataclasses import dataclass
 
+import duckdb
+
 CODE_SECONDS = 60
 #: A session's ``last_seen`` is written at most this often (each write is a DuckDB transaction),
 #: so a reload may find the session up to this much older than it is.
@@ -50,7 +52,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _write(con, sql: str, params: list, *, fetch: bool = False):
+def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list, *, fetch: bool = False):
     with _LOCK:
         cur = con.cursor()
         try:
@@ -60,7 +62,7 @@ def _write(con, sql: str, params: list, *, fetch: bool = False):
             cur.close()
 
 
-def begin(con, name: str) -> tuple[str, str]:
+def begin(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]:
     """Start a session for account ``name``: returns ``(session id, one-time code)``."""
     session_id, code = secrets.token_hex(16), secrets.token_urlsafe(32)
     now = _now()
@@ -70,7 +72,7 @@ def begin(con, name: str) -> tuple[str, str]:
     return session_id, code
 
 
-def redeem(con, code: str) -> str | None:
+def redeem(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     """Swap a fresh one-time ``code`` for the session's cookie token; ``None`` if unknown, used or late."""
     if not code or len(code) > 200:
         return None
@@ -81,7 +83,7 @@ def redeem(con, code: str) -> str | None:
     return token if row else None
 
 
-def resume(con, token: str | None, *, idle_minutes: float) -> Resumed | None:
+def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, idle_minutes: float) -> Resumed | None:
     """The session of cookie ``token``: ``ok`` (and ``last_seen`` now), ``expired`` (row deleted) or ``None``."""
     if not token or len(token) > 200:
         return None
@@ -98,29 +100,29 @@ def resume(con, token: str | None, *, idle_minutes: float) -> Resumed | None:
     return Resumed("ok", session_id, name)
 
 
-def touch(con, session_id: str, *, now: dt.datetime | None = None) -> None:
+def touch(con: duckdb.DuckDBPyConnection, session_id: str, *, now: dt.datetime | None = None) -> None:
     """Count an interaction of the session (see :data:`TOUCH_SECONDS`)."""
     _write(con, "UPDATE web_sessions SET last_seen = ? WHERE id = ?", [now or _now(), session_id])
 
 
-def end(con, session_id: str | None) -> None:
+def end(con: duckdb.DuckDBPyConnection, session_id: str | None) -> None:
     """Forget a session (logout, expiry, disabled account)."""
     if session_id:
         _write(con, "DELETE FROM web_sessions WHERE id = ?", [session_id])
 
 
-def end_token(con, token: str | None) -> None:
+def end_token(con: duckdb.DuckDBPyConnection, token: str | None) -> None:
     """Forget the session of cookie ``token`` (the logout route clears the cookie too)."""
     if token and len(token) <= 200:
         _write(con, "DELETE FROM web_sessions WHERE token_hash = ?", [digest(token)])
 
 
-def end_user(con, name: str) -> None:
+def end_user(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Forget every session of an account (disabled, role changed by an admin, password changed)."""
     _write(con, "DELETE FROM web_sessions WHERE name = ?", [name])
 
 
-def purge(con, *, idle_minutes: float) -> None:
+def purge(con: duckdb.DuckDBPyConnection, *, idle_minutes: float) -> None:
     """Drop sessions idle past the limit and codes never redeemed."""
     now = _now()
     _write(con, "DELETE FROM web_sessions WHERE last_seen < ? OR (token_hash IS NULL AND code_expires < ?)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -98,7 +99,7 @@ def _state(row, lang: str) -> str:
     return text
 
 
-def _add(con, ctx: Ctx, name: str, role: str, pw1: str, pw2: str) -> None:
+def _add(con: duckdb.DuckDBPyConnection, ctx: Ctx, name: str, role: str, pw1: str, pw2: str) -> None:
     if pw1 != pw2:
         raise BorderwatchError(t("auth.cli.password_mismatch", ctx.lang))
     user = users.create_user(con, name, role, pw1, who=ctx.user_name, lang=ctx.lang)
@@ -147,10 +148,10 @@ def _audit(ctx: Ctx) -> None:
 
 def audit_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The audit frame with translated headers and action labels (plain text)."""
+    when = "%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S"
     return pd.DataFrame({
         "#": df["id"],
-        t("auth.col.when", lang): [pd.Timestamp(v).strftime("%d/%m/%Y %H:%M:%S" if lang == "vi" else "%Y-%m-%d %H:%M:%S")
-                                   for v in df["at_time"]],
+        t("auth.col.when", lang): [pd.Timestamp(v).strftime(when) for v in df["at_time"]],
         t("auth.col.who", lang): df["who"],
         t("auth.col.action", lang): [t(f"auth.action.{a}", lang) for a in df["action"]],
         t("auth.col.what", lang): df["what"],

@@ -28,6 +28,7 @@ import os
 import sys
 import time
 
+import duckdb
 import streamlit as st
 
 from core import roles
@@ -74,7 +75,7 @@ def _clear_session(notice: str | None = None, *, con=None) -> None:
             continue
         try:
             del ss[key]
-        except Exception:  # noqa: BLE001 - a widget key Streamlit refuses to drop now
+        except Exception:  # noqa: BLE001 -- a widget key Streamlit refuses to drop now
             pass
     if notice:
         ss[NOTICE_KEY] = notice
@@ -88,7 +89,7 @@ def touch() -> None:
         st.session_state[SEEN_KEY] = time.time()
 
 
-def current_user(con, *, touch: bool = True) -> User | None:
+def current_user(con: duckdb.DuckDBPyConnection, *, touch: bool = True) -> User | None:
     """The session's user if still logged in, active and not idle too long; else ``None``.
 
     ``touch=False`` (fragment reruns) checks without counting the run as an interaction.
@@ -113,7 +114,7 @@ def current_user(con, *, touch: bool = True) -> User | None:
     return user
 
 
-def _resume(con) -> User | None:
+def _resume(con: duckdb.DuckDBPyConnection) -> User | None:
     """After a reload (F5): the account of the browser's session cookie, if that session is still live."""
     found = websession.resume(con, settings().session_idle_minutes)
     if found is None:
@@ -153,14 +154,14 @@ def fragment(fn, *, need: str, cursor, run_every: float | None = None, touch: bo
     return st.fragment(guarded, run_every=run_every)
 
 
-def _safe_log(con, who: str, action: str, what: str = "") -> None:
+def _safe_log(con: duckdb.DuckDBPyConnection, who: str, action: str, what: str = "") -> None:
     try:
         audit.log(con, who, action, what)
     except BorderwatchError:
         log.exception("audit entry not written")
 
 
-def _first_admin(con) -> bool:
+def _first_admin(con: duckdb.DuckDBPyConnection) -> bool:
     """Create the first admin when the store has no account at all; True when created now."""
     if users.has_accounts(con):
         return False
@@ -170,23 +171,23 @@ def _first_admin(con) -> bool:
     return bool(made)
 
 
-def _start_agent(con) -> None:
+def _start_agent(con: duckdb.DuckDBPyConnection) -> None:
     """Make sure the backup agent runs (checked once per session; the agent itself is once per process)."""
     if st.session_state.get("_auth_agent"):
         return
     try:
         backup.start_agent(con, on_change=st.cache_data.clear)
         st.session_state["_auth_agent"] = True
-    except Exception:  # noqa: BLE001 - the page works without the agent; the CLI then says so
+    except Exception:  # noqa: BLE001 -- the page works without the agent; the CLI then says so
         log.exception("backup agent not started")
 
 
-def _logout(con, name: str) -> None:
+def _logout(con: duckdb.DuckDBPyConnection, name: str) -> None:
     _safe_log(con, name, "logout")
     _clear_session("auth.login.logged_out", con=con)
 
 
-def account_box(con, user: User, lang: str) -> None:
+def account_box(con: duckdb.DuckDBPyConnection, user: User, lang: str) -> None:
     """The sidebar box: who is logged in, the role, and the logout button."""
     box = st.sidebar.container(border=True)
     box.markdown(tr("auth.session.who", lang, name=user.name, role=t(f"auth.role.{user.role}", lang)))
@@ -194,7 +195,7 @@ def account_box(con, user: User, lang: str) -> None:
                width="stretch")
 
 
-def login_form(con, lang: str) -> None:
+def login_form(con: duckdb.DuckDBPyConnection, lang: str) -> None:
     """The login page: title, notices, the form; sets the session on success and reruns."""
     ss = st.session_state
     st.title(t("auth.login.title", lang))
@@ -217,7 +218,7 @@ def login_form(con, lang: str) -> None:
     keys.enter_submits("auth_login", button="auth_submit")
 
 
-def _try_login(con, lang: str) -> None:
+def _try_login(con: duckdb.DuckDBPyConnection, lang: str) -> None:
     """The login button's callback: on success the session is logged in before the page runs; on failure
     the typed name stays, the password field is emptied and the reason shown."""
     ss = st.session_state
@@ -236,7 +237,7 @@ def _try_login(con, lang: str) -> None:
     websession.after_login(con, user.name)
 
 
-def gate(con, *, lang: str | None = None) -> User:
+def gate(con: duckdb.DuckDBPyConnection, *, lang: str | None = None) -> User:
     """The logged-in user, or the login form and ``st.stop()``."""
     lang = lang or _lang()
     _start_agent(con)

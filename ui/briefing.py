@@ -7,6 +7,7 @@ The PDF is :func:`report.pdf.build_briefing_pdf`, the same as ``borderwatch brie
 """
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
 from core import roles
@@ -24,7 +25,8 @@ def file_name(flt: Filter) -> str:
     return f"borderwatch_briefing_{ends[0]}_{ends[1]}.pdf"
 
 
-def render(con, flt: Filter, *, lang: str, user, key: str = "brief", classification: str | None = None,
+def render(con: duckdb.DuckDBPyConnection, flt: Filter, *, lang: str, user, key: str = "brief",
+           classification: str | None = None,
            sig: tuple = ()) -> None:
     """Draw the build button (and, once built for these inputs, the download button).
 
@@ -55,5 +57,5 @@ def render(con, flt: Filter, *, lang: str, user, key: str = "brief", classificat
                            mime="application/pdf", key=f"{key}_download", on_click="ignore", type="primary")
 
 
-def _build(con, flt: Filter, **kwargs) -> bytes:
+def _build(con: duckdb.DuckDBPyConnection, flt: Filter, **kwargs) -> bytes:
     return build_briefing_pdf(con, flt, **kwargs)

@@ -3,9 +3,9 @@
 ``st.cache_resource`` holds the connection (shared by every session; each call gets its
 own cursor, because a DuckDB connection must not be used by two threads at once).
 ``st.cache_data`` holds results keyed on small hashable values: the store path, the
-store revision (:func:`ui.stats.store_revision`, so an import shows at once), the
+store revision (:func:`data.store.store_revision`, so an import shows at once), the
 :class:`~data.filters.Filter`, the language and a few options. The functions here are
-thin: the work is in ``data/``, ``layers/`` and ``ui/stats.py``.
+thin: the work is in ``data/`` (``data/stats.py`` for the aggregates) and ``layers/``.
 """
 from __future__ import annotations
 
@@ -14,15 +14,16 @@ import os
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 import layers as registry
-from data import analysis, queries, store
+from data import analysis, queries, stats, store
 from data.filters import Filter
 from layers import assets, basemap, mapbuild, search
 from layers.mapbuild import month_filter
-from ui import leftovers, mapview, stats
+from ui import leftovers, mapview
 from ui.places import point_table
 
 # -- connection ---------------------------------------------------------------------------
@@ -60,7 +61,7 @@ def tile_url() -> str | None:
 
 
 def revision(path: str) -> tuple:
-    return stats.store_revision(cursor(path))
+    return store.store_revision(cursor(path))
 
 
 # -- small store facts --------------------------------------------------------------------
@@ -93,7 +94,7 @@ def monthly(path: str, rev: tuple, flt: Filter) -> pd.DataFrame:
 # (registry flag ``sliced``) apart from the others, so stepping through months, focusing a hot spot
 # or switching a layer reloads only what changes.
 
-def _load(con, spec, flt: Filter, res: int):
+def _load(con: duckdb.DuckDBPyConnection, spec, flt: Filter, res: int):
     return registry.module(spec.name).load(con, filters=flt, **({"res": res} if spec.takes_res else {}))
 
 
@@ -174,8 +175,9 @@ def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, ti
                                    layers=list(shown) if shown is not None else None)
     args = mapview.component_args(m)           # renames the variables: read the names after it
     args["refs"] = {name: g.get_name() for name, g in groups.items()}
-    args["css_links"], args["js_links"] = (list(dict.fromkeys(a + b)) for a, b in
-                                           zip((args["css_links"], args["js_links"]), mapbuild.live_assets()))
+    css, js = mapbuild.live_assets()
+    args["css_links"] = list(dict.fromkeys(args["css_links"] + css))
+    args["js_links"] = list(dict.fromkeys(args["js_links"] + js))
     return args
 
 
@@ -272,4 +274,4 @@ def village_history(path: str, rev: tuple, village_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def import_log(path: str, rev: tuple) -> pd.DataFrame:
-    return cursor(path).execute("SELECT * FROM import_log ORDER BY id DESC").df()
+    return queries.import_log(cursor(path))

@@ -1,4 +1,4 @@
-"""Altair charts of the monthly aggregates (:func:`ui.stats.monthly`). No Streamlit here.
+"""Altair charts of the monthly aggregates (:func:`data.stats.monthly`). No Streamlit here.
 
 Each function takes the monthly frame and the language and returns an ``alt.Chart``;
 labels come from core/i18n and core/vocab, drug colours from core/palette. Vega-Lite is
@@ -77,7 +77,8 @@ def _stacked(data: pd.DataFrame, value: str, title: str, legend: str, lang: str,
 
 def incidents_by_article(df: pd.DataFrame, lang: str, *, k: int = 1) -> alt.Chart:
     data = _by(df, "article", "incidents", "article", lang, k)
-    data["label"] = [f"{t('ui.article_short', lang, code=a)} – {lbl}" for a, lbl in zip(data["article"], data["label"])]
+    data["label"] = [f"{t('ui.article_short', lang, code=a)} – {lbl}"
+                     for a, lbl in zip(data["article"], data["label"], strict=True)]
     return _stacked(data, "incidents", t("ui.chart.incidents", lang), t("ui.articles", lang), lang)
 
 

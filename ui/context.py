@@ -13,7 +13,7 @@ class Ctx:
     rev: tuple                # store revision (cache key)
     flt: Filter               # the sidebar filter
     lang: str                 # "vi" | "en"
-    user: object              # from ui.auth.gate, or core.roles.LOCAL_ADMIN
+    user: roles.User          # from ui.auth.gate, or core.roles.LOCAL_ADMIN
     facts: dict = field(default_factory=dict, hash=False, compare=False)
 
     def can(self, capability: str) -> bool:
@@ -21,4 +21,4 @@ class Ctx:
 
     @property
     def user_name(self) -> str:
-        return str(getattr(self.user, "name", "") or "local")
+        return self.user.name or "local"

@@ -14,7 +14,7 @@ import streamlit as st
 from core import roles
 from core.errors import BorderwatchError
 from core.i18n import fmt_int, t
-from data import audit, export
+from data import audit, export, queries
 from data.export import neutralise
 from data.schema import LAYERS
 from ui import cache, frames, widgets
@@ -88,9 +88,7 @@ def render_history(ctx: Ctx) -> None:
     if not ids:
         return
     widgets.selectbox(t("ui.hist.rejects_of", lang), ids, key="hist_import", lang=lang)
-    rejects = cache.cursor(ctx.path).execute(
-        'SELECT file, "row", "column", reason, raw FROM import_rejects WHERE import_id = ? ORDER BY "row"',
-        [int(st.session_state["hist_import"])]).df().map(_cell)
+    rejects = queries.import_rejects(cache.cursor(ctx.path), int(st.session_state["hist_import"])).map(_cell)
     st.download_button(t("ui.hist.rejects.download", lang, n=fmt_int(len(rejects), lang)),
                        rejects.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"import_{st.session_state['hist_import']}.rejected.csv", mime="text/csv",

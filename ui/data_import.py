@@ -164,8 +164,9 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 def _show_report(report, lang: str) -> None:
     st.markdown(f"**{t('ui.imp.report', lang)}**")
     cols = st.columns(5)
-    for col, (key, value) in zip(cols, (("rows", report.rows), ("new", report.new), ("unchanged", report.unchanged),
-                                        ("changed", report.changed), ("rejected", len(report.rejected_rows)))):
+    counts = (("rows", report.rows), ("new", report.new), ("unchanged", report.unchanged),
+              ("changed", report.changed), ("rejected", len(report.rejected_rows)))
+    for col, (key, value) in zip(cols, counts, strict=True):
         col.metric(t(f"ui.imp.count.{key}", lang), fmt_int(value, lang))
     if not report.problems:
         st.success(t("ui.imp.no_problems", lang))

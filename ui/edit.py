@@ -28,6 +28,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import duckdb
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
@@ -36,7 +37,7 @@ from core import roles
 from core.errors import BorderwatchError, InputError, ValidationError
 from core.i18n import fmt_date, fmt_num, t
 from core.vocab import ARTICLES, DRUGS, VILLAGE_STATUSES, label
-from data import audit
+from data import audit, queries
 from data.border_side import BORDER_TOLERANCE_M, border_context
 from data.exporters.vi_csv import header
 from data.filters import Filter
@@ -74,7 +75,8 @@ def render(ctx: Ctx) -> None:
 
 # -- writing through the importer --------------------------------------------------------
 
-def write_rows(con, layer: str, rows: list[dict], columns: list[str], *, who: str, source_name: str,
+def write_rows(con: duckdb.DuckDBPyConnection, layer: str, rows: list[dict], columns: list[str], *, who: str,
+               source_name: str,
                lang: str, user=None):
     """Validate and write ``rows`` into ``layer`` through the importer, in one transaction.
 
@@ -95,7 +97,7 @@ def write_rows(con, layer: str, rows: list[dict], columns: list[str], *, who: st
     return result
 
 
-def add_incident(con, values: dict, *, who: str, lang: str = "vi", user=None) -> str:
+def add_incident(con: duckdb.DuckDBPyConnection, values: dict, *, who: str, lang: str = "vi", user=None) -> str:
     """Write one incident typed by an editor; returns its id. Audited as ``incident_add``, and as
     ``outside_vietnam`` when flagged so (which needs ``user`` to hold :data:`core.roles.CROSS_BORDER`)."""
     row = dict(values)
@@ -112,7 +114,7 @@ def add_incident(con, values: dict, *, who: str, lang: str = "vi", user=None) ->
     return row["id"]
 
 
-def change_village_status(con, values: dict, *, who: str, lang: str = "vi") -> None:
+def change_village_status(con: duckdb.DuckDBPyConnection, values: dict, *, who: str, lang: str = "vi") -> None:
     """Record a status decision for a village (a new history row). Audited as ``village_status``."""
     if not str(values.get("decision_ref") or "").strip():
         raise BorderwatchError(t("auth.edit.need_ref", lang))
@@ -148,7 +150,7 @@ def _problems(exc: BorderwatchError, lang: str = "vi", layer: str = "incidents")
 
 # -- incident entry -----------------------------------------------------------------------
 
-def _edit_map(con, lang: str):
+def _edit_map(con: duckdb.DuckDBPyConnection, lang: str):
     return mapbuild.build_map(con, _NO_INCIDENTS, lang=lang, layers=_EDIT_LAYERS, asset_base="/app/static")
 
 
@@ -189,7 +191,7 @@ def typed_position(ss, lang: str) -> tuple[tuple[float, float] | None, str | Non
                        reason=t(exc.key, lang, **fields))
 
 
-def border_check(con, point: tuple[float, float] | None):
+def border_check(con: duckdb.DuckDBPyConnection, point: tuple[float, float] | None):
     """``(side, km)`` of a point (:func:`data.border_side` rule), or None without a point or a stored border."""
     if point is None:
         return None
@@ -239,7 +241,35 @@ def incident_entry(ctx: Ctx) -> None:
     if msg:
         st.success(msg)
     st.caption(t("auth.edit.click_hint", lang))
+    _entry_map(con, lang)
+    _position_inputs(lang)
+    may_flag = ctx.can(roles.CROSS_BORDER)
+    if may_flag:
+        st.checkbox(t("field.outside_vietnam", lang) + " — " + t("entry.flag_help", lang), key="edit_outside")
+    flagged = may_flag and bool(ss.get("edit_outside"))
     point, bad = typed_position(ss, lang)
+    check = border_check(con, point)
+    if bad:
+        st.error(md(bad))
+    elif point is not None:
+        _preview(point, check, flagged, lang)
+    if not _incident_form(queries.station_names(con), lang):
+        return
+    roles.require(ctx.user, roles.INCIDENT_ENTRY, lang)
+    if bad:
+        return                                           # already said above, next to the coordinates
+    if point is None:
+        st.error(t("auth.edit.need_point", lang))
+        return
+    if _lao(check) and not flagged:                      # refused before saving, the distance in the message
+        st.error(t("entry.refused_lao", lang, km=_km(check[1], lang), tol=_km(BORDER_TOLERANCE_M / 1000, lang, 0)))
+        return
+    _save_incident(ctx, con, point, flagged)
+
+
+def _entry_map(con: duckdb.DuckDBPyConnection, lang: str) -> None:
+    """The reference map with the typed point; a click on it becomes the typed position."""
+    point, _ = typed_position(st.session_state, lang)
     marker = folium.FeatureGroup(name="edit_point")
     if point is not None:
         lao = _lao(border_check(con, point))
@@ -253,6 +283,11 @@ def incident_entry(ctx: Ctx) -> None:
                       zoom=int(m.options.get("zoom", 9)))
     if _take_click(value):
         st.rerun(scope="fragment")                       # draw the marker where the click was
+
+
+def _position_inputs(lang: str) -> None:
+    """Degrees (or DMS) or VN-2000 x/y, whichever mode is chosen."""
+    ss = st.session_state
     st.radio(t("entry.coord_mode", lang), ["deg", "vn2000"], key="edit_mode", horizontal=True,
              format_func=lambda m: t(f"entry.mode.{m}", lang))
     c1, c2 = st.columns(2)
@@ -265,17 +300,11 @@ def incident_entry(ctx: Ctx) -> None:
         c1.text_input(t("entry.lat", lang), key="edit_lat", placeholder="16.614056 · 16°36'50,6\"B")
         c2.text_input(t("entry.lon", lang), key="edit_lon", placeholder="106.600833 · 106°36'03\"Đ")
         st.caption(md(t("entry.deg_help", lang)))
-    may_flag = ctx.can(roles.CROSS_BORDER)
-    if may_flag:
-        st.checkbox(t("field.outside_vietnam", lang) + " — " + t("entry.flag_help", lang), key="edit_outside")
-    flagged = may_flag and bool(ss.get("edit_outside"))
-    point, bad = typed_position(ss, lang)
-    check = border_check(con, point)
-    if bad:
-        st.error(md(bad))
-    elif point is not None:
-        _preview(point, check, flagged, lang)
-    stations = dict(con.execute("SELECT id, name FROM stations ORDER BY name").fetchall())
+
+
+def _incident_form(stations: dict[str, str], lang: str) -> bool:
+    """The incident's fields (date, time, article, drug, amounts, station, id, description); True when submitted."""
+    ss = st.session_state
     ss.setdefault("edit_date_text", widgets.date_text(dt.date.today(), lang))
     ss.setdefault("edit_time_text", "08:00")
     with widgets.form("edit_incident_form"):
@@ -293,18 +322,12 @@ def incident_entry(ctx: Ctx) -> None:
                           format_func=lambda s: stations.get(s, s))
         st.text_input(t("auth.edit.id", lang), key="edit_id", max_chars=64, help=t("auth.edit.id_help", lang))
         st.text_area(t("auth.edit.description", lang), key="edit_description", max_chars=4000)
-        submitted = st.form_submit_button(t("auth.edit.save", lang), type="primary")
-    if not submitted:
-        return
-    roles.require(ctx.user, roles.INCIDENT_ENTRY, lang)
-    if bad:
-        return                                           # already said above, next to the coordinates
-    if point is None:
-        st.error(t("auth.edit.need_point", lang))
-        return
-    if _lao(check) and not flagged:                      # refused before saving, the distance in the message
-        st.error(t("entry.refused_lao", lang, km=_km(check[1], lang), tol=_km(BORDER_TOLERANCE_M / 1000, lang, 0)))
-        return
+        return bool(st.form_submit_button(t("auth.edit.save", lang), type="primary"))
+
+
+def _entry_time(lang: str) -> dt.datetime | None:
+    """The typed date and time as one local time; None (the reason shown) when the date is missing or wrong."""
+    ss = st.session_state
     try:
         day = widgets.parse_date(ss.get("edit_date_text"), lang, label=t("auth.edit.date", lang))
         hour = widgets.parse_time(ss.get("edit_time_text"), lang, label=t("auth.edit.time", lang))
@@ -314,8 +337,16 @@ def incident_entry(ctx: Ctx) -> None:
             raise InputError(t("ui.date.future", lang, label=t("auth.edit.date", lang)))
     except InputError as exc:
         st.error(md(str(exc)))
+        return None
+    return dt.datetime.combine(day, hour or dt.time(0, 0))
+
+
+def _save_incident(ctx: Ctx, con: duckdb.DuckDBPyConnection, point: tuple[float, float], flagged: bool) -> None:
+    """Write the form's incident through the importer; problems are shown by field, success reruns the app."""
+    lang, ss = ctx.lang, st.session_state
+    when = _entry_time(lang)
+    if when is None:
         return
-    when = dt.datetime.combine(day, hour or dt.time(0, 0))
     values = {"id": ss.get("edit_id"), "occurred_at": when.isoformat(timespec="minutes"),
               "article": ss.get("edit_article"), "drug": ss.get("edit_drug"), "quantity_g": ss.get("edit_qty"),
               "tablets": ss.get("edit_tablets"), "persons": ss.get("edit_persons"),
@@ -343,10 +374,20 @@ def village_status_form(ctx: Ctx, village_id: str | None = None) -> None:
     msg = ss.pop("status_saved", None)
     if msg:
         st.success(msg)
-    villages = con.execute("SELECT id, name, commune FROM villages ORDER BY commune, name").fetchall()
-    names = {v[0]: f"{v[1]} · {v[2]}" for v in villages}
+    names = {vid: f"{name} · {commune}" for vid, name, commune in queries.village_choices(con)}
     if village_id in names:
         ss["status_village"] = village_id
+    if _status_fields(names, lang):
+        roles.require(ctx.user, roles.VILLAGE_STATUS, lang)
+        _save_status(ctx, con, names)
+    chosen = ss.get("status_village")
+    if chosen:
+        _status_history(con, chosen, names.get(chosen, chosen), lang)
+
+
+def _status_fields(names: dict[str, str], lang: str) -> bool:
+    """The village search and the decision's fields; True when submitted."""
+    ss = st.session_state
     widgets.search(t("ui.search.village", lang), key="status_search", lang=lang)
     shown = widgets.filter_options(list(names), ss.get("status_search"), lambda v: names.get(v, v),
                                    keep=[ss["status_village"]] if ss.get("status_village") else ())
@@ -365,34 +406,39 @@ def village_status_form(ctx: Ctx, village_id: str | None = None) -> None:
         widgets.date_field(t("auth.edit.review_due", lang), key="status_review_text", lang=lang, where=c2,
                            in_form=True)
         st.text_area(t("auth.edit.note", lang), key="status_note", max_chars=2000)
-        submitted = st.form_submit_button(t("auth.edit.save_status", lang), type="primary")
-    if submitted:
-        roles.require(ctx.user, roles.VILLAGE_STATUS, lang)
-        if not ss.get("status_village") or not ss.get("status_value"):
-            st.error(t("auth.edit.need_village", lang))
-        else:
-            try:
-                decided = widgets.parse_date(ss.get("status_date_text"), lang, label=t("auth.edit.decided_on", lang))
-                review = widgets.parse_date(ss.get("status_review_text"), lang, label=t("auth.edit.review_due", lang))
-                if decided is None:
-                    raise InputError(t("ui.date.need", lang, label=t("auth.edit.decided_on", lang)))
-                values = {"village_id": ss["status_village"], "status": ss["status_value"],
-                          "decided_on": decided, "decision_ref": (ss.get("status_ref") or "").strip(),
-                          "review_due": review, "note": ss.get("status_note") or None}
-                change_village_status(con, values, who=ctx.user_name, lang=lang)
-            except BorderwatchError as exc:
-                _problems(exc, lang, "village_status")
-            else:
-                ss["status_saved"] = tr("auth.edit.status_saved", lang, village=names[values["village_id"]])
-                st.rerun(scope="app")
-    chosen = ss.get("status_village")
-    if chosen:
-        hist = con.execute("SELECT decided_on, status, decision_ref, review_due, note FROM village_status "
-                           "WHERE village_id = ? ORDER BY decided_on DESC", [chosen]).df()
-        st.caption(tr("auth.edit.history", lang, village=names.get(chosen, chosen)))
-        hist["decided_on"] = [fmt_date(v, lang) for v in hist["decided_on"]]
-        hist["review_due"] = [fmt_date(v, lang) if v is not None and str(v) != "NaT" else "" for v in hist["review_due"]]
-        hist["status"] = [label("status", s, lang) for s in hist["status"]]
-        hist.columns = [t("auth.edit.decided_on", lang), t("ui.vil.status", lang), t("auth.edit.decision_ref", lang),
-                        t("auth.edit.review_due", lang), t("auth.edit.note", lang)]
-        st.dataframe(hist, hide_index=True, key="status_history")
+        return bool(st.form_submit_button(t("auth.edit.save_status", lang), type="primary"))
+
+
+def _save_status(ctx: Ctx, con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> None:
+    """Record the typed decision; problems are shown by field, success reruns the app."""
+    lang, ss = ctx.lang, st.session_state
+    if not ss.get("status_village") or not ss.get("status_value"):
+        st.error(t("auth.edit.need_village", lang))
+        return
+    try:
+        decided = widgets.parse_date(ss.get("status_date_text"), lang, label=t("auth.edit.decided_on", lang))
+        review = widgets.parse_date(ss.get("status_review_text"), lang, label=t("auth.edit.review_due", lang))
+        if decided is None:
+            raise InputError(t("ui.date.need", lang, label=t("auth.edit.decided_on", lang)))
+        values = {"village_id": ss["status_village"], "status": ss["status_value"],
+                  "decided_on": decided, "decision_ref": (ss.get("status_ref") or "").strip(),
+                  "review_due": review, "note": ss.get("status_note") or None}
+        change_village_status(con, values, who=ctx.user_name, lang=lang)
+    except BorderwatchError as exc:
+        _problems(exc, lang, "village_status")
+    else:
+        ss["status_saved"] = tr("auth.edit.status_saved", lang, village=names[values["village_id"]])
+        st.rerun(scope="app")
+
+
+def _status_history(con: duckdb.DuckDBPyConnection, village_id: str, name: str, lang: str) -> None:
+    """The village's decisions, newest first, dates in the user's format."""
+    hist = queries.village_decisions(con, village_id)
+    st.caption(tr("auth.edit.history", lang, village=name))
+    hist["decided_on"] = [fmt_date(v, lang) for v in hist["decided_on"]]
+    hist["review_due"] = [fmt_date(v, lang) if v is not None and str(v) != "NaT" else ""
+                          for v in hist["review_due"]]
+    hist["status"] = [label("status", s, lang) for s in hist["status"]]
+    hist.columns = [t("auth.edit.decided_on", lang), t("ui.vil.status", lang), t("auth.edit.decision_ref", lang),
+                    t("auth.edit.review_due", lang), t("auth.edit.note", lang)]
+    st.dataframe(hist, hide_index=True, key="status_history")

@@ -63,7 +63,7 @@ def place_names(cells, villages: pd.DataFrame, lang: str) -> list[str]:
         vil["commune"] = None
     p = cell_places(vil, cells)
     return [fmt_place(v, c, lang, km=k, compass=d, tag=g, shared=sh) for v, c, k, d, g, sh in
-            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"])]
+            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"], strict=True)]
 
 
 def village_table(villages: pd.DataFrame, exposure: pd.DataFrame | None, lang: str) -> pd.DataFrame:

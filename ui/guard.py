@@ -26,6 +26,6 @@ def shield(lang: str, where: str = ""):
         yield
     except BorderwatchError as exc:
         st.error(md(exc))
-    except Exception:  # noqa: BLE001 - the one place that turns surprises into a line of text
+    except Exception:  # noqa: BLE001 -- the one place that turns surprises into a line of text
         log.exception("unexpected error in %s", where or "page")
         st.error(t("ui.error.unexpected", lang))

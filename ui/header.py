@@ -59,7 +59,7 @@ def render(ctx: Ctx) -> None:
     shown = totals_text(tot, k, lang)
     note = t("ui.small.note", lang, k=k) if k > 1 else None
     cols = st.columns(4)
-    for col, key in zip(cols, ("incidents", "quantity_g", "tablets", "persons")):
+    for col, key in zip(cols, ("incidents", "quantity_g", "tablets", "persons"), strict=True):
         col.metric(t(f"ui.metric.{_METRIC[key]}", lang), shown[key], help=note)
 
 

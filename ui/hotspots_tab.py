@@ -64,7 +64,8 @@ def _cells(ctx: Ctx) -> None:
     with right:
         event = st.dataframe(
             frames.shown(shown_table, lang, decimals={"count": 0, "z": 2, "crossing_km": 1},
-                         text=("place", "crossing", "category_label", "bin_label")), key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=MAP_HEIGHT,
+                         text=("place", "crossing", "category_label", "bin_label")),
+            key="hot_table", on_select="rerun", selection_mode="single-row", hide_index=True, height=MAP_HEIGHT,
             column_order=["place", "count", "z", "bin_label", "category_label", "crossing", "crossing_km"],
             column_config=_columns(lang, k))
         rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])

@@ -154,7 +154,7 @@ def _sweeper() -> None:
     while not stop.wait(SWEEP_SECONDS):
         try:
             sweep()
-        except Exception:  # noqa: BLE001 - a sweep that fails is retried at the next tick; the app goes on
+        except Exception:  # noqa: BLE001 -- a sweep that fails is retried at the next tick; the app goes on
             log.exception("sweep failed")
 
 

@@ -158,7 +158,8 @@ def pick_of(value) -> dict | None:
             return {"kind": "view", "bounds": check_bounds(value["bounds"]), "n": value.get("n")}
         if value.get("kind") == "cluster":
             ids = [html.unescape(str(x)) for x in value.get("ids") or []][:5000]
-            return {"kind": "cluster", "ids": tuple(ids), "count": int(value.get("count", len(ids))), "n": value.get("n")}
+            return {"kind": "cluster", "ids": tuple(ids), "count": int(value.get("count", len(ids))),
+                    "n": value.get("n")}
     except (KeyError, TypeError, ValueError, AttributeError):       # AreaError is a ValueError
         return None
     return None
@@ -225,7 +226,10 @@ def _picked(ctx: Ctx, month) -> None:
     if len(rows) > LIST_ROWS:
         st.caption(t("ui.map.pick.more", lang, shown=LIST_ROWS, n=len(rows)))
     table = _list_table(rows.head(LIST_ROWS), lang)
-    f = lambda k: t(f"map.f.{k}", lang)  # noqa: E731 - the table's translated headers
+
+    def f(k: str) -> str:               # the table's translated headers
+        return t(f"map.f.{k}", lang)
+
     event = st.dataframe(frames.shown(table.drop(columns=["lat", "lon"]), lang,
                                       decimals={f("quantity"): 1, f("tablets"): 0, f("persons"): 0},
                                       text=(f("village"), f("commune"), f("station"))),
@@ -233,7 +237,8 @@ def _picked(ctx: Ctx, month) -> None:
                          selection_mode="single-row", hide_index=True, height=min(36 + 35 * len(table), 320))
     st.caption(t("ui.map.pick.goto", lang))
     sel = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    want = (float(table.iloc[sel[0]]["lat"]), float(table.iloc[sel[0]]["lon"]), 16) if sel and sel[0] < len(table) else None
+    want = ((float(table.iloc[sel[0]]["lat"]), float(table.iloc[sel[0]]["lon"]), 16)
+            if sel and sel[0] < len(table) else None)
     if want != ss.get("map_focus"):
         ss["map_focus"] = want
         st.rerun(scope="fragment")
@@ -261,7 +266,10 @@ def _save_view(ctx: Ctx, bounds) -> None:
 
 
 def _list_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    f = lambda k: t(f"map.f.{k}", lang)  # noqa: E731
+
+    def f(k: str) -> str:
+        return t(f"map.f.{k}", lang)
+
     return pd.DataFrame({
         f("id"): rows["id"],
         f("date"): [fmt_date(pd.Timestamp(v), lang) + pd.Timestamp(v).strftime(" %H:%M") for v in rows["occurred_at"]],

@@ -15,6 +15,7 @@ import base64
 import html
 import json
 
+import duckdb
 import streamlit as st
 
 from core import roles
@@ -53,7 +54,8 @@ CSS = """
 .bw-visual.wide img { flex: 0 1 auto; min-width: 0; height: 100%; width: auto; }
 .bw-wide-side { display: flex; gap: calc(var(--u) * 1.5); flex: 1 1 auto; overflow: hidden; }
 .bw-side { flex: 1 1 auto; overflow: hidden; }
-.bw-cards { display: grid; grid-template-columns: 1fr 1fr; gap: calc(var(--u) * 0.5); margin-bottom: calc(var(--u) * 0.6); }
+.bw-cards { display: grid; grid-template-columns: 1fr 1fr; gap: calc(var(--u) * 0.5);
+            margin-bottom: calc(var(--u) * 0.6); }
 .bw-card { border: 3px solid #111; padding: calc(var(--u) * 0.3) calc(var(--u) * 0.5); }
 .bw-card .lbl { font-size: var(--u); }
 .bw-card .val { font-size: calc(var(--u) * 1.7); font-weight: 700; }
@@ -96,10 +98,14 @@ def _image(_b: Briefing, key: tuple, name: str) -> str:
 def _cards_html(s: Slide, lang: str) -> str:
     out = []
     for c in s.cards:
-        sym = f'<span class="sym" style="color:{_esc(c["color"])}">{_esc(c["symbol"])}</span> ' if c.get("symbol") else ""
+        sym = (f'<span class="sym" style="color:{_esc(c["color"])}">{_esc(c["symbol"])}</span> '
+               if c.get("symbol") else "")
         chg = f'<span class="chg">{_esc(c["change"])}</span>' if c.get("change") else ""
-        prev = f'<div class="prev">{_esc(t("report.proj.prev_value", lang, value=c["last_year"], prev=c["previous"], change=c["previous_change"]))}</div>' \
-            if c.get("last_year") else ""
+        prev = ""
+        if c.get("last_year"):
+            prev_text = t("report.proj.prev_value", lang, value=c["last_year"], prev=c["previous"],
+                          change=c["previous_change"])
+            prev = f'<div class="prev">{_esc(prev_text)}</div>'
         out.append(f'<div class="bw-card"><div class="lbl">{sym}{_esc(c["label"])}</div>'
                    f'<div>{chg}<span class="val">{_esc(c["value"])}</span></div>{prev}</div>')
     return f'<div class="bw-cards">{"".join(out)}</div>' if out else ""
@@ -109,7 +115,8 @@ def _table_html(s: Slide) -> str:
     if s.table is None or s.table.empty:
         return ""
     head = "".join(f"<th>{_esc(c)}</th>" for c in s.table.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in r) + "</tr>" for r in s.table.itertuples(index=False))
+    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in r) + "</tr>"
+                   for r in s.table.itertuples(index=False))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
@@ -172,7 +179,8 @@ def _exit() -> None:
     st.session_state["projector"] = False
 
 
-def render(con, flt: Filter, *, lang: str = "vi", user=None, classification: str | None = None) -> None:
+def render(con: duckdb.DuckDBPyConnection, flt: Filter, *, lang: str = "vi", user=None,
+           classification: str | None = None) -> None:
     """Draw the current slide of the briefing for ``flt`` with its navigation bar."""
     st.html(CSS)
     st.session_state.setdefault(SLIDE_KEY, 0)
@@ -196,7 +204,8 @@ def render(con, flt: Filter, *, lang: str = "vi", user=None, classification: str
                    help=t("report.proj.first", lang))
     cols[1].button(t("report.proj.prev", lang), key="projector_prev", on_click=_step, args=(-1, n),
                    disabled=i == 0, use_container_width=True)
-    cols[2].html(f'<div class="bw-count" style="text-align:center;font-size:var(--u);font-weight:700;padding-top:0.3em">'
+    cols[2].html('<div class="bw-count" '
+                 'style="text-align:center;font-size:var(--u);font-weight:700;padding-top:0.3em">'
                  f'{_esc(t("report.proj.counter", lang, i=i + 1, n=n))}</div>')
     cols[3].button(t("report.proj.next", lang), key="projector_next", on_click=_step, args=(1, n),
                    disabled=i == n - 1, use_container_width=True)

@@ -60,7 +60,7 @@ async def session_begin(request: Request) -> Response:
     code = (await request.body())[:300].decode("ascii", errors="replace").strip()
     try:
         token = await run_in_threadpool(websessions.redeem, _cursor(), code)
-    except Exception:  # noqa: BLE001 - the login itself stands; only the reload cookie is missing
+    except Exception:  # noqa: BLE001 -- the login itself stands; only the reload cookie is missing
         log.exception("session code not redeemed")
         return Response(status_code=500)
     if not token:
@@ -79,7 +79,7 @@ async def session_end(request: Request) -> Response:
     if token:
         try:
             await run_in_threadpool(websessions.end_token, _cursor(), token)
-        except Exception:  # noqa: BLE001 - the cookie still goes; the row expires with idle time
+        except Exception:  # noqa: BLE001 -- the cookie still goes; the row expires with idle time
             log.exception("session not ended in the store")
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
     _set_cookie(response, "", clear=True)
@@ -106,7 +106,7 @@ def _tile_lookup(name: str, z: int, x: int, y: int):
         return None, 404
     try:
         tile = basemaps.read_tile(path, z, x, y)
-    except Exception:  # noqa: BLE001 - a file gone or damaged after registering: no tile, `basemap list` says why
+    except Exception:  # noqa: BLE001 -- a file gone or damaged after registering: no tile, `basemap list` says why
         return None, 410
     return tile, 200 if tile else 204
 

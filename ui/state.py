@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import duckdb
 import streamlit as st
 
 from core.errors import InputError
@@ -33,7 +34,7 @@ def _query() -> dict[str, str]:
     return {k: st.query_params.get(k) for k in st.query_params.keys()}
 
 
-def _validated(con, flt: Filter, lang: str) -> tuple[Filter, list[str]]:
+def _validated(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -> tuple[Filter, list[str]]:
     """``flt`` validated; a field with an unknown value is dropped with a warning, the rest kept."""
     try:
         return flt.validated(con, lang), []
@@ -52,7 +53,7 @@ def _validated(con, flt: Filter, lang: str) -> tuple[Filter, list[str]]:
     return kept, warnings
 
 
-def init_state(con, *, span: tuple[dt.date | None, dt.date | None]) -> None:
+def init_state(con: duckdb.DuckDBPyConnection, *, span: tuple[dt.date | None, dt.date | None]) -> None:
     """Seed the session from the URL once per session (no-op afterwards)."""
     ss = st.session_state
     if ss.get(_INIT):

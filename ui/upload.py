@@ -179,7 +179,7 @@ async def receive(request) -> Received:
     except OverflowError:
         shutil.rmtree(target_dir, ignore_errors=True)
         return Received(413, {"error": "size"})
-    except Exception:  # noqa: BLE001 - a broken connection or a full disk: nothing is kept
+    except Exception:  # noqa: BLE001 -- a broken connection or a full disk: nothing is kept
         shutil.rmtree(target_dir, ignore_errors=True)
         return Received(500, {"error": "write"})
     up = Upload(id=upload_id, name=name, path=target, size=size)

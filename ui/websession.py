@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
+import duckdb
 import streamlit as st
 
 from core.errors import BorderwatchError
@@ -54,14 +55,14 @@ def cookie_name() -> str:
     return name()
 
 
-def after_login(con, name: str) -> None:
+def after_login(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Start the stored session of a fresh login and queue its code for the browser."""
     try:
         session_id, code = websessions.begin(con, name)
     except BorderwatchError:
         log.exception("reload session not started")
         return
-    except Exception:  # noqa: BLE001 - the login stands without the reload cookie
+    except Exception:  # noqa: BLE001 -- the login stands without the reload cookie
         log.exception("reload session not started")
         return
     ss = st.session_state
@@ -75,15 +76,15 @@ def clear_cookie() -> None:
     st.session_state[PENDING_KEY] = {"op": "end", "code": "", "n": f"{time.time():.6f}"}
 
 
-def end(con) -> None:
+def end(con: duckdb.DuckDBPyConnection) -> None:
     """Delete this session's row (logout, expiry, account gone)."""
     try:
         websessions.end(con, st.session_state.get(SID_KEY))
-    except Exception:  # noqa: BLE001 - the row would expire with idle time anyway
+    except Exception:  # noqa: BLE001 -- the row would expire with idle time anyway
         log.exception("reload session not ended")
 
 
-def touch(con) -> None:
+def touch(con: duckdb.DuckDBPyConnection) -> None:
     """Write ``last_seen`` of this session at most every :data:`data.websessions.TOUCH_SECONDS`."""
     ss = st.session_state
     sid = ss.get(SID_KEY)
@@ -92,11 +93,11 @@ def touch(con) -> None:
         ss[TOUCHED_KEY] = now
         try:
             websessions.touch(con, sid)
-        except Exception:  # noqa: BLE001 - a missed touch only shortens what a reload keeps
+        except Exception:  # noqa: BLE001 -- a missed touch only shortens what a reload keeps
             log.exception("reload session not touched")
 
 
-def resume(con, idle_minutes: float):
+def resume(con: duckdb.DuckDBPyConnection, idle_minutes: float):
     """The stored session of this page's cookie (once per connection): a ``Resumed`` or ``None``."""
     ss = st.session_state
     if ss.get(TRIED_KEY):
@@ -104,7 +105,7 @@ def resume(con, idle_minutes: float):
     ss[TRIED_KEY] = True
     try:
         token = st.context.cookies.get(cookie_name())
-    except Exception:  # noqa: BLE001 - no request context (tests without a server)
+    except Exception:  # noqa: BLE001 -- no request context (tests without a server)
         return None
     if not token:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import h3
 import numpy as np
 import pandas as pd
@@ -39,7 +40,7 @@ def check_out(path: Path, what: str, lang: str | None = None) -> None:
         raise OutputError(t("analysis.bad_out", lang, file=path.name, what=what, valid=", ".join(ANALYSIS_FORMATS)))
 
 
-def geometries(con, name: str, df: pd.DataFrame, lang: str | None = None):
+def geometries(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame, lang: str | None = None):
     """Geometries for the rows of ``df`` (in row order) and the layer's geometry type; (None, None) for none."""
     from data.store import read_layer
     from geo.h3grid import cell_polygons
@@ -63,7 +64,8 @@ def geometries(con, name: str, df: pd.DataFrame, lang: str | None = None):
     return geoms, {"villages": "Point", "incidents": "Point", "crossings": "Point", "trails": "LineString"}[layer]
 
 
-def write_output(con, df: pd.DataFrame, out: Path, *, name: str, lang: str | None = None) -> None:
+def write_output(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, out: Path, *, name: str,
+                 lang: str | None = None) -> None:
     """Write one analysis table to ``out`` (format from the extension; see the module docstring)."""
     from data.export import _json_value, _rfc7946, _staged, write_csv_sidecars
     from data.exporters.columns import column_kinds

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
 import numpy as np
 import pandas as pd
 import shapely
@@ -95,7 +96,7 @@ def header(name: str, lang: str, layer: str | None = None) -> str:
     return name
 
 
-def table(con, layer: str, frame: pd.DataFrame, geoms, *, lang: str = "vi") -> pd.DataFrame:
+def table(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, geoms, *, lang: str = "vi") -> pd.DataFrame:
     """The rows of ``frame`` (:func:`data.export._load`) as Vietnamese text cells under Vietnamese headers."""
     from geo.crs import transformer
 
@@ -133,7 +134,7 @@ def table(con, layer: str, frame: pd.DataFrame, geoms, *, lang: str = "vi") -> p
     return pd.DataFrame(out)
 
 
-def _names(con, layer: str, frame: pd.DataFrame) -> dict[str, list]:
+def _names(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame) -> dict[str, list]:
     """Names the codes stand for: station, village, commune before and after the merger (per row of ``frame``)."""
     communes = dict(con.execute("SELECT old_name, new_name FROM communes").fetchall())
     if layer == "incidents" and len(frame):
@@ -147,7 +148,7 @@ def _names(con, layer: str, frame: pd.DataFrame) -> dict[str, list]:
             con.unregister("__bw_vi_ids")
         by_id = {r[0]: r[1:] for r in rows}
         got = [by_id.get(str(i), (None, None, None)) for i in frame["id"]]
-        station = [g[0] if g[0] is not None else s for g, s in zip(got, frame["station_id"])]
+        station = [g[0] if g[0] is not None else s for g, s in zip(got, frame["station_id"], strict=True)]
         return {"station_name": station, "village": [g[1] for g in got], "commune": [g[2] for g in got],
                 "commune_new": [communes.get(g[2]) for g in got]}
     if layer == "incidents":

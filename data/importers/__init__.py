@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from data.importers.commit import (
     ImportResult,
     commit,
@@ -36,7 +38,7 @@ __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ImportResult", "Report", "Source", "co
            "rejects_path_for", "supported_extensions", "validate", "log_outside"]
 
 
-def import_file(con, layer: str, path, *, crs=None, mapping: dict[str, str] | None = None,
+def import_file(con: duckdb.DuckDBPyConnection, layer: str, path, *, crs=None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, skip_invalid: bool = False, replace: bool = False,
                 who: str | None = None, progress=None, lang: str | None = None, max_distance_km: float = 50,
                 max_bytes: int | None = None, max_rows: int | None = None, decimal: str | None = None,

@@ -87,7 +87,8 @@ def problem_text(p: Problem, lang: str | None = None) -> str:
     return f"{', '.join(where)}: {p.reason}"
 
 
-def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, who: str | None = None,
+def commit(con: duckdb.DuckDBPyConnection, source, *, skip_invalid: bool = False, replace: bool = False,
+           who: str | None = None,
            progress: Progress | None = None, lang: str | None = None, max_distance_km: float = 50,
            rejects_csv: Path | None = None, user=None) -> ImportResult:
     """Validate ``source`` again inside one transaction and write it.
@@ -159,7 +160,7 @@ def _outside_ids(rows: pd.DataFrame) -> list[str]:
     return [str(x) for x in rows.loc[flagged, "id"]]
 
 
-def log_outside(con, who: str, result: ImportResult) -> None:
+def log_outside(con: duckdb.DuckDBPyConnection, who: str, result: ImportResult) -> None:
     """One audit entry ``outside_vietnam`` naming the incidents written across the border (none: nothing)."""
     if not result.outside_ids:
         return
@@ -169,7 +170,7 @@ def log_outside(con, who: str, result: ImportResult) -> None:
               f"(import_id {result.import_id}, {result.file})", len(result.outside_ids))
 
 
-def _delete(con, layer: str, rows: pd.DataFrame) -> None:
+def _delete(con: duckdb.DuckDBPyConnection, layer: str, rows: pd.DataFrame) -> None:
     if not len(rows):
         return
     if LAYERS[layer].key == "id":
@@ -191,7 +192,7 @@ def _raw_row(source, row: int) -> dict:
             for c, v in source.frame.iloc[i].items()}
 
 
-def _store_rejects(con, import_id: int, source, report: Report) -> None:
+def _store_rejects(con: duckdb.DuckDBPyConnection, import_id: int, source, report: Report) -> None:
     recs = [(import_id, p.file, p.row, p.column, p.reason,
              json.dumps(_raw_row(source, p.row), ensure_ascii=False) if p.row is not None else None)
             for p in report.problems]

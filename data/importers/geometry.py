@@ -76,7 +76,7 @@ def _from_wkt(values: list, col: str, crs, add: AddProblem) -> np.ndarray:
     return coords.to_wgs84(out, crs)
 
 
-def check(layer: str, geoms: np.ndarray, label: str, add: AddProblem, *, skip: np.ndarray,
+def check(layer: str, geoms: np.ndarray, label: str | None, add: AddProblem, *, skip: np.ndarray,
           belt, max_distance_km: float) -> np.ndarray:
     """Check ``geoms`` for ``layer``; returns the geometries with single-part multipoints as points.
 
@@ -112,7 +112,7 @@ def check(layer: str, geoms: np.ndarray, label: str, add: AddProblem, *, skip: n
         ok[i] = False
     if belt is not None and layer != "belt" and ok.any():
         dist_km = distance_km(geoms[ok], belt)
-        for i, d in zip(np.flatnonzero(ok), dist_km):
+        for i, d in zip(np.flatnonzero(ok), dist_km, strict=True):
             if not np.isfinite(d) or d > max_distance_km:
                 add(i, label, "import.far_from_belt", km=d if np.isfinite(d) else float("inf"),
                     limit=max_distance_km)

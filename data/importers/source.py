@@ -174,7 +174,10 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
            read_problems: tuple, decimal: str | None = None) -> Source:
     spec = LAYERS[layer]
     tabular = raw.geometry is None
-    fail = lambda key, **kw: InputError(t(key, lang, file=name, **kw))  # noqa: E731
+
+    def fail(key: str, **kw: object) -> InputError:
+        return InputError(t(key, lang, file=name, **kw))
+
     user_crs = coords.parse_crs(crs, lang=lang) if crs not in (None, "") else None
     cols = _resolve_mapping(list(raw.frame.columns), layer, mapping or {}, tabular=tabular, fail=fail)
     notes: list[str] = []
@@ -249,7 +252,7 @@ def _number_samples(frame: pd.DataFrame, cols: dict[str, str], spec, rows: np.nd
         if kinds.get(tgt) not in ("int", "float") and tgt not in _COORD_KIND:
             continue
         coord = _COORD_KIND.get(tgt)
-        for row, v in zip(rows, frame[col].tolist()):
+        for row, v in zip(rows, frame[col].tolist(), strict=True):
             if isinstance(v, str) and v.strip():
                 yield col, int(row), v.strip(), coord
 

@@ -21,9 +21,12 @@ the write transaction.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
+import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -38,6 +41,9 @@ from data.importers.values import PARSERS, BadValue, clean_text, is_blank, parse
 from data.schema import LAYERS
 from data.store import CRS, read_layer
 from data.village_rules import check_review_dates
+
+if TYPE_CHECKING:
+    from data.importers.source import Source
 
 STATUSES = ("new", "unchanged", "changed")
 # Messages about the file's number format: they name the convention and its evidence.
@@ -88,9 +94,52 @@ BORDER_CHECKED = ("incidents", "villages", "stations")
 _BLANK_AS = {"outside_vietnam": False}
 
 
-def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
-             lang: str | None = None, allow_outside: bool = False, who: str | None = None,
-             role: str | None = None) -> Report:
+@dataclass(frozen=True)
+class _Actor:
+    """Who imports, for the cross-border rule: may they flag ``outside_vietnam``; name and role for a refusal."""
+
+    allow_outside: bool = False
+    who: str | None = None
+    role: str | None = None
+
+
+# Field name → one parsed value per row (a list, or an object array for extra geometries).
+_Values = dict[str, Any]
+
+
+class _Problems:
+    """The problems of one file, each naming file, row, column and reason; a row with one is rejected.
+
+    ``add`` is the recorder the rules call (``add(i, column, key, **fields)`` with ``i`` the
+    frame position); ``bad`` marks the rejected positions.
+    """
+
+    def __init__(self, source: Source, lang: str | None):
+        self.file, self.rows, self.lang, self.numbers = source.file, source.rows, lang, source.numbers
+        self.items = [Problem(source.file, row, col, t(key, lang, **fields))
+                      for row, col, key, fields in source.pending]
+        self.bad = np.zeros(len(source.frame), dtype=bool)
+        index_of = {int(r): i for i, r in enumerate(self.rows)}
+        for p in self.items:
+            if p.row is not None:
+                self.bad[index_of[p.row]] = True
+
+    def add(self, i: int | np.integer, column: str | None, msg_key: str, /, **fields: Any) -> None:
+        if msg_key in _NUMBER_KEYS:
+            fields = {**numbers.describe(self.numbers, lambda k, **f: t(k, self.lang, **f)), **fields}
+        self.items.append(Problem(self.file, int(self.rows[i]), column, t(msg_key, self.lang, **fields)))
+        self.bad[i] = True
+
+    def in_file_order(self, columns: list[str]) -> list[Problem]:
+        """File-level problems first, then by row and by the file's column order."""
+        order = {c: k for k, c in enumerate(columns)}
+        return sorted(self.items, key=lambda p: (p.row is not None, p.row or 0,
+                                                 order.get((p.column or "").split("/")[0], len(order))))
+
+
+def validate(source: Source, con: duckdb.DuckDBPyConnection, *, replace: bool = False,
+             max_distance_km: float = 50, lang: str | None = None, allow_outside: bool = False,
+             who: str | None = None, role: str | None = None) -> Report:
     """Check every row of ``source`` against the rules and the store; nothing is written.
 
     Parameters
@@ -109,100 +158,127 @@ def validate(source, con, *, replace: bool = False, max_distance_km: float = 50,
         ``outside_vietnam`` (:data:`core.roles.CROSS_BORDER`).
     """
     layer, spec = source.layer, LAYERS[source.layer]
-    n = len(source.frame)
-    rows = source.rows
-    problems = [Problem(source.file, row, col, t(key, lang, **fields)) for row, col, key, fields in source.pending]
-    bad = np.zeros(n, dtype=bool)
-    index_of = {int(r): i for i, r in enumerate(rows)}
-    for p in problems:
-        if p.row is not None:
-            bad[index_of[p.row]] = True
-
-    def add(i: int, column: str | None, msg_key: str, /, **fields) -> None:
-        if msg_key in _NUMBER_KEYS:
-            fields = {**numbers.describe(source.numbers, lambda k, **f: t(k, lang, **f)), **fields}
-        problems.append(Problem(source.file, int(rows[i]), column, t(msg_key, lang, **fields)))
-        bad[i] = True
-
-    values: dict[str, list] = {}
-    for f in spec.fields:
-        col = source.column_for(f.name)
-        values[f.name] = ([None] * n if col is None
-                          else _parse_column(source.frame[col].tolist(), f, col, add, lang, source.numbers))
-        if f.name in _BLANK_AS:
-            values[f.name] = [_BLANK_AS[f.name] if v is None else v for v in values[f.name]]
-
+    problems = _Problems(source, lang)
+    values = _parse_fields(source, problems)
     geoms = None
     if spec.geom_types:
-        skip = np.zeros(n, dtype=bool)      # rows whose coordinates were already reported
-
-        def add_geom(i: int, *args, **fields) -> None:
-            skip[i] = True
-            add(i, *args, **fields)
-
-        built, label = geometry.build(source, add_geom)
-        belt = _belt(con) if layer != "belt" else None
-        geoms = geometry.check(layer, built, label, add, skip=skip, belt=belt, max_distance_km=max_distance_km)
-        if layer in BORDER_CHECKED:
-            _check_border(con, geoms, label, values.get("outside_vietnam"), source.column_for("outside_vietnam"),
-                          add, bad, lang, allow_outside=allow_outside, who=who, role=role)
-        for g in spec.extra_geoms:
-            col = source.column_for(g)
-            values[g] = (geometry.parse_extra(source.frame[col].tolist(), col, source.crs, add)
-                         if col else [None] * n)
-
-    if layer == "village_status":
-        _check_villages(con, values["village_id"], source.column_for("village_id"), add, lang)
-        check_review_dates(values, source.column_for("review_due"), add, lang)
-    if layer == "incidents" and source.column_for("station_id"):
-        values["station_id"] = _resolve_stations(con, values["station_id"], source.column_for("station_id"), add, lang)
-
-    keys = _keys(spec, values, n)
+        geoms = _geometries(source, con, values, problems, max_distance_km=max_distance_km,
+                            actor=_Actor(allow_outside, who, role))
+    _layer_rules(source, con, values, problems)
+    keys = _keys(spec, values, len(source.frame))
     key_col = source.column_for(spec.key.split(",")[0])
+    _check_duplicates(keys, key_col, problems)
+    frame = _frame(source, values, geoms)
+    changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace)
+    valid = frame[~problems.bad]
+    counts = valid["_status"].value_counts()
+    return Report(file=source.file, layer=layer, rows=len(source.frame), valid=valid,
+                  problems=problems.in_file_order(list(source.columns)),
+                  new=int(counts.get("new", 0)), unchanged=int(counts.get("unchanged", 0)), changed=changed,
+                  replace=replace, notes=list(source.notes))
+
+
+def _parse_fields(source: Source, problems: _Problems) -> _Values:
+    """Each field's values parsed (None where absent or refused), blanks given their meaning."""
+    n = len(source.frame)
+    values: _Values = {}
+    for f in LAYERS[source.layer].fields:
+        col = source.column_for(f.name)
+        values[f.name] = ([None] * n if col is None
+                          else _parse_column(source.frame[col].tolist(), f, col, problems.add, problems.lang,
+                                             source.numbers))
+        if f.name in _BLANK_AS:
+            values[f.name] = [_BLANK_AS[f.name] if v is None else v for v in values[f.name]]
+    return values
+
+
+def _geometries(source: Source, con: duckdb.DuckDBPyConnection, values: _Values, problems: _Problems, *,
+                max_distance_km: float, actor: _Actor) -> np.ndarray:
+    """The rows' geometries, checked (shape, belt distance, border side); extra geometry columns into ``values``."""
+    layer, spec = source.layer, LAYERS[source.layer]
+    skip = np.zeros(len(source.frame), dtype=bool)      # rows whose coordinates were already reported
+
+    def add_geom(i: int, *args: Any, **fields: Any) -> None:
+        skip[i] = True
+        problems.add(i, *args, **fields)
+
+    built, label = geometry.build(source, add_geom)
+    if built is None:       # read_source gives a spatial layer coordinates or refuses the file
+        built = np.full(len(source.frame), None, dtype=object)
+    belt = _belt(con) if layer != "belt" else None
+    geoms = geometry.check(layer, built, label, problems.add, skip=skip, belt=belt, max_distance_km=max_distance_km)
+    if layer in BORDER_CHECKED:
+        _check_border(con, geoms, label, values.get("outside_vietnam"), source.column_for("outside_vietnam"),
+                      problems, actor=actor)
+    for g in spec.extra_geoms:
+        col = source.column_for(g)
+        values[g] = (geometry.parse_extra(source.frame[col].tolist(), col, source.crs, problems.add)
+                     if col else [None] * len(source.frame))
+    return geoms
+
+
+def _layer_rules(source: Source, con: duckdb.DuckDBPyConnection, values: _Values,
+                 problems: _Problems) -> None:
+    """Rules of one layer against the store: known villages and review dates; stations by id or name."""
+    if source.layer == "village_status":
+        _check_villages(con, values["village_id"], source.column_for("village_id"), problems.add, problems.lang)
+        check_review_dates(values, source.column_for("review_due"), problems.add, problems.lang)
+    station_col = source.column_for("station_id")
+    if source.layer == "incidents" and station_col:
+        values["station_id"] = _resolve_stations(con, values["station_id"], station_col, problems.add,
+                                                 problems.lang)
+
+
+def _check_duplicates(keys: list, key_col: str | None, problems: _Problems) -> None:
+    """A key seen before in the file: a problem naming the row that had it first."""
     first_seen: dict = {}
     for i, k in enumerate(keys):
         if k is None:
             continue
         if k in first_seen:
-            add(i, key_col, "import.duplicate_key", id=_key_text(k), first=int(rows[first_seen[k]]))
+            problems.add(i, key_col, "import.duplicate_key", id=_key_text(k), first=int(problems.rows[first_seen[k]]))
         else:
             first_seen[k] = i
 
+
+def _frame(source: Source, values: _Values, geoms: np.ndarray | None) -> pd.DataFrame:
+    """The canonical rows (typed columns, ``_row``, ``_status`` "new"); a GeoDataFrame when there are geometries."""
+    spec = LAYERS[source.layer]
     frame = pd.DataFrame({name: _typed(vals, spec, name) for name, vals in values.items()})
-    frame["_row"] = rows
+    frame["_row"] = source.rows
     frame["_status"] = "new"
     if geoms is not None:
         frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
-    status = _compare_with_store(con, layer, frame, keys, ~bad)
+    return frame
+
+
+def _compare(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, keys: list, key_col: str | None,
+             problems: _Problems, *, replace: bool) -> int:
+    """Set ``_status`` against the store; a changed row is a problem unless replacing. Returns how many changed."""
+    status = _compare_with_store(con, layer, frame, keys, ~problems.bad)
     frame["_status"] = [s for s, _ in status]
     changed = 0
-    for i in np.flatnonzero(~bad):
+    for i in np.flatnonzero(~problems.bad):
         s, diff = status[i]
         if s == "changed":
             changed += 1
             if not replace:
-                add(i, key_col, "import.changed", id=_key_text(keys[i]), columns=", ".join(diff))
-    valid = frame[~bad]
-    order = {c: k for k, c in enumerate(source.columns)}
-    problems.sort(key=lambda p: (p.row is not None, p.row or 0,
-                                 order.get((p.column or "").split("/")[0], len(order))))
-    counts = valid["_status"].value_counts()
-    return Report(file=source.file, layer=layer, rows=n, valid=valid, problems=problems,
-                  new=int(counts.get("new", 0)), unchanged=int(counts.get("unchanged", 0)), changed=changed,
-                  replace=replace, notes=list(source.notes))
+                problems.add(i, key_col, "import.changed", id=_key_text(keys[i]), columns=", ".join(diff))
+    return changed
 
 
 # -- values ------------------------------------------------------------------------------
 
 def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
     if f.enum:
-        parser = partial(parse_enum, f.enum, lang=lang)
+        parser: Callable[[Any], Any] = partial(parse_enum, f.enum, lang=lang)
     elif f.kind in ("int", "float"):
         parser = partial(PARSERS[f.kind], conv=conv)
     else:
         parser = PARSERS[f.kind]
     out: list = [None] * len(raw)
-    cache: dict = {}
+    cache: dict[tuple, tuple[bool, Any]] = {}
+    hit: tuple[bool, Any] | None
     for i, v in enumerate(raw):
         if is_blank(v) or (f.kind == "text" and not f.enum and not clean_text(v)):
             if f.required:
@@ -258,11 +334,12 @@ def _key_text(k) -> str:
     return " / ".join(str(x) for x in k) if isinstance(k, tuple) else str(k)
 
 
-def _compare_with_store(con, layer: str, frame: pd.DataFrame, keys: list, ok: np.ndarray) -> list:
+def _compare_with_store(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, keys: list,
+                        ok: np.ndarray) -> list:
     """Per row: ("new" | "unchanged" | "changed", differing columns)."""
     spec = LAYERS[layer]
-    out = [("new", [])] * len(frame)
-    wanted = [k for k, good in zip(keys, ok) if good and k is not None]
+    out: list[tuple[str, list[str]]] = [("new", [])] * len(frame)
+    wanted = [k for k, good in zip(keys, ok, strict=True) if good and k is not None]
     if not wanted:
         return out
     stored = _stored(con, layer, wanted)
@@ -276,7 +353,7 @@ def _compare_with_store(con, layer: str, frame: pd.DataFrame, keys: list, ok: np
     pairs = [(i, index[keys[i]]) for i in np.flatnonzero(ok) if keys[i] in index]
     if not pairs:
         return out
-    mine_i, theirs_j = (np.array(x) for x in zip(*pairs))
+    mine_i, theirs_j = (np.array(x) for x in zip(*pairs, strict=True))
     diffs: list[list[str]] = [[] for _ in pairs]
     for f in spec.fields:
         a, b = frame[f.name].to_numpy(dtype=object), stored[f.name].to_numpy(dtype=object)
@@ -289,14 +366,14 @@ def _compare_with_store(con, layer: str, frame: pd.DataFrame, keys: list, ok: np
     for g in geo_cols:
         a = np.asarray(frame.geometry.values if g == "geometry" else frame[g].values, dtype=object)[mine_i]
         b = np.asarray(stored.geometry.values if g == "geometry" else stored[g].values, dtype=object)[theirs_j]
-        for k in np.flatnonzero(~_same_geoms(a, b)):
-            diffs[k].append(g)
-    for (i, _), diff in zip(pairs, diffs):
+        for k_geom in np.flatnonzero(~_same_geoms(a, b)):
+            diffs[k_geom].append(g)
+    for (i, _), diff in zip(pairs, diffs, strict=True):
         out[i] = ("changed", diff) if diff else ("unchanged", [])
     return out
 
 
-def _stored(con, layer: str, keys: list) -> pd.DataFrame:
+def _stored(con: duckdb.DuckDBPyConnection, layer: str, keys: list) -> pd.DataFrame:
     spec = LAYERS[layer]
     if spec.key == "id":
         con.register("__bw_keys", pd.DataFrame({"id": [str(k) for k in keys]}))
@@ -304,7 +381,7 @@ def _stored(con, layer: str, keys: list) -> pd.DataFrame:
             return read_layer(con, layer, where="id IN (SELECT id FROM __bw_keys)")
         finally:
             con.unregister("__bw_keys")
-    a, b, c = zip(*keys)
+    a, b, c = zip(*keys, strict=True)
     con.register("__bw_keys", pd.DataFrame({"village_id": a, "status": b, "decided_on": pd.to_datetime(list(c))}))
     try:
         return con.execute(
@@ -340,20 +417,21 @@ def _same_geoms(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _check_border(con, geoms, label, flags, flag_col, add, bad, lang, *, allow_outside: bool,
-                  who: str | None, role: str | None) -> None:
+def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str | None, flags: list | None,
+                  flag_col: str | None, problems: _Problems, *, actor: _Actor) -> None:
     """Points on the Lao side beyond the tolerance are refused unless flagged ``outside_vietnam``;
-    a flag needs ``allow_outside``."""
+    a flag needs ``actor.allow_outside``."""
     from core import roles
     from data.border_side import BORDER_TOLERANCE_M, border_context, lao_beyond
 
     n = len(geoms)
     flags = flags or [False] * n
-    if not allow_outside and flag_col is not None:
-        need = t(f"auth.role.{roles.minimum_role(roles.CROSS_BORDER)}", lang)
+    add, bad = problems.add, problems.bad
+    if not actor.allow_outside and flag_col is not None:
+        need = t(f"auth.role.{roles.minimum_role(roles.CROSS_BORDER)}", problems.lang)
         for i in range(n):
             if flags[i] is True:
-                add(i, flag_col, "import.outside_denied", need=need, user=who or "?", role=role or "?")
+                add(i, flag_col, "import.outside_denied", need=need, user=actor.who or "?", role=actor.role or "?")
     pts = np.array([g if (not bad[i] and g is not None and g.geom_type == "Point") else None
                     for i, g in enumerate(geoms)], dtype=object)
     use = np.flatnonzero(~shapely.is_missing(pts))
@@ -371,19 +449,19 @@ def _check_border(con, geoms, label, flags, flag_col, add, bad, lang, *, allow_o
                 tol=BORDER_TOLERANCE_M / 1000)
 
 
-def _belt(con):
+def _belt(con: duckdb.DuckDBPyConnection):
     from data.queries import study_area
     return study_area(con)
 
 
-def _check_villages(con, ids: list, col: str | None, add, lang) -> None:
+def _check_villages(con: duckdb.DuckDBPyConnection, ids: list, col: str | None, add, lang) -> None:
     known = {r[0] for r in con.execute("SELECT id FROM villages").fetchall()}
     for i, v in enumerate(ids):
         if v is not None and v not in known:
             add(i, col, "import.unknown_village", value=v)
 
 
-def _resolve_stations(con, ids: list, col: str, add, lang) -> list:
+def _resolve_stations(con: duckdb.DuckDBPyConnection, ids: list, col: str, add, lang) -> list:
     """Station ids as stored; a station may also be given by its name. Unknown ones are problems."""
     rows = con.execute("SELECT id, name FROM stations ORDER BY id").fetchall()
     if not rows:

@@ -33,6 +33,8 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -265,7 +267,7 @@ def valid_values(enum: str, lang: str | None = None) -> str:
 
 
 #: Field kind → parser (text is the default).
-PARSERS = {
+PARSERS: dict[str, Callable[..., Any]] = {
     "text": clean_text,
     "int": parse_int,
     "float": parse_float,

@@ -12,8 +12,9 @@ import pandas as pd
 from _routes import call, send_file
 
 from core.i18n import fmt_date, t
+from data import stats
 from data.filters import Filter
-from ui import charts, frames, stats, widgets
+from ui import charts, frames, widgets
 from ui.text import md
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -46,8 +46,9 @@ def test_viewer_charts_send_no_cell_of_one_incident(app, app_db, one_incident):
     import datetime as dt
 
     from core.roles import User, min_cell
+    from data import stats
     from data.filters import Filter
-    from ui import charts, stats
+    from ui import charts
 
     flt = Filter(date_from=dt.date.fromisoformat(one_incident["date_from"]),
                  date_to=dt.date.fromisoformat(one_incident["date_to"]), villages=(one_incident["villages"],))

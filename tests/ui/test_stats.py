@@ -1,13 +1,15 @@
-"""Monthly aggregates (ui/stats.py) against plain counts, and the charts built from them."""
+"""Monthly aggregates (data/stats.py) against plain counts, and the charts built from them."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
 
+from data import stats
 from data.filters import Filter
 from data.queries import count_incidents, load_incidents
-from ui import charts, stats
+from data.store import store_revision
+from ui import charts
 
 
 def test_monthly_sums_match_the_incidents(demo_con):
@@ -30,9 +32,9 @@ def test_empty_filter_gives_empty_frames_and_zero_totals(demo_con):
 
 
 def test_revision_changes_when_rows_change(demo_con):
-    before = stats.store_revision(demo_con)
+    before = store_revision(demo_con)
     demo_con.execute("DELETE FROM incidents WHERE id IN (SELECT id FROM incidents LIMIT 1)")
-    assert stats.store_revision(demo_con) != before
+    assert store_revision(demo_con) != before
 
 
 def test_charts_use_translated_titles_and_palette(demo_con):

@@ -1,10 +1,11 @@
-"""Aggregates the dashboard shows, computed in DuckDB. No Streamlit here.
+"""Aggregates the dashboard shows (headline numbers, the monthly charts), computed in DuckDB.
 
 Every function takes the connection and a :class:`~data.filters.Filter` and returns a
 small frame (one row per month and category), so 1 M incidents never reach pandas.
 """
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from data.filters import Filter
@@ -12,7 +13,7 @@ from data.filters import Filter
 MONTHLY_COLUMNS = ["month", "article", "drug", "incidents", "quantity_g", "tablets", "persons"]
 
 
-def monthly(con, flt: Filter) -> pd.DataFrame:
+def monthly(con: duckdb.DuckDBPyConnection, flt: Filter) -> pd.DataFrame:
     """Incidents, grams, tablets and persons per month × article × drug.
 
     ``month`` is the first day of the month (``datetime64``). Empty filter result gives
@@ -31,22 +32,11 @@ def monthly(con, flt: Filter) -> pd.DataFrame:
     return df[MONTHLY_COLUMNS]
 
 
-def totals(con, flt: Filter) -> dict[str, float]:
+def totals(con: duckdb.DuckDBPyConnection, flt: Filter) -> dict[str, float]:
     """Headline numbers of the filtered period: incidents, grams, tablets, persons."""
     where, params = flt.where()
     row = con.execute(f"""
         SELECT count(*), coalesce(sum(quantity_g), 0), coalesce(sum(tablets), 0), coalesce(sum(persons), 0)
         FROM incidents WHERE {where}""", params).fetchone()
-    return dict(zip(("incidents", "quantity_g", "tablets", "persons"), row))
+    return dict(zip(("incidents", "quantity_g", "tablets", "persons"), row, strict=True))
 
-
-def store_revision(con) -> tuple:
-    """A cheap token that changes whenever an import or a demo rebuild changes the store.
-
-    Cached results are keyed on it, so an import shows up without restarting the server.
-    """
-    row = con.execute("""
-        SELECT (SELECT coalesce(max(id), 0) FROM import_log), (SELECT count(*) FROM incidents),
-               (SELECT count(*) FROM villages), (SELECT count(*) FROM village_status),
-               (SELECT coalesce(max(value), '') FROM meta WHERE key = 'built_at')""").fetchone()
-    return tuple(row)
