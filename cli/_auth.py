@@ -27,6 +27,7 @@ import duckdb
 from core.errors import AccessDenied, StoreError
 from core.i18n import t
 from core.roles import User, require
+from data.store import scalar
 
 
 def os_user() -> str:
@@ -43,7 +44,7 @@ def claimed_name(args) -> str:
 
 def _has_accounts(con: duckdb.DuckDBPyConnection) -> bool:
     try:
-        return bool(con.execute("SELECT count(*) FROM users").fetchone()[0])
+        return bool(scalar(con, "SELECT count(*) FROM users"))
     except duckdb.CatalogException:  # a store older than the accounts migration, opened read-only
         return False
 

@@ -32,9 +32,9 @@ def add_arguments(p, name: str) -> None:
 def write(gdf, out: Path) -> None:
     """Write the table to ``out`` atomically (a temporary file in the same folder, then renamed)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
     os.close(fd)
-    tmp = Path(tmp)
+    tmp = Path(tmp_name)
     try:
         ext = out.suffix.lower()
         if ext == ".csv":

@@ -85,7 +85,8 @@ class _Held:
     """The old store, opened read-write so no other process can take it while the new one is built."""
 
     def __init__(self, path: Path):
-        self.path, self.con = path, None
+        self.path = path
+        self.con: duckdb.DuckDBPyConnection | None = None
 
     def take(self, lang) -> None:
         if not self.path.is_file() or self.path.is_symlink():

@@ -20,7 +20,7 @@ def info(con: duckdb.DuckDBPyConnection) -> dict:
         "layers": {name: {"rows": n} for name, n in layer_counts(con).items()},
         "incidents": {"first": first.isoformat() if first else None, "last": last.isoformat() if last else None},
         "demo": get_meta(con, "demo") == "true",
-        "schema_version": int(get_meta(con, "schema_version", "0")),
+        "schema_version": int(get_meta(con, "schema_version") or 0),
     }
 
 

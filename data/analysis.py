@@ -14,7 +14,7 @@ import pandas as pd
 
 from data.filters import NO_FILTER, Filter
 from data.queries import border_line, load_incidents, study_area, villages_with_status
-from data.store import read_layer
+from data.store import one_row, read_layer
 from data.village_rules import review_overdue
 from geo import corridor as _corridor
 from geo import density as _density
@@ -66,7 +66,7 @@ def hotspots_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, res
 def _span(con: duckdb.DuckDBPyConnection, flt: Filter):
     if flt.date_from and flt.date_to:
         return flt.date_from, flt.date_to
-    first, last = con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchone()
+    first, last = one_row(con, "SELECT min(occurred_at), max(occurred_at) FROM incidents")
     return (flt.date_from or (first.date() if first else None)), (flt.date_to or (last.date() if last else None))
 
 

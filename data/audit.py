@@ -249,7 +249,8 @@ def entries(con: duckdb.DuckDBPyConnection, *, who: str | None = None, action: s
             since: dt.datetime | None = None,
             limit: int | None = None, newest_first: bool = True) -> pd.DataFrame:
     """Entries as a frame (``id, at_time, who, action, what, n_rows, os_user, os_uid``), newest first by default."""
-    conds, params = [], []
+    conds: list[str] = []
+    params: list[object] = []
     if who:
         conds.append("who = ?")
         params.append(who)

@@ -58,6 +58,7 @@ from core.i18n import t
 from data import audit
 from data.fsmodes import private_dir, private_tempdir
 from data.schema import SCHEMA_VERSION
+from data.store import scalar
 
 log = logging.getLogger("borderwatch.backup")
 
@@ -145,7 +146,7 @@ def backup(con: duckdb.DuckDBPyConnection, target: str | Path, *, who: str, over
         raise InputError(t("auth.backup.no_dir", lang, dir=target.parent))
     part = target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}{PART_SUFFIX}")
     alias = _alias("bw_backup")
-    main = con.execute("SELECT current_database()").fetchone()[0]
+    main = scalar(con, "SELECT current_database()")
     cur = con.cursor()
     try:
         cur.execute(f"ATTACH {_literal(part)} AS {alias}")
@@ -153,7 +154,7 @@ def backup(con: duckdb.DuckDBPyConnection, target: str | Path, *, who: str, over
             cur.execute("BEGIN TRANSACTION")
             cur.execute(f"COPY FROM DATABASE {main} TO {alias}")
             cur.execute("COMMIT")
-            rows = {name: cur.execute(f"SELECT count(*) FROM {alias}.main.{name}").fetchone()[0]
+            rows = {name: scalar(cur, f"SELECT count(*) FROM {alias}.main.{name}")
                     for name in _tables(cur, alias)}
         finally:
             cur.execute(f"DETACH {alias}")
@@ -212,7 +213,7 @@ def _prepared_copy(source: Path, workdir: Path, lang: str | None) -> Path:
         wcon = connect(work, migrate=False)
         try:
             version = schema_version(wcon)
-            database = wcon.execute("SELECT current_database()").fetchone()[0]
+            database = scalar(wcon, "SELECT current_database()")
             if version == 0 or "incidents" not in _tables(wcon, database):
                 raise InputError(t("auth.restore.not_store", lang, file=source))
             if version > SCHEMA_VERSION:
@@ -259,7 +260,7 @@ def restore(con: duckdb.DuckDBPyConnection, source: str | Path, *, who: str, saf
 def _replace_all(con: duckdb.DuckDBPyConnection, work: Path, *, who: str, what: str) -> dict[str, int]:
     """Every table's rows replaced and the ``restore`` audit entry written, in ONE transaction."""
     alias = _alias("bw_restore")
-    main = con.execute("SELECT current_database()").fetchone()[0]
+    main = scalar(con, "SELECT current_database()")
     cur = con.cursor()
     rows: dict[str, int] = {}
     try:
@@ -270,7 +271,7 @@ def _replace_all(con: duckdb.DuckDBPyConnection, work: Path, *, who: str, what: 
                 for name in _tables(cur, main):
                     rows[name] = _replace_table(cur, name, alias, name in src_tables)
                 ch.log(who, "restore", what, sum(rows.values()))
-                rows["audit"] = cur.execute("SELECT count(*) FROM main.audit").fetchone()[0]
+                rows["audit"] = scalar(cur, "SELECT count(*) FROM main.audit")
             _advance_sequences(cur, main, alias)
         finally:
             cur.execute(f"DETACH {alias}")
@@ -284,14 +285,14 @@ def _replace_all(con: duckdb.DuckDBPyConnection, work: Path, *, who: str, what: 
 def _replace_table(cur, name: str, alias: str, in_source: bool) -> int:
     """Rows of one table replaced by the backup's; returns the rows now in the table."""
     if name in LIVE_TABLES:
-        return cur.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0]
+        return scalar(cur, f"SELECT count(*) FROM main.{name}")
     if name in SECURITY_TABLES:
-        if in_source and cur.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0] == 0:
+        if in_source and scalar(cur, f"SELECT count(*) FROM main.{name}") == 0:
             cur.execute(f"INSERT INTO main.{name} BY NAME SELECT * FROM {alias}.main.{name}")
             if name == "audit":
                 cur.execute(f"INSERT OR REPLACE INTO main.meta SELECT * FROM {alias}.main.meta "
                             f"WHERE key = 'audit_head'")
-        return cur.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0]
+        return scalar(cur, f"SELECT count(*) FROM main.{name}")
     keep = ", ".join("?" * len(KEEP_META))
     if name == "meta":
         cur.execute(f"DELETE FROM main.meta WHERE key NOT IN ({keep})", list(KEEP_META))
@@ -302,7 +303,7 @@ def _replace_table(cur, name: str, alias: str, in_source: bool) -> int:
         cur.execute(f"DELETE FROM main.{name}")
         if in_source:
             cur.execute(f"INSERT INTO main.{name} BY NAME SELECT * FROM {alias}.main.{name}")
-    return cur.execute(f"SELECT count(*) FROM main.{name}").fetchone()[0]
+    return scalar(cur, f"SELECT count(*) FROM main.{name}")
 
 
 def _advance_sequences(cur, main: str, alias: str) -> None:

@@ -154,7 +154,7 @@ def _meta_bounds(text) -> tuple[float, float, float, float] | None:
     return (w, s, e, n) if ok else None
 
 
-def _tile_bounds(con: duckdb.DuckDBPyConnection, z: int) -> tuple[float, float, float, float]:
+def _tile_bounds(con: sqlite3.Connection, z: int) -> tuple[float, float, float, float]:
     x0, x1, y0, y1 = con.execute("SELECT min(tile_column), max(tile_column), min(tile_row), max(tile_row) "
                                  "FROM tiles WHERE zoom_level = ?", [z]).fetchone()
     n = 2 ** z
@@ -206,7 +206,7 @@ def tile_range(bounds, z: int) -> tuple[int, int, int, int]:
 def gdal_tools() -> dict[str, str] | None:
     """Paths of GDAL's command-line tools, or ``None`` when one is missing."""
     found = {tool: shutil.which(tool) for tool in GDAL_TOOLS}
-    return found if all(found.values()) else None
+    return {tool: path for tool, path in found.items() if path} if all(found.values()) else None
 
 
 def _run(cmd: list[str], what: str, lang) -> str:
@@ -424,7 +424,7 @@ def mosaic(bm: Basemap, bounds, *, width_px: int = 1600):
     def lon_px(lon: float) -> float:
         return ((lon + 180) / 360 * nt - x0) * 256
 
-    def lat_px(lat: float) -> float:
+    def lat_px(lat: np.ndarray) -> np.ndarray:
         return ((1 - np.arcsinh(np.tan(np.radians(lat))) / math.pi) / 2 * nt - y0) * 256
 
     cols = np.clip(np.arange(int(lon_px(w)), int(lon_px(e))), 0, arr.shape[1] - 1)

@@ -21,6 +21,7 @@ import shapely
 
 from core.errors import InputError
 from core.i18n import t
+from data.store import scalar
 
 STYLES = ("line", "area", "point")
 DEFAULT_COLOR = {"line": "#3F6FB0", "area": "#7A6A3A", "point": "#5A5A5A"}
@@ -110,7 +111,7 @@ def _label_column(gdf, label: str | None, path: Path, lang) -> str | None:
 
 
 def _labels(values) -> list[str | None]:
-    out = []
+    out: list[str | None] = []
     for v in values:
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             out.append(None)
@@ -142,7 +143,7 @@ def add(con: duckdb.DuckDBPyConnection, path, *, name: str, layer: str | None = 
     labels = _labels(gdf[col]) if col else [None] * len(gdf)
     rows = pd.DataFrame({"layer": name, "fid": np.arange(1, len(gdf) + 1, dtype="int32"), "label": labels,
                          "wkb": shapely.to_wkb(gdf.geometry.values)})
-    position = con.execute("SELECT coalesce(max(position), 0) + 1 FROM context_layers").fetchone()[0]
+    position = scalar(con, "SELECT coalesce(max(position), 0) + 1 FROM context_layers")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("INSERT INTO context_layers VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -183,5 +184,5 @@ def features(con: duckdb.DuckDBPyConnection) -> gpd.GeoDataFrame:
         SELECT f.layer, f.fid, f.label, l.style, l.color, l.position, ST_AsWKB(f.geom) AS wkb
         FROM context_features f JOIN context_layers l ON l.name = f.layer
         ORDER BY l.position, f.fid""").df()
-    geoms = shapely.from_wkb([bytes(b) for b in df.pop("wkb")]) if len(df) else []
+    geoms: np.ndarray | list = shapely.from_wkb([bytes(b) for b in df.pop("wkb")]) if len(df) else []
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326", index=df.index), crs="EPSG:4326")

@@ -16,8 +16,9 @@ import shapely
 
 from data.analysis import emerging_for, hotspots_for, study_cells
 from data.filters import NO_FILTER, Filter
-from data.store import CRS, read_layer
+from data.store import CRS, read_layer, scalar
 from geo import coverage as C
+from geo.crs import METRIC_CRS
 from geo.h3grid import cell_polygons
 
 PATROL_COLUMNS = ["id", "station_id", "started_at", "ended_at", "team", "kind", "note", "name", "length_km",
@@ -25,7 +26,8 @@ PATROL_COLUMNS = ["id", "station_id", "started_at", "ended_at", "team", "kind", 
 
 
 def _patrol_where(flt: Filter, *, day_col: str, station_col: str) -> tuple[str, list]:
-    conds, params = [], []
+    conds: list[str] = []
+    params: list[object] = []
     if flt.date_from:
         conds.append(f"{day_col} >= ?")
         params.append(flt.date_from)
@@ -47,7 +49,8 @@ def load_effort(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> pd.D
 
 def load_patrols(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> gpd.GeoDataFrame:
     """Patrol tracks that walked on a day of the filter's period (and of its stations), EPSG:4326."""
-    conds, params = [], []
+    conds: list[str] = []
+    params: list[object] = []
     if flt.date_from:
         conds.append("CAST(ended_at AS DATE) >= ?")
         params.append(flt.date_from)
@@ -68,8 +71,8 @@ def period_end(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> dt.da
     """The day "days since" counts to: the filter's last day, else the latest incident or patrol day."""
     if flt.date_to:
         return flt.date_to
-    a = con.execute("SELECT max(occurred_at) FROM incidents").fetchone()[0]
-    b = con.execute("SELECT max(ended_at) FROM patrols").fetchone()[0]
+    a = scalar(con, "SELECT max(occurred_at) FROM incidents")
+    b = scalar(con, "SELECT max(ended_at) FROM patrols")
     days = [x.date() for x in (a, b) if x is not None]
     return max(days) if days else None
 
@@ -112,7 +115,7 @@ def gaps_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, res: in
     villages, crossings = read_layer(con, "villages"), read_layer(con, "crossings")
     hexes = cell_polygons(np.array([int(h, 16) for h in cells["h3"]], dtype=np.uint64)) if len(cells) else None
     cell_geo = gpd.GeoSeries(hexes.geometry.values if hexes is not None else [], crs=CRS, index=cells.index)
-    centres = cell_geo.to_crs(C.METRIC_CRS).centroid.to_crs(CRS) if len(cells) else cell_geo
+    centres = cell_geo.to_crs(METRIC_CRS).centroid.to_crs(CRS) if len(cells) else cell_geo
     vil_pts = villages.assign(geometry=villages.geometry.representative_point()) if len(villages) else villages
     end = period_end(con, flt)
     last = pd.to_datetime(cells["last_patrol"])

@@ -137,7 +137,8 @@ def _place_stations(fr: _Frame, ch: dict[str, float]) -> tuple[list[dict], list[
 def _place_villages(fr: _Frame, ch: dict[str, float],
                     rng: np.random.Generator) -> tuple[list[dict], list[Point]]:
     """The villages of each commune, spread along and into the belt, with a drawn population."""
-    villages, geoms = [], []
+    villages: list[dict] = []
+    geoms: list[Point] = []
     for commune, names in F.VILLAGES.items():
         district = "Đakrông" if commune in {"A Vao", "Húc Nghì", "Tà Rụt", "A Bung", "A Ngo"} else "Hướng Hóa"
         for k, name in enumerate(names):
@@ -535,7 +536,7 @@ def build_demo(db_path: str | Path, *, incidents: int | None = None, seed: int =
     places = build_places(border, belt)
     status = build_status_history(places["villages"], end, seed)
     plausible = incidents is None
-    n = plausible_count() if plausible else int(incidents)
+    n = plausible_count() if incidents is None else int(incidents)
     incs = build_incidents(places, belt, n=n, seed=seed, end=end, plausible=plausible)
     con = connect(tmp)
     try:

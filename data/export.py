@@ -331,6 +331,7 @@ def _cells(frame: pd.DataFrame, layer: str) -> list[list]:
         f = spec.get(name)
         s = frame[name]
         kind = f.kind if f else ("float" if name in ("lat", "lon") else "text")
+        vals: list[object]
         if kind in ("int",):
             vals = [None if pd.isna(v) else int(v) for v in s]
         elif kind == "float":
@@ -413,7 +414,7 @@ def _write_geojson(path: Path, layer: str, frame, geoms, meta) -> None:
     for i, rec in enumerate(records):
         g = None if geoms is None or geoms[i] is None else _rfc7946(geoms[i])
         feats.append({"type": "Feature", "properties": {k: _json_value(v) for k, v in rec.items()}, "geometry": g})
-    doc = {"type": "FeatureCollection", "name": layer}
+    doc: dict[str, object] = {"type": "FeatureCollection", "name": layer}
     if meta is not None:
         doc["watermark"] = meta
     doc["features"] = feats

@@ -68,7 +68,7 @@ class Filter:
     def previous_period(self) -> "Filter":
         """The period of the same length just before this one (same other values)."""
         n = self.days()
-        if n is None:
+        if n is None or self.date_from is None:
             raise ValueError("previous_period needs both date_from and date_to")
         end = self.date_from - dt.timedelta(days=1)
         return replace(self, date_from=end - dt.timedelta(days=n - 1), date_to=end)

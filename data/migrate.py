@@ -27,7 +27,15 @@ import duckdb
 
 from core.errors import InputError, StoreError
 from data import audit
-from data.store import connect, is_server, is_server_con, pg_query, postgres_extension_path, server_dsn
+from data.store import (
+    connect,
+    is_server,
+    is_server_con,
+    pg_query,
+    postgres_extension_path,
+    scalar,
+    server_dsn,
+)
 
 #: Tables in dependency-free copy order; every table of the current schema (a test checks it).
 SEQUENCES = {"import_seq": ("import_log", "id"), "briefing_seq": ("briefing_snapshots", "id")}
@@ -75,7 +83,7 @@ def _is_empty(con: duckdb.DuckDBPyConnection) -> list[str]:
     busy = []
     for table in store_tables(con):
         sql = f'SELECT count(*) FROM "{table}"' + (" WHERE key <> 'schema_version'" if table == "meta" else "")
-        if con.execute(sql).fetchone()[0]:
+        if scalar(con, sql):
             busy.append(table)
     return busy
 
@@ -83,8 +91,8 @@ def _is_empty(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _sequence_value(con: duckdb.DuckDBPyConnection, alias: str, name: str, server: bool) -> int:
     """The last value the source's sequence handed out (0 when never used)."""
     table, col = SEQUENCES[name]
-    used = con.execute(f'SELECT coalesce(max("{col}"), 0) FROM {alias}.{"public" if server else "main"}."{table}"'
-                       ).fetchone()[0]
+    schema = "public" if server else "main"
+    used = scalar(con, f'SELECT coalesce(max("{col}"), 0) FROM {alias}.{schema}."{table}"')
     if server:
         return max(int(used), 0)
     row = con.execute("SELECT last_value FROM duckdb_sequences() WHERE database_name = ? AND sequence_name = ?",
@@ -124,8 +132,8 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
         if busy and not (replace and dst_server):
             raise InputError(f"the destination already holds data (tables: {', '.join(busy)}); "
                              "migrate fills an empty store only")
-        main = con.execute("SELECT current_database()").fetchone()[0]
-        schema = con.execute("SELECT current_schema()").fetchone()[0]
+        main = scalar(con, "SELECT current_database()")
+        schema = scalar(con, "SELECT current_schema()")
         sschema = _attach_source(con, source, "bw_src")
         tables = store_tables(con)
         src_tables = {r[0] for r in con.execute(
@@ -150,7 +158,7 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
                     where = " WHERE key <> 'schema_version' AND key NOT IN ({})".format(
                         ", ".join(f"'{k}'" for k in SKIP_META))
                 con.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM bw_src.{sschema}."{table}"{where}')
-                rows[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+                rows[table] = scalar(con, f'SELECT count(*) FROM "{table}"')
             for name in SEQUENCES:
                 value = _sequence_value(con, "bw_src", name, src_server)
                 if value:

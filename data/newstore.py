@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from core.errors import InputError
-from data.store import connect, get_meta, redact, schema_version, set_meta
+from data.store import connect, get_meta, redact, scalar, schema_version, set_meta
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "demo_files" / "communes.csv"
 
@@ -44,7 +44,7 @@ def create_server_store(url: str, lang: str | None = None) -> int:
 
             serialise(con, "init")
             if get_meta(con, "created_at") or get_meta(con, "demo") or \
-                    con.execute("SELECT count(*) FROM communes").fetchone()[0]:
+                    scalar(con, "SELECT count(*) FROM communes"):
                 raise InputError(f"{redact(url)} already holds a borderwatch store; nothing was changed")
             _fill(con)
             con.execute("COMMIT")

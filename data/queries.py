@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from data.filters import NO_FILTER, Filter
-from data.store import CRS, current_village_status, read_layer
+from data.store import CRS, current_village_status, read_layer, scalar
 
 INCIDENT_COLUMNS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
                     "description", "village_id", "commune", "lon", "lat", "h3_9"]
@@ -35,7 +35,7 @@ def incidents_gdf(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> gp
 
 def count_incidents(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER) -> int:
     where, params = flt.where()
-    return con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]
+    return scalar(con, f"SELECT count(*) FROM incidents WHERE {where}", params)
 
 
 def study_area(con: duckdb.DuckDBPyConnection):

@@ -7,6 +7,7 @@ migration *n* brings the store from version *n-1* to *n*; never edit a released 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -233,8 +234,8 @@ def _v9_outside_vietnam() -> list[str]:
             "UPDATE incidents SET outside_vietnam = false WHERE outside_vietnam IS NULL"]
 
 
-# Append-only. Each entry: (version, list of SQL statements or a callable(con)).
-MIGRATIONS: list[tuple[int, object]] = [
+# Append-only. Each entry: (version, list of SQL statements or a callable returning them).
+MIGRATIONS: list[tuple[int, Callable[[], list[str]] | list[str]]] = [
     (1, _v1),
     (2, _v2_briefing_snapshots),
     (3, _v3_accounts_audit),

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from data.filters import Filter
+from data.store import one_row
 
 MONTHLY_COLUMNS = ["month", "article", "drug", "incidents", "quantity_g", "tablets", "persons"]
 
@@ -35,8 +36,8 @@ def monthly(con: duckdb.DuckDBPyConnection, flt: Filter) -> pd.DataFrame:
 def totals(con: duckdb.DuckDBPyConnection, flt: Filter) -> dict[str, float]:
     """Headline numbers of the filtered period: incidents, grams, tablets, persons."""
     where, params = flt.where()
-    row = con.execute(f"""
+    row = one_row(con, f"""
         SELECT count(*), coalesce(sum(quantity_g), 0), coalesce(sum(tablets), 0), coalesce(sum(persons), 0)
-        FROM incidents WHERE {where}""", params).fetchone()
+        FROM incidents WHERE {where}""", params)
     return dict(zip(("incidents", "quantity_g", "tablets", "persons"), row, strict=True))
 

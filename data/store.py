@@ -21,7 +21,9 @@ import importlib.util
 import os
 import re
 import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import duckdb
@@ -72,8 +74,8 @@ def default_db_path() -> Path:
     """``BORDERWATCH_DB`` when set, else ``data/borderwatch.duckdb`` beside this file (embedded mode only)."""
     db = default_db()
     if is_server(db):
-        raise StoreError(f"BORDERWATCH_DB names a PostgreSQL database ({redact(db)}), not a store file")
-    return db
+        raise StoreError(f"BORDERWATCH_DB names a PostgreSQL database ({redact(str(db))}), not a store file")
+    return Path(db)
 
 
 def db_location(db=None) -> str:
@@ -218,10 +220,11 @@ def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -
         con.close()
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreError(f"cannot open PostgreSQL store {redact(url)}: {detail}") from exc
-    con = ServerConnection(con)
+    # the wrapper has the connection's methods (and cursors on the store): callers take it for one
+    server = cast(duckdb.DuckDBPyConnection, ServerConnection(con))
     if migrate and not read_only:
-        migrate_store(con)
-    return con
+        migrate_store(server)
+    return server
 
 
 class ServerConnection:
@@ -264,7 +267,7 @@ def _sql_text(text: str) -> str:
 def is_server_con(con: duckdb.DuckDBPyConnection) -> bool:
     """True when ``con`` (a connection or cursor) works on an attached PostgreSQL database."""
     row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return bool(row) and row[0] == "postgres"
+    return row is not None and row[0] == "postgres"
 
 
 def pg_execute(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -301,13 +304,13 @@ def next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
         raise ValueError(f"bad sequence name {sequence!r}")
     if is_server_con(con):
         return int(pg_query(con, f"SELECT nextval('{sequence}')")[0][0])
-    return int(con.execute(f"SELECT nextval('{sequence}')").fetchone()[0])
+    return int(scalar(con, f"SELECT nextval('{sequence}')"))
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
-        "AND table_catalog = current_database() AND table_schema = current_schema()").fetchone()[0]
+    has_meta = scalar(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' "
+        "AND table_catalog = current_database() AND table_schema = current_schema()")
     if not has_meta:
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -378,6 +381,22 @@ def _migrate_server(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence | Mapping = ()) -> tuple:
+    """The row of a query that always returns exactly one (``count(*)``, ``max(…)``, ``nextval``…).
+
+    ``params``: ``?`` values in order, or a mapping for ``$name`` parameters.
+    """
+    row = (con.execute(sql, params) if params else con.execute(sql)).fetchone()
+    if row is None:         # not for lookups that may find nothing: those test fetchone() themselves
+        raise StoreError(f"no row from a one-row query: {' '.join(sql.split())[:80]}")
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence | Mapping = ()) -> Any:
+    """The single value of a one-row, one-column query (:func:`one_row`)."""
+    return one_row(con, sql, params)[0]
+
+
 # -- meta ---------------------------------------------------------------------------------
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
@@ -392,8 +411,8 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the store holds illustrative (demo) rows."""
     return get_meta(con, "demo") == "true" or bool(
-        con.execute("SELECT count(*) FROM ((SELECT 1 FROM incidents WHERE illustrative LIMIT 1) "
-                    "UNION ALL (SELECT 1 FROM villages WHERE illustrative LIMIT 1))").fetchone()[0])
+        scalar(con, "SELECT count(*) FROM ((SELECT 1 FROM incidents WHERE illustrative LIMIT 1) "
+                    "UNION ALL (SELECT 1 FROM villages WHERE illustrative LIMIT 1))"))
 
 
 def store_revision(con: duckdb.DuckDBPyConnection) -> tuple:
@@ -401,11 +420,10 @@ def store_revision(con: duckdb.DuckDBPyConnection) -> tuple:
 
     Cached results are keyed on it, so an import shows up without restarting the server.
     """
-    row = con.execute("""
+    return one_row(con, """
         SELECT (SELECT coalesce(max(id), 0) FROM import_log), (SELECT count(*) FROM incidents),
                (SELECT count(*) FROM villages), (SELECT count(*) FROM village_status),
-               (SELECT coalesce(max(value), '') FROM meta WHERE key = 'built_at')""").fetchone()
-    return tuple(row)
+               (SELECT coalesce(max(value), '') FROM meta WHERE key = 'built_at')""")
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -442,11 +460,11 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def layer_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in LAYERS}
+    return {name: scalar(con, f"SELECT count(*) FROM {name}") for name in LAYERS}
 
 
 def incident_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
-    first, last = con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchone()
+    first, last = one_row(con, "SELECT min(occurred_at), max(occurred_at) FROM incidents")
     return (first.date() if first else None, last.date() if last else None)
 
 

@@ -35,7 +35,7 @@ from core.errors import AccessDenied, InputError
 from core.i18n import t
 from core.roles import ROLES, User, settings
 from data import audit, websessions
-from data.store import is_server_con, serialise
+from data.store import is_server_con, one_row, scalar, serialise
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 _HASHER = PasswordHasher()          # argon2id
@@ -83,7 +83,7 @@ def _check_role(role: str, lang: str | None) -> str:
 
 def has_accounts(con: duckdb.DuckDBPyConnection) -> bool:
     """True once any account exists (then the CLI and the app require a user)."""
-    return bool(con.execute("SELECT count(*) FROM users").fetchone()[0])
+    return bool(scalar(con, "SELECT count(*) FROM users"))
 
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
@@ -121,7 +121,7 @@ def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: 
     name = normalise_name(name, lang)
     _check_role(role, lang)
     check_password(password, name, lang)
-    if con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
+    if scalar(con, "SELECT count(*) FROM users WHERE name = ?", [name]):
         raise InputError(t("auth.user.exists", lang, name=name))
     now = _now()
     _write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
@@ -133,7 +133,7 @@ def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: 
 
 def _existing(con: duckdb.DuckDBPyConnection, name: str, lang: str | None) -> str:
     name = (name or "").strip().lower()
-    if not con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]:
+    if not scalar(con, "SELECT count(*) FROM users WHERE name = ?", [name]):
         raise InputError(t("auth.user.unknown", lang, name=name[:40]))
     return name
 
@@ -228,7 +228,7 @@ def _take_number(con: duckdb.DuckDBPyConnection, name: str, s, now: dt.datetime)
                 n, until = _take_number_server(cur, params, idle, now)
             else:
                 cur.execute(_FORGET_IDLE, [idle, now])
-                n, until = cur.execute(_TAKE_NUMBER, params).fetchone()
+                n, until = one_row(cur, _TAKE_NUMBER, params)
         finally:
             cur.close()
     return int(n), until
@@ -291,7 +291,7 @@ def verify(con: duckdb.DuckDBPyConnection, name: str, password: str, *, lang: st
         raise LoginFailed(t("auth.login.locked", lang, until=until.strftime("%H:%M")), reason="locked", until=until)
     row = con.execute("SELECT name, role, pw_hash, active FROM users WHERE name = ?", [clean]).fetchone()
     ok = _check_hash(row, password)
-    if ok and row[3]:
+    if ok and row is not None and row[3]:
         _write(con, _FORGIVE, {"n": n, "max": int(s.max_failures), "name": clean})
         params = [now, clean]
         sql = "UPDATE users SET last_login = ? WHERE name = ?"
@@ -324,13 +324,13 @@ def ensure_admin(con: duckdb.DuckDBPyConnection, *, name: str = "admin", passwor
     where ``generated`` is the random password made when ``password`` was not given
     (the caller shows it once; only its hash is stored).
     """
-    if con.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active").fetchone()[0]:
+    if scalar(con, "SELECT count(*) FROM users WHERE role = 'admin' AND active"):
         return None
     generated = None
     if not password:
         password = generated = generate_password()
     name = normalise_name(name, lang)
-    exists = con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchone()[0]
+    exists = scalar(con, "SELECT count(*) FROM users WHERE name = ?", [name])
     if exists:  # an old, disabled or demoted account of that name: reactivate it as admin
         check_password(password, name, lang)
         _write(con, "UPDATE users SET role = 'admin', active = true, pw_hash = ?, password_changed_at = ? "

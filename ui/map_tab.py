@@ -17,6 +17,7 @@ import time
 import pandas as pd
 import streamlit as st
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 import layers as registry
 from core.i18n import fmt_date, t
@@ -147,6 +148,7 @@ def pick_of(value) -> dict | None:
             cell = cache_cell(float(value["lat"]), float(value["lon"]), res)
             return {"kind": "cell", "layer": str(value.get("layer", "")), "res": res, "cell": cell, "n": value.get("n")}
         if value.get("kind") == "area":
+            geom: BaseGeometry
             if value.get("circle"):
                 c = value["circle"]
                 geom = circle_polygon(float(c["lat"]), float(c["lon"]), float(c["radius_m"]))

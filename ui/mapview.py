@@ -30,7 +30,8 @@ def component_args(m: folium.Map) -> dict:
     html = stf._get_html(m)
     header = stf._get_header(m)
     script = stf._get_map_string(m)
-    css, js = [], []
+    css: list[str] = []
+    js: list[str] = []
     for elem in _walk(m):
         css.extend(href for _, href in getattr(elem, "default_css", []))
         js.extend(src for _, src in getattr(elem, "default_js", []))

@@ -40,7 +40,8 @@ def _on_language() -> None:
         if key in ss:
             ss[key] = ss[key]
     if ss.get("f_range") and len(ss["f_range"]) == 2:     # typed dates shown in the new language's format
-        _range_texts(*ss["f_range"], state.lang())
+        lo, hi = ss["f_range"]
+        _range_texts(lo, hi, state.lang())
     ss.pop(RANGE_NOTE, None)
 
 
@@ -61,7 +62,7 @@ def render(facts: dict, lang: str, *, can_project: bool = True) -> None:
     widgets.selectbox(t("ui.period", lang), list(PRESETS), key="f_preset", lang=lang, where=sb,
                       format_func=lambda p: t(f"ui.period.{p}", lang))
     span = (facts.get("first"), facts.get("last"))
-    preset = ss.get("f_preset")
+    preset = str(ss.get("f_preset"))
     if preset != "custom":
         # A preset's dates as text; the date fields appear for a custom range only, and start at them.
         ss["f_range"] = state.concrete_range(preset_range(preset, state.today()), span, state.today())
@@ -145,7 +146,8 @@ def _custom_range(facts: dict, lang: str) -> None:
     ss = st.session_state
     span = (facts.get("first"), facts.get("last"))
     if "f_from_text" not in ss or "f_to_text" not in ss:
-        _range_texts(*ss["f_range"], lang)
+        lo, hi = ss["f_range"]
+        _range_texts(lo, hi, lang)
     left, right = sb.columns(2)
     for box, key, text_key in ((left, "f_from_text", "ui.period.from"), (right, "f_to_text", "ui.period.to")):
         widgets.date_field(t(text_key, lang), key=key, lang=lang, where=box, on_change=_apply_range,

@@ -31,7 +31,7 @@ def today() -> dt.date:
 
 
 def _query() -> dict[str, str]:
-    return {k: st.query_params.get(k) for k in st.query_params.keys()}
+    return {k: st.query_params[k] for k in st.query_params.keys()}
 
 
 def _validated(con: duckdb.DuckDBPyConnection, flt: Filter, lang: str) -> tuple[Filter, list[str]]:
@@ -59,7 +59,7 @@ def init_state(con: duckdb.DuckDBPyConnection, *, span: tuple[dt.date | None, dt
     if ss.get(_INIT):
         return
     q = _query()
-    lang = q.get("lang") if q.get("lang") in LANGS else default_lang()
+    lang = q["lang"] if q.get("lang") in LANGS else default_lang()
     ss["lang"] = lang
     flt, warnings = _validated(con, Filter.from_query(q), lang)
     now = today()

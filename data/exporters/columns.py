@@ -137,7 +137,7 @@ def _multi(geom):
     return geom
 
 
-def geometry_type(geoms, default: str) -> tuple[str, bool]:
+def geometry_type(geoms, default: str | None) -> tuple[str | None, bool]:
     """The one geometry type of a layer and whether single parts must become Multi*.
 
     >>> import shapely

@@ -54,12 +54,12 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
             except BadValue as exc:
                 add(i, col, exc.key, **exc.fields)
     if how == "latlon":
-        for i in np.flatnonzero(np.isfinite(a) & np.isfinite(b)):
-            hit = coords.check_lat_lon(b[i], a[i])
+        for k in np.flatnonzero(np.isfinite(a) & np.isfinite(b)):
+            hit = coords.check_lat_lon(b[k], a[k])
             if hit:
                 axis, key, fields = hit
-                add(i, b_col if axis == "lat" else a_col, key, **fields)
-                a[i] = b[i] = np.nan
+                add(k, b_col if axis == "lat" else a_col, key, **fields)
+                a[k] = b[k] = np.nan
     label = f"{b_col}/{a_col}" if how == "latlon" else f"{a_col}/{b_col}"
     return coords.points_from_columns(a, b, source.crs), label
 
