@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -181,12 +182,29 @@ def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, ti
     return args
 
 
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows besides the filter (hashable: a cache key).
+
+    ``layers`` (None: the registry's defaults), ``month`` (None: the whole period), ``focus``
+    ``(lat, lon, zoom)`` or None, the H3 resolution ``res``, ``details`` (exact incident points:
+    the incident_details capability) and ``min_cell`` (the smallest count shown, core.roles.min_cell).
+    """
+
+    layers: tuple[str, ...] | None = None
+    month: dt.date | None = None
+    focus: tuple[float, float, int] | None = None
+    res: int = 7
+    details: bool = True
+    min_cell: int = 1
+
+
 @st.cache_data(show_spinner=False, max_entries=96)
-def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
-                month: dt.date | None, focus: tuple[float, float, int] | None, refs: dict, res: int = 7,
-                details: bool = True, min_cell: int = 1) -> dict:
+def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, view: MapView, refs: dict) -> dict:
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
     t0 = time.perf_counter()
+    layers, month, focus, res, details, min_cell = (view.layers, view.month, view.focus, view.res, view.details,
+                                                    view.min_cell)
     chosen = set(layers if layers is not None else registry.default_names())
     # each cache keyed by its own layers only: switching a base layer or a sliced one reloads no incidents
     fixed, sliced = (tuple(s.name for s in _filtered(None, sliced=k) if s.name in chosen) for k in (False, True))
@@ -201,15 +219,11 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str
     return out
 
 
-def map_args(path: str, rev: tuple, flt: Filter, lang: str, layers: tuple[str, ...] | None,
-             month: dt.date | None, focus: tuple[float, float, int] | None, tiles: str | None,
-             res: int = 7, details: bool = True, min_cell: int = 1) -> dict:
-    """The map component's arguments: the base map's, plus the overlay (``live``), ``seconds`` and ``bytes``.
-
-    """
-    chosen = layers if layers is not None else registry.default_names()
+def map_args(path: str, rev: tuple, flt: Filter, lang: str, view: MapView, tiles: str | None) -> dict:
+    """The map component's arguments: the base map's, plus the overlay (``live``), ``seconds`` and ``bytes``."""
+    chosen = view.layers if view.layers is not None else registry.default_names()
     base = map_base(path, rev, lang, tuple(n for n in chosen if not registry.spec(n).filtered), tiles)
-    overlay = map_overlay(path, rev, flt, lang, tuple(chosen), month, focus, base["refs"], res, details, min_cell)
+    overlay = map_overlay(path, rev, flt, lang, replace(view, layers=tuple(chosen)), base["refs"])
     args = {**base, **overlay}
     args["bytes"] = mapview.payload_bytes(args)
     return args

@@ -73,8 +73,9 @@ def _cells(ctx: Ctx) -> None:
     with left:
         if focus:
             st.caption(tr("ui.hot.focused", lang, place=table.iloc[rows[0]]["place"] or table.iloc[rows[0]]["h3"]))
-        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, HOTSPOT_LAYERS, None, focus, cache.tile_url(), res,
-                              details=ctx.can(INCIDENT_DETAILS), min_cell=k)
+        view = cache.MapView(layers=HOTSPOT_LAYERS, focus=focus, res=res, details=ctx.can(INCIDENT_DETAILS),
+                             min_cell=k)
+        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, view, cache.tile_url())
         mapview.show(args, key="map_hot", height=MAP_HEIGHT)
 
 

@@ -120,8 +120,9 @@ def _map_area(ctx: Ctx, months: list, by_month: bool, playing: bool, shown: tupl
         st.caption(_month_totals(ctx, month))
     focus = ss.get("map_focus")
     with st.spinner(t("ui.map.drawing", lang)):
-        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, shown, month, focus, cache.tile_url(),
-                              details=ctx.can(INCIDENT_DETAILS), min_cell=min_cell(ctx.user))
+        view = cache.MapView(layers=shown, month=month, focus=focus, details=ctx.can(INCIDENT_DETAILS),
+                             min_cell=min_cell(ctx.user))
+        args = cache.map_args(ctx.path, ctx.rev, ctx.flt, lang, view, cache.tile_url())
     mapview.show(args, key="map", height=MAP_HEIGHT, returned=(PICK,))
     _picked(ctx, month)
 

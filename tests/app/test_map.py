@@ -158,13 +158,13 @@ def test_switching_a_layer_reloads_only_the_frames_it_changes(app_db, monkeypatc
                         lambda con, spec, flt, res: loads.append(spec.name) or real(con, spec, flt, res))
     flt = Filter(date_from=_dt.date(2001, 2, 3), date_to=_dt.date.today())       # a filter no other test caches
     rev = cache.revision(str(app_db))
-    first = cache.map_args(str(app_db), rev, flt, "en", ("hotspots", "border", "incidents"), None, None, None)
+    first = cache.map_args(str(app_db), rev, flt, "en", cache.MapView(("hotspots", "border", "incidents")), None)
     assert sorted(n for n in loads if n in ("hotspots", "incidents")) == ["hotspots", "incidents"]
     loads.clear()
-    with_stations = cache.map_args(str(app_db), rev, flt, "en", ("stations", "hotspots", "border", "incidents"),
-                                   None, None, None)
-    with_heat = cache.map_args(str(app_db), rev, flt, "en", ("hotspots", "heat", "border", "incidents"),
-                               None, None, None)
+    with_stations = cache.map_args(str(app_db), rev, flt, "en",
+                                   cache.MapView(("stations", "hotspots", "border", "incidents")), None)
+    with_heat = cache.map_args(str(app_db), rev, flt, "en", cache.MapView(("hotspots", "heat", "border", "incidents")),
+                               None)
     assert loads == ["heat"]        # one cache entry per sliced layer: only the new one loads, never the incidents
     assert first["live"] != with_heat["live"] and "L.heatLayer" in with_heat["live"]
     assert "L.markerClusterGroup" in with_stations["live"]
