@@ -53,7 +53,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.errors import BorderwatchError, InputError, StoreError
+from core.errors import AccessDenied, BorderwatchError, InputError, StoreError
 from core.i18n import t
 from data import audit
 from data.fsmodes import private_dir, private_tempdir
@@ -102,7 +102,7 @@ def backup_name(name: str, db: str | Path, lang: str | None = None) -> Path:
     return folder / name
 
 
-def is_locked(exc: BaseException) -> bool:
+def is_locked(exc: BaseException | None) -> bool:
     """True when ``exc`` says another process holds the store file."""
     while exc is not None:
         if "lock" in str(exc).lower() and isinstance(exc, (duckdb.IOException, StoreError)):
@@ -602,12 +602,12 @@ def _handle(con: duckdb.DuckDBPyConnection, db: Path, dir_fd: int, name: str, on
                 user = users.get_user(con, claimed)
                 if user is None:
                     _deny(con, claimed, body)
-                    raise roles.AccessDenied(t("auth.cli.no_account", lang, name=claimed[:40]))
+                    raise AccessDenied(t("auth.cli.no_account", lang, name=claimed[:40]))
             else:
                 user = roles.User(claimed or requester.user, "admin", local=True)
             try:
                 roles.require(user, roles.BACKUP, lang)
-            except roles.AccessDenied:
+            except AccessDenied:
                 _deny(con, user.name, body)
                 raise
             op = body.get("op")

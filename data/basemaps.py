@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.errors import InputError
+from core.errors import InputError, StoreError
 from core.i18n import t
 
 #: URL path of the app's tile route; ``{name}`` is a registered basemap.
@@ -295,7 +295,10 @@ def add(con: duckdb.DuckDBPyConnection, db_path, file, *, name: str | None = Non
             Path(tiles).unlink(missing_ok=True)
         raise
     _CACHE.clear()
-    return get(con, name)
+    added = get(con, name)
+    if added is None:           # inserted just above, on this connection
+        raise StoreError(f"basemap {name!r} is missing right after it was added")
+    return added
 
 
 def remove(con: duckdb.DuckDBPyConnection, name: str, *, lang=None) -> Basemap:

@@ -100,7 +100,7 @@ def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                        "FROM users u LEFT JOIN login_failures f USING (name) ORDER BY u.name").df()
 
 
-def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list, *, fetch: bool = False):
+def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict, *, fetch: bool = False):
     """One write on its own cursor, serialised across the sessions of this process (``fetch``: its RETURNING row)."""
     with _LOCK:
         cur = con.cursor()

@@ -45,11 +45,10 @@ def _refused(request: Request) -> bool:
 
 
 def _set_cookie(response: Response, value: str, *, clear: bool = False) -> None:
-    kwargs = dict(path="/", secure=True, httponly=True, samesite="strict")
     if clear:
-        response.delete_cookie(cookie_name(), **kwargs)
-    else:
-        response.set_cookie(cookie_name(), value, **kwargs)       # a session cookie: gone with the browser
+        response.delete_cookie(cookie_name(), path="/", secure=True, httponly=True, samesite="strict")
+    else:                                                           # a session cookie: gone with the browser
+        response.set_cookie(cookie_name(), value, path="/", secure=True, httponly=True, samesite="strict")
 
 
 async def session_begin(request: Request) -> Response:

@@ -407,7 +407,8 @@ def _drop_footer(data, width: int):
 
 def _ranges(rows: list[int]) -> str:
     """``[3, 4, 5, 9]`` → ``"3-5, 9"``."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[int] = []
     for r in rows:
         if run and r == run[-1] + 1:
             run.append(r)
