@@ -109,22 +109,9 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
 
     Returns ``{"rows": {table: n}, "audit_entries": n}``.
     """
-    if str(source) == str(target):
-        raise InputError("--from and --to name the same store")
     src_server, dst_server = is_server(str(source)), is_server(str(target))
-    if not src_server and not Path(source).is_file():
-        raise InputError(f"store not found: {source}")
-    if not dst_server and (Path(target).exists() or audit.anchor_path(target).exists()):
-        raise InputError(f"{target} (or its audit anchor) exists; migrate writes a new store file only")
-    # 1. the source at the current schema, and its chain whole
-    scon = connect(source)
-    try:
-        check = audit.verify(scon)
-        if not check.ok:
-            raise InputError(f"the source's audit log does not verify (entry {check.bad_id}: {check.reason}); "
-                             "nothing was moved")
-    finally:
-        scon.close()
+    _check_ends(source, target, src_server=src_server, dst_server=dst_server)
+    _verify_source(source)          # 1. the source at the current schema, and its chain whole
     # 2. the destination with the schema, empty
     con = connect(target)
     try:
@@ -147,18 +134,8 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
                     keep = " WHERE key <> 'schema_version'" if table == "meta" else ""
                     con.execute(f'DELETE FROM "{table}"' + keep)
             for table in tables:
-                if table not in src_tables:
-                    continue
-                cols = _columns(con, main, schema, table)
-                scols = set(_columns(con, "bw_src", sschema, table))
-                names = [c for c in cols if c in scols]
-                quoted = ", ".join(f'"{c}"' for c in names)
-                where = ""
-                if table == "meta":
-                    where = " WHERE key <> 'schema_version' AND key NOT IN ({})".format(
-                        ", ".join(f"'{k}'" for k in SKIP_META))
-                con.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM bw_src.{sschema}."{table}"{where}')
-                rows[table] = scalar(con, f'SELECT count(*) FROM "{table}"')
+                if table in src_tables:
+                    rows[table] = _copy_table(con, table, (main, schema), sschema)
             for name in SEQUENCES:
                 value = _sequence_value(con, "bw_src", name, src_server)
                 if value:
@@ -181,6 +158,41 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
         raise StoreError(f"migrate failed, the destination is unchanged: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()
+
+
+def _check_ends(source, target, *, src_server: bool, dst_server: bool) -> None:
+    """Two different stores: a source that exists, a destination file (and anchor) that does not yet."""
+    if str(source) == str(target):
+        raise InputError("--from and --to name the same store")
+    if not src_server and not Path(source).is_file():
+        raise InputError(f"store not found: {source}")
+    if not dst_server and (Path(target).exists() or audit.anchor_path(target).exists()):
+        raise InputError(f"{target} (or its audit anchor) exists; migrate writes a new store file only")
+
+
+def _verify_source(source) -> None:
+    """The source opened at the current schema; its audit chain must verify, else nothing moves."""
+    scon = connect(source)
+    try:
+        check = audit.verify(scon)
+        if not check.ok:
+            raise InputError(f"the source's audit log does not verify (entry {check.bad_id}: {check.reason}); "
+                             "nothing was moved")
+    finally:
+        scon.close()
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, table: str, dest: tuple[str, str], sschema: str) -> int:
+    """Copy the columns both sides have from ``bw_src`` into ``table`` (catalog, schema ``dest``); its row count."""
+    cols = _columns(con, dest[0], dest[1], table)
+    scols = set(_columns(con, "bw_src", sschema, table))
+    names = [c for c in cols if c in scols]
+    quoted = ", ".join(f'"{c}"' for c in names)
+    where = ""
+    if table == "meta":
+        where = " WHERE key <> 'schema_version' AND key NOT IN ({})".format(", ".join(f"'{k}'" for k in SKIP_META))
+    con.execute(f'INSERT INTO "{table}" ({quoted}) SELECT {quoted} FROM bw_src.{sschema}."{table}"{where}')
+    return int(scalar(con, f'SELECT count(*) FROM "{table}"'))
 
 
 def _advance(con: duckdb.DuckDBPyConnection, name: str, value: int) -> None:
