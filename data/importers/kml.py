@@ -148,7 +148,7 @@ def _one(el):
                  and _child(b, "LinearRing") is not None]
         return shapely.Polygon(_coords(ring), holes)
     if tag == "MultiGeometry":
-        parts: list[shapely.Geometry] = []
+        parts: list = []                 # shapely geometries of the parts
         for c in el:
             g = _one(c)
             if g is None:
