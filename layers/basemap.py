@@ -18,7 +18,8 @@ from shapely.geometry import box, shape
 import data
 from core.i18n import t
 from data.build_border import BASEMAP_FINE_BOX
-from layers._common import GeoLayer, check_schema, esc, feature, js_json, titles
+from layers._html import esc, js_json, titles
+from layers._leaflet import GeoLayer, check_schema, feature
 
 NAME = "basemap"
 TITLE = titles("layers.basemap")

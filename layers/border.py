@@ -6,7 +6,8 @@ import geopandas as gpd
 
 from core import palette
 from data.store import read_layer
-from layers._common import GeoLayer, check_schema, esc_name, feature, feature_group, legend_swatch, titles
+from layers._html import esc_name, legend_swatch, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "border"
 TITLE = titles("layers.border")

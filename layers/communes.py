@@ -14,18 +14,8 @@ import numpy as np
 
 from core import palette
 from core.i18n import fmt_num, t
-from layers._common import (
-    GeoLayer,
-    Labels,
-    check_schema,
-    esc,
-    feature,
-    feature_group,
-    label_points,
-    legend_swatch,
-    popup_html,
-    titles,
-)
+from layers._html import esc, legend_swatch, popup_html, titles
+from layers._leaflet import GeoLayer, Labels, check_schema, feature, feature_group, label_points
 
 NAME = "communes"
 LABEL_ZOOM = 10                 # commune names shown from this zoom (issue 13)

@@ -13,7 +13,8 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from layers._common import GeoLayer, check_schema, esc, esc_name, feature, feature_group, legend_swatch, titles
+from layers._html import esc, esc_name, legend_swatch, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "context"
 TITLE = titles("layers.context")

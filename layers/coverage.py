@@ -8,18 +8,9 @@ import geopandas as gpd
 import numpy as np
 
 from core import palette
-from core.i18n import fmt_int, t
-from layers._common import (
-    HexLayer,
-    cell_frame,
-    check_schema,
-    esc,
-    feature_group,
-    fmt_day,
-    fmt_num,
-    legend_swatch,
-    titles,
-)
+from core.i18n import fmt_int, fmt_num, t
+from layers._html import esc, fmt_day, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "coverage"
 TITLE = titles("layers.coverage")

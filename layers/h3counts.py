@@ -12,7 +12,8 @@ import numpy as np
 from core import palette
 from core.i18n import fmt_int, t
 from geo.classes import count_breaks
-from layers._common import HexLayer, cell_frame, check_schema, esc, feature_group, legend_swatch, titles
+from layers._html import esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "h3counts"
 TITLE = titles("layers.h3counts")

@@ -17,7 +17,8 @@ from folium.plugins import HeatMap
 from core import palette
 from core.i18n import t
 from geo.h3grid import parent_cells, points_to_cells
-from layers._common import check_schema, feature_group, titles
+from layers._html import titles
+from layers._leaflet import check_schema, feature_group
 
 NAME = "heat"
 TITLE = titles("layers.heat")

@@ -9,23 +9,14 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import fmt_int, t
-from layers._common import (
-    HexLayer,
-    cell_frame,
-    cell_place_name,
-    cell_place_parts,
-    check_schema,
-    esc,
-    feature_group,
-    fmt_num,
-    legend_swatch,
-    titles,
-)
+from core.i18n import fmt_int, fmt_num, t
+from geo.hotspots import HOTSPOT_COLUMNS
+from layers._html import cell_place_name, cell_place_parts, esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "hotspots"
 TITLE = titles("layers.hotspots")
-SCHEMA = ("h3", "count", "z", "p", "bin", "geometry")
+SCHEMA = (*HOTSPOT_COLUMNS, "geometry")
 BINS = (3, 2, 1, -1, -2, -3)
 
 

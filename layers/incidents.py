@@ -21,7 +21,8 @@ from folium.template import Template
 from core import palette
 from core.i18n import fmt_int, t
 from core.vocab import codes, label
-from layers._common import NAME_MAX, TEXT_MAX, check_schema, esc, esc_name, feature_group, js_json, titles
+from layers._html import NAME_MAX, TEXT_MAX, esc, esc_name, js_json, titles
+from layers._leaflet import check_schema, feature_group
 from layers.symbols import symbol_svg
 
 NAME = "incidents"

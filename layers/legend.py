@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from core.i18n import t
-from layers._common import esc, js_json
+from layers._html import esc, js_json
 
 #: Legend and layer switch start open from this window width (px) on, collapsed below it.
 OPEN_FROM = 1500

@@ -22,11 +22,13 @@ from folium.elements import JSCSSMixin
 
 import layers as registry
 from core.i18n import t
+from core.months import month_bounds
 from data import basemaps
 from data.filters import Filter
 from data.store import is_demo
 from layers import assets, basemap, search
-from layers._common import GeoLayer, Pane, feature, js_json
+from layers._html import js_json
+from layers._leaflet import GeoLayer, Pane, feature
 from layers.controls import FocusRing, MapSetup, MapTools, MetricScale, MousePosition
 from layers.legend import OPEN_FROM, Legend, Section
 
@@ -40,17 +42,6 @@ _CSS = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css",
 #: folium defaults the map does not use (jQuery, Bootstrap, Font Awesome, awesome-markers): dropped.
 _DROP = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css", "awesome_markers_font_css",
          "awesome_markers_css", "awesome_rotate_css"}
-
-
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the month holding ``month``.
-
-    >>> month_bounds(dt.date(2024, 2, 17))
-    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
-    """
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, nxt - dt.timedelta(days=1)
 
 
 def month_filter(flt: Filter, month: dt.date | None) -> Filter:

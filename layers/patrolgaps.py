@@ -8,8 +8,9 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import fmt_int, t
-from layers._common import HexLayer, cell_frame, check_schema, esc, feature_group, fmt_num, legend_swatch, titles
+from core.i18n import fmt_int, fmt_num, t
+from layers._html import esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "patrolgaps"
 TITLE = titles("layers.patrolgaps")

@@ -16,7 +16,8 @@ from folium.template import Template
 
 from core.i18n import t
 from data.store import read_layer
-from layers._common import COORD_DECIMALS, NAME_MAX, js_json
+from layers._html import NAME_MAX, js_json
+from layers._leaflet import COORD_DECIMALS
 
 #: kind -> (order in the results, zoom flown to)
 KINDS = {"crossing": (0, 13), "commune": (1, 12), "station": (2, 13), "village": (3, 14)}

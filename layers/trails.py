@@ -7,7 +7,8 @@ import geopandas as gpd
 from core import palette
 from core.vocab import codes, label
 from data.store import read_layer
-from layers._common import GeoLayer, check_schema, esc, esc_name, feature, feature_group, legend_swatch, titles
+from layers._html import esc, esc_name, legend_swatch, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "trails"
 TITLE = titles("layers.trails")
