@@ -75,6 +75,7 @@ class User:
     local: bool = False
 
     def __post_init__(self) -> None:
+        """Refuse an unknown role, naming the valid ones."""
         if self.role not in ROLE_CAPABILITIES:
             raise ValueError(f"unknown role {self.role!r}; valid roles: {', '.join(ROLES)}")
 
@@ -83,12 +84,12 @@ LOCAL_ADMIN = User("local", "admin", local=True)
 
 
 def capabilities(user) -> frozenset[str]:
-    """The capabilities of ``user`` (any object with a ``role``); none for an unknown role."""
+    """Return the capabilities of ``user`` (any object with a ``role``); none for an unknown role."""
     return ROLE_CAPABILITIES.get(getattr(user, "role", None) or "", frozenset())
 
 
 def can(user, capability: str) -> bool:
-    """True when ``user`` holds ``capability``.
+    """Tell whether ``user`` holds ``capability``.
 
     >>> can(User("lan", "analyst"), EXPORT), can(User("lan", "viewer"), EXPORT)
     (True, False)
@@ -110,7 +111,7 @@ def require(user, capability: str, lang: str | None = None) -> None:
 
 
 def minimum_role(capability: str) -> str:
-    """The lowest role holding ``capability``.
+    """Return the lowest role holding ``capability``.
 
     >>> minimum_role(IMPORT)
     'editor'
@@ -119,7 +120,7 @@ def minimum_role(capability: str) -> str:
 
 
 def min_cell(user) -> int:
-    """The smallest number of incidents an aggregate shown to ``user`` may rest on (1: no limit).
+    """Return the smallest number of incidents an aggregate shown to ``user`` may rest on (1: no limit).
 
     Users without ``incident_details`` (viewers) get :attr:`SecuritySettings.min_cell_size`.
     """
@@ -141,6 +142,8 @@ def redact(user, table: str, df):
 
 @dataclass(frozen=True)
 class SecuritySettings:
+    """Login, session and disclosure limits; :func:`settings` applies the environment overrides."""
+
     session_idle_minutes: float = 30.0   # a session with no interaction for this long logs out
     max_failures: int = 5                # failed logins in a row before the account locks
     lock_minutes: float = 15.0           # how long a locked account stays locked
@@ -159,7 +162,7 @@ _ENV = {
 
 
 def settings() -> SecuritySettings:
-    """The security settings, with environment overrides read now (not at import)."""
+    """Return the security settings, with environment overrides read now (not at import)."""
     values = {}
     for name, (var, kind) in _ENV.items():
         raw = os.environ.get(var)

@@ -28,7 +28,8 @@ ARTICLES: dict[str, dict[str, str]] = {
 }
 
 DRUGS: dict[str, dict] = {
-    "heroin": {"vi": "Heroin", "en": "Heroin", "aliases": ["heroin", "hê rô in", "heroine", "bạch phiến", "bánh heroin"]},
+    "heroin": {"vi": "Heroin", "en": "Heroin", "aliases": ["heroin", "hê rô in", "heroine", "bạch phiến",
+                                                           "bánh heroin"]},
     "methamphetamine": {"vi": "Ma túy đá", "en": "Crystal methamphetamine",
                         "aliases": ["methamphetamine", "meth", "ma túy đá", "đá", "ice", "crystal meth"]},
     "synthetic_tablets": {"vi": "Hồng phiến (ma túy tổng hợp)", "en": "Synthetic tablets",

@@ -76,7 +76,7 @@ def emerging_for(con, flt: Filter = Filter(), *, slice: str = "month", res: int 
         return pd.DataFrame(columns=EMERGING_COLUMNS)
     out = _emerging.emerging_hotspots(inc, study_cells(con, res=res), res=res, period=slice,
                                       start=np.datetime64(start), end=np.datetime64(end),
-                                      time_neighbour=time_neighbour)
+                                      options=_emerging.EmergingOptions(time_neighbour=time_neighbour))
     return out[[c for c in EMERGING_COLUMNS if c in out.columns] +
                [c for c in out.columns if c not in EMERGING_COLUMNS]]
 

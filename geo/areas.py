@@ -20,7 +20,7 @@ class AreaError(ValueError):
 
 
 def circle_polygon(lat: float, lon: float, radius_m: float, *, n: int = 72) -> Polygon:
-    """A polygon of ``n`` points at ``radius_m`` metres (geodesic) around (``lat``, ``lon``).
+    """Build a polygon of ``n`` points at ``radius_m`` metres (geodesic) around (``lat``, ``lon``).
 
     >>> p = circle_polygon(16.6, 106.6, 1000)
     >>> round(_GEOD.inv(106.6, 16.6, *p.exterior.coords[0])[2])
@@ -30,11 +30,14 @@ def circle_polygon(lat: float, lon: float, radius_m: float, *, n: int = 72) -> P
         raise AreaError(f"circle radius must be between 0 and 500 km, got {radius_m} m")
     az = np.linspace(0.0, 360.0, n, endpoint=False)
     lons, lats, _ = _GEOD.fwd(np.full(n, float(lon)), np.full(n, float(lat)), az, np.full(n, float(radius_m)))
-    return Polygon(zip(lons, lats))
+    return Polygon(zip(lons, lats, strict=True))
 
 
 def check_area(geom) -> Polygon | MultiPolygon:
-    """``geom`` if it can be a filter area: a valid, non-empty (multi)polygon in lon/lat range; else :class:`AreaError`."""
+    """Return ``geom`` if it can be a filter area (a valid, non-empty (multi)polygon in lon/lat range).
+
+    Raise :class:`AreaError` otherwise.
+    """
     if geom is None or geom.is_empty:
         raise AreaError("the area is empty")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
@@ -64,7 +67,7 @@ def area_wkt(geom) -> str:
 
 
 def parse_area(wkt: str) -> Polygon | MultiPolygon:
-    """The polygon of a filter's ``area`` text (WKT), checked."""
+    """Parse and check the polygon of a filter's ``area`` text (WKT)."""
     try:
         geom = shapely.from_wkt(str(wkt))
     except shapely.errors.GEOSException as exc:

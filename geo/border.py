@@ -94,7 +94,7 @@ def border_side(lon, lat, *, border_m, belt_m, to_metric, probe_m: float = 1000.
 
 
 def lao_beyond(sides: pd.DataFrame, *, tolerance_m: float = BORDER_TOLERANCE_M) -> np.ndarray:
-    """True where a point of :func:`border_side` is on the Lao side and further than ``tolerance_m``.
+    """Flag where a point of :func:`border_side` is on the Lao side and further than ``tolerance_m``.
 
     >>> lao_beyond(pd.DataFrame({"side": ["lao", "lao", "vn"], "distance_m": [2500.0, 1500.0, 9000.0]}))
     array([ True, False, False])

@@ -45,7 +45,7 @@ def _points_utm(incidents: pd.DataFrame):
 
 
 def _geom_utm(geom, name: str):
-    """A shapely geometry given in EPSG:4326, projected to UTM."""
+    """Project a shapely geometry given in EPSG:4326 to UTM."""
     if not isinstance(geom, shapely.Geometry):
         raise TypeError(f"{name} must be a shapely geometry in EPSG:4326, got {type(geom).__name__}")
     minx, miny, maxx, maxy = geom.bounds
@@ -66,7 +66,7 @@ def _features_utm(features, name: str) -> gpd.GeoDataFrame:
 
 
 def north_first(border) -> LineString:
-    """The border as one LineString whose first point is its northern end.
+    """Merge the border into one LineString whose first point is its northern end.
 
     >>> north_first(LineString([(107.1, 16.2), (106.3, 17.2)])).coords[0]
     (106.3, 17.2)
@@ -87,7 +87,7 @@ def _segments(geoms):
     """
     parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
     a_list, b_list, o_list = [], [], []
-    for part, o in zip(parts, owner):
+    for part, o in zip(parts, owner, strict=True):
         xy = shapely.get_coordinates(part)
         if len(xy) == 1:
             xy = np.vstack([xy, xy])
@@ -216,7 +216,7 @@ def incident_proximity(incidents: pd.DataFrame, *, border, crossings: gpd.GeoDat
 
 
 def counts_near(incidents: pd.DataFrame, features: gpd.GeoDataFrame, *, buffer_m: float = BUFFER_M) -> pd.DataFrame:
-    """Number of incidents within ``buffer_m`` of each feature (crossing or trail).
+    """Count the incidents within ``buffer_m`` of each feature (crossing or trail).
 
     An incident near two features counts for both.
 

@@ -139,7 +139,7 @@ def coverage_table(coverage: pd.DataFrame, hotspots: pd.DataFrame, *, emerging: 
 
 
 def hot_gaps(table: pd.DataFrame) -> pd.DataFrame:
-    """The gap cells of :func:`coverage_table`, most significant hot spot (highest z) first.
+    """Select the gap cells of :func:`coverage_table`, most significant hot spot (highest z) first.
 
     >>> t = pd.DataFrame({"h3": ["a", "b", "c"], "gap": [True, False, True], "z": [2.1, 5.0, 3.3]})
     >>> list(hot_gaps(t)["h3"])

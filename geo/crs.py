@@ -64,7 +64,7 @@ def resolve_crs(text) -> pyproj.CRS:
 
 @lru_cache(maxsize=32)
 def transformer(src: str, dst: str) -> pyproj.Transformer:
-    """Cached ``always_xy`` transformer between two CRS given as text."""
+    """Return a cached ``always_xy`` transformer between two CRS given as text."""
     return pyproj.Transformer.from_crs(resolve_crs(src), resolve_crs(dst), always_xy=True)
 
 

@@ -12,6 +12,8 @@ for one WY tablet (typical reported tablet mass ≈ 0.09-0.1 g); pass
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -52,7 +54,7 @@ def _weights(incidents: pd.DataFrame, weight, tablet_g: float) -> np.ndarray:
 
 def h3_counts(incidents: pd.DataFrame, *, res: int = 7, weight: str | None = None,
               tablet_g: float = TABLET_G) -> pd.DataFrame:
-    """Number of incidents (and summed weight) per H3 cell that has incidents.
+    """Count the incidents (and sum their weight) per H3 cell that has incidents.
 
     Parameters
     ----------
@@ -120,14 +122,14 @@ def _mass_thresholds(density: np.ndarray, levels) -> np.ndarray:
 
 def kde_contours(incidents: pd.DataFrame, *, bandwidth_m: float | None = None,
                  levels=(0.5, 0.75, 0.95), cell_m: float = 250.0) -> gpd.GeoDataFrame:
-    """Percent-volume contours of a Gaussian kernel density of incidents.
+    r"""Percent-volume contours of a Gaussian kernel density of incidents.
 
     The density is estimated on a ``cell_m`` grid in EPSG:32648 by binning the
     points (counts per grid cell) and smoothing with a Gaussian of standard
     deviation ``bandwidth_m`` (``scipy.ndimage.gaussian_filter``, the binned
     KDE approximation; exact up to the binning of ≤ cell_m/2):
 
-    .. math:: \\hat f(s) = \\frac{1}{2\\pi h^2 n} \\sum_i e^{-\\lVert s - s_i \\rVert^2 / 2h^2}
+    .. math:: \hat f(s) = \frac{1}{2\pi h^2 n} \sum_i e^{-\lVert s - s_i \rVert^2 / 2h^2}
 
     A contour at level ``q`` encloses the densest area holding a share ``q`` of
     the estimated mass (the "50 % / 75 % / 95 % volume" areas of crime
@@ -177,11 +179,11 @@ def kde_contours(incidents: pd.DataFrame, *, bandwidth_m: float | None = None,
     xc, yc = (xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2
     gen = contour_generator(xc, yc, dens, fill_type=FillType.OuterOffset)
     rows = []
-    for level, thr in sorted(zip(lv, _mass_thresholds(dens, lv)), reverse=True):
+    for level, thr in sorted(zip(lv, _mass_thresholds(dens, lv), strict=True), reverse=True):
         points, offsets = gen.filled(thr, np.inf)
         polys = []
-        for pts, offs in zip(points, offsets):
-            rings = [pts[a:b] for a, b in zip(offs[:-1], offs[1:])]
+        for pts, offs in zip(points, offsets, strict=True):
+            rings = [pts[a:b] for a, b in pairwise(offs)]
             polys.append(shapely.Polygon(rings[0], rings[1:]))
         if polys:
             rows.append((float(level), float(thr), shapely.MultiPolygon(polys)))

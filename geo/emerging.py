@@ -42,6 +42,8 @@ make the 90 % rules coarse.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -50,12 +52,35 @@ from geo.hotspots import _gi_star_z, _study_cells, _two_sided_p, count_in_cells,
 from geo.trend import mann_kendall
 
 __all__ = ["PERIODS", "CATEGORIES", "EMERGING_COLUMNS", "slice_codes", "space_time_counts",
-           "space_time_gi", "classify_patterns", "emerging_hotspots"]
+           "space_time_gi", "classify_patterns", "EmergingOptions", "DEFAULT_OPTIONS", "emerging_hotspots"]
 
 PERIODS = ("week", "month", "quarter")
 _KINDS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
 CATEGORIES = tuple(f"{k}_{s}" for s in ("hot", "cold") for k in _KINDS) + ("no_pattern",)
 EMERGING_COLUMNS = ["h3", "category", "trend_tau", "trend_p", "share_hot", "share_cold", "last_z", "n_slices"]
+
+
+@dataclass(frozen=True)
+class EmergingOptions:
+    """How the space-time bins are scored and classified.
+
+    Parameters
+    ----------
+    time_neighbour, reference : keyword-only
+        See :func:`space_time_gi`.
+    alpha : float
+        Significance of a hot/cold bin and of the trend (default 0.05).
+    persistence : float
+        The "90 %" share (default 0.9).
+    """
+
+    time_neighbour: bool = False
+    reference: str | None = None
+    alpha: float = 0.05
+    persistence: float = 0.9
+
+
+DEFAULT_OPTIONS = EmergingOptions()
 
 # period -> (datetime64 values -> integer slice code, code -> slice start)
 _SLICERS = {
@@ -238,8 +263,7 @@ def classify_patterns(z, p, *, alpha: float = 0.05, persistence: float = 0.9) ->
 
 
 def emerging_hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, period: str = "month",
-                      start=None, end=None, time_neighbour: bool = False, reference: str | None = None,
-                      alpha: float = 0.05, persistence: float = 0.9) -> pd.DataFrame:
+                      start=None, end=None, options: EmergingOptions = DEFAULT_OPTIONS) -> pd.DataFrame:
     """Emerging hot spot category of every study cell.
 
     Parameters
@@ -250,12 +274,8 @@ def emerging_hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, per
         Study-area cells at ``res``.
     res, period, start, end : keyword-only
         Grid resolution and time slicing, see :func:`space_time_counts`.
-    time_neighbour, reference : keyword-only
-        See :func:`space_time_gi`.
-    alpha : float
-        Significance of a hot/cold bin and of the trend (default 0.05).
-    persistence : float
-        The "90 %" share (default 0.9).
+    options : EmergingOptions
+        Time neighbours, reference, significance and persistence (default :data:`DEFAULT_OPTIONS`).
 
     Returns
     -------
@@ -270,8 +290,9 @@ def emerging_hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, per
                                           (np.int64 if c == "n_slices" else float)) for c in EMERGING_COLUMNS})
         out["n_slices"] = out["n_slices"].astype(np.int64)
     else:
-        z, p = space_time_gi(counts, star_weights(cells, res=res), time_neighbour=time_neighbour, reference=reference)
-        out = classify_patterns(z, p, alpha=alpha, persistence=persistence)
+        z, p = space_time_gi(counts, star_weights(cells, res=res), time_neighbour=options.time_neighbour,
+                             reference=options.reference)
+        out = classify_patterns(z, p, alpha=options.alpha, persistence=options.persistence)
         out.insert(0, "h3", cells_to_str(cells))
     out.attrs["slices"] = [str(s) for s in starts]
     return out

@@ -115,7 +115,8 @@ def points_to_cells(lat, lon, *, res: int) -> np.ndarray:
         raise ValueError(f"{int(bad.sum())} point(s) have missing or out-of-range lat/lon, "
                          f"first at position {int(np.argmax(bad))}")
     f = h3i.latlng_to_cell
-    return np.fromiter((f(a, b, res) for a, b in zip(lat.tolist(), lon.tolist())), dtype=np.uint64, count=lat.size)
+    return np.fromiter((f(a, b, res) for a, b in zip(lat.tolist(), lon.tolist(), strict=True)), dtype=np.uint64,
+                       count=lat.size)
 
 
 def parent_cells(cells, *, res: int) -> np.ndarray:

@@ -64,13 +64,13 @@ def _two_sided_p(z):
 
 
 def gi_star(y, w) -> tuple[np.ndarray, np.ndarray]:
-    """Getis-Ord Gi* z-scores and two-sided p-values for binary weights.
+    r"""Getis-Ord Gi* z-scores and two-sided p-values for binary weights.
 
     .. math::
 
-        G_i^* = \\frac{\\sum_j w_{ij} x_j - \\bar X \\sum_j w_{ij}}
-                 {S \\sqrt{[n \\sum_j w_{ij}^2 - (\\sum_j w_{ij})^2] / (n - 1)}},
-        \\quad S = \\sqrt{\\sum_j x_j^2 / n - \\bar X^2}
+        G_i^* = \frac{\sum_j w_{ij} x_j - \bar X \sum_j w_{ij}}
+                 {S \sqrt{[n \sum_j w_{ij}^2 - (\sum_j w_{ij})^2] / (n - 1)}},
+        \quad S = \sqrt{\sum_j x_j^2 / n - \bar X^2}
 
     with :math:`w_{ii} = 1` (the cell itself counts). This is the z that
     ArcGIS reports as ``GiZScore`` and that ``esda.G_Local(y, w,
@@ -113,7 +113,7 @@ def gi_star(y, w) -> tuple[np.ndarray, np.ndarray]:
 
 
 def star_weights(cells, *, res: int) -> sp.csr_matrix:
-    """Cached binary Gi* weights (ring 1 + self) for a sorted set of cells.
+    """Return cached binary Gi* weights (ring 1 + self) for a sorted set of cells.
 
     Small LRU (8 entries) keyed on ``res``, the cell count and a BLAKE2 digest of
     the cell array, so repeated calls for the same study area skip the H3

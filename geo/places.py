@@ -75,13 +75,13 @@ def nearest_places(villages: pd.DataFrame, lon, lat) -> pd.DataFrame:
     new = v["commune_new"] if "commune_new" in v.columns else v["commune"]
     return pd.DataFrame({"village_id": v["id"].to_numpy() if "id" in v.columns else v.index.to_numpy(),
                          "village": v["name"].to_numpy(),
-                         "commune": [commune_label(o, n) for o, n in zip(v["commune"], new)],
+                         "commune": [commune_label(o, n) for o, n in zip(v["commune"], new, strict=True)],
                          "distance_km": dist / 1000.0,
                          "dx": np.asarray(px) - np.asarray(vx)[idx], "dy": np.asarray(py) - np.asarray(vy)[idx]})
 
 
 def short_tag(cell: str) -> str:
-    """The last four hex digits of an H3 id before its trailing ``f`` padding.
+    """Return the last four hex digits of an H3 id before its trailing ``f`` padding.
 
     >>> short_tag("8765a1b2fffffff")
     'a1b2'
@@ -110,5 +110,5 @@ def cell_places(villages: pd.DataFrame, cells) -> pd.DataFrame:
     out["shared"] = key.duplicated(keep=False) & out["village_id"].notna()
     fine = key + "|" + out["distance_km"].round(1).astype(str) + "|" + out["compass"].astype(str)
     clash = out["shared"] & fine.duplicated(keep=False)
-    out["tag"] = [short_tag(c) if k else "" for c, k in zip(out["h3"], clash)]
+    out["tag"] = [short_tag(c) if k else "" for c, k in zip(out["h3"], clash, strict=True)]
     return out[CELL_COLUMNS]

@@ -103,10 +103,10 @@ def check_tracks(track, part, lon, lat, time, *, max_kmh: float = MAX_SPEED_KMH,
         for t, longest in per_part.items():
             if longest < 2:
                 rows.append((int(t), None, "too_few_points", int(counts[ids == t][0])))
-    start = np.r_[0, np.cumsum(counts)[:-1]]
+    start = np.cumsum(counts) - counts      # first position of each track (one per id, none without points)
     nat = np.isnat(time)
     n_nat = np.add.reduceat(nat.astype(np.int64), start) if track.size else np.zeros(0, np.int64)
-    for t, k, c, s0 in zip(ids, n_nat, counts, start):
+    for t, k, c, s0 in zip(ids, n_nat, counts, start, strict=True):
         if 0 < k < c:
             rows.append((int(t), int(np.argmax(nat[s0:s0 + c])) + 1, "mixed_times", int(k)))
     st = steps(track, np.zeros_like(track), lon, lat, time)   # parts do not reset the clock
@@ -130,7 +130,7 @@ def check_tracks(track, part, lon, lat, time, *, max_kmh: float = MAX_SPEED_KMH,
 
 def lao_side(lon, lat, *, border_m, belt_m, tolerance_m: float = LAO_TOLERANCE_M, probe_m: float = 1000.0,
              to_metric=None) -> np.ndarray:
-    """True for each point on the Lao side of the border and more than ``tolerance_m`` from it.
+    """Flag each point on the Lao side of the border and more than ``tolerance_m`` from it.
 
     The rule is :func:`geo.border.border_side` (shared with the entry form and the importers);
     points beyond the line's ends cannot be placed and are accepted.

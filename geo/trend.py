@@ -35,16 +35,16 @@ def _exact_two_sided(n: int, c: np.ndarray) -> np.ndarray:
 
 
 def mann_kendall(series) -> tuple[np.ndarray, np.ndarray]:
-    """Kendall tau-b of each row against time, and its two-sided p-value.
+    r"""Kendall tau-b of each row against time, and its two-sided p-value.
 
     .. math::
 
-        S = \\sum_{s<t} \\operatorname{sgn}(x_t - x_s), \\quad
-        \\tau_b = \\frac{S}{\\sqrt{n_0 (n_0 - n_2)}}, \\quad
-        \\operatorname{Var}(S) = \\frac{n(n-1)(2n+5) - \\sum_g u_g(u_g-1)(2u_g+5)}{18}
+        S = \sum_{s<t} \operatorname{sgn}(x_t - x_s), \quad
+        \tau_b = \frac{S}{\sqrt{n_0 (n_0 - n_2)}}, \quad
+        \operatorname{Var}(S) = \frac{n(n-1)(2n+5) - \sum_g u_g(u_g-1)(2u_g+5)}{18}
 
     with :math:`n_0 = n(n-1)/2`, :math:`u_g` the sizes of groups of tied
-    values and :math:`n_2 = \\sum_g u_g(u_g-1)/2`. ``p = 2Φ(-|S|/√Var(S))``,
+    values and :math:`n_2 = \sum_g u_g(u_g-1)/2`. ``p = 2Φ(-|S|/√Var(S))``,
     except that a row without ties and with ``n <= 33`` (or with at most one
     discordant or concordant pair) gets the exact permutation p-value, as in
     ``scipy.stats.kendalltau(method="auto")``.

@@ -58,7 +58,7 @@ def cell_place_parts(con, cells) -> list[dict]:
         return []
     p = cell_places(villages_with_status(con), cells)
     return [dict(village=v, commune=c, km=k, compass=d, tag=g, shared=bool(sh)) for v, c, k, d, g, sh in
-            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"])]
+            zip(p["village"], p["commune"], p["distance_km"], p["compass"], p["tag"], p["shared"], strict=True)]
 
 
 def cell_place_name(row, lang: str) -> str:

@@ -159,7 +159,7 @@ class Labels(MacroElement):
 def label_points(gdf, column: str = "name") -> list[tuple[float, float, object]]:
     """``(lat, lon, name)`` of each row (a representative point for lines and areas), for :class:`Labels`."""
     out = []
-    for geom, name in zip(gdf.geometry, gdf[column]):
+    for geom, name in zip(gdf.geometry, gdf[column], strict=True):
         if geom is None or geom.is_empty:
             continue
         p = geom if geom.geom_type == "Point" else geom.representative_point()
@@ -244,7 +244,7 @@ class HexLayer(MacroElement):
         self.click = click
         self.res = int(res) if res is not None else "null"
         self.decimals = COORD_DECIMALS
-        self.rows = [[int(s), tip, *_delta_ring(g)] for g, s, tip in zip(geoms, style_index, tooltips)
+        self.rows = [[int(s), tip, *_delta_ring(g)] for g, s, tip in zip(geoms, style_index, tooltips, strict=True)
                      if g is not None and not g.is_empty and g.geom_type == "Polygon"]
         self.styles = list(styles)
         self.rows_js = js_json(self.rows)

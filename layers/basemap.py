@@ -122,9 +122,10 @@ class EmbeddedTiles(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
             var tiles = {{ this.tiles_js }};
+            var blank = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
             var Embedded = L.TileLayer.extend({
                 getTileUrl: function(c) {
-                    return tiles[c.z + "/" + c.x + "/" + c.y] || "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
+                    return tiles[c.z + "/" + c.x + "/" + c.y] || blank;
                 }
             });
             return new Embedded("", {{ this.options_js }});

@@ -33,6 +33,6 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
 def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     check_schema(gdf, SCHEMA, NAME)
     fg = feature_group(TITLE, lang=lang)
-    feats = [feature(g, t=esc_name(name)) for g, name in zip(gdf.geometry, gdf["name"])]
+    feats = [feature(g, t=esc_name(name)) for g, name in zip(gdf.geometry, gdf["name"], strict=True)]
     GeoLayer(feats, styles=[style()], pane="bw_lines").add_to(fg)
     return fg

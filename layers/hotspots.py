@@ -57,6 +57,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     fg = feature_group(TITLE, lang=lang)
     index = {b: i for i, b in enumerate(BINS)}
     keep = gdf[gdf["bin"].astype(int).isin(BINS)]
-    HexLayer(keep.geometry, [index[int(b)] for b in keep["bin"]], [_tip(r, lang, int(gdf.attrs.get("min_cell", 1))) for _, r in keep.iterrows()],
+    HexLayer(keep.geometry, [index[int(b)] for b in keep["bin"]], [_tip(r, lang, int(gdf.attrs.get("min_cell",
+                                                                                                   1))) for _,
+                                                                   r in keep.iterrows()],
              styles=[style(b) for b in BINS], click=NAME, res=gdf.attrs.get("res")).add_to(fg)
     return fg

@@ -140,7 +140,8 @@ def _embed_bounds(frames: dict, bm) -> tuple[float, float, float, float]:
     return w, s, e, n
 
 
-def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None, filter_tools: bool = False) -> folium.Map:
+def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None,
+            filter_tools: bool = False) -> folium.Map:
     if places is not None and len(places):
         search.SearchControl(places, lang=lang).add_to(m)
     MapTools(lang=lang, filter=filter_tools).add_to(m)

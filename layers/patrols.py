@@ -46,7 +46,7 @@ def _stations(gdf) -> list:
 
 def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
     st = _stations(gdf)
-    names = dict(zip(gdf["station_id"], gdf["station_name"])) if "station_name" in gdf.columns else {}
+    names = dict(zip(gdf["station_id"], gdf["station_name"], strict=True)) if "station_name" in gdf.columns else {}
     out = [(legend_swatch(stroke=style(s, st)["color"], weight=3), names.get(s) or s) for s in st]
     if not out:
         return [("", t("map.empty", lang))]

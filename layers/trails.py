@@ -43,6 +43,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     kinds = sorted(set(gdf["kind"])) if len(gdf) else []
     index = {k: i for i, k in enumerate(kinds)}
     feats = [feature(g, s=index[k], t=f"{esc_name(name)} · {esc(label('trail_kind', k, lang))}")
-             for g, name, k in zip(gdf.geometry, gdf["name"], gdf["kind"])]
+             for g, name, k in zip(gdf.geometry, gdf["name"], gdf["kind"], strict=True)]
     GeoLayer(feats, styles=[style(k) for k in kinds] or [{}], pane="bw_lines").add_to(fg)
     return fg

@@ -36,13 +36,15 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return table
 
 
-TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS,
-                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS, _security.TEXTS, _maps.TEXTS,
+TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS,
+                                          _analysis.TEXTS,
+                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS, _security.TEXTS,
+                                          _maps.TEXTS,
                                            _entry.TEXTS)
 
 
 def default_lang() -> str:
-    """The language from ``BORDERWATCH_LANG``, else Vietnamese."""
+    """Return the language from ``BORDERWATCH_LANG``, else Vietnamese."""
     lang = os.environ.get("BORDERWATCH_LANG", "vi").strip().lower()
     return lang if lang in LANGS else "vi"
 
@@ -83,7 +85,7 @@ def fmt_int(n, lang: str | None = None) -> str:
 
 
 def fmt_num(value, lang: str | None = None, *, decimals: int = 0) -> str:
-    """A number with the language's separators; ``""`` when missing (None, NaN, NA).
+    """Format a number with the language's separators; ``""`` when missing (None, NaN, NA).
 
     >>> fmt_num(1234.5, "vi", decimals=1), fmt_num(1234.5, "en", decimals=1), fmt_num(None, "vi")
     ('1.234,5', '1,234.5', '')
@@ -100,9 +102,10 @@ def fmt_num(value, lang: str | None = None, *, decimals: int = 0) -> str:
 
 def fmt_place(village, commune=None, lang: str | None = None, *, km=None, compass=None, tag: str = "",
               shared: bool = True) -> str:
-    """A hot spot's name: its nearest village, a short cell label when ``shared`` (another hot spot
-    has the same village: distance and direction of the cell from the village, plus ``tag``
-    when even that repeats), and the commune when given.
+    """Name a hot spot: its nearest village, a short cell label when ``shared``, and the commune when given.
+
+    ``shared`` means another hot spot has the same village: the label is the distance and
+    direction of the cell from the village, plus ``tag`` when even that repeats.
 
     >>> fmt_place("Khóm Duy Tân", "Lao Bảo", "vi", km=1.84, compass="NW")
     'Khóm Duy Tân, 1,8 km hướng Tây Bắc (xã Lao Bảo)'
