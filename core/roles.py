@@ -23,8 +23,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from core.errors import AccessDenied
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # -- capabilities -------------------------------------------------------------------------
 MAP = "map"                          # the map (aggregated incidents, reference layers)
@@ -51,7 +55,8 @@ _ADDED: dict[str, frozenset[str]] = {
 
 
 def _cumulative() -> dict[str, frozenset[str]]:
-    table, acc = {}, frozenset()
+    table: dict[str, frozenset[str]] = {}
+    acc: frozenset[str] = frozenset()
     for role in ROLES:
         acc = acc | _ADDED[role]
         table[role] = acc
@@ -83,12 +88,12 @@ class User:
 LOCAL_ADMIN = User("local", "admin", local=True)
 
 
-def capabilities(user) -> frozenset[str]:
+def capabilities(user: User | None) -> frozenset[str]:
     """Return the capabilities of ``user`` (any object with a ``role``); none for an unknown role."""
     return ROLE_CAPABILITIES.get(getattr(user, "role", None) or "", frozenset())
 
 
-def can(user, capability: str) -> bool:
+def can(user: User | None, capability: str) -> bool:
     """Tell whether ``user`` holds ``capability``.
 
     >>> can(User("lan", "analyst"), EXPORT), can(User("lan", "viewer"), EXPORT)
@@ -99,7 +104,7 @@ def can(user, capability: str) -> bool:
     return capability in capabilities(user)
 
 
-def require(user, capability: str, lang: str | None = None) -> None:
+def require(user: User | None, capability: str, lang: str | None = None) -> None:
     """Raise :class:`~core.errors.AccessDenied` (exit code 3) unless ``user`` holds ``capability``."""
     if can(user, capability):
         return
@@ -119,7 +124,7 @@ def minimum_role(capability: str) -> str:
     return next(r for r in ROLES if capability in ROLE_CAPABILITIES[r])
 
 
-def min_cell(user) -> int:
+def min_cell(user: User | None) -> int:
     """Return the smallest number of incidents an aggregate shown to ``user`` may rest on (1: no limit).
 
     Users without ``incident_details`` (viewers) get :attr:`SecuritySettings.min_cell_size`.
@@ -127,12 +132,12 @@ def min_cell(user) -> int:
     return 1 if can(user, INCIDENT_DETAILS) else max(1, int(settings().min_cell_size))
 
 
-def hidden_columns(user, table: str) -> tuple[str, ...]:
+def hidden_columns(user: User | None, table: str) -> tuple[str, ...]:
     """Columns of ``table`` that ``user`` must not receive."""
     return () if can(user, INCIDENT_DETAILS) else DETAIL_FIELDS.get(table, ())
 
 
-def redact(user, table: str, df):
+def redact(user: User | None, table: str, df: pd.DataFrame) -> pd.DataFrame:
     """``df`` without the columns ``user`` may not see (a new frame; the input is untouched)."""
     drop = [c for c in hidden_columns(user, table) if c in df.columns]
     return df.drop(columns=drop) if drop else df
@@ -152,7 +157,7 @@ class SecuritySettings:
     min_cell_size: int = 3               # viewers: aggregates of fewer incidents are shown as "< 3"
 
 
-_ENV = {
+_ENV: dict[str, tuple[str, type[float] | type[int]]] = {
     "session_idle_minutes": ("BORDERWATCH_SESSION_IDLE_MIN", float),
     "max_failures": ("BORDERWATCH_MAX_LOGIN_FAILURES", int),
     "lock_minutes": ("BORDERWATCH_LOCK_MIN", float),
@@ -163,7 +168,7 @@ _ENV = {
 
 def settings() -> SecuritySettings:
     """Return the security settings, with environment overrides read now (not at import)."""
-    values = {}
+    values: dict[str, Any] = {}   # float or int, per _ENV
     for name, (var, kind) in _ENV.items():
         raw = os.environ.get(var)
         if raw:

@@ -8,11 +8,15 @@ tell them apart; if even that repeats, a short tag of the H3 id is added.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import h3.api.basic_str as h3s
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from geo._types import FloatArray, ObjectArray
 from geo.crs import transformer
 
 PLACE_COLUMNS = ["village_id", "village", "commune", "distance_km"]
@@ -33,7 +37,7 @@ def commune_label(old: str | None, new: str | None) -> str:
     return new or old or ""
 
 
-def _village_xy(villages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _village_xy(villages: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
     """Village positions in lon/lat: the representative point of ``geometry``, else ``lon``/``lat``."""
     if "geometry" in villages.columns:
         pts = villages.geometry.representative_point()
@@ -41,17 +45,17 @@ def _village_xy(villages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return villages["lon"].to_numpy(dtype=float), villages["lat"].to_numpy(dtype=float)
 
 
-def compass(dx, dy) -> np.ndarray:
+def compass(dx: npt.ArrayLike, dy: npt.ArrayLike) -> ObjectArray:
     """Eight-point compass code of the direction (dx east, dy north).
 
     >>> compass([0, 1, -1, -1], [1, 1, 0, -1]).tolist()
     ['N', 'NE', 'W', 'SW']
     """
     ang = np.degrees(np.arctan2(np.asarray(dx, float), np.asarray(dy, float))) % 360.0
-    return np.array(COMPASS, dtype=object)[np.round(ang / 45.0).astype(int) % 8]
+    return np.asarray(np.array(COMPASS, dtype=object)[np.round(ang / 45.0).astype(int) % 8], dtype=object)
 
 
-def nearest_places(villages: pd.DataFrame, lon, lat) -> pd.DataFrame:
+def nearest_places(villages: pd.DataFrame, lon: npt.ArrayLike, lat: npt.ArrayLike) -> pd.DataFrame:
     """Nearest village to each (lon, lat) in EPSG:4326.
 
     ``villages`` has ``id``, ``name``, ``commune`` (pre-2025), optionally ``commune_new``, and
@@ -90,7 +94,7 @@ def short_tag(cell: str) -> str:
     return s[-4:]
 
 
-def cell_places(villages: pd.DataFrame, cells) -> pd.DataFrame:
+def cell_places(villages: pd.DataFrame, cells: Iterable[str]) -> pd.DataFrame:
     """Name parts of each H3 cell (hex strings), in input order.
 
     Columns: ``h3``, village_id, village, commune, distance_km (cell centre to village),

@@ -9,12 +9,15 @@ two-sided p, ``method="auto"``) row by row, without the Python loop.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import ndtr
+
+from geo._types import FloatArray, IntArray
 
 __all__ = ["mann_kendall"]
 
 
-def _exact_two_sided(n: int, c: np.ndarray) -> np.ndarray:
+def _exact_two_sided(n: int, c: IntArray) -> FloatArray:
     """2·P(C ≤ c) for the number C of inversions of a random permutation of n.
 
     Mahonian recursion (Kendall 1970), truncated at max(c); the same recursion
@@ -31,10 +34,10 @@ def _exact_two_sided(n: int, c: np.ndarray) -> np.ndarray:
             new[j:] -= new[: cmax + 1 - j].copy()
     prob = np.cumsum(new)[c]
     prob[4 * c == n * (n - 1)] = 1.0
-    return np.clip(prob, 0.0, 1.0)
+    return np.asarray(np.clip(prob, 0.0, 1.0), dtype=np.float64)
 
 
-def mann_kendall(series) -> tuple[np.ndarray, np.ndarray]:
+def mann_kendall(series: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     r"""Kendall tau-b of each row against time, and its two-sided p-value.
 
     .. math::

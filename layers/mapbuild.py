@@ -239,7 +239,9 @@ class _Ref:
 
 
 def _layer_control_js(base: dict[str, str], overlays: dict[str, str], map_var: str) -> str:
-    pairs = lambda d: "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"  # noqa: E731
+    def pairs(d: dict[str, str]) -> str:
+        return "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"
+
     return (f"var bw_layer_control = L.control.layers({pairs(base)}, {pairs(overlays)}, "
             f'{{position: "topright", collapsed: window.bw ? bw.narrow({OPEN_FROM}) : false, autoZIndex: true}})'
             f'.addTo({map_var});\n'

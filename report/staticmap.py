@@ -140,7 +140,7 @@ def _unit_basemap(ax, bm, bounds) -> None:
 
     try:
         img = mosaic(bm, bounds)
-    except Exception:  # noqa: BLE001 - a file gone since it was chosen: the map is drawn without it
+    except Exception:  # any unreadable tile source (file gone since it was chosen, bad tile): draw without it
         img = None
     if img is not None:
         ax.imshow(img, extent=(bounds[0], bounds[2], bounds[1], bounds[3]), interpolation="bilinear",
