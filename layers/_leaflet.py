@@ -117,7 +117,7 @@ class GeoLayer(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, features: list[dict], *, styles: list[dict] | None = None, icons: dict | None = None,
+    def __init__(self, features: Sequence[dict | None], *, styles: list[dict] | None = None, icons: dict | None = None,
                  pane: str | None = None, attribution: str | None = None):
         super().__init__()
         self._name = "GeoLayer"

@@ -72,7 +72,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi", show: bool = True) -> fol
     fg = folium.FeatureGroup(name=TITLE[lang], overlay=False, control=True, show=show)
     codes = list(_STYLE) + ["*"]
     index = {c: i for i, c in enumerate(codes)}
-    polys, labels, icons = [], [], {}
+    polys, labels = [], []
+    icons: dict[str, dict] = {}
     for _, row in gdf.iterrows():
         iso = row["iso3"] if row["iso3"] in _STYLE else "*"
         polys.append(feature(row.geometry, s=index[iso]))

@@ -84,7 +84,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     fg = feature_group(TITLE, lang=lang)
     keys = list(dict.fromkeys(zip(gdf["style"], gdf["color"], strict=True)))
     index = {k: i for i, k in enumerate(keys)}
-    feats, labels, icons = [], [], {}
+    feats, labels = [], []
+    icons: dict[str, dict] = {}
     for (_, row) in gdf.iterrows():
         name = row["label"] if isinstance(row["label"], str) else None
         tip = f"{esc_name(name)} · {esc(row['layer'])}" if name else esc(row["layer"])

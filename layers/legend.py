@@ -10,6 +10,7 @@ Labels are escaped here; symbols are markup made by this package.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from branca.element import MacroElement
@@ -80,7 +81,7 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, sections: list[Section], *, lang: str = "vi", notes: list[str] = ()):
+    def __init__(self, sections: list[Section], *, lang: str = "vi", notes: Sequence[str] = ()):
         super().__init__()
         self._name = "Legend"
         self.sections = list(sections)

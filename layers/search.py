@@ -71,7 +71,8 @@ def load(con) -> pd.DataFrame:
             rows.append(("commune", new, [o for o in old_list if o != new], float(lat), float(lon)))
         for old in old_list:
             if old != new and old not in olds and old in centre.index:
-                rows.append(("commune", old, [new], *(float(v) for v in centre.loc[old])))
+                lat, lon = (float(v) for v in centre.loc[old])
+                rows.append(("commune", old, [new], lat, lon))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

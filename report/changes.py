@@ -136,7 +136,9 @@ def _status_sentences(pv: dict, cv: dict, lang: str) -> list[str]:
 def _intensifying_sentences(pv: dict, cv: dict, lang: str) -> list[str]:
     """Recognised villages that are newly in an intensifying hot spot."""
     def inside(v: dict | None) -> bool:
-        return bool(v) and v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING
+        if not v:
+            return False
+        return bool(v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING)
 
     places = [_place(v, lang) for vid, v in cv.items() if inside(v) and not inside(pv.get(vid))]
     if not places:

@@ -132,8 +132,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     vsum = villages.rename(columns={"commune": "commune_old"}).assign(
         village_id=villages["id"], commune=villages["commune_label"])
     summary = make_summary(flt, figures, shown, vsum)
-    previous = compare_to if compare_to is not None else previous_snapshot(con, flt, version)
-    previous = previous or None
+    chosen = compare_to if compare_to is not None else previous_snapshot(con, flt, version)
+    previous = chosen if isinstance(chosen, Snapshot) else None     # False: no comparison
     changes = describe_year(summary, lang=lang) + (describe_changes(
         previous.summary, summary, lang=lang, version_counts=(previous.version.counts,
                                                               version.counts)) if previous else [])

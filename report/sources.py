@@ -28,6 +28,8 @@ def emerging_filter(flt: Filter, *, months: int = EMERGING_MONTHS) -> Filter:
     >>> emerging_filter(Filter(date_from=dt.date(2026, 8, 1), date_to=dt.date(2026, 10, 31))).date_from
     datetime.date(2025, 11, 1)
     """
+    if flt.date_to is None:
+        raise ValueError("emerging_filter needs the period's end (flt.date_to); resolve the period first")
     return replace(flt, date_from=add_months(flt.date_to, -(months - 1)))
 
 
