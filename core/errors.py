@@ -21,8 +21,10 @@ class InputError(BorderwatchError):
 
 
 class OutputError(BorderwatchError):
-    """The output cannot be written as asked (unknown format, missing folder, disk full);
-    nothing was written (CLI exit code 4). Not an input problem: the data were fine."""
+    """The output cannot be written as asked (unknown format, missing folder, disk full).
+
+    Nothing was written (CLI exit code 4). Not an input problem: the data were fine.
+    """
 
     exit_code = 4
 
@@ -42,6 +44,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
+        """``file, row N, column C: reason`` (row and column when known)."""
         where = [self.file]
         if self.row is not None:
             where.append(f"row {self.row}")
@@ -58,6 +61,7 @@ class ValidationError(InputError):
     summary: str = ""
 
     def __post_init__(self) -> None:
+        """Give the exception its message: the summary, else the list of problems."""
         super().__init__(self.summary or self._text())
 
     def _text(self) -> str:
@@ -66,7 +70,8 @@ class ValidationError(InputError):
         more = "" if len(self.problems) <= 200 else f"\n  ... and {len(self.problems) - 200} more"
         return f"{head}\n{body}{more}"
 
-    def __str__(self) -> str:  # dataclass would otherwise print fields
+    def __str__(self) -> str:
+        """Return the summary, else the problems (a dataclass would otherwise print its fields)."""
         return self.summary or self._text()
 
 

@@ -23,8 +23,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from core.errors import AccessDenied
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # -- capabilities -------------------------------------------------------------------------
 MAP = "map"                          # the map (aggregated incidents, reference layers)
@@ -51,7 +55,8 @@ _ADDED: dict[str, frozenset[str]] = {
 
 
 def _cumulative() -> dict[str, frozenset[str]]:
-    table, acc = {}, frozenset()
+    table: dict[str, frozenset[str]] = {}
+    acc: frozenset[str] = frozenset()
     for role in ROLES:
         acc = acc | _ADDED[role]
         table[role] = acc
@@ -75,6 +80,7 @@ class User:
     local: bool = False
 
     def __post_init__(self) -> None:
+        """Refuse an unknown role, naming the valid ones."""
         if self.role not in ROLE_CAPABILITIES:
             raise ValueError(f"unknown role {self.role!r}; valid roles: {', '.join(ROLES)}")
 
@@ -82,13 +88,13 @@ class User:
 LOCAL_ADMIN = User("local", "admin", local=True)
 
 
-def capabilities(user) -> frozenset[str]:
-    """The capabilities of ``user`` (any object with a ``role``); none for an unknown role."""
+def capabilities(user: User | None) -> frozenset[str]:
+    """Return the capabilities of ``user`` (any object with a ``role``); none for an unknown role."""
     return ROLE_CAPABILITIES.get(getattr(user, "role", None) or "", frozenset())
 
 
-def can(user, capability: str) -> bool:
-    """True when ``user`` holds ``capability``.
+def can(user: User | None, capability: str) -> bool:
+    """Tell whether ``user`` holds ``capability``.
 
     >>> can(User("lan", "analyst"), EXPORT), can(User("lan", "viewer"), EXPORT)
     (True, False)
@@ -98,7 +104,7 @@ def can(user, capability: str) -> bool:
     return capability in capabilities(user)
 
 
-def require(user, capability: str, lang: str | None = None) -> None:
+def require(user: User | None, capability: str, lang: str | None = None) -> None:
     """Raise :class:`~core.errors.AccessDenied` (exit code 3) unless ``user`` holds ``capability``."""
     if can(user, capability):
         return
@@ -110,7 +116,7 @@ def require(user, capability: str, lang: str | None = None) -> None:
 
 
 def minimum_role(capability: str) -> str:
-    """The lowest role holding ``capability``.
+    """Return the lowest role holding ``capability``.
 
     >>> minimum_role(IMPORT)
     'editor'
@@ -118,20 +124,20 @@ def minimum_role(capability: str) -> str:
     return next(r for r in ROLES if capability in ROLE_CAPABILITIES[r])
 
 
-def min_cell(user) -> int:
-    """The smallest number of incidents an aggregate shown to ``user`` may rest on (1: no limit).
+def min_cell(user: User | None) -> int:
+    """Return the smallest number of incidents an aggregate shown to ``user`` may rest on (1: no limit).
 
     Users without ``incident_details`` (viewers) get :attr:`SecuritySettings.min_cell_size`.
     """
     return 1 if can(user, INCIDENT_DETAILS) else max(1, int(settings().min_cell_size))
 
 
-def hidden_columns(user, table: str) -> tuple[str, ...]:
+def hidden_columns(user: User | None, table: str) -> tuple[str, ...]:
     """Columns of ``table`` that ``user`` must not receive."""
     return () if can(user, INCIDENT_DETAILS) else DETAIL_FIELDS.get(table, ())
 
 
-def redact(user, table: str, df):
+def redact(user: User | None, table: str, df: pd.DataFrame) -> pd.DataFrame:
     """``df`` without the columns ``user`` may not see (a new frame; the input is untouched)."""
     drop = [c for c in hidden_columns(user, table) if c in df.columns]
     return df.drop(columns=drop) if drop else df
@@ -141,6 +147,8 @@ def redact(user, table: str, df):
 
 @dataclass(frozen=True)
 class SecuritySettings:
+    """Login, session and disclosure limits; :func:`settings` applies the environment overrides."""
+
     session_idle_minutes: float = 30.0   # a session with no interaction for this long logs out
     max_failures: int = 5                # failed logins in a row before the account locks
     lock_minutes: float = 15.0           # how long a locked account stays locked
@@ -149,7 +157,7 @@ class SecuritySettings:
     min_cell_size: int = 3               # viewers: aggregates of fewer incidents are shown as "< 3"
 
 
-_ENV = {
+_ENV: dict[str, tuple[str, type[float] | type[int]]] = {
     "session_idle_minutes": ("BORDERWATCH_SESSION_IDLE_MIN", float),
     "max_failures": ("BORDERWATCH_MAX_LOGIN_FAILURES", int),
     "lock_minutes": ("BORDERWATCH_LOCK_MIN", float),
@@ -159,8 +167,8 @@ _ENV = {
 
 
 def settings() -> SecuritySettings:
-    """The security settings, with environment overrides read now (not at import)."""
-    values = {}
+    """Return the security settings, with environment overrides read now (not at import)."""
+    values: dict[str, Any] = {}   # float or int, per _ENV
     for name, (var, kind) in _ENV.items():
         raw = os.environ.get(var)
         if raw:

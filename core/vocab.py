@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+#: One vocabulary entry: ``vi`` and ``en`` labels (str), optional ``aliases`` (list of str).
+Term = dict[str, Any]
 
 # Penal Code 2015, Chapter XX (DOMAIN.md). 256a added by Law 86/2025/QH15 from 1/7/2025.
 ARTICLES: dict[str, dict[str, str]] = {
@@ -27,8 +31,9 @@ ARTICLES: dict[str, dict[str, str]] = {
     "259": {"vi": "Vi phạm quy định về quản lý ma túy", "en": "Violating drug-control rules"},
 }
 
-DRUGS: dict[str, dict] = {
-    "heroin": {"vi": "Heroin", "en": "Heroin", "aliases": ["heroin", "hê rô in", "heroine", "bạch phiến", "bánh heroin"]},
+DRUGS: dict[str, Term] = {
+    "heroin": {"vi": "Heroin", "en": "Heroin", "aliases": ["heroin", "hê rô in", "heroine", "bạch phiến",
+                                                           "bánh heroin"]},
     "methamphetamine": {"vi": "Ma túy đá", "en": "Crystal methamphetamine",
                         "aliases": ["methamphetamine", "meth", "ma túy đá", "đá", "ice", "crystal meth"]},
     "synthetic_tablets": {"vi": "Hồng phiến (ma túy tổng hợp)", "en": "Synthetic tablets",
@@ -39,7 +44,7 @@ DRUGS: dict[str, dict] = {
     "other": {"vi": "Khác", "en": "Other", "aliases": ["other", "khác", "loại khác"]},
 }
 
-CROSSING_KINDS: dict[str, dict] = {
+CROSSING_KINDS: dict[str, Term] = {
     "international_gate": {"vi": "Cửa khẩu quốc tế", "en": "International gate",
                            "aliases": ["cửa khẩu quốc tế", "international gate", "ckqt"]},
     "main_gate": {"vi": "Cửa khẩu chính", "en": "Main gate", "aliases": ["cửa khẩu chính", "main gate"]},
@@ -50,14 +55,14 @@ CROSSING_KINDS: dict[str, dict] = {
                        "aliases": ["đường mòn", "trail crossing", "trail"]},
 }
 
-TRAIL_KINDS: dict[str, dict] = {
+TRAIL_KINDS: dict[str, Term] = {
     "trail": {"vi": "Đường mòn", "en": "Trail", "aliases": ["đường mòn", "trail"]},
     "opening_path": {"vi": "Đường qua lối mở", "en": "Path to an opening",
                      "aliases": ["lối mở", "đường lối mở", "opening path", "opening"]},
     "road": {"vi": "Đường bộ", "en": "Road", "aliases": ["đường bộ", "road", "quốc lộ", "đường"]},
 }
 
-VILLAGE_STATUSES: dict[str, dict] = {
+VILLAGE_STATUSES: dict[str, Term] = {
     "recognised": {"vi": "Được công nhận không ma túy", "en": "Recognised drug-free",
                    "aliases": ["recognised", "recognized", "được công nhận", "công nhận", "không ma túy"]},
     "under_review": {"vi": "Đang xem xét lại", "en": "Under review",
@@ -80,14 +85,14 @@ _EMERGING_KINDS = {
     "oscillating": ("dao động", "Oscillating"), "historical": ("trước đây", "Historical"),
 }
 _EMERGING_SIDES = {"hot": ("Điểm nóng", "hot spot"), "cold": ("Điểm lạnh", "cold spot")}
-EMERGING: dict[str, dict] = {
+EMERGING: dict[str, Term] = {
     **{f"{kind}_{side}": {"vi": f"{_EMERGING_SIDES[side][0]} {vi}", "en": f"{en} {_EMERGING_SIDES[side][1]}",
                           "aliases": [f"{kind} {side}", f"{en} {side}spot"]}
        for side in ("hot", "cold") for kind, (vi, en) in _EMERGING_KINDS.items()},
     "no_pattern": {"vi": "Không có xu hướng", "en": "No pattern", "aliases": ["no pattern"]},
 }
 
-PATROL_KINDS: dict[str, dict] = {
+PATROL_KINDS: dict[str, Term] = {
     "foot": {"vi": "Tuần tra bộ", "en": "Foot patrol", "aliases": ["foot", "đi bộ", "bộ", "tuần tra bộ", "walk"]},
     "vehicle": {"vi": "Tuần tra bằng phương tiện", "en": "Vehicle patrol",
                 "aliases": ["vehicle", "xe", "phương tiện", "xe máy", "ô tô", "motorbike", "car"]},
@@ -95,7 +100,7 @@ PATROL_KINDS: dict[str, dict] = {
               "aliases": ["joint", "song phương", "liên hợp", "phối hợp", "tuần tra chung"]},
 }
 
-ENUMS: dict[str, dict] = {
+ENUMS: dict[str, dict[str, Term]] = {
     "article": {k: {**v, "aliases": [k, f"điều {k}", f"dieu {k}", f"article {k}"]} for k, v in ARTICLES.items()},
     "drug": DRUGS,
     "crossing_kind": CROSSING_KINDS,
@@ -131,7 +136,7 @@ def _alias_index(enum: str) -> dict[str, str]:
 _INDEX_CACHE: dict[str, dict[str, str]] = {}
 
 
-def normalise(enum: str, value) -> str | None:
+def normalise(enum: str, value: object) -> str | None:
     """Return the code for ``value`` in ``enum``, or ``None`` when it is unknown.
 
     >>> normalise("drug", "MA TUY DA")
@@ -145,7 +150,7 @@ def normalise(enum: str, value) -> str | None:
         _INDEX_CACHE[enum] = _alias_index(enum)
     if value is None:
         return None
-    key = fold(value)
+    key = fold(str(value))
     if enum == "article":
         key = re.sub(r"^(dieu|article|art\.?|d\.)\s*", "", key)
         key = {k.lower(): k for k in ARTICLES}.get(key, key)
@@ -156,7 +161,7 @@ def normalise(enum: str, value) -> str | None:
 def label(enum: str, code: str, lang: str = "vi") -> str:
     """Human label of a code in ``lang`` (falls back to the code itself)."""
     entry = ENUMS.get(enum, {}).get(code)
-    return entry.get(lang, code) if entry else str(code)
+    return str(entry.get(lang, code)) if entry else str(code)
 
 
 def codes(enum: str) -> list[str]:

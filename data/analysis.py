@@ -22,8 +22,8 @@ from geo import emerging as _emerging
 from geo import exposure as _exposure
 from geo import h3grid
 from geo import hotspots as _hotspots
+from geo.hotspots import HOTSPOT_COLUMNS
 
-HOTSPOT_COLUMNS = ["h3", "count", "z", "p", "bin"]
 EMERGING_COLUMNS = ["h3", "category", "trend_tau", "trend_p", "share_hot", "share_cold", "last_z", "n_slices"]
 CORRIDOR_COLUMNS = ["id", "dist_border_m", "nearest_crossing", "dist_crossing_m", "nearest_trail", "dist_trail_m"]
 VILLAGE_COLUMNS = ["village_id", "name", "status", "incidents_within", "alert", "review_due", "review_overdue"]
@@ -79,7 +79,7 @@ def emerging_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, sli
         return pd.DataFrame(columns=EMERGING_COLUMNS)
     out = _emerging.emerging_hotspots(inc, study_cells(con, res=res), res=res, period=slice,
                                       start=np.datetime64(start), end=np.datetime64(end),
-                                      time_neighbour=time_neighbour)
+                                      options=_emerging.EmergingOptions(time_neighbour=time_neighbour))
     return out[[c for c in EMERGING_COLUMNS if c in out.columns] +
                [c for c in out.columns if c not in EMERGING_COLUMNS]]
 
@@ -113,7 +113,7 @@ def villages_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, rad
     ``today``, by default the computer's date; :func:`data.village_rules.review_overdue`).
 
     ``categories`` (from :func:`emerging_for`) is computed when not given. Other options
-    (``min_count``, ``months``) go to :func:`geo.exposure.village_exposure`.
+    (``min_count``, ``months``) go to its :class:`geo.exposure.AlertRule`.
     """
     inc = _incidents(con, flt)
     villages = villages_with_status(con)
@@ -121,7 +121,8 @@ def villages_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, rad
         categories = emerging_for(con, flt, res=res)
     _, end = _span(con, flt)
     out = _exposure.village_exposure(inc, villages, categories=categories if len(categories) else None, res=res,
-                                     period_end=np.datetime64(end) if end else None, radius_km=radius_km, **options)
+                                     period_end=np.datetime64(end) if end else None,
+                                     rule=_exposure.AlertRule(radius_km=radius_km, **options))
     due = dict(zip(villages["id"], villages["review_due"], strict=True))
     today = today or dt.date.today()
     out["review_due"] = pd.to_datetime(pd.Series([due.get(v) for v in out["village_id"]], index=out.index,

@@ -47,6 +47,7 @@ import shapely
 from shapely.geometry import LineString, Point, shape
 from shapely.geometry.base import BaseGeometry
 
+from core.months import add_months, month_start
 from data import demo_facts as F
 from data.build_border import ATTRIBUTION
 from data.store import connect, insert_layer, set_meta
@@ -58,15 +59,6 @@ PLAUSIBLE_PER_YEAR = 190     # cases a year in the default demo (tens to a few h
 PLANTED_SCALE = 0.12         # planted hot spots in the default demo: this share of the load profile
 LARGE_AT_LAO_BAO = 2         # very large seizures in the default demo, both at the Lao Bảo gate
 LAO_BAO_KM = 3.0
-
-
-def month_start(d: dt.date) -> dt.date:
-    return d.replace(day=1)
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return dt.date(d.year + y, m + 1, 1)
 
 
 def read_demo_geojson(name: str) -> gpd.GeoDataFrame:

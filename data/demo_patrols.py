@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
+from core.months import add_months
 from core.vocab import fold
 from data import demo_facts as F
 from data.patrols import Parsed, build_patrols, write_patrols
@@ -72,7 +73,7 @@ def build_demo_patrols(places, belt, *, end: dt.date, seed: int, months: int = 3
     """Patrol rows and their cell effort over the ``months`` months that end in ``end``'s month."""
     rng = np.random.default_rng(seed + 16)
     routes = _routes(places, belt)
-    first = (pd.Timestamp(end).to_period("M") - (months - 1)).to_timestamp().date()
+    first = add_months(end, -(months - 1))
     days = pd.date_range(first, end, freq="D")
     to_wgs = transformer(METRIC, "EPSG:4326").transform
     meta, chunks = [], []

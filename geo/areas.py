@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
 
 DECIMALS = 6                 # 1e-6 degree ≈ 0.1 m
 MAX_VERTICES = 2000
@@ -20,7 +21,7 @@ class AreaError(ValueError):
 
 
 def circle_polygon(lat: float, lon: float, radius_m: float, *, n: int = 72) -> Polygon:
-    """A polygon of ``n`` points at ``radius_m`` metres (geodesic) around (``lat``, ``lon``).
+    """Build a polygon of ``n`` points at ``radius_m`` metres (geodesic) around (``lat``, ``lon``).
 
     >>> p = circle_polygon(16.6, 106.6, 1000)
     >>> round(_GEOD.inv(106.6, 16.6, *p.exterior.coords[0])[2])
@@ -30,14 +31,17 @@ def circle_polygon(lat: float, lon: float, radius_m: float, *, n: int = 72) -> P
         raise AreaError(f"circle radius must be between 0 and 500 km, got {radius_m} m")
     az = np.linspace(0.0, 360.0, n, endpoint=False)
     lons, lats, _ = _GEOD.fwd(np.full(n, float(lon)), np.full(n, float(lat)), az, np.full(n, float(radius_m)))
-    return Polygon(zip(lons, lats))
+    return Polygon(zip(lons, lats, strict=True))
 
 
-def check_area(geom) -> Polygon | MultiPolygon:
-    """``geom`` if it can be a filter area: a valid, non-empty (multi)polygon in lon/lat range; else :class:`AreaError`."""
+def check_area(geom: BaseGeometry | None) -> Polygon | MultiPolygon:
+    """Return ``geom`` if it can be a filter area (a valid, non-empty (multi)polygon in lon/lat range).
+
+    Raise :class:`AreaError` otherwise.
+    """
     if geom is None or geom.is_empty:
         raise AreaError("the area is empty")
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+    if not isinstance(geom, (Polygon, MultiPolygon)):
         raise AreaError(f"the area must be a polygon, got {geom.geom_type}")
     x0, y0, x1, y1 = geom.bounds
     if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
@@ -50,21 +54,23 @@ def check_area(geom) -> Polygon | MultiPolygon:
         if not polys:
             raise AreaError(f"the area is not a valid polygon ({shapely.is_valid_reason(geom)})")
         geom = shapely.union_all(polys)
+        if not isinstance(geom, (Polygon, MultiPolygon)):
+            raise AreaError(f"the area is not a valid polygon ({shapely.is_valid_reason(geom)})")
     return geom
 
 
-def area_wkt(geom) -> str:
+def area_wkt(geom: BaseGeometry | None) -> str:
     """Compact WKT of a checked area, coordinates rounded to :data:`DECIMALS`.
 
     >>> area_wkt(Polygon([(106, 16), (107, 16), (107, 17)]))
     'POLYGON ((106 16, 107 16, 107 17, 106 16))'
     """
     geom = check_area(geom)
-    return shapely.to_wkt(geom, rounding_precision=DECIMALS, trim=True)
+    return str(shapely.to_wkt(geom, rounding_precision=DECIMALS, trim=True))
 
 
 def parse_area(wkt: str) -> Polygon | MultiPolygon:
-    """The polygon of a filter's ``area`` text (WKT), checked."""
+    """Parse and check the polygon of a filter's ``area`` text (WKT)."""
     try:
         geom = shapely.from_wkt(str(wkt))
     except shapely.errors.GEOSException as exc:

@@ -19,8 +19,11 @@ and the belt from the store. Pure: no I/O here.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
+
+from geo._types import BoolArray, ToMetric
 
 __all__ = ["BORDER_TOLERANCE_M", "SIDES", "border_side", "lao_beyond"]
 
@@ -30,7 +33,9 @@ BORDER_TOLERANCE_M = 2000.0
 SIDES = ("vn", "lao", "unknown")
 
 
-def border_side(lon, lat, *, border_m, belt_m, to_metric, probe_m: float = 1000.0) -> pd.DataFrame:
+def border_side(lon: npt.ArrayLike, lat: npt.ArrayLike, *, border_m: shapely.Geometry | None,
+                belt_m: shapely.Geometry | None, to_metric: ToMetric | None,
+                probe_m: float = 1000.0) -> pd.DataFrame:
     """Side of the border and distance to the line (metres) for each WGS 84 point.
 
     Parameters
@@ -67,12 +72,14 @@ def border_side(lon, lat, *, border_m, belt_m, to_metric, probe_m: float = 1000.
     ok = np.isfinite(lon) & np.isfinite(lat)
     if n == 0 or border_m is None or belt_m is None or not ok.any():
         return pd.DataFrame({"side": side, "distance_m": dist})
+    if to_metric is None:
+        raise TypeError("border_side needs to_metric, a (lon, lat) -> (x, y) function")
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     x[ok], y[ok] = (np.asarray(v, dtype=float) for v in to_metric(lon[ok], lat[ok]))
     ok &= np.isfinite(x) & np.isfinite(y)
     idx = np.flatnonzero(ok)
-    pts = shapely.points(x[idx], y[idx])
+    pts = np.asarray(shapely.points(x[idx], y[idx]))
     dist[idx] = shapely.distance(pts, border_m)
     shapely.prepare(belt_m)
     inside = shapely.contains_xy(belt_m, x[idx], y[idx])
@@ -93,10 +100,11 @@ def border_side(lon, lat, *, border_m, belt_m, to_metric, probe_m: float = 1000.
     return pd.DataFrame({"side": side, "distance_m": dist})
 
 
-def lao_beyond(sides: pd.DataFrame, *, tolerance_m: float = BORDER_TOLERANCE_M) -> np.ndarray:
-    """True where a point of :func:`border_side` is on the Lao side and further than ``tolerance_m``.
+def lao_beyond(sides: pd.DataFrame, *, tolerance_m: float = BORDER_TOLERANCE_M) -> BoolArray:
+    """Flag where a point of :func:`border_side` is on the Lao side and further than ``tolerance_m``.
 
     >>> lao_beyond(pd.DataFrame({"side": ["lao", "lao", "vn"], "distance_m": [2500.0, 1500.0, 9000.0]}))
     array([ True, False, False])
     """
-    return (sides["side"].to_numpy() == "lao") & (sides["distance_m"].to_numpy(dtype=float) > tolerance_m)
+    return np.asarray((sides["side"].to_numpy() == "lao") & (sides["distance_m"].to_numpy(dtype=float) > tolerance_m),
+                      dtype=bool)

@@ -6,10 +6,15 @@ in the PDF.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
+
+from geo._types import IntArray
 
 
-def count_breaks(counts, *, quantiles=(0.2, 0.4, 0.6, 0.8, 1.0)) -> list[int]:
+def count_breaks(counts: npt.ArrayLike, *, quantiles: Sequence[float] = (0.2, 0.4, 0.6, 0.8, 1.0)) -> list[int]:
     """Upper bounds of up to five classes: quantiles of the counts, as integers, strictly increasing.
 
     Class ``k`` holds the counts ``c`` with ``breaks[k-1] < c <= breaks[k]`` (the first class
@@ -27,13 +32,13 @@ def count_breaks(counts, *, quantiles=(0.2, 0.4, 0.6, 0.8, 1.0)) -> list[int]:
     return sorted({int(q) for q in qs})
 
 
-def count_classes(counts, breaks: list[int]) -> np.ndarray:
+def count_classes(counts: npt.ArrayLike, breaks: list[int]) -> IntArray:
     """Class index of each count for ``breaks`` from :func:`count_breaks`.
 
     >>> count_classes([1, 2, 3, 4, 50], [1, 2, 3, 50]).tolist()
     [0, 1, 2, 3, 3]
     """
-    return np.searchsorted(np.asarray(breaks), np.asarray(counts, dtype=float), side="left")
+    return np.searchsorted(np.asarray(breaks), np.asarray(counts, dtype=float), side="left").astype(np.int64)
 
 
 def class_ranges(breaks: list[int], *, lowest: int = 1) -> list[tuple[int, int]]:

@@ -12,12 +12,16 @@ larger latitude), in kilometres.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiLineString
+from shapely.geometry.base import BaseGeometry
 
+from geo._types import BoolArray, FloatArray, IntArray, ObjectArray
 from geo.crs import METRIC_CRS, transformer
 
 __all__ = ["BUFFER_M", "incident_proximity", "counts_near", "border_chainage", "north_first"]
@@ -26,7 +30,7 @@ __all__ = ["BUFFER_M", "incident_proximity", "counts_near", "border_chainage", "
 BUFFER_M = 2000.0
 
 
-def _points_utm(incidents: pd.DataFrame):
+def _points_utm(incidents: pd.DataFrame) -> tuple[FloatArray, BoolArray]:
     """UTM coordinates (n, 2) of the incidents and a mask of those with lon/lat."""
     if not isinstance(incidents, pd.DataFrame):
         raise TypeError(f"incidents must be a pandas DataFrame, got {type(incidents).__name__}")
@@ -44,18 +48,22 @@ def _points_utm(incidents: pd.DataFrame):
     return xy, ok
 
 
-def _geom_utm(geom, name: str):
-    """A shapely geometry given in EPSG:4326, projected to UTM."""
-    if not isinstance(geom, shapely.Geometry):
+def _geom_utm(geom: object, name: str) -> BaseGeometry:
+    """Project a shapely geometry given in EPSG:4326 to UTM."""
+    if not isinstance(geom, BaseGeometry):
         raise TypeError(f"{name} must be a shapely geometry in EPSG:4326, got {type(geom).__name__}")
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ValueError(f"{name} must be in EPSG:4326 degrees; its bounds {geom.bounds} are not")
     tr = transformer("EPSG:4326", METRIC_CRS)
-    return shapely.transform(geom, lambda c: np.c_[tr.transform(c[:, 0], c[:, 1])])
+
+    def to_utm(c: FloatArray) -> FloatArray:
+        return np.asarray(np.c_[tr.transform(c[:, 0], c[:, 1])], dtype=np.float64)
+
+    return shapely.transform(geom, to_utm)
 
 
-def _features_utm(features, name: str) -> gpd.GeoDataFrame:
+def _features_utm(features: object, name: str) -> gpd.GeoDataFrame:
     if not isinstance(features, gpd.GeoDataFrame):
         raise TypeError(f"{name} must be a GeoDataFrame, got {type(features).__name__}")
     if features.crs is None:
@@ -65,8 +73,8 @@ def _features_utm(features, name: str) -> gpd.GeoDataFrame:
     return features.to_crs(METRIC_CRS)
 
 
-def north_first(border) -> LineString:
-    """The border as one LineString whose first point is its northern end.
+def north_first(border: object) -> LineString:
+    """Merge the border into one LineString whose first point is its northern end.
 
     >>> north_first(LineString([(107.1, 16.2), (106.3, 17.2)])).coords[0]
     (106.3, 17.2)
@@ -80,14 +88,16 @@ def north_first(border) -> LineString:
     return border if coords[0, 1] >= coords[-1, 1] else LineString(coords[::-1])
 
 
-def _segments(geoms):
+def _segments(geoms: Iterable[BaseGeometry]) -> tuple[FloatArray, FloatArray, IntArray]:
     """Segments (a, b) of points and (multi)lines, and the geometry each came from.
 
     A point becomes a zero-length segment.
     """
     parts, owner = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-    a_list, b_list, o_list = [], [], []
-    for part, o in zip(parts, owner):
+    a_list: list[FloatArray] = []
+    b_list: list[FloatArray] = []
+    o_list: list[IntArray] = []
+    for part, o in zip(parts, owner, strict=True):
         xy = shapely.get_coordinates(part)
         if len(xy) == 1:
             xy = np.vstack([xy, xy])
@@ -99,7 +109,8 @@ def _segments(geoms):
     return np.vstack(a_list), np.vstack(b_list), np.concatenate(o_list).astype(np.int64)
 
 
-def _nearest_segment(a, b, xy, *, grid_m: float | None = None, chunk: int = 200_000):
+def _nearest_segment(a: FloatArray, b: FloatArray, xy: FloatArray, *, grid_m: float | None = None,
+                     chunk: int = 200_000) -> tuple[FloatArray, IntArray, FloatArray]:
     """Nearest segment of each point, exactly: distance, segment index, position t in [0, 1].
 
     Same distances as ``shapely.distance`` without comparing every point with
@@ -124,7 +135,7 @@ def _nearest_segment(a, b, xy, *, grid_m: float | None = None, chunk: int = 200_
     ukey, cell_of = np.unique(ij[:, 0] * ny + ij[:, 1], return_inverse=True)
     centres = shapely.points(origin + (np.c_[ukey // ny, ukey % ny] + 0.5) * grid_m)
     zero = np.all(a == b, axis=1)
-    geoms = np.where(zero, shapely.points(a), shapely.linestrings(np.stack([a, b], axis=1)))
+    geoms = np.where(zero, np.asarray(shapely.points(a)), np.asarray(shapely.linestrings(np.stack([a, b], axis=1))))
     tree = shapely.STRtree(geoms)
     (_, _), d_centre = tree.query_nearest(centres, return_distance=True, all_matches=False)
     ci, si = tree.query(centres, predicate="dwithin", distance=d_centre + grid_m * np.sqrt(2.0) + 1.0)
@@ -158,16 +169,17 @@ def _nearest_segment(a, b, xy, *, grid_m: float | None = None, chunk: int = 200_
     return dist, seg_out, t_out
 
 
-def _locate(line: LineString, xy, **kw):
+def _locate(line: BaseGeometry, xy: FloatArray, *, grid_m: float | None = None,
+            chunk: int = 200_000) -> tuple[FloatArray, FloatArray]:
     """Distance to ``line`` and position along it (m) of each point (n, 2)."""
     a, b, _ = _segments([line])
-    dist, seg, t = _nearest_segment(a, b, xy, **kw)
+    dist, seg, t = _nearest_segment(a, b, xy, grid_m=grid_m, chunk=chunk)
     seg_len = np.hypot(*(b - a).T)
     start = np.r_[0.0, np.cumsum(seg_len)[:-1]]
     return dist, start[seg] + t * seg_len[seg] if len(xy) else np.empty(0)
 
 
-def _nearest(xy, ok, feats: gpd.GeoDataFrame):
+def _nearest(xy: FloatArray, ok: BoolArray, feats: gpd.GeoDataFrame) -> tuple[ObjectArray, FloatArray]:
     """Id and distance (m) of the nearest feature to each point."""
     ids = np.full(len(xy), None, dtype=object)
     dist = np.full(len(xy), np.nan)
@@ -179,7 +191,7 @@ def _nearest(xy, ok, feats: gpd.GeoDataFrame):
     return ids, dist
 
 
-def incident_proximity(incidents: pd.DataFrame, *, border, crossings: gpd.GeoDataFrame | None = None,
+def incident_proximity(incidents: pd.DataFrame, *, border: object, crossings: gpd.GeoDataFrame | None = None,
                        trails: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Per incident: distance to the border, chainage, nearest crossing and trail.
 
@@ -216,7 +228,7 @@ def incident_proximity(incidents: pd.DataFrame, *, border, crossings: gpd.GeoDat
 
 
 def counts_near(incidents: pd.DataFrame, features: gpd.GeoDataFrame, *, buffer_m: float = BUFFER_M) -> pd.DataFrame:
-    """Number of incidents within ``buffer_m`` of each feature (crossing or trail).
+    """Count the incidents within ``buffer_m`` of each feature (crossing or trail).
 
     An incident near two features counts for both.
 
@@ -240,7 +252,7 @@ def counts_near(incidents: pd.DataFrame, features: gpd.GeoDataFrame, *, buffer_m
     return out
 
 
-def border_chainage(incidents: pd.DataFrame, border, *, km: float = 1.0,
+def border_chainage(incidents: pd.DataFrame, border: object, *, km: float = 1.0,
                     max_distance_m: float | None = None) -> pd.DataFrame:
     """Incident counts per stretch of border, numbered from the north end.
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -88,7 +89,8 @@ def _rates(incidents: np.ndarray, km: np.ndarray, min_km: float) -> np.ndarray:
 
 
 def coverage_table(coverage: pd.DataFrame, hotspots: pd.DataFrame, *, emerging: pd.DataFrame | None = None,
-                   study_cells=None, min_days: int = 1, min_km: float = MIN_KM) -> pd.DataFrame:
+                   study_cells: npt.ArrayLike | None = None, min_days: int = 1,
+                   min_km: float = MIN_KM) -> pd.DataFrame:
     """One row per cell: effort, incidents, the rate, the Gi* bin and the gap flag.
 
     Parameters
@@ -116,8 +118,9 @@ def coverage_table(coverage: pd.DataFrame, hotspots: pd.DataFrame, *, emerging: 
         pd.DataFrame({"h3": pd.Series(dtype=object), "incidents": pd.Series(dtype="int64"),
                       "z": pd.Series(dtype=float), "bin": pd.Series(dtype="int64")})
     keys = set(cov["h3"]) | set(hot["h3"])
-    if study_cells is not None and len(study_cells):
-        keys |= set(cells_to_str(_as_cells(np.asarray(study_cells))))
+    study = np.asarray(study_cells) if study_cells is not None else None
+    if study is not None and len(study):
+        keys |= set(cells_to_str(_as_cells(study)))
     base = pd.DataFrame({"h3": sorted(keys)}, dtype=object)
     out = base.merge(cov, on="h3", how="left").merge(hot, on="h3", how="left")
     if emerging is not None and len(emerging):
@@ -139,7 +142,7 @@ def coverage_table(coverage: pd.DataFrame, hotspots: pd.DataFrame, *, emerging: 
 
 
 def hot_gaps(table: pd.DataFrame) -> pd.DataFrame:
-    """The gap cells of :func:`coverage_table`, most significant hot spot (highest z) first.
+    """Select the gap cells of :func:`coverage_table`, most significant hot spot (highest z) first.
 
     >>> t = pd.DataFrame({"h3": ["a", "b", "c"], "gap": [True, False, True], "z": [2.1, 5.0, 3.3]})
     >>> list(hot_gaps(t)["h3"])
@@ -158,7 +161,7 @@ def _metric(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
 
 
 def patrols_near(places: gpd.GeoDataFrame, patrols: gpd.GeoDataFrame, *, buffer_m: float = BUFFER_M,
-                 as_of=None) -> pd.DataFrame:
+                 as_of: object = None) -> pd.DataFrame:
     """Patrols passing within ``buffer_m`` of each place (crossing or trail).
 
     Parameters

@@ -17,8 +17,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 import pyproj
 from pyproj.transformer import TransformerGroup
+
+from geo._types import FloatArray
 
 __all__ = ["CRS_ALIASES", "WGS84", "METRIC_CRS", "resolve_crs", "transformer", "wgs84_transformer", "to_wgs84"]
 
@@ -37,7 +40,7 @@ CRS_ALIASES = {
 }
 
 
-def resolve_crs(text) -> pyproj.CRS:
+def resolve_crs(text: object) -> pyproj.CRS:
     """CRS from an alias, an EPSG code or any text pyproj understands.
 
     Accepts ``"vn2000-quangtri"`` (EPSG:9212), ``"vn2000-quangbinh"`` (9211),
@@ -64,7 +67,7 @@ def resolve_crs(text) -> pyproj.CRS:
 
 @lru_cache(maxsize=32)
 def transformer(src: str, dst: str) -> pyproj.Transformer:
-    """Cached ``always_xy`` transformer between two CRS given as text."""
+    """Return a cached ``always_xy`` transformer between two CRS given as text."""
     return pyproj.Transformer.from_crs(resolve_crs(src), resolve_crs(dst), always_xy=True)
 
 
@@ -80,7 +83,7 @@ def _wgs84_transformer(wkt: str) -> pyproj.Transformer:
     return usable[int(np.argmin(acc))]
 
 
-def wgs84_transformer(crs) -> pyproj.Transformer:
+def wgs84_transformer(crs: object) -> pyproj.Transformer:
     """Best available ``always_xy`` transformer from ``crs`` to WGS 84.
 
     For VN-2000 systems this is the pipeline with EPSG:6960 ("VN-2000 to WGS 84
@@ -89,7 +92,7 @@ def wgs84_transformer(crs) -> pyproj.Transformer:
     return _wgs84_transformer(resolve_crs(crs).to_wkt())
 
 
-def to_wgs84(x, y, *, crs) -> tuple[np.ndarray, np.ndarray]:
+def to_wgs84(x: npt.ArrayLike, y: npt.ArrayLike, *, crs: object) -> tuple[FloatArray, FloatArray]:
     """Convert coordinates to WGS 84 longitude and latitude.
 
     Parameters

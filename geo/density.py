@@ -12,13 +12,22 @@ for one WY tablet (typical reported tablet mass ≈ 0.09-0.1 g); pass
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import TYPE_CHECKING, cast
+
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from contourpy import FillType, contour_generator
 from scipy.ndimage import gaussian_filter
 
+from geo._types import FloatArray
+
+if TYPE_CHECKING:
+    import contourpy._contourpy as cpy
 from geo.crs import METRIC_CRS, transformer
 from geo.h3grid import cells_to_str, incident_cells
 
@@ -29,7 +38,7 @@ TABLET_G = 0.1
 WEIGHTS = (None, "quantity_g", "tablets", "grams_equivalent")
 
 
-def _check_incidents(incidents, need=()):
+def _check_incidents(incidents: object, need: Sequence[str] = ()) -> None:
     if not isinstance(incidents, pd.DataFrame):
         raise TypeError(f"incidents must be a pandas DataFrame, got {type(incidents).__name__}")
     if isinstance(incidents, gpd.GeoDataFrame) and incidents.crs is not None and not incidents.crs.equals("EPSG:4326"):
@@ -39,20 +48,21 @@ def _check_incidents(incidents, need=()):
         raise ValueError(f"incidents lack column(s) {missing}")
 
 
-def _weights(incidents: pd.DataFrame, weight, tablet_g: float) -> np.ndarray:
-    def col(name):
+def _weights(incidents: pd.DataFrame, weight: str, tablet_g: float) -> FloatArray:
+    def col(name: str) -> FloatArray:
         if name not in incidents.columns:
             raise ValueError(f"weight {weight!r} needs column {name!r}")
-        return pd.to_numeric(incidents[name], errors="coerce").to_numpy(dtype=float)
+        return np.asarray(pd.to_numeric(incidents[name], errors="coerce").to_numpy(dtype=float), dtype=np.float64)
 
     if weight == "grams_equivalent":
-        return np.nan_to_num(col("quantity_g")) + np.nan_to_num(col("tablets")) * tablet_g
-    return np.nan_to_num(col(weight))
+        return np.asarray(np.nan_to_num(col("quantity_g")) + np.nan_to_num(col("tablets")) * tablet_g,
+                          dtype=np.float64)
+    return np.asarray(np.nan_to_num(col(weight)), dtype=np.float64)
 
 
 def h3_counts(incidents: pd.DataFrame, *, res: int = 7, weight: str | None = None,
               tablet_g: float = TABLET_G) -> pd.DataFrame:
-    """Number of incidents (and summed weight) per H3 cell that has incidents.
+    """Count the incidents (and sum their weight) per H3 cell that has incidents.
 
     Parameters
     ----------
@@ -91,7 +101,7 @@ def h3_counts(incidents: pd.DataFrame, *, res: int = 7, weight: str | None = Non
     return out
 
 
-def kde_bandwidth(x, y) -> float:
+def kde_bandwidth(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     """Isotropic Gaussian bandwidth by Scott's rule, h = σ · n^(-1/6).
 
     In two dimensions Scott's factor n^(-1/(d+4)) and Silverman's
@@ -110,24 +120,24 @@ def kde_bandwidth(x, y) -> float:
     return float(sigma * n ** (-1.0 / 6.0))
 
 
-def _mass_thresholds(density: np.ndarray, levels) -> np.ndarray:
+def _mass_thresholds(density: FloatArray, levels: npt.ArrayLike) -> FloatArray:
     """Density value whose upper set holds the given share of the total mass."""
     d = np.sort(density.ravel())[::-1]
     cum = np.cumsum(d) / d.sum()
     idx = np.searchsorted(cum, np.asarray(levels, dtype=float)).clip(max=d.size - 1)
-    return d[idx]
+    return np.asarray(d[idx], dtype=np.float64)
 
 
 def kde_contours(incidents: pd.DataFrame, *, bandwidth_m: float | None = None,
-                 levels=(0.5, 0.75, 0.95), cell_m: float = 250.0) -> gpd.GeoDataFrame:
-    """Percent-volume contours of a Gaussian kernel density of incidents.
+                 levels: Sequence[float] = (0.5, 0.75, 0.95), cell_m: float = 250.0) -> gpd.GeoDataFrame:
+    r"""Percent-volume contours of a Gaussian kernel density of incidents.
 
     The density is estimated on a ``cell_m`` grid in EPSG:32648 by binning the
     points (counts per grid cell) and smoothing with a Gaussian of standard
     deviation ``bandwidth_m`` (``scipy.ndimage.gaussian_filter``, the binned
     KDE approximation; exact up to the binning of ≤ cell_m/2):
 
-    .. math:: \\hat f(s) = \\frac{1}{2\\pi h^2 n} \\sum_i e^{-\\lVert s - s_i \\rVert^2 / 2h^2}
+    .. math:: \hat f(s) = \frac{1}{2\pi h^2 n} \sum_i e^{-\lVert s - s_i \rVert^2 / 2h^2}
 
     A contour at level ``q`` encloses the densest area holding a share ``q`` of
     the estimated mass (the "50 % / 75 % / 95 % volume" areas of crime
@@ -177,11 +187,11 @@ def kde_contours(incidents: pd.DataFrame, *, bandwidth_m: float | None = None,
     xc, yc = (xe[:-1] + xe[1:]) / 2, (ye[:-1] + ye[1:]) / 2
     gen = contour_generator(xc, yc, dens, fill_type=FillType.OuterOffset)
     rows = []
-    for level, thr in sorted(zip(lv, _mass_thresholds(dens, lv)), reverse=True):
-        points, offsets = gen.filled(thr, np.inf)
+    for level, thr in sorted(zip(lv, _mass_thresholds(dens, lv), strict=True), reverse=True):
+        points, offsets = cast("cpy.FillReturn_OuterOffset", gen.filled(thr, np.inf))   # fill_type above
         polys = []
-        for pts, offs in zip(points, offsets):
-            rings = [pts[a:b] for a, b in zip(offs[:-1], offs[1:])]
+        for pts, offs in zip(points, offsets, strict=True):
+            rings = [pts[a:b] for a, b in pairwise(offs)]
             polys.append(shapely.Polygon(rings[0], rings[1:]))
         if polys:
             rows.append((float(level), float(thr), shapely.MultiPolygon(polys)))

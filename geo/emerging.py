@@ -42,23 +42,53 @@ make the 90 % rules coarse.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from collections.abc import Callable
+from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from geo._types import BoolArray, CellArray, FloatArray, IntArray, TimeArray
 from geo.h3grid import cells_to_str
 from geo.hotspots import _gi_star_z, _study_cells, _two_sided_p, count_in_cells, star_weights
 from geo.trend import mann_kendall
 
 __all__ = ["PERIODS", "CATEGORIES", "EMERGING_COLUMNS", "slice_codes", "space_time_counts",
-           "space_time_gi", "classify_patterns", "emerging_hotspots"]
+           "space_time_gi", "classify_patterns", "EmergingOptions", "DEFAULT_OPTIONS", "emerging_hotspots"]
 
 PERIODS = ("week", "month", "quarter")
 _KINDS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
 CATEGORIES = tuple(f"{k}_{s}" for s in ("hot", "cold") for k in _KINDS) + ("no_pattern",)
 EMERGING_COLUMNS = ["h3", "category", "trend_tau", "trend_p", "share_hot", "share_cold", "last_z", "n_slices"]
 
+
+@dataclass(frozen=True)
+class EmergingOptions:
+    """How the space-time bins are scored and classified.
+
+    Parameters
+    ----------
+    time_neighbour, reference : keyword-only
+        See :func:`space_time_gi`.
+    alpha : float
+        Significance of a hot/cold bin and of the trend (default 0.05).
+    persistence : float
+        The "90 %" share (default 0.9).
+    """
+
+    time_neighbour: bool = False
+    reference: str | None = None
+    alpha: float = 0.05
+    persistence: float = 0.9
+
+
+DEFAULT_OPTIONS = EmergingOptions()
+
 # period -> (datetime64 values -> integer slice code, code -> slice start)
-_SLICERS = {
+#: period -> (slice code of each timestamp, first day of a slice code)
+_SLICERS: dict[str, tuple[Callable[[TimeArray], IntArray], Callable[[int], np.datetime64]]] = {
     "month": (lambda t: t.astype("datetime64[M]").astype(np.int64),
               lambda c: np.datetime64(int(c), "M").astype("datetime64[D]")),
     "quarter": (lambda t: t.astype("datetime64[M]").astype(np.int64) // 3,
@@ -74,16 +104,16 @@ def _check_period(period: str) -> None:
         raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
 
 
-def _as_datetime64(values) -> np.ndarray:
+def _as_datetime64(values: object) -> TimeArray:
     s = pd.Series(values) if not isinstance(values, pd.Series) else values
     if not pd.api.types.is_datetime64_any_dtype(s):
         raise TypeError(f"occurred_at must be datetime64, got {s.dtype}")
     if getattr(s.dt, "tz", None) is not None:
         s = s.dt.tz_localize(None)  # slice on local wall-clock time
-    return s.to_numpy(dtype="datetime64[ns]")
+    return np.asarray(s.to_numpy(dtype="datetime64[ns]"), dtype="datetime64[ns]")
 
 
-def slice_codes(occurred_at, *, period: str = "month") -> np.ndarray:
+def slice_codes(occurred_at: object, *, period: str = "month") -> IntArray:
     """Integer slice number of each timestamp (months/quarters/Monday-weeks since 1970).
 
     NaT gives the minimum int64.
@@ -95,8 +125,8 @@ def slice_codes(occurred_at, *, period: str = "month") -> np.ndarray:
     return _SLICERS[period][0](_as_datetime64(occurred_at))
 
 
-def space_time_counts(incidents: pd.DataFrame, study_cells, *, res: int = 7, period: str = "month",
-                      start=None, end=None):
+def space_time_counts(incidents: pd.DataFrame, study_cells: npt.ArrayLike, *, res: int = 7, period: str = "month",
+                      start: object = None, end: object = None) -> tuple[CellArray, TimeArray, IntArray]:
     """Incident counts per study cell and time slice.
 
     Returns
@@ -134,7 +164,8 @@ def space_time_counts(incidents: pd.DataFrame, study_cells, *, res: int = 7, per
     return cells, starts, counts
 
 
-def space_time_gi(counts, wstar, *, time_neighbour: bool = False, reference: str | None = None):
+def space_time_gi(counts: npt.ArrayLike, wstar: sp.csr_matrix, *, time_neighbour: bool = False,
+                  reference: str | None = None) -> tuple[FloatArray, FloatArray]:
     """Gi* z and p for every (cell, slice) bin.
 
     Parameters
@@ -176,14 +207,15 @@ def space_time_gi(counts, wstar, *, time_neighbour: bool = False, reference: str
     return z, _two_sided_p(z)
 
 
-def _trailing_run(flags: np.ndarray) -> np.ndarray:
+def _trailing_run(flags: BoolArray) -> IntArray:
     """Length of the run of True at the end of each row."""
     t = flags.shape[1]
     rev = ~flags[:, ::-1]
-    return np.where(rev.any(axis=1), rev.argmax(axis=1), t)
+    return np.asarray(np.where(rev.any(axis=1), rev.argmax(axis=1), t), dtype=np.int64)
 
 
-def classify_patterns(z, p, *, alpha: float = 0.05, persistence: float = 0.9) -> pd.DataFrame:
+def classify_patterns(z: npt.ArrayLike, p: npt.ArrayLike, *, alpha: float = 0.05,
+                      persistence: float = 0.9) -> pd.DataFrame:
     """Emerging hot spot category of each row of a (cells, slices) z/p matrix.
 
     Returns a DataFrame with ``category, trend_tau, trend_p, share_hot,
@@ -237,9 +269,9 @@ def classify_patterns(z, p, *, alpha: float = 0.05, persistence: float = 0.9) ->
                          "last_z": z[:, -1], "n_slices": np.full(n, t, dtype=np.int64)})
 
 
-def emerging_hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, period: str = "month",
-                      start=None, end=None, time_neighbour: bool = False, reference: str | None = None,
-                      alpha: float = 0.05, persistence: float = 0.9) -> pd.DataFrame:
+def emerging_hotspots(incidents: pd.DataFrame, study_cells: npt.ArrayLike, *, res: int = 7, period: str = "month",
+                      start: object = None, end: object = None,
+                      options: EmergingOptions = DEFAULT_OPTIONS) -> pd.DataFrame:
     """Emerging hot spot category of every study cell.
 
     Parameters
@@ -250,12 +282,8 @@ def emerging_hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, per
         Study-area cells at ``res``.
     res, period, start, end : keyword-only
         Grid resolution and time slicing, see :func:`space_time_counts`.
-    time_neighbour, reference : keyword-only
-        See :func:`space_time_gi`.
-    alpha : float
-        Significance of a hot/cold bin and of the trend (default 0.05).
-    persistence : float
-        The "90 %" share (default 0.9).
+    options : EmergingOptions
+        Time neighbours, reference, significance and persistence (default :data:`DEFAULT_OPTIONS`).
 
     Returns
     -------
@@ -270,8 +298,9 @@ def emerging_hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, per
                                           (np.int64 if c == "n_slices" else float)) for c in EMERGING_COLUMNS})
         out["n_slices"] = out["n_slices"].astype(np.int64)
     else:
-        z, p = space_time_gi(counts, star_weights(cells, res=res), time_neighbour=time_neighbour, reference=reference)
-        out = classify_patterns(z, p, alpha=alpha, persistence=persistence)
+        z, p = space_time_gi(counts, star_weights(cells, res=res), time_neighbour=options.time_neighbour,
+                             reference=options.reference)
+        out = classify_patterns(z, p, alpha=options.alpha, persistence=options.persistence)
         out.insert(0, "h3", cells_to_str(cells))
     out.attrs["slices"] = [str(s) for s in starts]
     return out

@@ -22,10 +22,14 @@ import geopandas as gpd
 import h3
 import h3.api.basic_int as h3i
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from geo._types import CellArray, IntArray, ObjectArray
 
 __all__ = [
     "points_to_cells",
@@ -43,7 +47,7 @@ _RES_MASK = np.uint64(0xF) << _RES_SHIFT
 _MODE_SHIFT = np.uint64(59)
 
 
-def _as_cells(cells, name: str = "cells") -> np.ndarray:
+def _as_cells(cells: npt.ArrayLike, name: str = "cells") -> CellArray:
     """Return ``cells`` as a 1-D uint64 array or raise TypeError/ValueError."""
     arr = np.asarray(cells)
     if arr.ndim != 1:
@@ -62,7 +66,7 @@ def _as_cells(cells, name: str = "cells") -> np.ndarray:
     return arr
 
 
-def _check_res(res) -> int:
+def _check_res(res: object) -> int:
     if isinstance(res, bool) or not isinstance(res, (int, np.integer)):
         raise TypeError(f"res must be an int, got {type(res).__name__}")
     if not 0 <= int(res) <= 15:
@@ -70,7 +74,7 @@ def _check_res(res) -> int:
     return int(res)
 
 
-def cell_resolutions(cells) -> np.ndarray:
+def cell_resolutions(cells: npt.ArrayLike) -> IntArray:
     """Resolution of each cell, read from bits 52-55 of the index.
 
     >>> int(cell_resolutions(np.array([0x89416105847ffff], dtype=np.uint64))[0])
@@ -80,7 +84,7 @@ def cell_resolutions(cells) -> np.ndarray:
     return ((arr & _RES_MASK) >> _RES_SHIFT).astype(np.int8)
 
 
-def points_to_cells(lat, lon, *, res: int) -> np.ndarray:
+def points_to_cells(lat: npt.ArrayLike, lon: npt.ArrayLike, *, res: int) -> CellArray:
     """H3 cell of each point.
 
     Parameters
@@ -115,10 +119,11 @@ def points_to_cells(lat, lon, *, res: int) -> np.ndarray:
         raise ValueError(f"{int(bad.sum())} point(s) have missing or out-of-range lat/lon, "
                          f"first at position {int(np.argmax(bad))}")
     f = h3i.latlng_to_cell
-    return np.fromiter((f(a, b, res) for a, b in zip(lat.tolist(), lon.tolist())), dtype=np.uint64, count=lat.size)
+    return np.fromiter((f(a, b, res) for a, b in zip(lat.tolist(), lon.tolist(), strict=True)), dtype=np.uint64,
+                       count=lat.size)
 
 
-def parent_cells(cells, *, res: int) -> np.ndarray:
+def parent_cells(cells: npt.ArrayLike, *, res: int) -> CellArray:
     """Parent of each cell at a coarser resolution, by bit operations.
 
     ``parent = (cell & ~RES_MASK) | res << 52 | 7 in every digit k > res``.
@@ -151,7 +156,7 @@ def parent_cells(cells, *, res: int) -> np.ndarray:
     return (arr & ~_RES_MASK) | (np.uint64(res) << _RES_SHIFT) | fill
 
 
-def incident_cells(incidents: pd.DataFrame, *, res: int) -> np.ndarray:
+def incident_cells(incidents: pd.DataFrame, *, res: int) -> CellArray:
     """Cell at ``res`` of each incident: the parent of its resolution-9 cell.
 
     The stored ``h3_9`` is used when present, otherwise it is computed from
@@ -174,7 +179,7 @@ def incident_cells(incidents: pd.DataFrame, *, res: int) -> np.ndarray:
     return points_to_cells(lat, lon, res=res)
 
 
-def cells_covering(polygon, *, res: int) -> np.ndarray:
+def cells_covering(polygon: BaseGeometry, *, res: int) -> CellArray:
     """Every cell whose hexagon touches the polygon.
 
     Uses H3's ``overlap`` containment (cell partially inside the polygon), which
@@ -208,13 +213,13 @@ def cells_covering(polygon, *, res: int) -> np.ndarray:
     return np.unique(np.fromiter(list(cover) + list(centre), dtype=np.uint64))
 
 
-def cells_to_str(cells) -> np.ndarray:
+def cells_to_str(cells: npt.ArrayLike) -> ObjectArray:
     """Hex string form of each cell (object array), e.g. ``'874161058ffffff'``."""
     arr = _as_cells(cells)
     return np.array([format(c, "x") for c in arr.tolist()], dtype=object)
 
 
-def cell_polygons(cells) -> gpd.GeoDataFrame:
+def cell_polygons(cells: npt.ArrayLike) -> gpd.GeoDataFrame:
     """Hexagon (or pentagon) of each cell as a GeoDataFrame in EPSG:4326.
 
     Columns ``h3`` (hex string) and ``geometry``; one row per input cell in
@@ -224,13 +229,13 @@ def cell_polygons(cells) -> gpd.GeoDataFrame:
     bounds = [h3i.cell_to_boundary(c) for c in arr.tolist()]
     if bounds and all(len(b) == 6 for b in bounds):
         latlng = np.asarray(bounds, dtype=float)  # (n, 6, 2) as (lat, lon)
-        geoms = shapely.polygons(latlng[:, :, ::-1])
+        geoms: list[Polygon] = np.asarray(shapely.polygons(latlng[:, :, ::-1]), dtype=object).tolist()
     else:
         geoms = [Polygon([(lng, lat) for lat, lng in b]) for b in bounds]
-    return gpd.GeoDataFrame({"h3": cells_to_str(arr)}, geometry=list(geoms) if len(arr) else [], crs="EPSG:4326")
+    return gpd.GeoDataFrame({"h3": cells_to_str(arr)}, geometry=geoms if len(arr) else [], crs="EPSG:4326")
 
 
-def ring1_neighbours(cells) -> sp.csr_matrix:
+def ring1_neighbours(cells: npt.ArrayLike) -> sp.csr_matrix:
     """Binary adjacency between the given cells (H3 ring 1, no self).
 
     ``A[i, j] = 1`` when cell ``j`` is one of the (up to 6) cells at grid
@@ -252,13 +257,14 @@ def ring1_neighbours(cells) -> sp.csr_matrix:
     if (sorted_cells[1:] == sorted_cells[:-1]).any():
         raise ValueError("ring1_neighbours: cells must be unique")
     disk = h3i.grid_disk
-    rows, nbrs = [], []
+    row_list: list[int] = []
+    nbr_list: list[int] = []
     for i, c in enumerate(arr.tolist()):
         ring = disk(c, 1)
-        rows.extend([i] * len(ring))
-        nbrs.extend(ring)
-    rows = np.asarray(rows, dtype=np.int64)
-    nbrs = np.asarray(nbrs, dtype=np.uint64)
+        row_list.extend([i] * len(ring))
+        nbr_list.extend(ring)
+    rows = np.asarray(row_list, dtype=np.int64)
+    nbrs = np.asarray(nbr_list, dtype=np.uint64)
     pos = np.searchsorted(sorted_cells, nbrs).clip(max=n - 1)
     found = sorted_cells[pos] == nbrs
     cols = order[pos[found]]

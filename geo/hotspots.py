@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 from scipy.special import ndtr
 
+from geo._types import CellArray, FloatArray, IntArray
 from geo.h3grid import _as_cells, cell_resolutions, cells_to_str, incident_cells, ring1_neighbours
 
 __all__ = ["gi_star", "gi_bins", "hotspots", "star_weights", "count_in_cells", "HOTSPOT_COLUMNS", "CONFIDENCE_LEVELS"]
@@ -23,11 +26,11 @@ __all__ = ["gi_star", "gi_bins", "hotspots", "star_weights", "count_in_cells", "
 #: p-value thresholds of ArcGIS's 90 / 95 / 99 % confidence bins (Gi_Bin ±1, ±2, ±3).
 CONFIDENCE_LEVELS = (0.10, 0.05, 0.01)
 HOTSPOT_COLUMNS = ["h3", "count", "z", "p", "bin"]
-_W_CACHE: OrderedDict = OrderedDict()
+_W_CACHE: OrderedDict[tuple[int, int, bytes], sp.csr_matrix] = OrderedDict()
 _W_CACHE_SIZE = 8
 
 
-def _binary_star(w) -> sp.csr_matrix:
+def _binary_star(w: sp.spmatrix | npt.ArrayLike) -> sp.csr_matrix:
     """``w`` as binary CSR with the diagonal set to 1 (Gi* counts the cell itself)."""
     if not (sp.issparse(w) or isinstance(w, np.ndarray)):
         raise TypeError(f"w must be a scipy.sparse matrix or numpy array, got {type(w).__name__}")
@@ -42,7 +45,7 @@ def _binary_star(w) -> sp.csr_matrix:
     return m.tocsr()
 
 
-def _gi_star_z(local, card, y, n):
+def _gi_star_z(local: FloatArray, card: FloatArray, y: FloatArray, n: int) -> FloatArray:
     """Gi* z for binary weights, columns of ``y`` scored separately.
 
     z_i = (L_i - x̄ c_i) / (S sqrt((n c_i - c_i²) / (n - 1))), S² = Σy²/n - x̄².
@@ -56,21 +59,21 @@ def _gi_star_z(local, card, y, n):
     ok = ~flat & (spread > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (local - mean * card) / (s * np.sqrt(spread))
-    return np.where(ok, z, 0.0)
+    return np.asarray(np.where(ok, z, 0.0), dtype=np.float64)
 
 
-def _two_sided_p(z):
-    return 2.0 * ndtr(-np.abs(z))
+def _two_sided_p(z: FloatArray) -> FloatArray:
+    return np.asarray(2.0 * ndtr(-np.abs(z)), dtype=np.float64)
 
 
-def gi_star(y, w) -> tuple[np.ndarray, np.ndarray]:
-    """Getis-Ord Gi* z-scores and two-sided p-values for binary weights.
+def gi_star(y: npt.ArrayLike, w: sp.spmatrix | npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    r"""Getis-Ord Gi* z-scores and two-sided p-values for binary weights.
 
     .. math::
 
-        G_i^* = \\frac{\\sum_j w_{ij} x_j - \\bar X \\sum_j w_{ij}}
-                 {S \\sqrt{[n \\sum_j w_{ij}^2 - (\\sum_j w_{ij})^2] / (n - 1)}},
-        \\quad S = \\sqrt{\\sum_j x_j^2 / n - \\bar X^2}
+        G_i^* = \frac{\sum_j w_{ij} x_j - \bar X \sum_j w_{ij}}
+                 {S \sqrt{[n \sum_j w_{ij}^2 - (\sum_j w_{ij})^2] / (n - 1)}},
+        \quad S = \sqrt{\sum_j x_j^2 / n - \bar X^2}
 
     with :math:`w_{ii} = 1` (the cell itself counts). This is the z that
     ArcGIS reports as ``GiZScore`` and that ``esda.G_Local(y, w,
@@ -112,8 +115,8 @@ def gi_star(y, w) -> tuple[np.ndarray, np.ndarray]:
     return z, _two_sided_p(z)
 
 
-def star_weights(cells, *, res: int) -> sp.csr_matrix:
-    """Cached binary Gi* weights (ring 1 + self) for a sorted set of cells.
+def star_weights(cells: npt.ArrayLike, *, res: int) -> sp.csr_matrix:
+    """Return cached binary Gi* weights (ring 1 + self) for a sorted set of cells.
 
     Small LRU (8 entries) keyed on ``res``, the cell count and a BLAKE2 digest of
     the cell array, so repeated calls for the same study area skip the H3
@@ -134,7 +137,7 @@ def star_weights(cells, *, res: int) -> sp.csr_matrix:
     return wstar
 
 
-def _bh_cutoff(p, alpha):
+def _bh_cutoff(p: FloatArray, alpha: float) -> float:
     """Benjamini-Hochberg: reject p < k·α/n for the largest k with p_(k) < k·α/n.
 
     Same rule as ``esda.fdr`` (strict inequality); returns 0 when nothing is
@@ -149,7 +152,8 @@ def _bh_cutoff(p, alpha):
     return float(crit[ok[-1]]) if ok.size else 0.0
 
 
-def gi_bins(z, p, *, fdr: bool = False, levels=CONFIDENCE_LEVELS) -> np.ndarray:
+def gi_bins(z: npt.ArrayLike, p: npt.ArrayLike, *, fdr: bool = False,
+            levels: Sequence[float] = CONFIDENCE_LEVELS) -> npt.NDArray[np.int8]:
     """ArcGIS ``Gi_Bin``: +3/+2/+1 hot at 99/95/90 %, -1/-2/-3 cold, 0 otherwise.
 
     ``bin = sign(z) · #{α in levels : p < α}``. With ``fdr=True`` each α is
@@ -165,17 +169,17 @@ def gi_bins(z, p, *, fdr: bool = False, levels=CONFIDENCE_LEVELS) -> np.ndarray:
     for a in levels:
         cut = _bh_cutoff(p.ravel(), a) if fdr else a
         level += (p < cut).astype(np.int8)
-    return (np.sign(z).astype(np.int8) * level).astype(np.int8)
+    return np.asarray(np.sign(z).astype(np.int8) * level, dtype=np.int8)
 
 
-def _study_cells(study_cells, res: int) -> np.ndarray:
+def _study_cells(study_cells: npt.ArrayLike, res: int) -> CellArray:
     cells = np.unique(_as_cells(study_cells, "study_cells"))
     if cells.size and (cell_resolutions(cells) != res).any():
         raise ValueError(f"study_cells must all be at resolution {res}")
     return cells
 
 
-def count_in_cells(incidents: pd.DataFrame, cells: np.ndarray, *, res: int) -> tuple[np.ndarray, np.ndarray]:
+def count_in_cells(incidents: pd.DataFrame, cells: CellArray, *, res: int) -> tuple[IntArray, IntArray]:
     """Position of each incident in sorted unique ``cells`` (-1 if outside) and the count per cell."""
     inc = incident_cells(incidents, res=res)
     if cells.size == 0:
@@ -186,8 +190,8 @@ def count_in_cells(incidents: pd.DataFrame, cells: np.ndarray, *, res: int) -> t
     return pos, counts
 
 
-def hotspots(incidents: pd.DataFrame, study_cells, *, res: int = 7, fdr: bool = False,
-             levels=CONFIDENCE_LEVELS) -> pd.DataFrame:
+def hotspots(incidents: pd.DataFrame, study_cells: npt.ArrayLike, *, res: int = 7, fdr: bool = False,
+             levels: Sequence[float] = CONFIDENCE_LEVELS) -> pd.DataFrame:
     """Gi* hot and cold spots of incident counts over every study-area cell.
 
     Parameters

@@ -8,11 +8,15 @@ tell them apart; if even that repeats, a short tag of the H3 id is added.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import h3.api.basic_str as h3s
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from geo._types import FloatArray, ObjectArray
 from geo.crs import transformer
 
 PLACE_COLUMNS = ["village_id", "village", "commune", "distance_km"]
@@ -33,7 +37,7 @@ def commune_label(old: str | None, new: str | None) -> str:
     return new or old or ""
 
 
-def _village_xy(villages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _village_xy(villages: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
     """Village positions in lon/lat: the representative point of ``geometry``, else ``lon``/``lat``."""
     if "geometry" in villages.columns:
         pts = villages.geometry.representative_point()
@@ -41,17 +45,17 @@ def _village_xy(villages: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return villages["lon"].to_numpy(dtype=float), villages["lat"].to_numpy(dtype=float)
 
 
-def compass(dx, dy) -> np.ndarray:
+def compass(dx: npt.ArrayLike, dy: npt.ArrayLike) -> ObjectArray:
     """Eight-point compass code of the direction (dx east, dy north).
 
     >>> compass([0, 1, -1, -1], [1, 1, 0, -1]).tolist()
     ['N', 'NE', 'W', 'SW']
     """
     ang = np.degrees(np.arctan2(np.asarray(dx, float), np.asarray(dy, float))) % 360.0
-    return np.array(COMPASS, dtype=object)[np.round(ang / 45.0).astype(int) % 8]
+    return np.asarray(np.array(COMPASS, dtype=object)[np.round(ang / 45.0).astype(int) % 8], dtype=object)
 
 
-def nearest_places(villages: pd.DataFrame, lon, lat) -> pd.DataFrame:
+def nearest_places(villages: pd.DataFrame, lon: npt.ArrayLike, lat: npt.ArrayLike) -> pd.DataFrame:
     """Nearest village to each (lon, lat) in EPSG:4326.
 
     ``villages`` has ``id``, ``name``, ``commune`` (pre-2025), optionally ``commune_new``, and
@@ -75,13 +79,13 @@ def nearest_places(villages: pd.DataFrame, lon, lat) -> pd.DataFrame:
     new = v["commune_new"] if "commune_new" in v.columns else v["commune"]
     return pd.DataFrame({"village_id": v["id"].to_numpy() if "id" in v.columns else v.index.to_numpy(),
                          "village": v["name"].to_numpy(),
-                         "commune": [commune_label(o, n) for o, n in zip(v["commune"], new)],
+                         "commune": [commune_label(o, n) for o, n in zip(v["commune"], new, strict=True)],
                          "distance_km": dist / 1000.0,
                          "dx": np.asarray(px) - np.asarray(vx)[idx], "dy": np.asarray(py) - np.asarray(vy)[idx]})
 
 
 def short_tag(cell: str) -> str:
-    """The last four hex digits of an H3 id before its trailing ``f`` padding.
+    """Return the last four hex digits of an H3 id before its trailing ``f`` padding.
 
     >>> short_tag("8765a1b2fffffff")
     'a1b2'
@@ -90,7 +94,7 @@ def short_tag(cell: str) -> str:
     return s[-4:]
 
 
-def cell_places(villages: pd.DataFrame, cells) -> pd.DataFrame:
+def cell_places(villages: pd.DataFrame, cells: Iterable[str]) -> pd.DataFrame:
     """Name parts of each H3 cell (hex strings), in input order.
 
     Columns: ``h3``, village_id, village, commune, distance_km (cell centre to village),
@@ -110,5 +114,5 @@ def cell_places(villages: pd.DataFrame, cells) -> pd.DataFrame:
     out["shared"] = key.duplicated(keep=False) & out["village_id"].notna()
     fine = key + "|" + out["distance_km"].round(1).astype(str) + "|" + out["compass"].astype(str)
     clash = out["shared"] & fine.duplicated(keep=False)
-    out["tag"] = [short_tag(c) if k else "" for c, k in zip(out["h3"], clash)]
+    out["tag"] = [short_tag(c) if k else "" for c, k in zip(out["h3"], clash, strict=True)]
     return out[CELL_COLUMNS]

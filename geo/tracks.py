@@ -11,8 +11,11 @@ No I/O here; :mod:`data.patrols` reads the files and stores the results.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import shapely
 
+from geo._types import BoolArray, FloatArray, IntArray, TimeArray, ToMetric
 from geo.border import BORDER_TOLERANCE_M, border_side, lao_beyond
 from geo.h3grid import points_to_cells
 
@@ -31,38 +34,40 @@ MAX_PIECE_M = 100.0
 EFFORT_COLUMNS = ["track", "h3_9", "day", "km", "hours"]
 
 
-def step_lengths_m(lon, lat) -> np.ndarray:
+def step_lengths_m(lon: npt.ArrayLike, lat: npt.ArrayLike) -> FloatArray:
     """Great-circle (haversine) distance between consecutive points, metres; ``n-1`` values.
 
     >>> round(float(step_lengths_m([106.0, 106.0], [16.0, 16.01])[0]), 1)
     1111.9
     """
-    lon = np.radians(np.asarray(lon, dtype=float))
-    lat = np.radians(np.asarray(lat, dtype=float))
-    if lon.size < 2:
+    lam = np.radians(np.asarray(lon, dtype=np.float64))
+    phi = np.radians(np.asarray(lat, dtype=np.float64))
+    if lam.size < 2:
         return np.zeros(0)
-    dlat = lat[1:] - lat[:-1]
-    dlon = lon[1:] - lon[:-1]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    dlat = phi[1:] - phi[:-1]
+    dlon = lam[1:] - lam[:-1]
+    a = np.sin(dlat / 2) ** 2 + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(dlon / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))), dtype=np.float64)
 
 
-def _check_arrays(track, part, lon, lat, time):
-    track = np.asarray(track, dtype=np.int64)
-    part = np.asarray(part, dtype=np.int64)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    time = np.asarray(time, dtype="datetime64[s]")
-    n = track.size
-    for name, arr in (("part", part), ("lon", lon), ("lat", lat), ("time", time)):
+def _check_arrays(track: npt.ArrayLike, part: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
+                  time: npt.ArrayLike) -> tuple[IntArray, IntArray, FloatArray, FloatArray, TimeArray]:
+    tr = np.asarray(track, dtype=np.int64)
+    pa = np.asarray(part, dtype=np.int64)
+    x = np.asarray(lon, dtype=np.float64)
+    y = np.asarray(lat, dtype=np.float64)
+    ti = np.asarray(time, dtype="datetime64[s]")
+    n = tr.size
+    for name, arr in (("part", pa), ("lon", x), ("lat", y), ("time", ti)):
         if arr.shape != (n,):
             raise ValueError(f"{name} must be 1-D with {n} values like track, got shape {arr.shape}")
-    if n and (np.diff(track) < 0).any():
+    if n and (np.diff(tr) < 0).any():
         raise ValueError("points must be grouped by track in ascending track order")
-    return track, part, lon, lat, time
+    return tr, pa, x, y, ti
 
 
-def steps(track, part, lon, lat, time) -> pd.DataFrame:
+def steps(track: npt.ArrayLike, part: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
+          time: npt.ArrayLike) -> pd.DataFrame:
     """One row per step (pair of consecutive points of one track part).
 
     Columns ``track``, ``i`` (index of the step's end point within its track, 1-based on the
@@ -86,7 +91,9 @@ def steps(track, part, lon, lat, time) -> pd.DataFrame:
                          "kmh": kmh[same]})
 
 
-def check_tracks(track, part, lon, lat, time, *, max_kmh: float = MAX_SPEED_KMH, lao=None) -> pd.DataFrame:
+def check_tracks(track: npt.ArrayLike, part: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
+                 time: npt.ArrayLike, *, max_kmh: float = MAX_SPEED_KMH,
+                 lao: npt.ArrayLike | None = None) -> pd.DataFrame:
     """Every problem of every track: ``track``, ``point`` (1-based, or None), ``reason`` code, ``value``.
 
     Reasons: ``too_few_points`` (no part with 2 points or more), ``mixed_times`` (some points have a time, some not),
@@ -96,17 +103,17 @@ def check_tracks(track, part, lon, lat, time, *, max_kmh: float = MAX_SPEED_KMH,
     number of points concerned in ``value`` for ``lao_side``.
     """
     track, part, lon, lat, time = _check_arrays(track, part, lon, lat, time)
-    rows: list[tuple] = []
+    rows: list[tuple[int, int | None, str, float | int | None]] = []
     ids, counts = np.unique(track, return_counts=True)
     if track.size:
         per_part = pd.DataFrame({"t": track, "p": part}).groupby(["t", "p"]).size().groupby(level=0).max()
         for t, longest in per_part.items():
             if longest < 2:
                 rows.append((int(t), None, "too_few_points", int(counts[ids == t][0])))
-    start = np.r_[0, np.cumsum(counts)[:-1]]
+    start = np.cumsum(counts) - counts      # first position of each track (one per id, none without points)
     nat = np.isnat(time)
     n_nat = np.add.reduceat(nat.astype(np.int64), start) if track.size else np.zeros(0, np.int64)
-    for t, k, c, s0 in zip(ids, n_nat, counts, start):
+    for t, k, c, s0 in zip(ids, n_nat, counts, start, strict=True):
         if 0 < k < c:
             rows.append((int(t), int(np.argmax(nat[s0:s0 + c])) + 1, "mixed_times", int(k)))
     st = steps(track, np.zeros_like(track), lon, lat, time)   # parts do not reset the clock
@@ -128,9 +135,10 @@ def check_tracks(track, part, lon, lat, time, *, max_kmh: float = MAX_SPEED_KMH,
     return out.sort_values(["track", "point"], na_position="first", kind="stable").reset_index(drop=True)
 
 
-def lao_side(lon, lat, *, border_m, belt_m, tolerance_m: float = LAO_TOLERANCE_M, probe_m: float = 1000.0,
-             to_metric=None) -> np.ndarray:
-    """True for each point on the Lao side of the border and more than ``tolerance_m`` from it.
+def lao_side(lon: npt.ArrayLike, lat: npt.ArrayLike, *, border_m: shapely.Geometry | None,
+             belt_m: shapely.Geometry | None, tolerance_m: float = LAO_TOLERANCE_M, probe_m: float = 1000.0,
+             to_metric: ToMetric | None = None) -> BoolArray:
+    """Flag each point on the Lao side of the border and more than ``tolerance_m`` from it.
 
     The rule is :func:`geo.border.border_side` (shared with the entry form and the importers);
     points beyond the line's ends cannot be placed and are accepted.
@@ -146,7 +154,9 @@ def lao_side(lon, lat, *, border_m, belt_m, tolerance_m: float = LAO_TOLERANCE_M
     return lao_beyond(sides, tolerance_m=tolerance_m)
 
 
-def track_effort(track, part, lon, lat, time, *, day=None, max_piece_m: float = MAX_PIECE_M) -> pd.DataFrame:
+def track_effort(track: npt.ArrayLike, part: npt.ArrayLike, lon: npt.ArrayLike, lat: npt.ArrayLike,
+                 time: npt.ArrayLike, *, day: npt.ArrayLike | None = None,
+                 max_piece_m: float = MAX_PIECE_M) -> pd.DataFrame:
     """Patrol km and hours per track, resolution-9 H3 cell and local day.
 
     Each step is cut into ``ceil(m / max_piece_m)`` equal pieces; a piece's length and share of the

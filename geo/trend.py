@@ -9,12 +9,15 @@ two-sided p, ``method="auto"``) row by row, without the Python loop.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 from scipy.special import ndtr
+
+from geo._types import FloatArray, IntArray
 
 __all__ = ["mann_kendall"]
 
 
-def _exact_two_sided(n: int, c: np.ndarray) -> np.ndarray:
+def _exact_two_sided(n: int, c: IntArray) -> FloatArray:
     """2·P(C ≤ c) for the number C of inversions of a random permutation of n.
 
     Mahonian recursion (Kendall 1970), truncated at max(c); the same recursion
@@ -31,20 +34,20 @@ def _exact_two_sided(n: int, c: np.ndarray) -> np.ndarray:
             new[j:] -= new[: cmax + 1 - j].copy()
     prob = np.cumsum(new)[c]
     prob[4 * c == n * (n - 1)] = 1.0
-    return np.clip(prob, 0.0, 1.0)
+    return np.asarray(np.clip(prob, 0.0, 1.0), dtype=np.float64)
 
 
-def mann_kendall(series) -> tuple[np.ndarray, np.ndarray]:
-    """Kendall tau-b of each row against time, and its two-sided p-value.
+def mann_kendall(series: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    r"""Kendall tau-b of each row against time, and its two-sided p-value.
 
     .. math::
 
-        S = \\sum_{s<t} \\operatorname{sgn}(x_t - x_s), \\quad
-        \\tau_b = \\frac{S}{\\sqrt{n_0 (n_0 - n_2)}}, \\quad
-        \\operatorname{Var}(S) = \\frac{n(n-1)(2n+5) - \\sum_g u_g(u_g-1)(2u_g+5)}{18}
+        S = \sum_{s<t} \operatorname{sgn}(x_t - x_s), \quad
+        \tau_b = \frac{S}{\sqrt{n_0 (n_0 - n_2)}}, \quad
+        \operatorname{Var}(S) = \frac{n(n-1)(2n+5) - \sum_g u_g(u_g-1)(2u_g+5)}{18}
 
     with :math:`n_0 = n(n-1)/2`, :math:`u_g` the sizes of groups of tied
-    values and :math:`n_2 = \\sum_g u_g(u_g-1)/2`. ``p = 2Φ(-|S|/√Var(S))``,
+    values and :math:`n_2 = \sum_g u_g(u_g-1)/2`. ``p = 2Φ(-|S|/√Var(S))``,
     except that a row without ties and with ``n <= 33`` (or with at most one
     discordant or concordant pair) gets the exact permutation p-value, as in
     ``scipy.stats.kendalltau(method="auto")``.

@@ -48,7 +48,8 @@ def source_dir(source: str) -> Path:
     try:
         mod = importlib.import_module(_PACKAGES[source])
     except KeyError:
-        raise ValueError(f"unknown asset source {source!r}; valid: folium, borderwatch, {', '.join(_PACKAGES)}") from None
+        valid = ", ".join(["folium", "borderwatch", *_PACKAGES])
+        raise ValueError(f"unknown asset source {source!r}; valid: {valid}") from None
     return Path(mod.BASE_DIR)
 
 

@@ -18,7 +18,8 @@ from shapely.geometry import box, shape
 import data
 from core.i18n import t
 from data.build_border import BASEMAP_FINE_BOX
-from layers._common import GeoLayer, check_schema, esc, feature, js_json, titles
+from layers._html import esc, js_json, titles
+from layers._leaflet import GeoLayer, check_schema, feature
 
 NAME = "basemap"
 TITLE = titles("layers.basemap")
@@ -71,7 +72,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi", show: bool = True) -> fol
     fg = folium.FeatureGroup(name=TITLE[lang], overlay=False, control=True, show=show)
     codes = list(_STYLE) + ["*"]
     index = {c: i for i, c in enumerate(codes)}
-    polys, labels, icons = [], [], {}
+    polys, labels = [], []
+    icons: dict[str, dict] = {}
     for _, row in gdf.iterrows():
         iso = row["iso3"] if row["iso3"] in _STYLE else "*"
         polys.append(feature(row.geometry, s=index[iso]))
@@ -121,9 +123,10 @@ class EmbeddedTiles(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(){
             var tiles = {{ this.tiles_js }};
+            var blank = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
             var Embedded = L.TileLayer.extend({
                 getTileUrl: function(c) {
-                    return tiles[c.z + "/" + c.x + "/" + c.y] || "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
+                    return tiles[c.z + "/" + c.x + "/" + c.y] || blank;
                 }
             });
             return new Embedded("", {{ this.options_js }});

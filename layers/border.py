@@ -6,7 +6,8 @@ import geopandas as gpd
 
 from core import palette
 from data.store import read_layer
-from layers._common import GeoLayer, check_schema, esc_name, feature, feature_group, legend_swatch, titles
+from layers._html import esc_name, legend_swatch, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "border"
 TITLE = titles("layers.border")
@@ -32,6 +33,6 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
 def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     check_schema(gdf, SCHEMA, NAME)
     fg = feature_group(TITLE, lang=lang)
-    feats = [feature(g, t=esc_name(name)) for g, name in zip(gdf.geometry, gdf["name"])]
+    feats = [feature(g, t=esc_name(name)) for g, name in zip(gdf.geometry, gdf["name"], strict=True)]
     GeoLayer(feats, styles=[style()], pane="bw_lines").add_to(fg)
     return fg

@@ -6,7 +6,8 @@ import geopandas as gpd
 
 from core.i18n import t
 from layers import communes
-from layers._common import check_schema, titles
+from layers._html import titles
+from layers._leaflet import check_schema
 
 NAME = "commune_counts"
 TITLE = titles("layers.commune_counts")

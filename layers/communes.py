@@ -14,18 +14,8 @@ import numpy as np
 
 from core import palette
 from core.i18n import fmt_num, t
-from layers._common import (
-    GeoLayer,
-    Labels,
-    check_schema,
-    esc,
-    feature,
-    feature_group,
-    label_points,
-    legend_swatch,
-    popup_html,
-    titles,
-)
+from layers._html import esc, legend_swatch, popup_html, titles
+from layers._leaflet import GeoLayer, Labels, check_schema, feature, feature_group, label_points
 
 NAME = "communes"
 LABEL_ZOOM = 10                 # commune names shown from this zoom (issue 13)
@@ -61,11 +51,13 @@ def legend_rows(gdf, column: str, *, lang: str, unit: str = "", digits: int = 1)
     b = _breaks(gdf[column].astype(float))
     out, lo = [], 0.0
     for k, hi in enumerate(b):
-        text = f"{fmt_num(lo, lang, decimals=digits)} – {fmt_num(hi, lang, decimals=digits)}{(' ' + unit) if unit else ''}"
+        text = f"{fmt_num(lo, lang, decimals=digits)} – {fmt_num(hi, lang, decimals=digits)}"
+        text += f" {unit}" if unit else ""
         out.append((legend_swatch(fill=style(k, len(b))["fillColor"], stroke="#4D4D4D", opacity=0.55), text))
         lo = hi
     if gdf[column].isna().any():
-        out.append((legend_swatch(fill=palette.GREY, stroke="#636363", opacity=0.15), t("communes.no_population", lang)))
+        out.append((legend_swatch(fill=palette.GREY, stroke="#636363", opacity=0.15), t("communes.no_population",
+                                                                                        lang)))
     if "illustrative" in gdf and bool(gdf["illustrative"].fillna(False).astype(bool).any()):
         out.append(("", t("communes.illustrative", lang)))
     return out
@@ -106,7 +98,7 @@ def draw(gdf: gpd.GeoDataFrame, title: dict, column: str, *, lang: str, digits: 
 
     styles = [style(k, len(b)) for k in range(len(b))] + [style(None)]
     feats = []
-    for (_, row), v in zip(gdf.iterrows(), values):
+    for (_, row), v in zip(gdf.iterrows(), values, strict=True):
         k = class_of(v, b)
         tip = f"{esc(row['commune'])}: {esc(fmt_num(v, lang, decimals=digits)) if np.isfinite(v) else '–'}"
         feats.append(feature(row.geometry, s=len(b) if k is None else k, t=tip, p=_popup(row, lang)))

@@ -13,7 +13,8 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from layers._common import GeoLayer, check_schema, esc, esc_name, feature, feature_group, legend_swatch, titles
+from layers._html import esc, esc_name, legend_swatch, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "context"
 TITLE = titles("layers.context")
@@ -81,15 +82,16 @@ class _ZoomLabels(MacroElement):
 def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     check_schema(gdf, SCHEMA, NAME)
     fg = feature_group(TITLE, lang=lang)
-    keys = list(dict.fromkeys(zip(gdf["style"], gdf["color"])))
+    keys = list(dict.fromkeys(zip(gdf["style"], gdf["color"], strict=True)))
     index = {k: i for i, k in enumerate(keys)}
-    feats, labels, icons = [], [], {}
+    feats, labels = [], []
+    icons: dict[str, dict] = {}
     for (_, row) in gdf.iterrows():
         name = row["label"] if isinstance(row["label"], str) else None
         tip = f"{esc_name(name)} · {esc(row['layer'])}" if name else esc(row["layer"])
         feats.append(feature(row.geometry, s=index[(row["style"], row["color"])], t=tip))
     named = gdf[gdf["label"].notna()]
-    for (layer, name), grp in named.groupby(["layer", "label"], sort=False):
+    for (_layer, name), grp in named.groupby(["layer", "label"], sort=False):
         geom = shapely.union_all(list(grp.geometry)) if len(grp) > 1 else grp.geometry.iloc[0]
         key = f"l{len(icons)}"
         icons[key] = {"html": f'<span class="bw-ctx-label">{esc_name(name)}</span>', "size": 0, "fixed": True}

@@ -22,7 +22,7 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from core.i18n import t
-from layers._common import esc, js_json
+from layers._html import esc, js_json
 
 VN2000_JS = r"""
 window.borderwatchVN2000 = window.borderwatchVN2000 || (function(){

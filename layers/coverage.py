@@ -8,18 +8,9 @@ import geopandas as gpd
 import numpy as np
 
 from core import palette
-from core.i18n import fmt_int, t
-from layers._common import (
-    HexLayer,
-    cell_frame,
-    check_schema,
-    esc,
-    feature_group,
-    fmt_day,
-    fmt_num,
-    legend_swatch,
-    titles,
-)
+from core.i18n import fmt_int, fmt_num, t
+from layers._html import esc, fmt_day, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "coverage"
 TITLE = titles("layers.coverage")
@@ -76,6 +67,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     classes = [int(np.searchsorted(b, v)) for v in gdf["patrol_days"]]
     tips = [esc(t("map.coverage.tip", lang, days=fmt_int(d, lang), km=fmt_num(km, lang, decimals=1),
                   last=fmt_day(last, lang))) + f"<br>{esc(h)}"
-            for d, km, last, h in zip(gdf["patrol_days"], gdf["patrol_km"], gdf["last_patrol"], gdf["h3"])]
+            for d, km, last, h in zip(gdf["patrol_days"], gdf["patrol_km"], gdf["last_patrol"], gdf["h3"], strict=True)]
     HexLayer(gdf.geometry, classes, tips, styles=[style(k, len(b)) for k in range(max(len(b), 1))]).add_to(fg)
     return fg

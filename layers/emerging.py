@@ -10,20 +10,10 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import t
+from core.i18n import fmt_num, t
 from core.vocab import label
-from layers._common import (
-    HexLayer,
-    cell_frame,
-    cell_place_name,
-    cell_place_parts,
-    check_schema,
-    esc,
-    feature_group,
-    fmt_num,
-    legend_swatch,
-    titles,
-)
+from layers._html import cell_place_name, cell_place_parts, esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "emerging"
 TITLE = titles("layers.emerging")

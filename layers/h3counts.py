@@ -12,7 +12,8 @@ import numpy as np
 from core import palette
 from core.i18n import fmt_int, t
 from geo.classes import count_breaks
-from layers._common import HexLayer, cell_frame, check_schema, esc, feature_group, legend_swatch, titles
+from layers._html import esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "h3counts"
 TITLE = titles("layers.h3counts")
@@ -71,7 +72,7 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     label = esc(t("map.f.count", lang))
     k = int(gdf.attrs.get("min_cell", 1))      # viewers (ui.small): a small count shows as "< k"
     tips = [f"{label}: {esc(f'< {k}') if 0 < n < k else fmt_int(n, lang)}<br>{esc(h)}"
-            for n, h in zip(gdf["count"], gdf["h3"])]
+            for n, h in zip(gdf["count"], gdf["h3"], strict=True)]
     HexLayer(gdf.geometry, classes, tips, styles=[style(k, len(b)) for k in range(max(len(b), 1))],
              click=NAME, res=gdf.attrs.get("res")).add_to(fg)
     return fg

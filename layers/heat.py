@@ -17,7 +17,8 @@ from folium.plugins import HeatMap
 from core import palette
 from core.i18n import t
 from geo.h3grid import parent_cells, points_to_cells
-from layers._common import check_schema, feature_group, titles
+from layers._html import titles
+from layers._leaflet import check_schema, feature_group
 
 NAME = "heat"
 TITLE = titles("layers.heat")
@@ -74,7 +75,7 @@ def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
 def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     check_schema(gdf, SCHEMA, NAME)
     fg = feature_group(TITLE, lang=lang)
-    data = [[round(g.y, 5), round(g.x, 5), float(w)] for g, w in zip(gdf.geometry, gdf["weight"])]
+    data = [[round(g.y, 5), round(g.x, 5), float(w)] for g, w in zip(gdf.geometry, gdf["weight"], strict=True)]
     if data:
         HeatMap(data, control=False, **style()).add_to(fg)
     return fg

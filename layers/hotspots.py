@@ -9,23 +9,14 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import fmt_int, t
-from layers._common import (
-    HexLayer,
-    cell_frame,
-    cell_place_name,
-    cell_place_parts,
-    check_schema,
-    esc,
-    feature_group,
-    fmt_num,
-    legend_swatch,
-    titles,
-)
+from core.i18n import fmt_int, fmt_num, t
+from geo.hotspots import HOTSPOT_COLUMNS
+from layers._html import cell_place_name, cell_place_parts, esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "hotspots"
 TITLE = titles("layers.hotspots")
-SCHEMA = ("h3", "count", "z", "p", "bin", "geometry")
+SCHEMA = (*HOTSPOT_COLUMNS, "geometry")
 BINS = (3, 2, 1, -1, -2, -3)
 
 
@@ -66,6 +57,8 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     fg = feature_group(TITLE, lang=lang)
     index = {b: i for i, b in enumerate(BINS)}
     keep = gdf[gdf["bin"].astype(int).isin(BINS)]
-    HexLayer(keep.geometry, [index[int(b)] for b in keep["bin"]], [_tip(r, lang, int(gdf.attrs.get("min_cell", 1))) for _, r in keep.iterrows()],
+    HexLayer(keep.geometry, [index[int(b)] for b in keep["bin"]], [_tip(r, lang, int(gdf.attrs.get("min_cell",
+                                                                                                   1))) for _,
+                                                                   r in keep.iterrows()],
              styles=[style(b) for b in BINS], click=NAME, res=gdf.attrs.get("res")).add_to(fg)
     return fg

@@ -21,7 +21,8 @@ from folium.template import Template
 from core import palette
 from core.i18n import fmt_int, t
 from core.vocab import codes, label
-from layers._common import NAME_MAX, TEXT_MAX, check_schema, esc, esc_name, feature_group, js_json, titles
+from layers._html import NAME_MAX, TEXT_MAX, esc, esc_name, js_json, titles
+from layers._leaflet import check_schema, feature_group
 from layers.symbols import symbol_svg
 
 NAME = "incidents"
@@ -69,7 +70,8 @@ OUTSIDE_RING = {"color": "#000000", "dash": "3 2", "width": 2}
 def outside_svg(inner: str, size: int = SIZE) -> str:
     """A drug symbol inside the dashed ring of :data:`OUTSIDE_RING` (an incident outside Vietnam)."""
     box = size + 8
-    ring = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{box}" height="{box}" style="position:absolute;left:0;top:0">'
+    ring = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{box}" height="{box}" '
+            f'style="position:absolute;left:0;top:0">'
             f'<circle cx="{box / 2}" cy="{box / 2}" r="{box / 2 - 1.5}" fill="none" stroke="{OUTSIDE_RING["color"]}" '
             f'stroke-width="{OUTSIDE_RING["width"]}" stroke-dasharray="{OUTSIDE_RING["dash"]}"/></svg>')
     return (f'<span class="bw-outside" style="position:relative;display:inline-block;width:{box}px;height:{box}px">'
@@ -126,7 +128,8 @@ _CALLBACK = """(function(){
         return icons[d];
     }
     function ring(d) {
-        if (!rings[d]) { rings[d] = L.divIcon({html: O.html.replace("%%SYMBOL%%", Y[d]), className: "bw-icon bw-outside",
+        if (!rings[d]) { rings[d] = L.divIcon({html: O.html.replace("%%SYMBOL%%", Y[d]),
+                                               className: "bw-icon bw-outside",
                                                iconSize: [%(size)d + 8, %(size)d + 8],
                                                iconAnchor: [%(half)d + 4, %(half)d + 4]}); }
         return rings[d];
@@ -188,7 +191,7 @@ def rows(gdf: gpd.GeoDataFrame, *, lang: str) -> tuple[list, list[str], list[str
         _interned(gdf["station"], strings, NAME_MAX), _interned(gdf["village"], strings, NAME_MAX),
         _outside(gdf).astype(int).tolist(),
     ]
-    return [list(r) for r in zip(*columns)], arts, drugs, list(strings)
+    return [list(r) for r in zip(*columns, strict=True)], arts, drugs, list(strings)
 
 
 def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:

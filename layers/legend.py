@@ -10,13 +10,14 @@ Labels are escaped here; symbols are markup made by this package.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from branca.element import MacroElement
 from folium.template import Template
 
 from core.i18n import t
-from layers._common import esc, js_json
+from layers._html import esc, js_json
 
 #: Legend and layer switch start open from this window width (px) on, collapsed below it.
 OPEN_FROM = 1500
@@ -80,7 +81,7 @@ class Legend(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, sections: list[Section], *, lang: str = "vi", notes: list[str] = ()):
+    def __init__(self, sections: list[Section], *, lang: str = "vi", notes: Sequence[str] = ()):
         super().__init__()
         self._name = "Legend"
         self.sections = list(sections)

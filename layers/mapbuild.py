@@ -22,11 +22,13 @@ from folium.elements import JSCSSMixin
 
 import layers as registry
 from core.i18n import t
+from core.months import month_bounds
 from data import basemaps
 from data.filters import Filter
 from data.store import is_demo
 from layers import assets, basemap, search
-from layers._common import GeoLayer, Pane, feature, js_json
+from layers._html import js_json
+from layers._leaflet import GeoLayer, Pane, feature
 from layers.controls import FocusRing, MapSetup, MapTools, MetricScale, MousePosition
 from layers.legend import OPEN_FROM, Legend, Section
 
@@ -40,17 +42,6 @@ _CSS = {"leaflet_css": "leaflet_css", "markerclustercss": "markercluster_css",
 #: folium defaults the map does not use (jQuery, Bootstrap, Font Awesome, awesome-markers): dropped.
 _DROP = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css", "awesome_markers_font_css",
          "awesome_markers_css", "awesome_rotate_css"}
-
-
-def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last day of the month holding ``month``.
-
-    >>> month_bounds(dt.date(2024, 2, 17))
-    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
-    """
-    first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, nxt - dt.timedelta(days=1)
 
 
 def month_filter(flt: Filter, month: dt.date | None) -> Filter:
@@ -149,7 +140,8 @@ def _embed_bounds(frames: dict, bm) -> tuple[float, float, float, float]:
     return w, s, e, n
 
 
-def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None, filter_tools: bool = False) -> folium.Map:
+def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None,
+            filter_tools: bool = False) -> folium.Map:
     if places is not None and len(places):
         search.SearchControl(places, lang=lang).add_to(m)
     MapTools(lang=lang, filter=filter_tools).add_to(m)
@@ -247,7 +239,9 @@ class _Ref:
 
 
 def _layer_control_js(base: dict[str, str], overlays: dict[str, str], map_var: str) -> str:
-    pairs = lambda d: "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"  # noqa: E731
+    def pairs(d: dict[str, str]) -> str:
+        return "{" + ", ".join(f"{js_json(k)}: {v}" for k, v in d.items()) + "}"
+
     return (f"var bw_layer_control = L.control.layers({pairs(base)}, {pairs(overlays)}, "
             f'{{position: "topright", collapsed: window.bw ? bw.narrow({OPEN_FROM}) : false, autoZIndex: true}})'
             f'.addTo({map_var});\n'

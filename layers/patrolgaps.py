@@ -8,8 +8,9 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import fmt_int, t
-from layers._common import HexLayer, cell_frame, check_schema, esc, feature_group, fmt_num, legend_swatch, titles
+from core.i18n import fmt_int, fmt_num, t
+from layers._html import esc, legend_swatch, titles
+from layers._leaflet import HexLayer, cell_frame, check_schema, feature_group
 
 NAME = "patrolgaps"
 TITLE = titles("layers.patrolgaps")
@@ -42,6 +43,7 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     k = int(gdf.attrs.get("min_cell", 1))          # viewers (ui.small): a small count shows as "< k"
     tips = [esc(t("map.gaps.tip", lang, z=fmt_num(z, lang, decimals=2), reason=t(f"coverage.{r}", lang),
                   days=fmt_int(d, lang), n=f"< {k}" if 0 < n < k else fmt_int(n, lang))) + f"<br>{esc(h)}"
-            for z, r, d, n, h in zip(gdf["z"], gdf["reason"], gdf["patrol_days"], gdf["incidents"], gdf["h3"])]
+            for z, r, d, n, h in zip(gdf["z"], gdf["reason"], gdf["patrol_days"], gdf["incidents"], gdf["h3"],
+                                     strict=True)]
     HexLayer(gdf.geometry, [0] * len(gdf), tips, styles=[style()]).add_to(fg)
     return fg

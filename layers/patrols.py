@@ -9,20 +9,10 @@ import geopandas as gpd
 import shapely
 
 from core import palette
-from core.i18n import fmt_int, t
+from core.i18n import fmt_int, fmt_num, t
 from core.vocab import label
-from layers._common import (
-    GeoLayer,
-    check_schema,
-    esc,
-    feature,
-    feature_group,
-    fmt_day,
-    fmt_num,
-    legend_swatch,
-    popup_html,
-    titles,
-)
+from layers._html import esc, fmt_day, legend_swatch, popup_html, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "patrols"
 TITLE = titles("layers.patrols")
@@ -56,7 +46,7 @@ def _stations(gdf) -> list:
 
 def legend(gdf, *, lang: str) -> list[tuple[str, str]]:
     st = _stations(gdf)
-    names = dict(zip(gdf["station_id"], gdf["station_name"])) if "station_name" in gdf.columns else {}
+    names = dict(zip(gdf["station_id"], gdf["station_name"], strict=True)) if "station_name" in gdf.columns else {}
     out = [(legend_swatch(stroke=style(s, st)["color"], weight=3), names.get(s) or s) for s in st]
     if not out:
         return [("", t("map.empty", lang))]

@@ -16,7 +16,8 @@ from folium.template import Template
 
 from core.i18n import t
 from data.store import read_layer
-from layers._common import COORD_DECIMALS, NAME_MAX, js_json
+from layers._html import NAME_MAX, js_json
+from layers._leaflet import COORD_DECIMALS
 
 #: kind -> (order in the results, zoom flown to)
 KINDS = {"crossing": (0, 13), "commune": (1, 12), "station": (2, 13), "village": (3, 14)}
@@ -70,7 +71,8 @@ def load(con) -> pd.DataFrame:
             rows.append(("commune", new, [o for o in old_list if o != new], float(lat), float(lon)))
         for old in old_list:
             if old != new and old not in olds and old in centre.index:
-                rows.append(("commune", old, [new], *(float(v) for v in centre.loc[old])))
+                lat, lon = (float(v) for v in centre.loc[old])
+                rows.append(("commune", old, [new], lat, lon))
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -7,19 +7,8 @@ import geopandas as gpd
 from core import palette
 from core.i18n import t
 from data.store import read_layer
-from layers._common import (
-    GeoLayer,
-    Labels,
-    check_schema,
-    esc,
-    esc_name,
-    feature,
-    feature_group,
-    label_points,
-    legend_swatch,
-    popup_html,
-    titles,
-)
+from layers._html import esc, esc_name, legend_swatch, popup_html, titles
+from layers._leaflet import GeoLayer, Labels, check_schema, feature, feature_group, label_points
 from layers.symbols import symbol_svg
 
 NAME = "stations"

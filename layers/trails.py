@@ -7,7 +7,8 @@ import geopandas as gpd
 from core import palette
 from core.vocab import codes, label
 from data.store import read_layer
-from layers._common import GeoLayer, check_schema, esc, esc_name, feature, feature_group, legend_swatch, titles
+from layers._html import esc, esc_name, legend_swatch, titles
+from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 
 NAME = "trails"
 TITLE = titles("layers.trails")
@@ -42,6 +43,6 @@ def render(gdf: gpd.GeoDataFrame, *, lang: str = "vi") -> folium.FeatureGroup:
     kinds = sorted(set(gdf["kind"])) if len(gdf) else []
     index = {k: i for i, k in enumerate(kinds)}
     feats = [feature(g, s=index[k], t=f"{esc_name(name)} · {esc(label('trail_kind', k, lang))}")
-             for g, name, k in zip(gdf.geometry, gdf["name"], gdf["kind"])]
+             for g, name, k in zip(gdf.geometry, gdf["name"], gdf["kind"], strict=True)]
     GeoLayer(feats, styles=[style(k) for k in kinds] or [{}], pane="bw_lines").add_to(fg)
     return fg

@@ -9,23 +9,11 @@ import folium
 import geopandas as gpd
 
 from core import palette
-from core.i18n import t
+from core.i18n import fmt_num, t
 from core.vocab import codes, label
 from data.queries import villages_with_status
-from layers._common import (
-    GeoLayer,
-    Labels,
-    check_schema,
-    esc,
-    esc_name,
-    feature,
-    feature_group,
-    fmt_day,
-    fmt_num,
-    label_points,
-    popup_html,
-    titles,
-)
+from layers._html import esc, esc_name, fmt_day, popup_html, titles
+from layers._leaflet import GeoLayer, Labels, check_schema, feature, feature_group, label_points
 from layers.symbols import symbol_svg
 
 NAME = "villages"

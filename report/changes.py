@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.i18n import fmt_date, t
+from core.i18n import fmt_date, fmt_num, t
 from core.vocab import label
-from report.figures import DRUG_UNIT, change_pct, fmt_amount, fmt_num
+from report.figures import DRUG_UNIT, change_pct, fmt_amount
 
 HOT_MIN_BIN = 2                 # Gi* bin counted as a hotspot (95 % confidence or more)
 DRUG_MIN_CHANGE = 20.0          # % change of a seizure worth a sentence
@@ -97,6 +97,74 @@ def describe_year(cur: dict, *, lang: str = "vi") -> list[str]:
     return _figure_sentences(cur.get("figures", {}), cur["figures_last_year"], "report.changes.year", lang)
 
 
+def _period_sentences(prev: dict, cur: dict, lang: str) -> list[str]:
+    """The key figures against the last briefing when it covered the same period, else the two periods."""
+    if prev.get("period") != cur.get("period"):
+        return [t("report.changes.period", lang, before=" – ".join(fmt_date(d, lang) for d in prev["period"]),
+                  after=" – ".join(fmt_date(d, lang) for d in cur["period"]))]
+    return _figure_sentences(cur.get("figures", {}), prev.get("figures", {}), "report.changes", lang)
+
+
+def _hot_cells(summary: dict) -> dict[str, dict]:
+    return {h["h3"]: h for h in summary.get("hotspots", []) if (h.get("bin") or 0) >= HOT_MIN_BIN}
+
+
+def _hotspot_sentences(prev: dict, cur: dict, lang: str) -> list[str]:
+    """New hot spots, and hot spots that cooled."""
+    ph, ch = _hot_cells(prev), _hot_cells(cur)
+    out = []
+    new = [_place(ch[c], lang) for c in ch if c not in ph]
+    gone = [_place(ph[c], lang) for c in ph if c not in ch]
+    if new:
+        out.append(t("report.changes.new_hotspot", lang, places=_places(new, lang), n=len(new)))
+    if gone:
+        out.append(t("report.changes.gone_hotspot", lang, places=_places(gone, lang), n=len(gone)))
+    return out
+
+
+def _status_sentences(pv: dict, cv: dict, lang: str) -> list[str]:
+    """One sentence per village whose status changed."""
+    out = []
+    for vid, v in cv.items():
+        before = pv.get(vid)
+        if before and before["status"] != v["status"]:
+            out.append(t("report.changes.status", lang, place=_place(v, lang),
+                         before=label("status", before["status"], lang), after=label("status", v["status"], lang)))
+    return out
+
+
+def _intensifying_sentences(pv: dict, cv: dict, lang: str) -> list[str]:
+    """Recognised villages that are newly in an intensifying hot spot."""
+    def inside(v: dict | None) -> bool:
+        if not v:
+            return False
+        return bool(v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING)
+
+    places = [_place(v, lang) for vid, v in cv.items() if inside(v) and not inside(pv.get(vid))]
+    if not places:
+        return []
+    return [t("report.changes.recognised_in_intensifying", lang, places=_places(places, lang), n=len(places),
+              cat=_lower(label("emerging", INTENSIFYING, lang)))]
+
+
+def _alert_sentences(pv: dict, cv: dict, lang: str) -> list[str]:
+    """Villages with an alert the last briefing did not have."""
+    alerts = [_place(v, lang) for vid, v in cv.items() if v["alert"] and not pv.get(vid, {}).get("alert")]
+    return [t("report.changes.new_alerts", lang, places=_places(alerts, lang), n=len(alerts))] if alerts else []
+
+
+def _data_sentences(version_counts: tuple[dict, dict] | None, lang: str) -> list[str]:
+    """Rows added or removed per table since the last briefing."""
+    if not version_counts:
+        return []
+    before, after = version_counts
+    diffs = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    if not any(diffs.values()):
+        return []
+    parts = [t(f"report.changes.rows.{k}", lang, n=f"{d:+d}") for k, d in diffs.items() if d]
+    return [t("report.changes.data", lang, parts=", ".join(parts))]
+
+
 def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
                      version_counts: tuple[dict, dict] | None = None) -> list[str]:
     """Sentences saying what differs between the last briefing (``prev``) and this one (``cur``).
@@ -105,44 +173,8 @@ def describe_changes(prev: dict, cur: dict, *, lang: str = "vi",
     (the data were updated since); across different periods the comparison that means
     something is the same period of the previous year (:func:`describe_year`).
     """
-    out: list[str] = []
-    pf, cf = prev.get("figures", {}), cur.get("figures", {})
-    if prev.get("period") != cur.get("period"):
-        out.append(t("report.changes.period", lang, before=" – ".join(fmt_date(d, lang) for d in prev["period"]),
-                     after=" – ".join(fmt_date(d, lang) for d in cur["period"])))
-    else:
-        out.extend(_figure_sentences(cf, pf, "report.changes", lang))
-
-    def hot_cells(summary):
-        return {h["h3"]: h for h in summary.get("hotspots", []) if (h.get("bin") or 0) >= HOT_MIN_BIN}
-    ph, ch = hot_cells(prev), hot_cells(cur)
-    new = [_place(ch[c], lang) for c in ch if c not in ph]
-    gone = [_place(ph[c], lang) for c in ph if c not in ch]
-    if new:
-        out.append(t("report.changes.new_hotspot", lang, places=_places(new, lang), n=len(new)))
-    if gone:
-        out.append(t("report.changes.gone_hotspot", lang, places=_places(gone, lang), n=len(gone)))
-
     pv, cv = prev.get("villages", {}), cur.get("villages", {})
-    for vid, v in cv.items():
-        before = pv.get(vid)
-        if before and before["status"] != v["status"]:
-            out.append(t("report.changes.status", lang, place=_place(v, lang), before=label("status", before["status"], lang),
-                         after=label("status", v["status"], lang)))
-    inside = [_place(v, lang) for vid, v in cv.items() if v["status"] == "recognised" and v.get("cell_category") == INTENSIFYING
-              and not (pv.get(vid, {}).get("cell_category") == INTENSIFYING and pv[vid]["status"] == "recognised")]
-    if inside:
-        out.append(t("report.changes.recognised_in_intensifying", lang, places=_places(inside, lang), n=len(inside),
-                     cat=_lower(label("emerging", INTENSIFYING, lang))))
-    alerts = [_place(v, lang) for vid, v in cv.items() if v["alert"] and not pv.get(vid, {}).get("alert")]
-    if alerts:
-        out.append(t("report.changes.new_alerts", lang, places=_places(alerts, lang), n=len(alerts)))
-    if version_counts:
-        before, after = version_counts
-        diffs = {k: after.get(k, 0) - before.get(k, 0) for k in after}
-        if any(diffs.values()):
-            parts = [t(f"report.changes.rows.{k}", lang, n=f"{d:+d}") for k, d in diffs.items() if d]
-            out.append(t("report.changes.data", lang, parts=", ".join(parts)))
-    if not out:
-        out.append(t("report.changes.none", lang))
-    return out
+    out = [*_period_sentences(prev, cur, lang), *_hotspot_sentences(prev, cur, lang),
+           *_status_sentences(pv, cv, lang), *_intensifying_sentences(pv, cv, lang),
+           *_alert_sentences(pv, cv, lang), *_data_sentences(version_counts, lang)]
+    return out or [t("report.changes.none", lang)]

@@ -81,7 +81,7 @@ def crossings(ax, b, *, font: float = 13, top: int = 8) -> None:
     ax.barh(y, feats["count"], color=colors, edgecolor=INK, linewidth=0.8, height=0.7)
     ax.set_yticks(y)
     ax.set_yticklabels(feats["name"], fontsize=font * 0.85)
-    for yi, n in zip(y, feats["count"]):
+    for yi, n in zip(y, feats["count"], strict=True):
         ax.text(n, yi, f" {int(n)}", va="center", fontsize=font * 0.85, fontweight="bold", color=INK)
     ax.set_xlim(0, feats["count"].max() * 1.18)
     ax.set_xlabel(t("report.chart.crossings", lang), fontsize=font * 0.9, color=INK)
@@ -96,7 +96,8 @@ def km(ax, b, *, font: float = 13) -> None:
         return _empty(ax, lang, font)
     ax.bar(k["km_from"] + 0.5, k["count"], width=1.0, color=palette.BLUE, edgecolor=palette.BLUE, linewidth=0.3)
     for _, r in k.sort_values("count", ascending=False).head(1).iterrows():
-        ax.annotate(f"km {int(r['km_from'])}", (r["km_from"] + 0.5, r["count"]), xytext=(0, 4), textcoords="offset points",
+        ax.annotate(f"km {int(r['km_from'])}", (r["km_from"] + 0.5, r["count"]), xytext=(0, 4),
+                    textcoords="offset points",
                     ha="center", fontsize=font * 0.8, fontweight="bold", color=INK)
     ax.set_xlim(0, float(k["km_to"].max()))
     ax.set_ylim(0, k["count"].max() * 1.2)

@@ -27,4 +27,4 @@ def stretch_places(villages: pd.DataFrame, line, km_from, km_to) -> pd.Series:
     pts = shapely.line_interpolate_point(utm, mid)
     lon, lat = back.transform(shapely.get_x(pts), shapely.get_y(pts))
     p = nearest_places(villages, lon, lat)
-    return pd.Series([f"{v} ({c})" for v, c in zip(p["village"], p["commune"])], dtype=object)
+    return pd.Series([f"{v} ({c})" for v, c in zip(p["village"], p["commune"], strict=True)], dtype=object)

@@ -6,6 +6,7 @@ charts, key figures, the table and the sentences, and the footer line.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.image as mpimg
@@ -45,7 +46,7 @@ def _wrap(fig, text: str, size: float, weight: str, max_px: float) -> list[str]:
     return lines
 
 
-def _text_block(fig, x: float, y: float, lines: list[tuple[str, float, str]], *, right: float = 0.985) -> float:
+def _text_block(fig, x: float, y: float, lines: Sequence[tuple[str, float, str]], *, right: float = 0.985) -> float:
     """Write (text, size, weight) lines from (x, y) downwards (figure fraction), wrapped to end
     before ``right``; return the next y."""
     max_px = (right - x) * fig.bbox.width
@@ -60,7 +61,7 @@ def _text_block(fig, x: float, y: float, lines: list[tuple[str, float, str]], *,
 def _table_lines(s: Slide) -> list[tuple[str, float, str]]:
     if s.table is None or s.table.empty:
         return []
-    out = [("  ·  ".join(str(c) for c in s.table.columns), 17, "bold")]
+    out: list[tuple[str, float, str]] = [("  ·  ".join(str(c) for c in s.table.columns), 17, "bold")]
     out += [("  ·  ".join(str(v) for v in r), 17, "normal") for r in s.table.itertuples(index=False)]
     return out
 
@@ -82,7 +83,7 @@ def slide_figure(b: Briefing, s: Slide, images: dict[str, bytes], *, classificat
     fig.add_artist(Line2D([0.012, 0.988], [0.875, 0.875], color=INK, lw=3))
     maps = [v for v in s.visuals if v.startswith("map:")]
     charts = [v for v in s.visuals if v.startswith("chart:")]
-    lines = []
+    lines: list[tuple[str, float, str]] = []
     for c in s.cards:
         lines.append((f"{c.get('symbol', '')} {c['label']}: {c['value']}  {c.get('change', '')}".strip(), 22, "bold"))
         lines += [(f"   {n}", 17, "normal") for n in (c.get("note"), c.get("note2")) if n]

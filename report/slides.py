@@ -85,9 +85,9 @@ def _villages(con, flt: Filter, emerging: pd.DataFrame) -> pd.DataFrame:
     v = v.merge(status, left_on="id", right_on="village_id", how="left")
     pts = v.geometry.representative_point()
     cells = cells_to_str(points_to_cells(pts.y.to_numpy(), pts.x.to_numpy(), res=sources.RES)) if len(v) else []
-    cat = dict(zip(emerging["h3"], emerging["category"]))
+    cat = dict(zip(emerging["h3"], emerging["category"], strict=True))
     v["cell_category"] = [cat.get(c) for c in cells]
-    v["commune_label"] = [commune_label(o, n) for o, n in zip(v["commune"], v["commune_new"])]
+    v["commune_label"] = [commune_label(o, n) for o, n in zip(v["commune"], v["commune_new"], strict=True)]
     v["alert"] = v["alert"].fillna(False).astype(bool)
     v["incidents_within"] = v["incidents_within"].fillna(0).astype(int)
     v["alert_reason"] = v["alert_reason"].fillna("")
@@ -99,8 +99,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     """Run the analyses for ``flt`` (dates filled by :func:`resolve_period`) and lay out the slides.
 
     ``compare_to`` is the snapshot "what changed" compares with; by default (``None``) the
-    latest saved one that is not this same briefing; ``False`` for no comparison. ``progress(fraction, message)`` is called
-    between steps.
+    latest saved one that is not this same briefing; ``False`` for no comparison.
+    ``progress(fraction, message)`` is called between steps.
     """
     step = progress or (lambda frac, msg: None)
     if border_line(con) is None:
@@ -118,7 +118,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     shown = shown.sort_values(["bin", "z"], ascending=False).reset_index(drop=True)
     shown = shown.join(cell_places(villages_all, shown["h3"]).drop(columns="h3"))
     shown["village"] = [fmt_place(v, None, lang, km=k, compass=c, tag=g, shared=sh) for v, k, c, g, sh in
-                        zip(shown["village"], shown["distance_km"], shown["compass"], shown["tag"], shown["shared"])]
+                        zip(shown["village"], shown["distance_km"], shown["compass"], shown["tag"], shown["shared"],
+                            strict=True)]
     shown["n"] = np.arange(1, len(shown) + 1)
     step(0.35, t("report.progress.villages", lang))
     villages = _villages(con, flt, em)
@@ -131,10 +132,11 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     vsum = villages.rename(columns={"commune": "commune_old"}).assign(
         village_id=villages["id"], commune=villages["commune_label"])
     summary = make_summary(flt, figures, shown, vsum)
-    previous = compare_to if compare_to is not None else previous_snapshot(con, flt, version)
-    previous = previous or None
+    chosen = compare_to if compare_to is not None else previous_snapshot(con, flt, version)
+    previous = chosen if isinstance(chosen, Snapshot) else None     # False: no comparison
     changes = describe_year(summary, lang=lang) + (describe_changes(
-        previous.summary, summary, lang=lang, version_counts=(previous.version.counts, version.counts)) if previous else [])
+        previous.summary, summary, lang=lang, version_counts=(previous.version.counts,
+                                                              version.counts)) if previous else [])
     b = Briefing(flt=flt, lang=lang, generated_at=(now or dt.datetime.now()).replace(microsecond=0),
                  version=version, demo=is_demo(con), attribution=get_meta(con, "attribution", "") or "",
                  figures=figures, hotspots=hs, hot=shown, villages=villages, monthly=monthly, corridor=corridor,
@@ -188,7 +190,8 @@ def _hotspots(b: Briefing) -> Slide:
     n_hot = int((b.hotspots["bin"] >= HOT_MIN_BIN).sum())
     cats = b.hotspots["category"].value_counts()
     bullets = [t("report.hot.count", lang, n=n_hot)]
-    parts = [t("report.hot.cat_n", lang, n=int(cats[c]), cat=_cat(c, lang).lower()) for c in HOT_CATEGORIES if c in cats]
+    parts = [t("report.hot.cat_n", lang, n=int(cats[c]), cat=_cat(c,
+                                                                  lang).lower()) for c in HOT_CATEGORIES if c in cats]
     if parts:
         bullets.append(t("report.hot.categories", lang, parts="; ".join(parts)))
     if len(b.hot) > MAX_ROWS:
@@ -200,7 +203,8 @@ def _hotspots(b: Briefing) -> Slide:
 def _villages_slide(b: Briefing) -> Slide:
     lang, v = b.lang, b.villages
     counts = v["status"].value_counts()
-    cards = [{"label": label("status", s, lang), "value": str(int(counts.get(s, 0))), "symbol": VILLAGE_STATUS[s]["symbol"],
+    cards = [{"label": label("status", s, lang), "value": str(int(counts.get(s, 0))),
+              "symbol": VILLAGE_STATUS[s]["symbol"],
               "color": VILLAGE_STATUS[s]["color"], "change": "", "note": ""}
              for s in ("recognised", "under_review", "revoked", "not_recognised")]
     alerts = v[v["alert"]].sort_values("incidents_within", ascending=False)
@@ -211,7 +215,8 @@ def _villages_slide(b: Briefing) -> Slide:
             [str(n) for n in alerts["incidents_within"]],
         t("report.col.reason", lang): [_reason(r, lang) for r in alerts["alert_reason"]],
     }).head(MAX_VILLAGE_ROWS)
-    bullets = [t("report.villages.alerts", lang, n=len(alerts))] if len(alerts) else [t("report.villages.no_alerts", lang)]
+    bullets = [t("report.villages.alerts", lang, n=len(alerts))] if len(alerts) else [t("report.villages.no_alerts",
+                                                                                        lang)]
     if len(alerts) > MAX_VILLAGE_ROWS:
         bullets.append(t("report.table.more", lang, n=len(alerts) - MAX_VILLAGE_ROWS))
     overdue = overdue_reviews(b)
@@ -272,11 +277,13 @@ def _corridor(b: Briefing) -> Slide:
     lang = b.lang
     total = max(int(b.figures.loc[b.figures["metric"] == "incidents", "current"].sum()), 1)
     feats = pd.concat([b.corridor["crossings"], b.corridor["trails"]]).sort_values("count", ascending=False)
-    bullets = [t("report.corridor.near", lang, name=r["name"], n=int(r["count"]), pct=fmt_amount(100 * r["count"] / total, "pct", lang))
+    bullets = [t("report.corridor.near", lang, name=r["name"], n=int(r["count"]),
+                 pct=fmt_amount(100 * r["count"] / total, "pct", lang))
                for _, r in feats.head(3).iterrows() if r["count"]]
     km = b.corridor["km"].sort_values("count", ascending=False).head(5)
     table = pd.DataFrame({
-        t("report.col.km", lang): [f"{int(a)}–{int(np.ceil(z))}" for a, z in zip(km["km_from"], km["km_to"])],
+        t("report.col.km", lang): [f"{int(a)}–{int(np.ceil(z))}" for a, z in zip(km["km_from"], km["km_to"],
+                                                                                 strict=True)],
         t("report.col.incidents", lang): [str(int(c)) for c in km["count"]],
         t("report.col.near", lang): km.get("place", pd.Series([""] * len(km), index=km.index)),
     })

@@ -8,11 +8,11 @@ the CLI and the dashboard share), with the briefing's windows and empty-safe sha
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
 
+from core.months import add_months
 from data import analysis
 from data.filters import Filter
 
@@ -24,12 +24,13 @@ RADIUS_KM = 3.0
 def emerging_filter(flt: Filter, *, months: int = EMERGING_MONTHS) -> Filter:
     """The ``months`` calendar months ending with ``flt.date_to``'s month (same other values).
 
+    >>> import datetime as dt
     >>> emerging_filter(Filter(date_from=dt.date(2026, 8, 1), date_to=dt.date(2026, 10, 31))).date_from
     datetime.date(2025, 11, 1)
     """
-    first = flt.date_to.replace(day=1)
-    y, m = divmod(first.month - 1 - (months - 1), 12)
-    return replace(flt, date_from=dt.date(first.year + y, m + 1, 1))
+    if flt.date_to is None:
+        raise ValueError("emerging_filter needs the period's end (flt.date_to); resolve the period first")
+    return replace(flt, date_from=add_months(flt.date_to, -(months - 1)))
 
 
 def hotspots(con, flt: Filter) -> pd.DataFrame:

@@ -49,7 +49,8 @@ def _hexes(h3_hex) -> gpd.GeoDataFrame:
 def _points(ax, gdf, style: dict, *, size_scale: float = 1.0, zorder: int = 6) -> None:
     pts = gdf.geometry.representative_point()
     open_ = style.get("shape") == "circle-open"
-    ax.scatter(pts.x, pts.y, marker=MARKERS.get(style.get("shape"), "o"), s=(style.get("size", 14) * size_scale) ** 2 * 0.9,
+    ax.scatter(pts.x, pts.y, marker=MARKERS.get(style.get("shape"), "o"), s=(style.get("size",
+                                                                                       14) * size_scale) ** 2 * 0.9,
                c="white" if open_ else style["color"], edgecolors=style["color"] if open_ else INK,
                linewidths=2.4 if open_ else 1.3, zorder=zorder)
 
@@ -101,7 +102,8 @@ def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool
     _country_labels(ax, lang, font)
     belt.plot(ax=ax, color=palette.BELT["fill"], alpha=0.55, edgecolor=palette.BELT["color"],
               linewidth=palette.BELT["weight"], zorder=2)
-    handles = [Patch(facecolor=palette.BELT["fill"], edgecolor=palette.BELT["color"], label=t("report.legend.belt", lang))]
+    handles = [Patch(facecolor=palette.BELT["fill"], edgecolor=palette.BELT["color"], label=t("report.legend.belt",
+                                                                                              lang))]
     handles += _hex_layer(ax, b, kind)
     for tk, style in palette.TRAIL_KIND.items():
         part = base["trails"][base["trails"]["kind"] == tk]
@@ -138,7 +140,7 @@ def _unit_basemap(ax, bm, bounds) -> None:
 
     try:
         img = mosaic(bm, bounds)
-    except Exception:  # noqa: BLE001 - a file gone since it was chosen: the map is drawn without it
+    except Exception:  # any unreadable tile source (file gone since it was chosen, bad tile): draw without it
         img = None
     if img is not None:
         ax.imshow(img, extent=(bounds[0], bounds[2], bounds[1], bounds[3]), interpolation="bilinear",
@@ -226,7 +228,8 @@ def _hex_layer(ax, b, kind: str) -> list:
         hexes.plot(ax=ax, color=[COUNT_COLORS[i] for i in cls], edgecolor="#5A5A5A", linewidth=0.3, zorder=3)
         out = []
         lowest = int(counted["count"].min())
-        for color, (lo, hi) in zip(COUNT_COLORS, class_ranges(bounds, lowest=lowest)):
+        # fewer classes than colours when counts tie (the breaks are deduplicated): the first colours are used
+        for color, (lo, hi) in zip(COUNT_COLORS, class_ranges(bounds, lowest=lowest), strict=False):
             out.append(Patch(facecolor=color, edgecolor="#5A5A5A",
                              label=f"{t('report.legend.count', lang)}: " + (f"{lo}–{hi}" if hi > lo else f"{lo}")))
         return out
@@ -258,12 +261,13 @@ def _villages(ax, b, kind: str, labels: list) -> list:
         if len(part):
             _points(ax, part, st, size_scale=scale, zorder=7)
         if kind == "villages" or len(part):
-            handles.append(Line2D([], [], ls="", marker=MARKERS[style["shape"]], markersize=11, markerfacecolor=style["color"],
+            handles.append(Line2D([], [], ls="", marker=MARKERS[style["shape"]], markersize=11,
+                                  markerfacecolor=style["color"],
                                   markeredgecolor=INK, label=label("status", status, lang)))
     if kind == "villages":
         alerts = v[v["alert"]].sort_values("incidents_within", ascending=False).head(7)
         pts = alerts.geometry.representative_point()
-        labels += [(p.x, p.y, name, INK) for name, p in zip(alerts["name"], pts)]
+        labels += [(p.x, p.y, name, INK) for name, p in zip(alerts["name"], pts, strict=True)]
     return handles
 
 

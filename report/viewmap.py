@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from types import SimpleNamespace
 
+import duckdb
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
@@ -107,13 +109,29 @@ def vn2000_grid(ax, *, font: float = 8) -> int:
     return int(step)
 
 
-def render_view(con, flt: Filter, *, bounds, lang: str = "vi", paper: str = "A4", fmt: str = "png",
-                res: int = 7, min_cell: int = 1, dpi: int = 150, today: dt.date | None = None) -> bytes:
+@dataclass(frozen=True)
+class Sheet:
+    """The printed sheet: ``paper`` (a key of :data:`PAPERS`, landscape), ``fmt`` (png or pdf), ``dpi``."""
+
+    paper: str = "A4"
+    fmt: str = "png"
+    dpi: int = 150
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPERS:
+            raise ValueError(f"unknown paper {self.paper!r}; valid: {', '.join(PAPERS)}")
+        if self.fmt not in FORMATS:
+            raise ValueError(f"unknown format {self.fmt!r}; valid: {', '.join(FORMATS)}")
+
+
+DEFAULT_SHEET = Sheet()
+
+
+def render_view(con: duckdb.DuckDBPyConnection, flt: Filter, *, bounds: tuple[float, float, float, float],
+                lang: str = "vi", sheet: Sheet = DEFAULT_SHEET, res: int = 7, min_cell: int = 1,
+                today: dt.date | None = None) -> bytes:
     """PNG or PDF bytes of the map view ``bounds`` (left, bottom, right, top; degrees) for filter ``flt``."""
-    if paper not in PAPERS:
-        raise ValueError(f"unknown paper {paper!r}; valid: {', '.join(PAPERS)}")
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(FORMATS)}")
+    paper, fmt, dpi = sheet.paper, sheet.fmt, sheet.dpi
     bounds = check_bounds(bounds)
     width, height = PAPERS[paper]
     fig = new_figure(width, height, dpi=dpi)
@@ -127,7 +145,8 @@ def render_view(con, flt: Filter, *, bounds, lang: str = "vi", paper: str = "A4"
     fig.text(0.045, 0.955, t("ui.title", lang), fontsize=font * 1.5, fontweight="bold", color=INK, va="top")
     period = [t("report.view.counts", lang, res=res)]
     if flt.date_from and flt.date_to:
-        period.insert(0, t("ui.period.span", lang, first=fmt_date(flt.date_from, lang), last=fmt_date(flt.date_to, lang)))
+        period.insert(0, t("ui.period.span", lang, first=fmt_date(flt.date_from, lang), last=fmt_date(flt.date_to,
+                                                                                                      lang)))
     if flt.area:
         period.append(t("report.view.area", lang))
     fig.text(0.045, 0.905, " · ".join(period), fontsize=font, color=INK, va="top")

@@ -240,8 +240,9 @@ def incident_list(path: str, rev: tuple, flt: Filter, *, cell: str | None = None
 def view_file(path: str, rev: tuple, flt: Filter, bounds: tuple, lang: str, paper: str, fmt: str,
               min_cell: int = 1) -> bytes:
     """The saved map view (``report.viewmap.render_view``): PNG or PDF bytes."""
-    from report.viewmap import render_view
-    return render_view(cursor(path), flt, bounds=bounds, lang=lang, paper=paper, fmt=fmt, min_cell=min_cell)
+    from report.viewmap import Sheet, render_view
+    return render_view(cursor(path), flt, bounds=bounds, lang=lang, sheet=Sheet(paper=paper, fmt=fmt),
+                       min_cell=min_cell)
 
 
 # -- analyses (data/analysis.py) ----------------------------------------------------------

@@ -9,6 +9,7 @@ import pandas as pd
 
 from core.i18n import fmt_num, fmt_place, t
 from core.vocab import label
+from geo.hotspots import HOTSPOT_COLUMNS
 from geo.places import cell_places
 from ui.places import cell_centres, nearest
 
@@ -30,7 +31,7 @@ def hotspot_table(hs: pd.DataFrame, em: pd.DataFrame | None, villages: pd.DataFr
     """
     if hs is None or len(hs) == 0:
         return pd.DataFrame(columns=HOTSPOT_TABLE)
-    out = hs[["h3", "count", "z", "p", "bin"]].copy()
+    out = hs[HOTSPOT_COLUMNS].copy()
     out["h3"] = out["h3"].astype(str)
     if em is not None and len(em):
         cats = em[["h3", "category"]].copy()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.months import month_starts as month_starts  # re-exported: the map tab and its tests read it here
+
 #: Sidebar order. Labels live in core/i18n/ui.py as ``ui.period.<code>``.
 PRESETS: tuple[str, ...] = ("7d", "30d", "quarter", "year", "all", "custom")
 DEFAULT_PRESET = "year"
@@ -54,21 +56,6 @@ def match_preset(date_from: dt.date | None, date_to: dt.date | None, today: dt.d
         if fn(today) == (date_from, date_to):
             return code
     return "custom"
-
-
-def month_starts(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
-    """First day of every month that overlaps ``[date_from, date_to]``.
-
-    >>> [d.isoformat() for d in month_starts(dt.date(2024, 11, 15), dt.date(2025, 1, 2))]
-    ['2024-11-01', '2024-12-01', '2025-01-01']
-    """
-    if date_from > date_to:
-        return []
-    out, d = [], date_from.replace(day=1)
-    while d <= date_to:
-        out.append(d)
-        d = dt.date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return out
 
 
 def month_label(d: dt.date, lang: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
+from typing import Any, SupportsFloat, SupportsInt
 
 from . import analysis as _analysis
 from . import auth as _auth
@@ -36,18 +37,18 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return table
 
 
-TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS, _analysis.TEXTS,
-                                           _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS, _security.TEXTS, _maps.TEXTS,
-                                           _entry.TEXTS)
+TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS,
+                                          _analysis.TEXTS, _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS,
+                                          _security.TEXTS, _maps.TEXTS, _entry.TEXTS)
 
 
 def default_lang() -> str:
-    """The language from ``BORDERWATCH_LANG``, else Vietnamese."""
+    """Return the language from ``BORDERWATCH_LANG``, else Vietnamese."""
     lang = os.environ.get("BORDERWATCH_LANG", "vi").strip().lower()
     return lang if lang in LANGS else "vi"
 
 
-def t(key: str, lang: str | None = None, **fields) -> str:
+def t(key: str, lang: str | None = None, **fields: object) -> str:
     """Translate ``key`` into ``lang`` (default :func:`default_lang`).
 
     >>> t("cli.done", "en", what="demo")
@@ -61,8 +62,8 @@ def t(key: str, lang: str | None = None, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
-def fmt_date(value, lang: str | None = None) -> str:
-    """dd/mm/yyyy in Vietnamese, ISO in English.
+def fmt_date(value: Any, lang: str | None = None) -> str:
+    """Format a date (or an ISO text, a datetime, a Timestamp) as dd/mm/yyyy in Vietnamese, ISO in English.
 
     >>> fmt_date(_dt.date(2024, 4, 3), "vi")
     '03/04/2024'
@@ -73,23 +74,23 @@ def fmt_date(value, lang: str | None = None) -> str:
         value = _dt.date.fromisoformat(value[:10])
     if hasattr(value, "date") and callable(value.date):
         value = value.date()
-    return value.strftime("%d/%m/%Y") if (lang or default_lang()) == "vi" else value.isoformat()
+    return str(value.strftime("%d/%m/%Y") if (lang or default_lang()) == "vi" else value.isoformat())
 
 
-def fmt_int(n, lang: str | None = None) -> str:
+def fmt_int(n: SupportsInt | str, lang: str | None = None) -> str:
     """Thousands separator: '.' in Vietnamese, ',' in English."""
     s = f"{int(n):,}"
     return s.replace(",", ".") if (lang or default_lang()) == "vi" else s
 
 
-def fmt_num(value, lang: str | None = None, *, decimals: int = 0) -> str:
-    """A number with the language's separators; ``""`` when missing (None, NaN, NA).
+def fmt_num(value: SupportsFloat | str | None, lang: str | None = None, *, decimals: int = 0) -> str:
+    """Format a number with the language's separators; ``""`` when missing (None, NaN, NA).
 
     >>> fmt_num(1234.5, "vi", decimals=1), fmt_num(1234.5, "en", decimals=1), fmt_num(None, "vi")
     ('1.234,5', '1,234.5', '')
     """
     try:
-        x = float(value)
+        x = float(value) if value is not None else math.nan
     except (TypeError, ValueError):
         return ""
     if math.isnan(x):
@@ -98,11 +99,12 @@ def fmt_num(value, lang: str | None = None, *, decimals: int = 0) -> str:
     return s.translate(str.maketrans(",.", ".,")) if (lang or default_lang()) == "vi" else s
 
 
-def fmt_place(village, commune=None, lang: str | None = None, *, km=None, compass=None, tag: str = "",
-              shared: bool = True) -> str:
-    """A hot spot's name: its nearest village, a short cell label when ``shared`` (another hot spot
-    has the same village: distance and direction of the cell from the village, plus ``tag``
-    when even that repeats), and the commune when given.
+def fmt_place(village: object, commune: object = None, lang: str | None = None, *, km: float | None = None,
+              compass: str | None = None, tag: str = "", shared: bool = True) -> str:
+    """Name a hot spot: its nearest village, a short cell label when ``shared``, and the commune when given.
+
+    ``shared`` means another hot spot has the same village: the label is the distance and
+    direction of the cell from the village, plus ``tag`` when even that repeats.
 
     >>> fmt_place("Khóm Duy Tân", "Lao Bảo", "vi", km=1.84, compass="NW")
     'Khóm Duy Tân, 1,8 km hướng Tây Bắc (xã Lao Bảo)'

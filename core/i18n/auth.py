@@ -23,10 +23,12 @@ TEXTS: dict[str, dict[str, str]] = {
     # accounts
     "auth.name.invalid": {"vi": "Tên tài khoản không hợp lệ: «{name}» (2–32 ký tự a-z, 0-9, dấu . _ -)",
                           "en": "Invalid account name: «{name}» (2–32 characters a-z, 0-9, . _ -)"},
-    "auth.password.short": {"vi": "Mật khẩu phải có ít nhất {n} ký tự.", "en": "The password needs at least {n} characters."},
+    "auth.password.short": {"vi": "Mật khẩu phải có ít nhất {n} ký tự.",
+                            "en": "The password needs at least {n} characters."},
     "auth.password.is_name": {"vi": "Mật khẩu không được trùng tên tài khoản.",
                               "en": "The password must not be the account name."},
-    "auth.password.control": {"vi": "Mật khẩu chứa ký tự điều khiển.", "en": "The password contains control characters."},
+    "auth.password.control": {"vi": "Mật khẩu chứa ký tự điều khiển.",
+                              "en": "The password contains control characters."},
     "auth.user.exists": {"vi": "Tài khoản {name} đã tồn tại.", "en": "Account {name} already exists."},
     "auth.user.unknown": {"vi": "Không có tài khoản {name}.", "en": "No account {name}."},
     "auth.user.last_admin": {"vi": "Không thể vô hiệu hóa hoặc hạ quyền quản trị viên cuối cùng.",
@@ -56,9 +58,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "auth.cli.enabled": {"vi": "Đã kích hoạt lại tài khoản {name}.", "en": "Account {name} enabled."},
     "auth.cli.unlocked": {"vi": "Đã mở khóa tài khoản {name}.", "en": "Account {name} unlocked."},
     "auth.cli.role_set": {"vi": "Tài khoản {name} nay có vai trò {role}.", "en": "Account {name} now has role {role}."},
-    "auth.cli.admin_exists": {"vi": "Đã có quản trị viên; không tạo thêm.", "en": "An administrator exists; nothing to do."},
+    "auth.cli.admin_exists": {"vi": "Đã có quản trị viên; không tạo thêm.",
+                              "en": "An administrator exists; nothing to do."},
     "auth.cli.admin_from_env": {"vi": "Đã tạo quản trị viên «{name}» với mật khẩu từ BORDERWATCH_ADMIN_PASSWORD.",
-                                "en": "Created administrator «{name}» with the password from BORDERWATCH_ADMIN_PASSWORD."},
+                                "en": "Created administrator «{name}» with the password from "
+                                      "BORDERWATCH_ADMIN_PASSWORD."},
     "auth.cli.admin_generated": {
         "vi": "\n=== Đã tạo quản trị viên đầu tiên ===\n  tài khoản: {name}\n  mật khẩu:  {password}\n"
               "Mật khẩu chỉ hiện MỘT lần và không được lưu. Hãy ghi lại, rồi đổi bằng: "
@@ -87,7 +91,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "auth.restore.failed": {"vi": "Khôi phục thất bại, dữ liệu giữ nguyên: {msg}",
                             "en": "Restore failed, data unchanged: {msg}"},
     "auth.restore.done": {"vi": "Đã khôi phục từ {file} ({rows} dòng).", "en": "Restored from {file} ({rows} rows)."},
-    "auth.restore.safety": {"vi": "Bản sao kho trước khi khôi phục: {file}", "en": "Copy of the store before the restore: {file}"},
+    "auth.restore.safety": {"vi": "Bản sao kho trước khi khôi phục: {file}",
+                            "en": "Copy of the store before the restore: {file}"},
     "auth.restore.safety_required": {"vi": "Khi ứng dụng đang chạy, luôn lưu bản sao trước khi khôi phục.",
                                      "en": "While the app runs, a safety copy is always made before a restore."},
     # audit
@@ -132,7 +137,8 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "Your account was disabled or changed. Please log in again."},
     "auth.login.logged_out": {"vi": "Đã đăng xuất.", "en": "Logged out."},
     "auth.login.first_admin": {"vi": "Đã tạo tài khoản quản trị đầu tiên «admin». Mật khẩu lấy từ biến "
-                                     "BORDERWATCH_ADMIN_PASSWORD, hoặc đã được in một lần ở cửa sổ dòng lệnh của máy chủ.",
+                                     "BORDERWATCH_ADMIN_PASSWORD, hoặc đã được in một lần ở cửa sổ dòng lệnh của máy "
+                                     "chủ.",
                                "en": "The first administrator account «admin» was created. Its password is "
                                      "BORDERWATCH_ADMIN_PASSWORD, or was printed once in the server's terminal."},
     "auth.session.who": {"vi": "**{name}** · {role}", "en": "**{name}** · {role}"},
@@ -163,7 +169,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "auth.admin.no_backups": {"vi": "Chưa có bản sao lưu nào trong thư mục.", "en": "No backups in the folder yet."},
     "auth.admin.restore": {"vi": "Khôi phục", "en": "Restore"},
     "auth.admin.restore_from": {"vi": "Khôi phục từ bản sao lưu", "en": "Restore from backup"},
-    "auth.admin.restore_confirm": {"vi": "Tôi hiểu: dữ liệu hiện tại sẽ được thay bằng bản sao lưu (tài khoản và nhật ký "
+    "auth.admin.restore_confirm": {"vi": "Tôi hiểu: dữ liệu hiện tại sẽ được thay bằng bản sao lưu (tài khoản và nhật "
+                                         "ký "
                                          "giữ nguyên; một bản sao của dữ liệu hiện tại được lưu trước).",
                                    "en": "I understand: the current data are replaced by the backup (accounts and the "
                                          "audit log stay; a copy of the current data is saved first)."},
@@ -211,7 +218,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                "en": "Decision recorded for {village}; the history is kept."},
     "auth.edit.need_ref": {"vi": "Cần số quyết định.", "en": "A decision reference is required."},
     "auth.edit.need_village": {"vi": "Chọn thôn, bản và tình trạng.", "en": "Choose a village and a status."},
-    "auth.edit.future": {"vi": "Ngày quyết định không được ở tương lai.", "en": "The decision date cannot be in the future."},
+    "auth.edit.future": {"vi": "Ngày quyết định không được ở tương lai.",
+                         "en": "The decision date cannot be in the future."},
     "auth.edit.status_same": {"vi": "Quyết định này đã được ghi; không ghi lại.",
                               "en": "This decision is already recorded; nothing written."},
     "auth.edit.history": {"vi": "Lịch sử tình trạng của {village}", "en": "Status history of {village}"},

@@ -27,7 +27,8 @@ TEXTS = {
                             "Nhập dữ liệu: borderwatch import border FILE --db {db}",
                       "en": "Created empty store {db} (schema version {version}, no illustrative data). "
                             "Load data: borderwatch import border FILE --db {db}"},
-    "cli.init.exists": {"vi": "{db} đã tồn tại; không ghi đè kho dữ liệu có sẵn. Chọn đường dẫn khác hoặc tự xoá tệp cũ",
+    "cli.init.exists": {"vi": "{db} đã tồn tại; không ghi đè kho dữ liệu có sẵn. Chọn đường dẫn khác hoặc tự xoá tệp "
+                              "cũ",
                         "en": "{db} already exists; an existing store is never overwritten. Choose another path or "
                               "remove the old file yourself"},
     "cli.init.no_dir": {"vi": "Thư mục không tồn tại: {path}", "en": "Folder does not exist: {path}"},

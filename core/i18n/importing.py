@@ -48,7 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "{file}: rows {rows} above the header skipped (title block); header in row {header}"},
     "import.note_footer": {"vi": "{file}: bỏ qua dòng tổng cộng/chữ ký cuối bảng: {rows}",
                            "en": "{file}: total and signature rows skipped: {rows}"},
-    "import.note_kml_folders": {"vi": "{file}: đọc các thư mục {folders}; tên thư mục ở cột folder (chọn một bằng --layer)",
+    "import.note_kml_folders": {"vi": "{file}: đọc các thư mục {folders}; tên thư mục ở cột folder (chọn một bằng "
+                                      "--layer)",
                                 "en": "{file}: read the folders {folders}; the folder is in column folder "
                                       "(choose one with --layer)"},
     "import.note_kml_split": {
@@ -122,7 +123,8 @@ TEXTS: dict[str, dict[str, str]] = {
                              "en": "decimal comma, dot thousands (1.234,5)"},
     "import.decimal_point": {"vi": "dấu chấm thập phân, dấu phẩy hàng nghìn (1,234.5)",
                              "en": "decimal point, comma thousands (1,234.5)"},
-    "import.evidence_value": {"vi": "{value} ở cột {column}, dòng {row}", "en": "{value} in column {column}, row {row}"},
+    "import.evidence_value": {"vi": "{value} ở cột {column}, dòng {row}",
+                              "en": "{value} in column {column}, row {row}"},
     "import.evidence_option": {"vi": "tùy chọn --decimal {value}", "en": "the option --decimal {value}"},
     "import.evidence_semicolon": {"vi": "dấu ; phân cách cột của tệp CSV",
                                   "en": "the CSV's ; column separator"},

@@ -1,5 +1,7 @@
-"""Strings (vi/en) for the unit's basemaps, context layers and commune areas (``basemap.*``, ``context.*``,
-``communes.*`` and their layer titles)."""
+"""Strings (vi/en) for the unit's basemaps, context layers and commune areas.
+
+Keys ``basemap.*``, ``context.*``, ``communes.*`` and their layer titles.
+"""
 from __future__ import annotations
 
 _PAIRS = {
@@ -43,15 +45,18 @@ _PAIRS = {
     "context.exists": ("Đã có lớp tham khảo tên {name}", "A context layer named {name} exists"),
     "context.unknown": ("Không có lớp tham khảo {name}. Có: {valid}", "No context layer {name}. Registered: {valid}"),
     "context.unreadable": ("Không đọc được {path}: {why}", "Cannot read {path}: {why}"),
-    "context.bad_layer": ("{path} không có lớp {layer}. Các lớp: {valid}", "{path} has no layer {layer}. Layers: {valid}"),
+    "context.bad_layer": ("{path} không có lớp {layer}. Các lớp: {valid}",
+                          "{path} has no layer {layer}. Layers: {valid}"),
     "context.many_layers": ("{path} có nhiều lớp, chọn một bằng --layer: {valid}",
                             "{path} holds several layers; choose one with --layer: {valid}"),
     "context.no_crs": ("{path} không ghi hệ tọa độ; cho biết bằng --crs (ví dụ vn2000-quangtri)",
                        "{path} declares no coordinate system; give it with --crs (e.g. vn2000-quangtri)"),
-    "context.vn2000_datum": ("{path}: hệ tọa độ là lưới VN-2000 TM-3 nhưng ghi datum WGS 84 (tệp MapInfo xuất ra thường "
+    "context.vn2000_datum": ("{path}: hệ tọa độ là lưới VN-2000 TM-3 nhưng ghi datum WGS 84 (tệp MapInfo xuất ra "
+                             "thường "
                              "mất tham số chuyển đổi VN-2000, lệch khoảng 200 m). Cho biết hệ tọa độ đúng bằng --crs, "
                              "ví dụ --crs vn2000-quangtri (EPSG:9212)",
-                             "{path}: the CRS is a VN-2000 TM-3 grid declared on the WGS 84 datum (MapInfo exports often "
+                             "{path}: the CRS is a VN-2000 TM-3 grid declared on the WGS 84 datum (MapInfo exports "
+                             "often "
                              "lose the VN-2000 datum shift, about 200 m). Give the right CRS with --crs, e.g. "
                              "--crs vn2000-quangtri (EPSG:9212)"),
     "context.empty": ("{path}: không có đối tượng nào có hình học", "{path}: no features with a geometry"),
@@ -69,8 +74,10 @@ _PAIRS = {
     # communes
     "layers.communes": ("Vụ việc trên 1.000 dân theo xã", "Incidents per 1,000 residents by commune"),
     "layers.commune_counts": ("Số vụ việc theo xã", "Incidents by commune"),
-    "communes.none": ("Kho dữ liệu chưa có ranh giới xã (lớp commune_areas); nhập bằng: borderwatch import TỆP commune_areas",
-                      "The store has no commune areas (layer commune_areas); import them: borderwatch import FILE commune_areas"),
+    "communes.none": ("Kho dữ liệu chưa có ranh giới xã (lớp commune_areas); nhập bằng: borderwatch import TỆP "
+                      "commune_areas",
+                      "The store has no commune areas (layer commune_areas); import them: borderwatch import FILE "
+                      "commune_areas"),
     "communes.bad_out": ("Tệp kết quả phải là .csv, .geojson hoặc .gpkg: {value}",
                          "Output must be .csv, .geojson or .gpkg: {value}"),
     "communes.written": ("Đã ghi {n} xã vào {path}", "Wrote {n} communes to {path}"),

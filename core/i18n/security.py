@@ -17,7 +17,8 @@ TEXTS = {
         "en": "Store {db} already exists; 'demo' would wipe its data, accounts and audit log. "
               "Use --db with a new file, or --force to replace it."},
     "sec.demo.busy": {
-        "vi": "Kho {db} đang được một tiến trình khác (ứng dụng?) sử dụng; không thể thay thế. Hãy dừng tiến trình đó trước.",
+        "vi": "Kho {db} đang được một tiến trình khác (ứng dụng?) sử dụng; không thể thay thế. Hãy dừng tiến trình đó "
+              "trước.",
         "en": "Store {db} is in use by another process (the app?); it cannot be replaced. Stop that process first."},
     "sec.audit.not_anchored": {
         "vi": "Lưu ý: kho này chưa có tệp neo nhật ký; việc xóa các mục cuối không phát hiện được.",

@@ -5,7 +5,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import Point
 
-from geo.exposure import EXPOSURE_COLUMNS, village_exposure
+from geo.exposure import EXPOSURE_COLUMNS, AlertRule, village_exposure
 from geo.h3grid import cells_to_str, points_to_cells
 
 GEOD = Geod(ellps="WGS84")
@@ -43,12 +43,14 @@ def test_counts_within_radius_and_count_alert(incidents, villages):
 
 
 def test_overrides(incidents, villages):
-    out = village_exposure(incidents, villages, period_end="2024-06-30", radius_km=3.2, min_count=7, months=6)
+    out = village_exposure(incidents, villages, period_end="2024-06-30",
+                           rule=AlertRule(radius_km=3.2, min_count=7, months=6))
     assert out["incidents_within"].tolist()[0] == 9
     assert out["alert_reason"].iloc[0] == "count:9>=7"
     out = village_exposure(incidents, villages, period_end="2024-09-30")  # window Jul-Sep: nothing recent
     assert not out["alert"].any()
-    out = village_exposure(incidents, villages, period_end="2024-06-30", alert_statuses=("recognised", "none"))
+    out = village_exposure(incidents, villages, period_end="2024-06-30",
+                           rule=AlertRule(alert_statuses=("recognised", "none")))
     assert out["alert"].tolist() == [True, False, True]
 
 
@@ -79,3 +81,9 @@ def test_timezone_aware_times(incidents, villages):
     tz = incidents.assign(occurred_at=incidents["occurred_at"].dt.tz_localize("Asia/Ho_Chi_Minh"))
     out = village_exposure(tz, villages, period_end="2024-06-30")
     assert out["incidents_recent"].tolist() == [6, 0, 6]
+
+
+def test_rule_refuses_values_that_cannot_hold():
+    for bad in (dict(radius_km=0), dict(min_count=0), dict(months=0)):
+        with pytest.raises(ValueError, match="radius_km must be > 0"):
+            AlertRule(**bad)

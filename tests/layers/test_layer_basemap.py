@@ -4,7 +4,7 @@ import pytest
 from maptest import children
 
 from layers import basemap
-from layers._common import GeoLayer
+from layers._leaflet import GeoLayer
 
 
 def test_load_reads_the_bundled_file_with_attribution():

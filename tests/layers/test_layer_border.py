@@ -7,7 +7,7 @@ from shapely.geometry import LineString
 from core import palette
 from data.filters import Filter
 from layers import border
-from layers._common import GeoLayer
+from layers._leaflet import GeoLayer
 
 
 def _gdf(name="Biên giới"):

@@ -5,7 +5,7 @@ from maptest import children
 
 from data.filters import Filter
 from layers import commune_counts, communes
-from layers._common import Labels
+from layers._leaflet import Labels
 
 
 def test_commune_areas_carry_name_labels_from_zoom_10(layers_con):

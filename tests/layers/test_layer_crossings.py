@@ -8,7 +8,7 @@ from core import palette
 from core.vocab import label
 from data.filters import Filter
 from layers import crossings
-from layers._common import GeoLayer
+from layers._leaflet import GeoLayer
 from layers.symbols import symbol_svg
 
 

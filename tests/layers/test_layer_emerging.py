@@ -7,7 +7,7 @@ from core import palette
 from core.vocab import label
 from data.filters import Filter
 from layers import emerging
-from layers._common import HexLayer, cell_frame
+from layers._leaflet import HexLayer, cell_frame
 
 CATS = ["new_hot", "persistent_hot", "no_pattern", "intensifying_cold"]
 

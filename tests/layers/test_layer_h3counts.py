@@ -7,7 +7,7 @@ from maptest import children, page_of
 from core import palette
 from data.filters import Filter
 from layers import h3counts
-from layers._common import HexLayer, cell_frame
+from layers._leaflet import HexLayer, cell_frame
 
 CELLS = [h3.latlng_to_cell(16.6 + i / 20, 106.6, 7) for i in range(5)]
 

@@ -6,7 +6,7 @@ from maptest import children
 from core import palette
 from data.filters import Filter
 from layers import hotspots
-from layers._common import HexLayer, cell_frame
+from layers._leaflet import HexLayer, cell_frame
 
 BINS = [3, 2, 1, 0, -1, -2, -3]
 

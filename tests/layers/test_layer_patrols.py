@@ -7,7 +7,7 @@ from maptest import HOSTILE, assert_escaped, children, page_of
 from core import palette
 from data.filters import Filter
 from layers import coverage, patrolgaps, patrols
-from layers._common import GeoLayer, HexLayer
+from layers._leaflet import GeoLayer, HexLayer
 
 YEAR = Filter(date_from=dt.date(2025, 12, 1), date_to=dt.date(2026, 11, 28))
 

@@ -9,7 +9,7 @@ from core import palette
 from core.vocab import label
 from data.filters import Filter
 from layers import villages
-from layers._common import GeoLayer
+from layers._leaflet import GeoLayer
 from layers.symbols import symbol_svg
 
 STATUSES = list(palette.VILLAGE_STATUS)

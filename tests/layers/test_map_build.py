@@ -10,7 +10,7 @@ from maptest import EXTERNAL, children, references
 import layers
 from data.filters import Filter
 from layers import mapbuild
-from layers._common import GeoLayer
+from layers._leaflet import GeoLayer
 from layers.controls import FocusRing
 
 FOLIUM_DEFAULT_JS = list(folium.Map.default_js)

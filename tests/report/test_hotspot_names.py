@@ -14,7 +14,7 @@ from data.filters import Filter
 from data.queries import villages_with_status
 from layers import emerging as emerging_layer
 from layers import hotspots as hotspots_layer
-from layers._common import HexLayer
+from layers._leaflet import HexLayer
 from report.slides import build_briefing
 
 DIRS = {"Bắc": 0, "Đông Bắc": 45, "Đông": 90, "Đông Nam": 135, "Nam": 180, "Tây Nam": 225, "Tây": 270, "Tây Bắc": 315}

@@ -27,7 +27,7 @@ def con(demo_db_template):
 
 @pytest.mark.parametrize("paper", ["A4", "A3"])
 def test_png_is_landscape_paper_at_the_dpi(con, paper):
-    png = viewmap.render_view(con, Filter(), bounds=LAO_BAO_VIEW, paper=paper, dpi=60)
+    png = viewmap.render_view(con, Filter(), bounds=LAO_BAO_VIEW, sheet=viewmap.Sheet(paper=paper, dpi=60))
     img = imread(io.BytesIO(png))
     w_in, h_in = viewmap.PAPERS[paper]
     assert img.shape[1] == round(w_in * 60) and img.shape[0] == round(h_in * 60) and img.shape[1] > img.shape[0]
@@ -35,7 +35,7 @@ def test_png_is_landscape_paper_at_the_dpi(con, paper):
 
 def test_pdf_page_size_and_vietnamese_text(con):
     pdf = viewmap.render_view(con, Filter(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 11, 30)),
-                              bounds=LAO_BAO_VIEW, paper="A3", fmt="pdf", lang="vi")
+                              bounds=LAO_BAO_VIEW, sheet=viewmap.Sheet(paper="A3", fmt="pdf"), lang="vi")
     assert pdf.startswith(b"%PDF")
     box = [float(v) for v in pdf.split(b"/MediaBox [")[1].split(b"]")[0].split()]
     assert box[2:] == pytest.approx([16.54 * 72, 11.69 * 72], abs=1)                 # A3 landscape in points

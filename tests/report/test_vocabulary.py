@@ -14,7 +14,7 @@ from core.i18n import TEXTS
 from core.vocab import EMERGING, label
 from geo.emerging import CATEGORIES
 from layers import emerging as emerging_layer
-from layers._common import HexLayer, cell_frame
+from layers._leaflet import HexLayer, cell_frame
 from report.changes import describe_changes
 from report.pdf import write_pdf
 from report.slides import build_briefing
