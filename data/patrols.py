@@ -262,7 +262,7 @@ def read_gpx(path: Path) -> Parsed:
              "note": m["note"], "station_id": None} for k, m in enumerate(meta)]
     tr = np.repeat(np.arange(len(meta), dtype=np.int64), counts)
     problems: list[TrackProblem] = []
-    labels = np.asarray([m["label"] for m in meta], dtype=object)[tr] if tr.size else []
+    labels: np.ndarray | list = np.asarray([m["label"] for m in meta], dtype=object)[tr] if tr.size else []
     flat, flon = _floats(lat), _floats(lon)
     for pos in np.flatnonzero(~_valid_lonlat(flon, flat))[:50]:
         problems.append(TrackProblem(file, labels[pos], idx[pos], t("patrol.bad_coord", None, lat=lat[pos],
