@@ -129,134 +129,165 @@ def parse_times(texts, *, file: str, labels=None, index=None) -> tuple[np.ndarra
 
 # -- readers ----------------------------------------------------------------------------------
 
-class _GpxTarget:
-    """Streaming target for the defused expat parser: collects tracks, points and waypoints, builds no tree.
+_GPX_CHUNK = 1 << 20
 
-    Tags are matched by local name, so GPX 1.0 and 1.1 (and any extension namespace) read the same.
+
+def _gpx_xpath() -> dict:
+    """Compiled XPath queries by use (built on first call: lxml is imported only when a GPX file is read).
+
+    Tags are matched by local name, so GPX 1.0 and 1.1 (and any prefix) read the same.
     """
+    global _XP
+    if not _XP:
+        from lxml import etree
 
-    _TEXT = {"name", "desc", "cmt", "type", "time", "sym"}
+        def xp(q: str):
+            return etree.XPath(q.replace("~", "*[local-name()='").replace("`", "']"), smart_strings=False)
 
-    def __init__(self):
-        self.meta, self.tr, self.pa, self.lat, self.lon, self.time, self.idx = [], [], [], [], [], [], []
-        self.wpts: list[dict] = []
-        self.path: list[str] = []
-        self.buf: list[str] | None = None
-        self.cur: dict | None = None        # the open <trk> or <wpt>
-        self.part = -1
-        self.k = 0
-        self.pt_time = ""
-        self.root = None
+        pts = "~trkseg`/~trkpt`"
+        _XP.update(segs=xp("~trkseg`"), pts=xp(pts), n_in_seg=xp("count(~trkpt`)"),
+                   lat=xp(f"{pts}/@lat"), lon=xp(f"{pts}/@lon"), time_texts=xp(f"{pts}/~time`/text()"),
+                   n_timed=xp(f"count({pts}[~time`/text()])"),
+                   **{k: xp(f"string(~{k}`[1])") for k in ("name", "type", "desc", "cmt", "time", "sym")})
+    return _XP
 
-    def start_raw(self, tag, attrs):
-        """pyexpat handler (ordered attributes ``[k, v, k, v]``): trkpt fast path, else :meth:`start`."""
-        if tag.endswith("trkpt") and self.path and self.path[-1] == "trkseg":
-            a = dict(zip(attrs[::2], attrs[1::2], strict=True))
-            self.path.append("trkpt")
-            self.lat.append(a.get("lat"))
-            self.lon.append(a.get("lon"))
-            self.pt_time = ""
-            self.k += 1
-            return
-        self.start(tag, dict(zip(attrs[::2], attrs[1::2], strict=True)))
 
-    def start(self, tag, attrib):
-        name = tag.rsplit("}", 1)[-1]
-        if self.root is None:
-            self.root = name
-        parent = self.path[-1] if self.path else None
-        self.path.append(name)
-        if name == "trkpt" and parent == "trkseg":
-            self.lat.append(attrib.get("lat"))
-            self.lon.append(attrib.get("lon"))
-            self.pt_time = ""
-            self.k += 1
-        elif name == "trkseg" and parent == "trk":
-            self.part += 1
-        elif name == "trk" and parent == "gpx":
-            self.cur = {"track": len(self.meta), "name": None, "desc": None, "cmt": None, "type": None}
-            self.part, self.k = -1, 0
-        elif name == "wpt" and parent == "gpx":
-            self.cur = {"lat": attrib.get("lat"), "lon": attrib.get("lon"), "name": None, "time": "", "sym": None,
-                        "desc": None, "cmt": None}
-        if name in self._TEXT and parent in ("trk", "wpt", "trkpt"):
-            self.buf = []
+_XP: dict = {}
 
-    def data(self, text):
-        if self.buf is not None:
-            self.buf.append(text)
 
-    def end(self, tag):
-        name = self.path.pop()
-        parent = self.path[-1] if self.path else None
-        if self.buf is not None and name in self._TEXT:
-            text = "".join(self.buf).strip()
-            self.buf = None
-            if parent == "trkpt" and name == "time":
-                self.pt_time = text
-            elif parent in ("trk", "wpt") and self.cur is not None and name in self.cur:
-                self.cur[name] = text or self.cur[name]
-        if name == "trkpt" and parent == "trkseg":
-            self.tr.append(len(self.meta))
-            self.pa.append(self.part)
-            self.time.append(self.pt_time)
-            self.idx.append(self.k)
-        elif name == "trk" and parent == "gpx":
-            c = self.cur
-            self.meta.append({"track": c["track"], "label": c["name"] or f"#{c['track'] + 1}", "name": c["name"],
-                              "team": None, "kind": c["type"], "note": c["desc"] or c["cmt"], "station_id": None})
-            self.cur = None
-        elif name == "wpt" and parent == "gpx":
-            c = self.cur
-            self.wpts.append({"name": c["name"], "time": c["time"] or "", "symbol": c["sym"],
-                              "note": c["desc"] or c["cmt"], "lat": c["lat"], "lon": c["lon"]})
-            self.cur = None
+class _GpxGuard:
+    """defusedxml's checks on a raw expat parser that sees every byte before lxml does: a DTD, an entity
+    declaration or an external reference refuses the file. No per-element handler is left: C speed."""
 
-    def close(self):
-        return self
+    def __init__(self) -> None:
+        from defusedxml.ElementTree import DefusedXMLParser
+
+        self.expat = DefusedXMLParser(forbid_dtd=True, forbid_entities=True, forbid_external=True).parser
+        for handler in ("StartElementHandler", "EndElementHandler", "CharacterDataHandler", "DefaultHandlerExpand",
+                        "CommentHandler", "ProcessingInstructionHandler", "StartNamespaceDeclHandler",
+                        "EndNamespaceDeclHandler"):
+            setattr(self.expat, handler, None)
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        self.expat.Parse(chunk, final)
+
+
+def _gpx_text(el, key: str) -> str | None:
+    v = _XP[key](el).strip()
+    return v or None
+
+
+def _gpx_track(el, cols: tuple[list, ...]) -> None:
+    """Append the points of one ``<trk>`` to ``cols`` = (lat, lon, time, part, index).
+
+    One XPath per column when every point has both coordinates and exactly one time text (or no
+    point has a time); otherwise point by point, so a value can never slide onto another point.
+    """
+    lat, lon, tms, pa, idx = cols
+    x = _XP
+    sizes = [int(x["n_in_seg"](s)) for s in x["segs"](el)]
+    n = sum(sizes)
+    la, lo, tm = x["lat"](el), x["lon"](el), x["time_texts"](el)
+    if len(la) == len(lo) == n and (not tm or (len(tm) == n and int(x["n_timed"](el)) == n)):
+        lat += la
+        lon += lo
+        tms += tm or [None] * n
+    else:
+        for q in x["pts"](el):
+            lat.append(q.get("lat"))
+            lon.append(q.get("lon"))
+            tms.append(_gpx_text(q, "time"))
+    for part, k in enumerate(sizes):
+        pa += [part] * k
+    idx += range(1, n + 1)
 
 
 def read_gpx(path: Path) -> Parsed:
     """Tracks and waypoints of a GPX 1.0/1.1 file (Garmin, OsmAnd, GPS Logger, ...).
 
-    Parsed by defusedxml's expat parser (no DTD entities, no external references) into a streaming
-    target, so a 100 MB file is read without building an element tree.
+    Every 1 MB chunk goes first through defusedxml's guard (:class:`_GpxGuard`), then to lxml's pull
+    parser, which hands over only ``<trk>`` and ``<wpt>`` elements; each is read with a few compiled
+    XPath queries and dropped, so a 100 MB file never becomes a whole tree and no Python code runs per
+    XML element. Only ``<trk>``/``<wpt>`` children of the root ``<gpx>`` count.
     """
-    from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import ExpatError
 
     from defusedxml.common import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser
+    from lxml import etree
 
+    _gpx_xpath()
     file = path.name
-    target = _GpxTarget()
-    parser = DefusedXMLParser(target=target)
-    # keep defusedxml's entity and external-reference guards on the expat parser, but hand elements
-    # straight to the target (skips ElementTree's per-element name fixing: 2x faster on big tracks)
-    parser.parser.StartElementHandler = target.start_raw
-    parser.parser.EndElementHandler = target.end
-    parser.parser.CharacterDataHandler = target.data
+    guard = _GpxGuard()
+    pull = etree.XMLPullParser(events=("end",), tag=("{*}trk", "{*}wpt"), resolve_entities=False,
+                               no_network=True, load_dtd=False)
+    meta: list[dict] = []
+    wpts: list[dict] = []
+    cols: tuple[list, ...] = ([], [], [], [], [])
+    counts: list[int] = []
+
+    def take(events) -> None:
+        for _, el in events:
+            parent = el.getparent()
+            if parent is not None and parent.getparent() is None and etree.QName(parent).localname == "gpx":
+                if etree.QName(el).localname == "trk":
+                    before = len(cols[0])
+                    _gpx_track(el, cols)
+                    counts.append(len(cols[0]) - before)
+                    meta.append({"name": _gpx_text(el, "name"), "kind": _gpx_text(el, "type"),
+                                 "note": _gpx_text(el, "desc") or _gpx_text(el, "cmt")})
+                else:
+                    wpts.append({"name": _gpx_text(el, "name"), "time": _gpx_text(el, "time") or "",
+                                 "symbol": _gpx_text(el, "sym"),
+                                 "note": _gpx_text(el, "desc") or _gpx_text(el, "cmt"),
+                                 "lat": el.get("lat"), "lon": el.get("lon")})
+                el.clear()
+                while el.getprevious() is not None:          # drop what was read; the tree stays small
+                    del parent[0]
+
     try:
         with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                parser.feed(chunk)
-        parser.close()
-    except (ParseError, DefusedXmlException) as exc:
+            while chunk := f.read(_GPX_CHUNK):
+                guard.feed(chunk)
+                pull.feed(chunk)
+                take(pull.read_events())
+            guard.feed(b"", final=True)
+            root = pull.close()
+            take(pull.read_events())
+    except (etree.XMLSyntaxError, ExpatError, DefusedXmlException) as exc:
         raise InputError(t("patrol.bad_gpx", None, file=file, detail=str(exc)[:120])) from exc
-    if target.root != "gpx":
-        raise InputError(t("patrol.bad_gpx", None, file=file, detail=f"root element <{target.root}>"))
-    meta, tr, idx = target.meta, target.tr, target.idx
+    if etree.QName(root).localname != "gpx":
+        raise InputError(t("patrol.bad_gpx", None, file=file, detail=f"root element <{etree.QName(root).localname}>"))
+    lat, lon, tms, pa, idx = cols
+    meta = [{"track": k, "label": m["name"] or f"#{k + 1}", "name": m["name"], "team": None, "kind": m["kind"],
+             "note": m["note"], "station_id": None} for k, m in enumerate(meta)]
+    tr = np.repeat(np.arange(len(meta), dtype=np.int64), counts)
     problems: list[TrackProblem] = []
-    labels = np.asarray([m["label"] for m in meta], dtype=object)[np.asarray(tr, np.int64)] if tr else []
-    lat = pd.to_numeric(pd.Series(target.lat, dtype=object), errors="coerce").to_numpy(float)
-    lon = pd.to_numeric(pd.Series(target.lon, dtype=object), errors="coerce").to_numpy(float)
-    for pos in np.flatnonzero(~_valid_lonlat(lon, lat))[:50]:
-        problems.append(TrackProblem(file, labels[pos], idx[pos],
-                                     t("patrol.bad_coord", None, lat=target.lat[pos], lon=target.lon[pos])))
-    time, tp = parse_times(target.time, file=file, labels=labels, index=idx)
+    labels: np.ndarray | list = np.asarray([m["label"] for m in meta], dtype=object)[tr] if tr.size else []
+    flat, flon = _floats(lat), _floats(lon)
+    for pos in np.flatnonzero(~_valid_lonlat(flon, flat))[:50]:
+        problems.append(TrackProblem(file, labels[pos], idx[pos], t("patrol.bad_coord", None, lat=lat[pos],
+                                                                     lon=lon[pos])))
+    time, tp = parse_times(tms, file=file, labels=labels, index=idx)
     problems += tp
-    points = pd.DataFrame({"track": np.asarray(tr, np.int64), "part": np.asarray(target.pa, np.int64),
-                           "lon": lon, "lat": lat, "time": time})
-    return Parsed(file, _meta_frame(meta), points, _waypoints(target.wpts, file, problems), problems)
+    points = pd.DataFrame({"track": tr, "part": np.asarray(pa, np.int64), "lon": flon, "lat": flat, "time": time})
+    return Parsed(file, _meta_frame(meta), points, _waypoints(wpts, file, problems), problems)
+
+
+_PLAIN_NUMBERS = re.compile(r"[0-9.eE+\- \t\r\n]*")
+
+
+def _floats(texts: list) -> np.ndarray:
+    """Decimal texts → float64; NaN for a missing or unreadable one (the caller reports it).
+
+    Plain decimals (digits, sign, point, exponent) are converted in one numpy call, which reads them
+    exactly as :func:`pandas.to_numeric` does; anything else goes through ``to_numeric``.
+    """
+    if None not in texts and _PLAIN_NUMBERS.fullmatch("".join(texts)):
+        try:
+            return np.array(texts, dtype=float)
+        except ValueError:
+            pass
+    return pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(float)
 
 
 def _valid_lonlat(lon, lat) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
-from core.i18n import fmt_date, fmt_place, t
+from core.i18n import fmt_date, fmt_int, fmt_num, fmt_place, t
 from core.palette import VILLAGE_STATUS
 from core.vocab import label
 from data import basemaps
@@ -28,10 +28,12 @@ from report.figures import figure_label, fmt_amount, fmt_change, key_figures, re
 from report.places import cell_places, commune_label, stretch_places
 from report.snapshots import DataVersion, Snapshot, data_version, previous_snapshot
 
-SLIDES = ("overview", "hotspots", "villages", "trends", "corridor", "changes")
+SLIDES = ("overview", "hotspots", "villages", "trends", "corridor", "patrols", "changes")
 TREND_MONTHS = 24
 MAX_ROWS = 7
 MAX_VILLAGE_ROWS = 5
+MAX_GAP_ROWS = 7
+GAP_MAX_DAYS = 30               # a crossing not patrolled for longer is a gap (as `coverage --gaps`)
 HOT_CATEGORIES = ("new_hot", "consecutive_hot", "intensifying_hot", "persistent_hot", "diminishing_hot",
                   "sporadic_hot", "oscillating_hot")
 
@@ -65,6 +67,7 @@ class Briefing:
     previous: Snapshot | None
     changes: list[str]              # against the same period last year, then against the last briefing
     base: dict = field(default_factory=dict)   # border, belt, crossings, trails (GeoDataFrames)
+    patrols: dict = field(default_factory=dict)  # in_store, patrols, km, coverage, gaps (see _patrol_picture)
     slides: list[Slide] = field(default_factory=list)
 
     def period_text(self, flt: Filter | None = None) -> str:
@@ -92,6 +95,27 @@ def _villages(con, flt: Filter, emerging: pd.DataFrame) -> pd.DataFrame:
     v["incidents_within"] = v["incidents_within"].fillna(0).astype(int)
     v["alert_reason"] = v["alert_reason"].fillna("")
     return v
+
+
+def _patrol_picture(con, flt: Filter, hotspots: pd.DataFrame, emerging: pd.DataFrame) -> dict:
+    """Patrol coverage of the briefing's own hot spots (same filter, cells and trends) and the gap list.
+
+    ``in_store`` is the number of patrols in the whole store: 0 means the page says there is nothing to
+    assess. ``coverage``: :func:`geo.coverage.coverage_table`; ``gaps``: :func:`data.coverage.gaps_for`.
+    """
+    from data.analysis import study_cells
+    from data.coverage import gaps_for, load_effort, load_patrols
+    from geo.coverage import BUFFER_M, cell_coverage, coverage_table
+
+    n = int(con.execute("SELECT count(*) FROM patrols").fetchone()[0])
+    if not n:
+        return {"in_store": 0}
+    walked = load_patrols(con, flt)
+    table = coverage_table(cell_coverage(load_effort(con, flt), res=sources.RES), hotspots, emerging=emerging,
+                           study_cells=study_cells(con, res=sources.RES))
+    gaps = gaps_for(con, flt, res=sources.RES, max_days=GAP_MAX_DAYS, table=table)
+    return {"in_store": n, "patrols": len(walked), "km": float(walked["length_km"].sum()) if len(walked) else 0.0,
+            "coverage": table, "gaps": gaps, "max_days": GAP_MAX_DAYS, "buffer_m": BUFFER_M}
 
 
 def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot | bool | None = None,
@@ -128,6 +152,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
     km = corridor["km"].copy()
     km["place"] = stretch_places(villages_all, border_line(con), km["km_from"], km["km_to"]).to_numpy()
     corridor = {**corridor, "km": km}
+    step(0.5, t("report.progress.patrols", lang))
+    patrols = _patrol_picture(con, flt, hs[["h3", "count", "z", "bin"]], em)
     monthly = _monthly(con, flt)
     vsum = villages.rename(columns={"commune": "commune_old"}).assign(
         village_id=villages["id"], commune=villages["commune_label"])
@@ -142,7 +168,8 @@ def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot |
                  figures=figures, hotspots=hs, hot=shown, villages=villages, monthly=monthly, corridor=corridor,
                  summary=summary, previous=previous, changes=changes,
                  base={**{name: read_layer(con, name) for name in ("border", "belt", "crossings", "trails")},
-                       "unit_basemap": basemaps.default_basemap(con)})
+                       "unit_basemap": basemaps.default_basemap(con)},
+                 patrols=patrols)
     b.slides = lay_out(b)
     step(0.55, t("report.progress.slides", lang))
     return b
@@ -291,6 +318,41 @@ def _corridor(b: Briefing) -> Slide:
                  table=table, bullets=bullets, visuals=["chart:crossings", "chart:km"])
 
 
+def _gap_place(r, lang: str) -> str:
+    """A hot cell: its nearest village / crossing; a crossing: its name (nearest village)."""
+    village, crossing = r["nearest_village"] or "", r["nearest_crossing"] or ""
+    if r["kind"] == "crossing":
+        return f"{crossing} ({village})" if village else crossing
+    return " / ".join(x for x in (village, crossing) if x)
+
+
+def _patrols_slide(b: Briefing) -> Slide:
+    lang, p = b.lang, b.patrols
+    title, sub = t("report.slide.patrols", lang), t("report.sub.patrols", lang, period=b.period_text())
+    if not p.get("in_store"):
+        return Slide("patrols", title, sub, bullets=[t("report.patrols.none", lang)])
+    gaps = p["gaps"]
+    top = gaps.head(MAX_GAP_ROWS)
+    never = t("report.patrols.never", lang)
+    table = pd.DataFrame({
+        "#": [str(i) for i in range(1, len(top) + 1)],
+        t("report.col.gap_place", lang): [_gap_place(r, lang) for _, r in top.iterrows()],
+        "z": ["—" if pd.isna(z) else fmt_num(z, lang, decimals=1) for z in top["z"]],
+        t("report.col.patrol_days", lang): ["—" if pd.isna(d) else fmt_int(int(d), lang) for d in top["patrol_days"]],
+        t("report.col.days_since", lang): [never if pd.isna(d) else fmt_int(int(d), lang) for d in top["days_since"]],
+    })
+    bullets = [t("report.patrols.effort", lang, n=fmt_int(p["patrols"], lang), km=fmt_amount(p["km"], "km", lang))]
+    if not p["patrols"]:
+        bullets.append(t("report.patrols.none_period", lang))
+    kinds = gaps["kind"].value_counts()
+    bullets.append(t("report.patrols.gaps", lang, cells=int(kinds.get("hot_cell", 0)),
+                     crossings=int(kinds.get("crossing", 0)), days=p["max_days"], m=fmt_int(p["buffer_m"], lang))
+                   if len(gaps) else t("report.patrols.no_gaps", lang))
+    if len(gaps) > MAX_GAP_ROWS:
+        bullets.append(t("report.table.more", lang, n=len(gaps) - MAX_GAP_ROWS))
+    return Slide("patrols", title, sub, table=table if len(top) else None, bullets=bullets, visuals=["map:patrols"])
+
+
 def _changes(b: Briefing) -> Slide:
     lang, year = b.lang, b.period_text(b.flt.same_period_last_year())
     if b.previous is None:
@@ -302,7 +364,7 @@ def _changes(b: Briefing) -> Slide:
 
 
 LAYOUT = {"overview": _overview, "hotspots": _hotspots, "villages": _villages_slide, "trends": _trends,
-          "corridor": _corridor, "changes": _changes}
+          "corridor": _corridor, "patrols": _patrols_slide, "changes": _changes}
 
 
 def lay_out(b: Briefing) -> list[Slide]:

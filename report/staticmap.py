@@ -30,7 +30,7 @@ INK = "#111111"
 MARKERS = {"circle": "o", "circle-open": "o", "triangle": "^", "triangle-down": "v", "square": "s",
            "diamond": "D", "star": "*", "cross": "X", "shield": "p"}
 COUNT_COLORS = list(palette.HEAT_GRADIENT.values())[1:]     # four classes, light to dark
-MAP_KINDS = ("overview", "hotspots", "villages")
+MAP_KINDS = ("overview", "hotspots", "villages", "patrols")
 
 
 @lru_cache(maxsize=1)
@@ -79,7 +79,7 @@ def _place_labels(ax, items, *, size: float) -> None:
 
 
 def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool = True) -> list:
-    """Draw map ``kind`` (overview | hotspots | villages) of briefing ``b`` on ``ax``; return legend handles.
+    """Draw map ``kind`` (overview | hotspots | villages | patrols) of briefing ``b`` on ``ax``; return legend handles.
 
     ``extent``: (left, bottom, right, top) in degrees instead of the kind's own; ``furniture``: a
     scale bar (lower right) and a north arrow (upper right).
@@ -198,6 +198,9 @@ def _extent(b, kind: str, *, pad: float = 0.04, min_span: float = 0.3) -> tuple[
         cells = _hexes(b.hot.head(7)["h3"])
         minx, miny, maxx, maxy = cells.total_bounds
         pad = 0.06
+    elif kind == "patrols" and b.patrols.get("coverage") is not None and \
+            len(cells := _patrol_extent_cells(b)):
+        minx, miny, maxx, maxy = _hexes(cells).total_bounds
     else:
         parts = [b.base["border"], b.base["crossings"]]
         bounds = np.array([p.total_bounds for p in parts if len(p)] or [b.base["belt"].total_bounds])
@@ -206,6 +209,12 @@ def _extent(b, kind: str, *, pad: float = 0.04, min_span: float = 0.3) -> tuple[
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     hw, hh = max((maxx - minx) / 2 + pad, min_span / 2), max((maxy - miny) / 2 + pad, min_span / 2)
     return cx - hw, cy - hh, cx + hw, cy + hh
+
+
+def _patrol_extent_cells(b) -> list:
+    """Cells the patrol map must show: patrolled, hot (Gi* bin >= 2) and gap cells."""
+    cov = b.patrols["coverage"]
+    return sorted(set(cov.loc[(cov["patrol_days"] > 0) | cov["hot"].astype(bool), "h3"]))
 
 
 def _country_labels(ax, lang, font):
@@ -243,7 +252,59 @@ def _hex_layer(ax, b, kind: str) -> list:
             ax.text(x, y, str(int(r["n"])), fontsize=12, fontweight="bold", color="white", ha="center", va="center",
                     zorder=9, bbox=dict(boxstyle="circle,pad=0.25", fc=INK, ec="white", lw=1.2))
         return [Patch(facecolor=palette.GI_BINS[k], edgecolor=INK, label=t(f"report.bin.{k}", lang)) for k in (3, 2, 1)]
+    if kind == "patrols":
+        return _patrol_layer(ax, b)
     return []
+
+
+def _rank_label(ax, x: float, y: float, n: int, color: str) -> None:
+    ax.text(x, y, str(n), fontsize=12, fontweight="bold", color="white", ha="center", va="center",
+            zorder=9, bbox=dict(boxstyle="circle,pad=0.25", fc=color, ec="white", lw=1.2))
+
+
+def _patrol_layer(ax, b) -> list:
+    """Hexagons by patrol days (blues), Gi* hot cells outlined in their bin colour, gaps in red dashes with
+    their rank in the gap table (crossing gaps: the rank beside the crossing)."""
+    lang, p = b.lang, b.patrols
+    cov = p.get("coverage")
+    if cov is None:
+        return []
+    out: list = []
+    walked = cov[cov["patrol_days"] > 0]
+    if len(walked):
+        bounds = count_breaks(walked["patrol_days"])
+        cls = count_classes(walked["patrol_days"], bounds)
+        cs = palette.COVERAGE_DAYS
+        shade = [cs[len(cs) - 1 if len(bounds) <= 1 else round(k * (len(cs) - 1) / (len(bounds) - 1))]
+                 for k in range(len(bounds))]
+        _hexes(walked["h3"]).plot(ax=ax, color=[shade[k] for k in cls], edgecolor="#08306B", linewidth=0.3,
+                                  alpha=0.85, zorder=3)
+        for color, (lo, hi) in zip(shade, class_ranges(bounds, lowest=int(walked["patrol_days"].min())), strict=True):
+            key = "map.coverage.days" if hi > lo else "map.coverage.day"
+            out.append(Patch(facecolor=color, edgecolor="#08306B", label=t(key, lang, lo=lo, hi=hi)))
+    hot = b.hotspots[b.hotspots["bin"] >= 2]
+    if len(hot):
+        _hexes(hot["h3"]).plot(ax=ax, facecolor="none", edgecolor=[palette.GI_BINS[int(x)] for x in hot["bin"]],
+                               linewidth=1.8, zorder=3.3)
+        out.append(Patch(facecolor="none", edgecolor=palette.GI_BINS[3], linewidth=1.8,
+                         label=t("report.legend.hot_edge", lang)))
+    gaps = p["gaps"].reset_index(drop=True)
+    cells = gaps[gaps["kind"] == "hot_cell"]
+    red = str(palette.GAP_OUTLINE["color"])
+    dash = (0, tuple(float(v) / 2 for v in str(palette.GAP_OUTLINE["dash"]).split()))
+    if len(cells):
+        _hexes(cells["h3"]).plot(ax=ax, facecolor="none", edgecolor=red, linewidth=2.4,
+                                 linestyle=dash, zorder=3.6)
+        out.append(Patch(facecolor="none", edgecolor=red, linewidth=2.4, linestyle=dash,
+                         label=t("map.gaps.legend", lang)))
+    from report.slides import MAX_GAP_ROWS
+    for i, r in gaps.head(MAX_GAP_ROWS).iterrows():
+        if r["kind"] == "hot_cell":
+            y, x = _centre(r["h3"])
+        else:
+            x, y = r.geometry.x, r.geometry.y
+        _rank_label(ax, x, y, int(i) + 1, red)
+    return out
 
 
 def _centre(h3_hex: str) -> tuple[float, float]:
@@ -253,7 +314,7 @@ def _centre(h3_hex: str) -> tuple[float, float]:
 
 def _villages(ax, b, kind: str, labels: list) -> list:
     lang, v = b.lang, b.villages
-    scale = {"overview": 0.6, "hotspots": 0.5}.get(kind, 0.85)
+    scale = {"overview": 0.6, "hotspots": 0.5, "patrols": 0.45}.get(kind, 0.85)
     handles = []
     for status, style in palette.VILLAGE_STATUS.items():
         part = v[v["status"] == status]

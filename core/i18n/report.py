@@ -42,6 +42,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.slide.trends": {"vi": "Diễn biến theo tháng", "en": "Monthly trends"},
     "report.slide.corridor": {"vi": "Tuyến, hướng: cửa khẩu, đường mòn, đoạn biên giới",
                               "en": "Corridor: gates, trails and stretches of border"},
+    "report.slide.patrols": {"vi": "Tuần tra và khoảng trống", "en": "Patrols and gaps"},
     "report.slide.changes": {"vi": "So với cùng kỳ năm trước và buổi giao ban trước",
                              "en": "Against last year and since the last briefing"},
     "report.sub.overview": {"vi": "Kỳ báo cáo {period} · so với cùng kỳ năm trước ({year})",
@@ -54,6 +55,8 @@ TEXTS: dict[str, dict[str, str]] = {
                           "en": "Incidents per month by drug, {start} – {end}"},
     "report.sub.corridor": {"vi": "Số vụ gần cửa khẩu, lối mở, đường mòn và theo km biên giới, kỳ {period}",
                             "en": "Incidents near gates, openings and trails, and per km of border, period {period}"},
+    "report.sub.patrols": {"vi": "Độ phủ tuần tra (số ngày) so với điểm nóng Gi*, kỳ {period}",
+                           "en": "Patrol coverage (days) against Gi* hot spots, period {period}"},
     "report.sub.changes": {"vi": "So với cùng kỳ năm trước ({year}) và buổi giao ban lưu ngày {saved} (kỳ {period})",
                            "en": "Against the same period last year ({year}) and the briefing saved on {saved} "
                                  "(period {period})"},
@@ -70,8 +73,29 @@ TEXTS: dict[str, dict[str, str]] = {
     "report.col.within": {"vi": "Số vụ trong {km}", "en": "Incidents within {km}"},
     "report.col.reason": {"vi": "Lý do cảnh báo", "en": "Alert reason"},
     "report.col.km": {"vi": "Km biên giới", "en": "Border km"},
-    "report.table.more": {"vi": "… và {n} dòng khác trong bảng đầy đủ.",
-                          "en": "… and {n} more rows in the full table."},
+    "report.col.gap_place": {"vi": "Nơi (thôn, bản / cửa khẩu, lối mở gần nhất)",
+                             "en": "Place (nearest village / crossing)"},
+    "report.col.patrol_days": {"vi": "Ngày tuần tra", "en": "Patrol days"},
+    "report.col.days_since": {"vi": "Số ngày từ lần tuần tra cuối", "en": "Days since last patrol"},
+    "report.patrols.never": {"vi": "chưa tuần tra", "en": "never"},
+    "report.patrols.none": {"vi": "Chưa có dữ liệu tuần tra trong kho, nên chưa đánh giá được độ phủ và "
+                                  "khoảng trống tuần tra. Nhập tuyến tuần tra: borderwatch import patrols TỆP.gpx",
+                            "en": "There are no patrols in the store, so patrol coverage and gaps cannot be assessed. "
+                                  "Import patrol tracks: borderwatch import patrols FILE.gpx"},
+    "report.patrols.effort": {"vi": "{n} lượt tuần tra, {km} trong kỳ", "en": "{n} patrols, {km} in the period"},
+    "report.patrols.none_period": {"vi": "Không có lượt tuần tra nào trong kỳ: mọi ô nóng đều là khoảng "
+                                         "trống.",
+                                   "en": "No patrols in this period: every hot cell is a gap."},
+    "report.patrols.gaps": {"vi": "{cells} ô nóng chưa hoặc ít được tuần tra; {crossings} cửa khẩu, lối mở "
+                                  "quá {days} ngày chưa tuần tra (trong vòng {m} m)",
+                            "en": "{cells} hot cells with no or few patrols; {crossings} crossings not patrolled "
+                                  "(within {m} m) for more than {days} days"},
+    "report.patrols.no_gaps": {"vi": "Mọi ô nóng và cửa khẩu, lối mở đều đã được tuần tra trong "
+                                     "kỳ.",
+                               "en": "Every hot cell and crossing was patrolled in the period."},
+    "report.legend.hot_edge": {"vi": "Viền: điểm nóng Gi* (95 %, 99 %)",
+                               "en": "Outline: Gi* hot spot (95 %, 99 %)"},
+    "report.table.more": {"vi": "… và {n} dòng khác trong bảng đầy đủ.", "en": "… and {n} more rows in the full table."},
     "report.bin.3": {"vi": "Nóng (99 %)", "en": "Hot (99 %)"},
     "report.bin.2": {"vi": "Nóng (95 %)", "en": "Hot (95 %)"},
     "report.bin.1": {"vi": "Nóng (90 %)", "en": "Hot (90 %)"},
@@ -127,6 +151,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # progress
     "report.progress.figures": {"vi": "Tính số liệu chính…", "en": "Key figures…"},
     "report.progress.hotspots": {"vi": "Phân tích điểm nóng…", "en": "Hotspot analysis…"},
+    "report.progress.patrols": {"vi": "Tuần tra và khoảng trống…", "en": "Patrols and gaps…"},
     "report.progress.villages": {"vi": "Thôn, bản và cảnh báo…", "en": "Villages and alerts…"},
     "report.progress.corridor": {"vi": "Tuyến biên giới…", "en": "Border corridor…"},
     "report.progress.slides": {"vi": "Sắp xếp trang…", "en": "Laying out slides…"},

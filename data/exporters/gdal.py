@@ -234,6 +234,9 @@ def write_gpx(path: Path, parts: list[Part], meta: dict | None) -> None:
             out[element] = [None if is_missing(v) else str(v) for v in f[field]]
     if layer == "crossings":
         out["desc"] = [None if is_missing(k) else label("crossing_kind", k, "vi") for k in f["kind"]]
+    elif layer in ("villages", "stations"):          # the line a handheld shows under the name, as in KML
+        from data.exporters.kml import _summary
+        out["desc"] = [_summary(layer, r) or None for r in f.to_dict(orient="records")]
     out["sym"] = [GPX_SYMBOLS.get(k, "Waypoint") for k in f["kind"]] if layer == "crossings" else "Waypoint"
     for col in f.columns:
         if col in elements.values():

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 from gpxfiles import UTC, garmin_gpx, gpslogger_gpx, osmand_gpx, walk
@@ -276,3 +277,29 @@ def test_cli_import_patrols(demo_db, tmp_path):
                        capture_output=True, text=True, env=env)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "bad.gpx, track jump, point 6" in r.stderr
+
+
+def test_gpx_points_keep_their_own_time_and_only_top_level_tracks_count(tmp_path):
+    """A point without <time> (between timed ones), a time split by a comment, two segments, a <trk> inside
+    <extensions> (not a patrol) and a waypoint description: nothing slides onto a neighbouring point."""
+    f = tmp_path / "Track_2024-03-05.gpx"
+    f.write_text(
+        '<?xml version="1.0" encoding="UTF-8" standalone="no" ?>\n'
+        '<gpx xmlns="http://www.topografix.com/GPX/1/1" creator="GPSMAP 66i" version="1.1">'
+        '<wpt lat="16.6005" lon="106.6"><time>2024-03-05T01:01:00Z</time><name>Bản A</name>'
+        '<desc>Xã Hướng Lập</desc><sym>Flag, Blue</sym></wpt>'
+        '<extensions><trk><name>ghost</name><trkseg><trkpt lat="1" lon="1"/><trkpt lat="2" lon="2"/>'
+        '</trkseg></trk></extensions>'
+        '<trk><name>T1</name><trkseg>'
+        '<trkpt lat="16.600" lon="106.6"><ele>300.0</ele><time>2024-03-05T01:00:00Z</time></trkpt>'
+        '<trkpt lat="16.601" lon="106.6"><ele>301.0</ele></trkpt>'
+        '<trkpt lat="16.602" lon="106.6"><time>2024-03-05T01:<!-- fix -->02:00Z</time></trkpt></trkseg>'
+        '<trkseg><trkpt lat="16.603" lon="106.6"><time>2024-03-05T01:03:00Z</time></trkpt></trkseg></trk></gpx>',
+        encoding="utf-8")
+    p = read_tracks(f)
+    assert p.meta["label"].tolist() == ["T1"]
+    assert p.points["lat"].tolist() == [16.6, 16.601, 16.602, 16.603]
+    assert p.points["part"].tolist() == [0, 0, 0, 1]
+    assert [None if pd.isna(v) else str(v) for v in p.points["time"]] == [
+        "2024-03-05 08:00:00", None, "2024-03-05 08:02:00", "2024-03-05 08:03:00"]
+    assert p.waypoints[["name", "note", "symbol"]].values.tolist() == [["Bản A", "Xã Hướng Lập", "Flag, Blue"]]

@@ -22,14 +22,14 @@ def test_briefing_pdf_png_and_snapshot(demo_db, tmp_path):
     r = run("briefing", "--db", str(demo_db), "--from", "01/08/2026", "--to", "31/10/2026", "--out", str(out),
             "--png", str(png), "--unit", "Bộ Chỉ huy BĐBP tỉnh", "--classification", "MẬT", "--save")
     assert r.returncode == 0, r.stderr
-    assert "7 trang" in r.stderr and "Đã lưu buổi giao ban số 1" in r.stderr
+    assert "8 trang" in r.stderr and "Đã lưu buổi giao ban số 1" in r.stderr
     reader = pypdf.PdfReader(out)
-    assert len(reader.pages) == 7
+    assert len(reader.pages) == 8
     first = reader.pages[0].extract_text()
     assert "MẬT" in first and "Bộ Chỉ huy BĐBP tỉnh" in first and "Buổi giao ban đã lưu số 1" in first
     files = sorted(p.name for p in png.iterdir())
     assert files == ["01-overview.png", "02-hotspots.png", "03-villages.png", "04-trends.png", "05-corridor.png",
-                     "06-changes.png"]
+                     "06-patrols.png", "07-changes.png"]
     assert Image.open(png / files[0]).size == (1920, 1080)
 
     # shown again exactly from the snapshot (no filter arguments), in English

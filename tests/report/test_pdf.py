@@ -19,7 +19,7 @@ def pdf_vi(demo_con, period):
 
 def test_pages_size_and_progress(pdf_vi):
     reader, steps = pdf_vi
-    assert len(reader.pages) == 7                       # title + six slides
+    assert len(reader.pages) == 8                       # title + seven slides
     for page in reader.pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(w / h - 16 / 9) < 1e-3
@@ -35,11 +35,12 @@ def test_vietnamese_text_on_every_page(pdf_vi):
     for heading, text in zip(["Tổng quan tình hình tội phạm ma túy", "Điểm nóng",
                               "Thôn, bản không có tội phạm và tệ nạn ma túy", "Diễn biến theo tháng",
                               "Tuyến, hướng: cửa khẩu, đường mòn, đoạn biên giới",
+                              "Tuần tra và khoảng trống",
                                   "So với cùng kỳ năm trước và buổi giao ban trước"],
                              texts[1:]):
         assert heading in text
     for n, text in enumerate(texts, start=1):
-        assert f"Trang {n}/7" in text and "MẬT" in text
+        assert f"Trang {n}/8" in text and "MẬT" in text
         assert "Natural Earth" in text and "Dữ liệu minh họa" in text
         assert "Tạo lúc" in text and "Phiên bản dữ liệu" in text
     assert "Gần thôn, bản" in texts[2] and "Xã" in texts[2]
@@ -66,7 +67,7 @@ def test_images_and_fonts_embedded(pdf_vi):
 def test_english_pack(demo_con, period):
     reader = pypdf.PdfReader(io.BytesIO(build_briefing_pdf(demo_con, period, lang="en")))
     text = "".join(p.extract_text() for p in reader.pages)
-    assert "Hotspots" in text and "Page 7/7" in text and "FOR INTERNAL USE" in text and "Illustrative data" in text
+    assert "Hotspots" in text and "Page 8/8" in text and "FOR INTERNAL USE" in text and "Illustrative data" in text
 
 
 def test_store_without_border_is_a_clear_refusal(empty_con, period):
@@ -81,4 +82,4 @@ def test_period_without_incidents_still_builds(demo_con):
     from data.filters import Filter
     reader = pypdf.PdfReader(io.BytesIO(build_briefing_pdf(
         demo_con, Filter(date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 3, 31)), lang="vi")))
-    assert len(reader.pages) == 7 and "0 vụ" in reader.pages[1].extract_text()
+    assert len(reader.pages) == 8 and "0 vụ" in reader.pages[1].extract_text()

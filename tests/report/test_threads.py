@@ -49,7 +49,7 @@ def _render(con, flt: Filter, barrier: threading.Barrier | None = None) -> dict:
 
 
 def _assert_same(got: dict, alone: dict, name: str) -> None:
-    assert len(got["pages"]) == len(alone["pages"]) == 7, name
+    assert len(got["pages"]) == len(alone["pages"]) == 8, name
     assert got["pages"] == alone["pages"], name
     assert got["images"].keys() == alone["images"].keys(), name
     for key in alone["images"]:
