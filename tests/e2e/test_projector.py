@@ -1,7 +1,7 @@
 """The projector view in Debian Chromium at 1920×1080 and 1280×720.
 
 Starts ``streamlit run tests/e2e/projector_page.py`` (a page that shows only
-``ui.projector.render``) on a demo store, walks the six slides, saves screenshots under
+``ui.projector.render``) on a demo store, walks every slide (report.slides.SLIDES), saves screenshots under
 ``artifacts/screenshots/`` and measures the computed font size of every visible text.
 """
 from __future__ import annotations
@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from _serve import serve
 
+from report.slides import SLIDES
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
-KEYS = ["overview", "hotspots", "villages", "trends", "corridor", "changes"]
+KEYS = list(SLIDES)
+N = len(KEYS)          # the last slide (changes) is text only
 
 FONT_SIZES = """() => {
   const out = [];
@@ -71,12 +74,12 @@ def _walk(browser, url, width, height, lang="vi"):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{url}/?lang={lang}")
     nxt = "Trang sau ▶" if lang == "vi" else "Next ▶"
-    counter = "Trang {i}/6" if lang == "vi" else "Slide {i}/6"
-    for i in range(6):
+    counter = f"Trang {{i}}/{N}" if lang == "vi" else f"Slide {{i}}/{N}"
+    for i in range(N):
         if i:
             page.get_by_role("button", name=nxt).click()
         page.get_by_text(counter.format(i=i + 1), exact=True).wait_for(timeout=60_000)
-        page.locator(".bw-slide img").first.wait_for(timeout=60_000) if i < 5 else None
+        page.locator(".bw-slide img").first.wait_for(timeout=60_000) if i < N - 1 else None
         page.wait_for_timeout(400)
         yield i, page
     page.close()
@@ -106,7 +109,7 @@ def test_english_navigation_back_and_exit(server, browser):
         if i == 1:
             assert page.locator(".bw-title").inner_text() == "Hotspots"
             page.get_by_role("button", name="◀ Previous").click()
-            page.get_by_text("Slide 1/6", exact=True).wait_for(timeout=30_000)
+            page.get_by_text(f"Slide 1/{N}", exact=True).wait_for(timeout=30_000)
             page.get_by_role("button", name="Leave projector").click()
             page.get_by_text("projector-closed").wait_for(timeout=30_000)
             page.close()
@@ -121,26 +124,26 @@ def test_keyboard_and_presenter_clicker_move_the_slides(server, browser):
     """→/PageDown/Space forward, ←/PageUp back, Home/End to the ends; the slide number follows."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(f"{server}/?lang=vi")
-    page.get_by_text("Trang 1/6", exact=True).wait_for(timeout=60_000)
+    page.get_by_text(f"Trang 1/{N}", exact=True).wait_for(timeout=60_000)
     page.locator(".bw-slide img").first.wait_for(timeout=60_000)
-    steps = [("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2), ("End", 6),
-             ("PageDown", 6), ("Home", 1), ("ArrowLeft", 1), ("Space", 2)]
+    steps = [("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2), ("End", N),
+             ("PageDown", N), ("Home", 1), ("ArrowLeft", 1), ("Space", 2)]
     for key, expected in steps:
         page.keyboard.press(key)
-        page.get_by_text(f"Trang {expected}/6", exact=True).wait_for(timeout=60_000)
+        page.get_by_text(f"Trang {expected}/{N}", exact=True).wait_for(timeout=60_000)
         page.locator(f".bw-slide.{KEYS[expected - 1]}").wait_for(timeout=60_000)
         page.wait_for_timeout(300)
-        assert _counter(page) == f"Trang {expected}/6", key
+        assert _counter(page) == f"Trang {expected}/{N}", key
         assert page.locator(f".bw-slide.{KEYS[expected - 1]}").count() == 1
         assert page.evaluate("scrollY") == 0, f"{key} scrolled the page"
     # a mouse click still works after the keys, and Space on the focused button does not step twice
     page.get_by_role("button", name="Trang sau ▶").click()
-    page.get_by_text("Trang 3/6", exact=True).wait_for(timeout=60_000)
+    page.get_by_text(f"Trang 3/{N}", exact=True).wait_for(timeout=60_000)
     page.wait_for_timeout(300)
     page.keyboard.press("Space")
-    page.get_by_text("Trang 4/6", exact=True).wait_for(timeout=60_000)
+    page.get_by_text(f"Trang 4/{N}", exact=True).wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
-    assert _counter(page) == "Trang 4/6"
+    assert _counter(page) == f"Trang 4/{N}"
     page.close()
 
 
