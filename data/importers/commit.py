@@ -25,6 +25,7 @@ import pandas as pd
 
 from core.errors import Problem, StoreError, ValidationError
 from core.i18n import t
+from data import corridor_facts
 from data.export import neutralise
 from data.fsmodes import open_private
 from data.importers.validate import Report, validate
@@ -124,6 +125,9 @@ def commit(con, source, *, skip_invalid: bool = False, replace: bool = False, wh
         replaced = todo[todo["_status"] == "changed"]
         _delete(con, layer, replaced)
         insert_layer(con, layer, todo, import_id=import_id)
+        if layer in corridor_facts.PLACE_LAYERS:
+            say(0.8, t("import.progress.write", lang, layer="incidents"))
+            corridor_facts.ensure_current(con)      # new border, crossings or trails: every incident's facts again
         rejected = report.rejected_rows
         con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [import_id, who, dt.datetime.now().replace(microsecond=0), source.file, layer, mode,
