@@ -3,6 +3,7 @@ write path, back-filled in older stores, recomputed when the places change. Both
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import geopandas as gpd
 import numpy as np
@@ -170,5 +171,34 @@ def test_no_border_no_facts(n):
         assert places.border is None and places.fingerprint == corridor_facts.NO_BORDER
         assert not corridor_facts.stale(con, places)
         assert corridor_facts.compute(pd.DataFrame({"lon": [106.5], "lat": [16.6]}), places).isna().all().all()
+    finally:
+        con.close()
+
+
+def test_an_import_written_in_pieces_is_all_or_nothing(any_demo, tmp_path, incident_rows, snapshot, monkeypatch):
+    """Pieces of 2 rows; the user stops the import (Ctrl-C) while the third piece is written: nothing stays."""
+    commit_mod = importlib.import_module("data.importers.commit")     # the package's `commit` is the function
+    monkeypatch.setattr(commit_mod, "CHUNK_ROWS", 2)
+    path = tmp_path / "inc.csv"
+    pd.DataFrame(incident_rows, columns=["id", "occurred_at", "lat", "lon", "article", "drug", "quantity_g",
+                                         "tablets", "persons", "station_id", "description"]).to_csv(path, index=False)
+    con = connect(any_demo)
+    try:
+        before = snapshot(con)
+        seen: list[int] = []
+
+        def progress(fraction: float, message: str) -> None:
+            if "/5" in message:                  # "Writing to layer incidents: 2/5 rows", …
+                seen.append(con.execute("SELECT count(*) FROM incidents WHERE id LIKE 'IMP-%'").fetchone()[0])
+                if len(seen) == 2:
+                    raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            import_file(con, "incidents", path, who="lan", lang="en", progress=progress)
+        assert seen == [2, 4]                    # two pieces were in the transaction when it stopped
+        assert snapshot(con) == before
+        res = import_file(con, "incidents", path, who="lan", lang="en")      # and in pieces it all goes in
+        assert res.rows_new == 5
+        assert_facts_follow_places(con, "id LIKE 'IMP-%'")
     finally:
         con.close()
