@@ -18,6 +18,11 @@ from core.errors import InputError
 from core.i18n import t
 from data.schema import LAYERS
 
+#: ``borderwatch import`` is no upload: a station's whole archive may come in one file (written in pieces,
+#: one transaction). The dashboard keeps the upload limits of ``data.importers.readers``.
+CLI_MAX_ROWS = 5_000_000
+CLI_MAX_BYTES = 2 * 1024**3
+
 
 def add_arguments(p, name: str) -> None:
     p.add_argument("layer", choices=list(LAYERS) + [_patrols.LAYER], help="target layer")
@@ -64,7 +69,7 @@ def run(args) -> int:
         result = import_file(con, args.layer, args.file, crs=args.crs, mapping=mapping, encoding=args.encoding,
                              skip_invalid=args.skip_invalid, replace=args.replace, who=user.name, lang=lang,
                              decimal=args.decimal, source_layer=args.source_layer, header_row=args.header_row,
-                             user=user)
+                             user=user, max_rows=CLI_MAX_ROWS, max_bytes=CLI_MAX_BYTES)
         audit.log(con, user.name, "import", f"{result.layer} <- {result.file} ({result.mode}, "
                   f"import_id {result.import_id})", rows=result.rows_written)
         log_outside(con, user.name, result)         # incidents flagged outside_vietnam (editor only): audited

@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from data import corridor_facts
 from data.filters import NO_FILTER, Filter
 from data.queries import border_line, load_incidents, study_area, villages_with_status
 from data.store import one_row, read_layer
@@ -86,8 +87,24 @@ def emerging_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, sli
 
 def corridor_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, buffer_m: float = _corridor.BUFFER_M,
                  km: float = 1.0) -> dict:
-    """Per-incident distances, counts per crossing and trail within ``buffer_m``, counts per km of border."""
-    inc = _incidents(con, flt)
+    """Per-incident distances, counts per crossing and trail within ``buffer_m``, counts per km of border.
+
+    Reads the corridor facts stored with each incident (:mod:`data.corridor_facts`) when they follow the
+    border, crossings and trails now in the store; otherwise (a store opened read-only before they were
+    filled) computes them here, with the same functions and the same results.
+    """
+    places = corridor_facts.load_places(con)
+    if places.border is not None and corridor_facts.usable(con, places):
+        inc = load_incidents(con, flt, columns=["id", "lon", "lat", *corridor_facts.FACT_COLUMNS])
+        if not inc["border_m"].isna().any():
+            return _corridor_from_facts(inc, inc, places, buffer_m=buffer_m, km=km)
+    return corridor_recompute(con, flt, buffer_m=buffer_m, km=km)
+
+
+def corridor_recompute(con: duckdb.DuckDBPyConnection, flt: Filter | None = None, *,
+                       buffer_m: float = _corridor.BUFFER_M, km: float = 1.0) -> dict:
+    """:func:`corridor_for` computing every incident's facts anew (stored facts not read)."""
+    inc = _incidents(con, NO_FILTER if flt is None else flt)
     border = border_line(con)
     crossings, trails = read_layer(con, "crossings"), read_layer(con, "trails")
     if border is None:
@@ -104,6 +121,32 @@ def corridor_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, buf
         "trails": _corridor.counts_near(inc, trails, buffer_m=buffer_m),
         "chainage": _corridor.border_chainage(inc, border, km=km),
     }
+
+
+#: Metres added to ``buffer_m`` when picking the incidents that may lie within it of a crossing or trail by
+#: their stored nearest distance; the exact test (``counts_near``) then runs on those only.
+_NEAR_SLACK_M = 1.0
+
+
+def _corridor_from_facts(inc: pd.DataFrame, facts: pd.DataFrame, places, *, buffer_m: float,
+                         km: float) -> dict:
+    """:func:`corridor_for`'s tables from stored facts. An incident can be within ``buffer_m`` of a crossing
+    only when its nearest crossing is, so ``counts_near`` sees those incidents only: the same counts."""
+    if buffer_m < 0:
+        raise ValueError(f"buffer_m must be >= 0, got {buffer_m}")
+    per_incident = pd.DataFrame({
+        "id": inc["id"].to_numpy(), "dist_border_m": facts["border_m"].to_numpy(dtype=float),
+        "nearest_crossing": facts["crossing_id"].to_numpy(dtype=object),
+        "dist_crossing_m": facts["crossing_m"].to_numpy(dtype=float),
+        "nearest_trail": facts["trail_id"].to_numpy(dtype=object),
+        "dist_trail_m": facts["trail_m"].to_numpy(dtype=float),
+    }) if len(inc) else pd.DataFrame(columns=CORRIDOR_COLUMNS)
+    out = {"incidents": per_incident}
+    for key, feats, dist in (("crossings", places.crossings, "crossing_m"), ("trails", places.trails, "trail_m")):
+        near = inc[(facts[dist] <= buffer_m + _NEAR_SLACK_M).to_numpy()]
+        out[key] = _corridor.counts_near(near[["lon", "lat"]], feats, buffer_m=buffer_m)
+    out["chainage"] = _corridor.chainage_counts(facts["chainage_km"].to_numpy(dtype=float), places.border, km=km)
+    return out
 
 
 def villages_for(con: duckdb.DuckDBPyConnection, flt: Filter = NO_FILTER, *, radius_km: float = 3.0, res: int = 7,

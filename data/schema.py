@@ -76,7 +76,9 @@ LAYERS: dict[str, Layer] = {
         Field("description", "VARCHAR"),
         # Migration 8: a deliberate record across the border (joint operation); editor only, audited.
         Field("outside_vietnam", "BOOLEAN", kind="bool", since=9),
-    ), POINT, derived=("lon", "lat", "h3_9", "village_id", "commune")),
+    ), POINT, derived=("lon", "lat", "h3_9", "village_id", "commune",
+                       # migration 10: corridor facts (data.corridor_facts), filled at write time like h3_9
+                       "border_m", "chainage_km", "crossing_id", "crossing_m", "trail_id", "trail_m")),
     # Commune areas (migration 4): one polygon per commune, its pre-2025 and post-2025 names and residents.
     "commune_areas": Layer("commune_areas", (
         Field("id", "VARCHAR", True), Field("name", "VARCHAR", True), Field("new_name", "VARCHAR"),
@@ -234,6 +236,21 @@ def _v9_outside_vietnam() -> list[str]:
             "UPDATE incidents SET outside_vietnam = false WHERE outside_vietnam IS NULL"]
 
 
+def _v10_corridor_facts() -> list[str]:
+    """Per-incident corridor facts, computed at write time as ``h3_9`` is (:mod:`data.corridor_facts`):
+    distance to the border (m), chainage from its north end (km), nearest crossing and trail with
+    their distances (m). Existing rows are filled when the store is next opened read-write
+    (``data.corridor_facts.ensure_current``, which needs the geometry maths of :mod:`geo.corridor`);
+    ``meta.corridor_facts`` names the border, crossings and trails they were computed against.
+    """
+    return ["ALTER TABLE incidents ADD COLUMN border_m DOUBLE",
+            "ALTER TABLE incidents ADD COLUMN chainage_km DOUBLE",
+            "ALTER TABLE incidents ADD COLUMN crossing_id VARCHAR",
+            "ALTER TABLE incidents ADD COLUMN crossing_m DOUBLE",
+            "ALTER TABLE incidents ADD COLUMN trail_id VARCHAR",
+            "ALTER TABLE incidents ADD COLUMN trail_m DOUBLE"]
+
+
 # Append-only. Each entry: (version, list of SQL statements or a callable returning them).
 MIGRATIONS: list[tuple[int, Callable[[], list[str]] | list[str]]] = [
     (1, _v1),
@@ -245,6 +262,7 @@ MIGRATIONS: list[tuple[int, Callable[[], list[str]] | list[str]]] = [
     (7, _v7_basemaps_context_communes),
     (8, _v8_web_sessions),
     (9, _v9_outside_vietnam),
+    (10, _v10_corridor_facts),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

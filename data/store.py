@@ -201,7 +201,30 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
     load_spatial(con)
     if migrate and not read_only:
         migrate_store(con)
+        refresh_corridor_facts(con)
     return con
+
+
+def refresh_corridor_facts(con) -> int:
+    """On a read-write open: fill the corridor facts (migration 10) of rows written before them, or
+    recompute them all when the border, crossings or trails changed since (``data.corridor_facts``).
+    One transaction; in server mode under a lock, re-checked once it is held. Returns rows recomputed."""
+    from data import corridor_facts
+
+    if not corridor_facts.stale(con):
+        return 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        serialise(con, "corridor_facts")
+        n = corridor_facts.ensure_current(con)
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    return n
 
 
 def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -> duckdb.DuckDBPyConnection:
@@ -224,6 +247,7 @@ def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -
     server = cast(duckdb.DuckDBPyConnection, ServerConnection(con))
     if migrate and not read_only:
         migrate_store(server)
+        refresh_corridor_facts(server)
     return server
 
 
@@ -500,10 +524,18 @@ def insert_layer(con: duckdb.DuckDBPyConnection, layer: str, gdf: gpd.GeoDataFra
         if layer == "incidents":
             df["lon"] = geo.x.to_numpy()
             df["lat"] = geo.y.to_numpy()
+            from data import corridor_facts
             from data.enrich import enrich_incidents
+            places = corridor_facts.load_places(con)
+            followed = not corridor_facts.stale(con, places)     # the rows already stored follow these places
             df = enrich_incidents(con, df)
-            names += ["lon", "lat", "h3_9", "village_id", "commune"]
+            facts = corridor_facts.compute(df[["lon", "lat"]], places)
+            for c in corridor_facts.FACT_COLUMNS:
+                df[c] = facts[c].to_numpy()
+            names += ["lon", "lat", "h3_9", "village_id", "commune", *corridor_facts.FACT_COLUMNS]
             selects += ["src.lon", "src.lat", "CAST(src.h3_9 AS UBIGINT)", "src.village_id", "src.commune"]
+            selects += [f"CAST(src.{c} AS {'VARCHAR' if c.endswith('_id') else 'DOUBLE'})"
+                        for c in corridor_facts.FACT_COLUMNS]
             selects.append("ST_Point(src.lon, src.lat)")
         else:
             df["geom__wkb"] = shapely.to_wkb(geo.to_numpy())
@@ -525,6 +557,11 @@ def insert_layer(con: duckdb.DuckDBPyConnection, layer: str, gdf: gpd.GeoDataFra
         con.execute(f"INSERT INTO {layer} ({cols}) SELECT {', '.join(selects)} FROM __bw_src AS src")
     finally:
         con.unregister("__bw_src")
+    if layer == "incidents":
+        if followed:
+            set_meta(con, corridor_facts.META_KEY, places.fingerprint)
+        else:                       # older rows were computed against other places: all of them again
+            corridor_facts.ensure_current(con, places)
     return len(df)
 
 

@@ -24,10 +24,13 @@ from shapely.geometry.base import BaseGeometry
 from geo._types import BoolArray, FloatArray, IntArray, ObjectArray
 from geo.crs import METRIC_CRS, transformer
 
-__all__ = ["BUFFER_M", "incident_proximity", "counts_near", "border_chainage", "north_first"]
+__all__ = ["BUFFER_M", "PROXIMITY_COLUMNS", "incident_proximity", "counts_near", "border_chainage", "chainage_counts",
+           "north_first"]
 
 #: Default buffer around crossings and trails, metres (≈ 2 × border generalisation).
 BUFFER_M = 2000.0
+#: Columns of :func:`incident_proximity` (stored per incident as corridor facts, ``data.corridor_facts``).
+PROXIMITY_COLUMNS = ("border_m", "chainage_km", "crossing_id", "crossing_m", "trail_id", "trail_m")
 
 
 def _points_utm(incidents: pd.DataFrame) -> tuple[FloatArray, BoolArray]:
@@ -276,13 +279,35 @@ def border_chainage(incidents: pd.DataFrame, border: object, *, km: float = 1.0,
         raise ValueError(f"km must be positive, got {km}")
     line = _geom_utm(north_first(border), "border")
     xy, ok = _points_utm(incidents)
-    length_km = line.length / 1000.0
-    n_bins = max(int(np.ceil(length_km / km - 1e-9)), 1)
     dist, pos = _locate(line, xy[ok])
     pos = pos / 1000.0
     if max_distance_m is not None:
         pos = pos[dist <= max_distance_m]
-    k = np.minimum((pos // km).astype(np.int64), n_bins - 1)
+    return _per_km(pos, line.length / 1000.0, km)
+
+
+def chainage_counts(chainage_km: np.ndarray | pd.Series, border: LineString | MultiLineString, *,
+                    km: float = 1.0) -> pd.DataFrame:
+    """Count incidents per stretch of border from chainages already known.
+
+    The chainages are ``incident_proximity``'s ``chainage_km`` (stored per incident); the table is
+    the same as :func:`border_chainage`'s.
+
+    >>> line = LineString([(106.5, 16.6), (106.5, 16.5)])         # about 11.1 km, north end first
+    >>> chainage_counts(np.array([0.2, 0.9, 10.0]), line, km=5)["count"].tolist()
+    [2, 0, 1]
+    """
+    if km <= 0:
+        raise ValueError(f"km must be positive, got {km}")
+    line = _geom_utm(north_first(border), "border")
+    pos = np.asarray(chainage_km, dtype=float)
+    return _per_km(pos[np.isfinite(pos)], line.length / 1000.0, km)
+
+
+def _per_km(pos_km: np.ndarray, length_km: float, km: float) -> pd.DataFrame:
+    """Count positions ``pos_km`` per ``km`` stretch of a line ``length_km`` long (the last one takes the end)."""
+    n_bins = max(int(np.ceil(length_km / km - 1e-9)), 1)
+    k = np.minimum((pos_km // km).astype(np.int64), n_bins - 1)
     starts = np.arange(n_bins) * km
     return pd.DataFrame({"km_from": starts, "km_to": np.minimum(starts + km, length_km),
                          "count": np.bincount(k, minlength=n_bins).astype(np.int64)})

@@ -171,6 +171,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.where_column": {"vi": "cột {column}", "en": "column {column}"},
     "import.progress.validate": {"vi": "Đang kiểm tra {file}", "en": "Checking {file}"},
     "import.progress.write": {"vi": "Đang ghi vào lớp {layer}", "en": "Writing to layer {layer}"},
+    "import.progress.rows": {"vi": "Đang ghi vào lớp {layer}: {done}/{total} dòng",
+                             "en": "Writing to layer {layer}: {done}/{total} rows"},
     "import.progress.commit": {"vi": "Đang lưu", "en": "Saving"},
     "import.progress.done": {"vi": "Xong", "en": "Done"},
     "import.store_failed": {"vi": "Không ghi được vào kho dữ liệu: {detail}",

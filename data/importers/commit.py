@@ -25,6 +25,7 @@ import pandas as pd
 
 from core.errors import Problem, StoreError, ValidationError
 from core.i18n import t
+from data import corridor_facts
 from data.export import neutralise
 from data.fsmodes import open_private
 from data.importers.validate import Report, validate
@@ -32,6 +33,9 @@ from data.schema import LAYERS
 from data.store import delete_rows, insert_layer, next_id, serialise
 
 Progress = Callable[[float, str], None]
+#: Rows written per piece (derived columns and corridor facts are computed per piece, which bounds the
+#: memory of the write); every piece goes into the import's one transaction.
+CHUNK_ROWS = 100_000
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,13 @@ def commit(con: duckdb.DuckDBPyConnection, source, *, skip_invalid: bool = False
         todo = report.to_write()
         replaced = todo[todo["_status"] == "changed"]
         _delete(con, layer, replaced)
-        insert_layer(con, layer, todo, import_id=import_id)
+        for lo in range(0, len(todo), CHUNK_ROWS):       # in pieces, all inside this one transaction
+            insert_layer(con, layer, todo.iloc[lo:lo + CHUNK_ROWS], import_id=import_id)
+            done = min(lo + CHUNK_ROWS, len(todo))
+            say(0.6 + 0.2 * done / len(todo), t("import.progress.rows", lang, layer=layer, done=done, total=len(todo)))
+        if layer in corridor_facts.PLACE_LAYERS:
+            say(0.8, t("import.progress.write", lang, layer="incidents"))
+            corridor_facts.ensure_current(con)      # new border, crossings or trails: every incident's facts again
         rejected = report.rejected_rows
         con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [import_id, who, dt.datetime.now().replace(microsecond=0), source.file, layer, mode,
