@@ -52,8 +52,9 @@ def run(args) -> int:
             return 0
         user = require_cli(args, con, roles.IMPORT)
         if args.action == "add":
-            out = context.add(con, args.file, name=args.name, layer=args.layer, style=args.style, color=args.color,
-                              crs=args.crs, label=args.label, user=user.name, lang=lang)
+            look = context.Look(style=args.style, color=args.color, label=args.label)
+            out = context.add(con, args.file, name=args.name, layer=args.layer, crs=args.crs, look=look,
+                              user=user.name, lang=lang)
             audit.log(con, user.name, "import", f"context {out['name']}: {args.file}", rows=out["n"])
             print(t("context.added", lang, name=out["name"], n=out["n"], style=out["style"], color=out["color"]),
                   file=sys.stderr)

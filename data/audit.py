@@ -46,6 +46,7 @@ import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -111,12 +112,24 @@ def current_origin() -> Origin | None:
 
 # -- the chain ----------------------------------------------------------------------------
 
-def _digest(prev: str, entry_id: int, at: dt.datetime, who: str, action: str, what: str | None,
-            rows: int | None, os_user: str | None = None, os_uid: int | None = None) -> str:
-    fields = [prev, int(entry_id), at.isoformat(timespec="microseconds"), who, action, what,
-              None if rows is None else int(rows)]
-    if os_user is not None or os_uid is not None:     # entries before v4 hash as they always did
-        fields += [os_user, None if os_uid is None else int(os_uid)]
+class Entry(NamedTuple):
+    """The hashed fields of one audit entry, in the order of the ``audit`` table's columns."""
+
+    entry_id: int
+    at: dt.datetime
+    who: str
+    action: str
+    what: str | None
+    rows: int | None
+    os_user: str | None = None
+    os_uid: int | None = None
+
+
+def _digest(prev: str, e: Entry) -> str:
+    fields = [prev, int(e.entry_id), e.at.isoformat(timespec="microseconds"), e.who, e.action, e.what,
+              None if e.rows is None else int(e.rows)]
+    if e.os_user is not None or e.os_uid is not None:     # entries before v4 hash as they always did
+        fields += [e.os_user, None if e.os_uid is None else int(e.os_uid)]
     payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -182,7 +195,7 @@ class Change:
         last = cur.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         entry_id, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         at = dt.datetime.now().replace(tzinfo=None)
-        digest = _digest(prev, entry_id, at, who, action, what, rows, os_user, os_uid)
+        digest = _digest(prev, Entry(entry_id, at, who, action, what, rows, os_user, os_uid))
         cur.execute("INSERT INTO audit (id, at_time, who, action, what, n_rows, prev_hash, hash, os_user, os_uid) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [entry_id, at, who, action, what, rows, prev, digest, os_user, os_uid])
@@ -306,7 +319,7 @@ def verify(con: duckdb.DuckDBPyConnection, anchor: str | Path | None = None) -> 
             return ChainCheck(False, len(rows), entry_id, f"id {expected_id} missing")
         if prev_hash != prev:
             return ChainCheck(False, len(rows), entry_id, "link to the previous entry broken")
-        if _digest(prev, entry_id, at, who, action, what, n_rows, os_user, os_uid) != digest:
+        if _digest(prev, Entry(entry_id, at, who, action, what, n_rows, os_user, os_uid)) != digest:
             return ChainCheck(False, len(rows), entry_id, "entry altered")
         hashes[entry_id] = digest
         prev, expected_id = digest, expected_id + 1

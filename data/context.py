@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -123,11 +124,24 @@ def _labels(values) -> list[str | None]:
     return out
 
 
-def add(con: duckdb.DuckDBPyConnection, path, *, name: str, layer: str | None = None, style: str | None = None,
-        color: str | None = None,
-        crs=None, label: str | None = None, user: str = "", lang=None) -> dict:
+@dataclass(frozen=True)
+class Look:
+    """How a context layer is drawn: ``style`` (one of :data:`STYLES`; from the geometry when ``None``),
+    ``color`` (``#RRGGBB``; the style's default when ``None``) and the ``label`` field (guessed when ``None``)."""
+
+    style: str | None = None
+    color: str | None = None
+    label: str | None = None
+
+
+AUTO_LOOK = Look()
+
+
+def add(con: duckdb.DuckDBPyConnection, path: str | Path, *, name: str, layer: str | None = None,
+        crs: str | None = None, look: Look = AUTO_LOOK, user: str = "", lang: str | None = None) -> dict:
     """Import ``path`` as context layer ``name`` (one transaction). Returns its ``context_layers`` row."""
     path = Path(path)
+    style, color, label = look.style, look.color, look.label
     if not NAME_RE.match(name or "") or not name.strip():
         raise InputError(t("basemap.bad_name", lang, name=name))
     if con.execute("SELECT 1 FROM context_layers WHERE name = ?", [name]).fetchone():

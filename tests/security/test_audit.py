@@ -139,7 +139,7 @@ def _recompute_chain(con) -> None:
     prev = audit.GENESIS
     for row in con.execute("SELECT id, at_time, who, action, what, n_rows, os_user, os_uid FROM audit "
                            "ORDER BY id").fetchall():
-        digest = audit._digest(prev, *row)
+        digest = audit._digest(prev, audit.Entry(*row))
         con.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row[0]])
         prev = digest
     con.execute("INSERT OR REPLACE INTO meta VALUES ('audit_head', ?)", [f"{row[0]}:{prev}"])
