@@ -288,11 +288,22 @@ def serialise(con, what: str) -> None:
     """
     if not is_server_con(con):
         return
+    pg_execute(con, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                    f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {_lock_key(what)})")
+
+
+def _lock_key(what: str) -> int:
     key = _LOCKS.get(what)
     if key is None:
         key = 0x10000 + (zlib.crc32(what.encode("utf-8")) & 0x7FFFFFFF) % 0x7FFF0000
-    pg_execute(con, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
-                    f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {int(key)})")
+    return int(key)
+
+
+def lock(con, what: str) -> None:
+    """Inside a write transaction that already called :func:`serialise`: also take the ``what`` lock
+    (a restore holds the import locks too). Embedded mode: nothing to do."""
+    if is_server_con(con):
+        pg_execute(con, f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {_lock_key(what)})")
 
 
 def next_id(con, sequence: str) -> int:
