@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import InputError, StoreError
+from core.i18n import t
 from data import audit
 from data.store import connect, is_server, is_server_con, pg_query, postgres_extension_path, server_dsn
 
@@ -102,19 +103,18 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
     Returns ``{"rows": {table: n}, "audit_entries": n}``.
     """
     if str(source) == str(target):
-        raise InputError("--from and --to name the same store")
+        raise InputError(t("srv.migrate.same", lang))
     src_server, dst_server = is_server(str(source)), is_server(str(target))
     if not src_server and not Path(source).is_file():
-        raise InputError(f"store not found: {source}")
+        raise InputError(t("srv.store.missing", lang, db=source))
     if not dst_server and (Path(target).exists() or audit.anchor_path(target).exists()):
-        raise InputError(f"{target} (or its audit anchor) exists; migrate writes a new store file only")
+        raise InputError(t("srv.migrate.target_exists", lang, target=target))
     # 1. the source at the current schema, and its chain whole
     scon = connect(source)
     try:
         check = audit.verify(scon)
         if not check.ok:
-            raise InputError(f"the source's audit log does not verify (entry {check.bad_id}: {check.reason}); "
-                             "nothing was moved")
+            raise InputError(t("srv.migrate.source_chain", lang, id=check.bad_id, reason=check.reason))
     finally:
         scon.close()
     # 2. the destination with the schema, empty
@@ -122,8 +122,7 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
     try:
         busy = _is_empty(con)
         if busy and not (replace and dst_server):
-            raise InputError(f"the destination already holds data (tables: {', '.join(busy)}); "
-                             "migrate fills an empty store only")
+            raise InputError(t("srv.migrate.busy", lang, tables=", ".join(busy)))
         main = con.execute("SELECT current_database()").fetchone()[0]
         schema = con.execute("SELECT current_schema()").fetchone()[0]
         sschema = _attach_source(con, source, "bw_src")
@@ -166,10 +165,10 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
             _anchor_all(con)
         check = audit.verify(con)
         if not check.ok:
-            raise StoreError(f"after the move the audit log does not verify (entry {check.bad_id}: {check.reason})")
+            raise StoreError(t("srv.migrate.chain_after", lang, id=check.bad_id, reason=check.reason))
         return {"rows": rows, "audit_entries": check.entries}
     except duckdb.Error as exc:
-        raise StoreError(f"migrate failed, the destination is unchanged: {str(exc).splitlines()[0]}") from exc
+        raise StoreError(t("srv.migrate.failed", lang, msg=str(exc).splitlines()[0])) from exc
     finally:
         con.close()
 
