@@ -416,8 +416,10 @@ def read_layer(con, layer: str, *, where: str = "", params: list | tuple = (),
     ``where`` is a SQL condition with ``?`` placeholders filled from ``params``.
     """
     spec = LAYERS[layer]
-    cols = columns or [c for c in table_columns(con, layer) if c != "geom" and c not in spec.extra_geoms]
-    select = ", ".join(f'"{c}"' for c in cols)
+    if columns:
+        select = ", ".join(f'"{c}"' for c in columns)
+    else:       # every other column, in table order, without a catalog query (a round trip in server mode)
+        select = "* EXCLUDE (" + ", ".join(f'"{g}"' for g in ("geom", *spec.extra_geoms)) + ")"
     extra = "".join(f", ST_AsWKB({g}) AS {g}__wkb" for g in spec.extra_geoms)
     sql = f"SELECT {select}, ST_AsWKB(geom) AS geom__wkb{extra} FROM {layer}"
     if where:
