@@ -60,15 +60,16 @@ def run(args) -> int:
 
 
 def _server(args, url: str, lang) -> int:
-    """Server mode: no relay (every process talks to the server); backup writes a snapshot to a DuckDB file."""
-    if args.command == "restore":
-        raise InputError("restore into a PostgreSQL store is not available yet: restore the backup into a new, "
-                         "empty database with `borderwatch migrate --from BACKUP.duckdb --to postgresql://…`, "
-                         "or use pg_restore on a pg_dump archive (docs/deploy.md)")
+    """Server mode: no relay (every process talks to the server); backup writes a snapshot to a DuckDB file,
+    restore replaces the server's rows from one in a single transaction."""
     con = connect(url)
     try:
         user = require_cli(args, con, roles.BACKUP)
-        result = bk.backup_server(con, url, args.file, who=user.name, overwrite=args.force, lang=lang)
+        if args.command == "backup":
+            result = bk.backup_server(con, url, args.file, who=user.name, overwrite=args.force, lang=lang)
+        else:
+            result = bk.restore_server(con, url, args.file, who=user.name, safety_copy=not args.no_safety_copy,
+                                       lang=lang)
     finally:
         con.close()
     _print(args, result, lang, via_app=False)

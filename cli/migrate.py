@@ -13,6 +13,7 @@ import sys
 from cli._auth import require_cli
 from core import roles
 from core.errors import InputError
+from core.i18n import fmt_int, t
 from data.store import is_server, redact
 
 
@@ -31,7 +32,7 @@ def run(args) -> int:
     if not is_server(args.source):
         from pathlib import Path
         if not Path(args.source).is_file():
-            raise InputError(f"store not found: {args.source}")
+            raise InputError(t("srv.store.missing", args.lang, db=args.source))
     con = connect(args.source, read_only=not is_server(args.source))
     try:
         require_cli(args, con, roles.BACKUP)        # admin: accounts and audit move with the data
@@ -42,6 +43,7 @@ def run(args) -> int:
         print(json.dumps({"from": redact(args.source), "to": redact(args.target), **result}, ensure_ascii=False))
     else:
         n = sum(result["rows"].values())
-        print(f"{redact(args.source)} -> {redact(args.target)}: {n} rows in {len(result['rows'])} tables, "
-              f"audit chain of {result['audit_entries']} entries verified", file=sys.stderr)
+        print(t("srv.migrate.done", args.lang, src=redact(args.source), dst=redact(args.target),
+                rows=fmt_int(n, args.lang), tables=len(result["rows"]), entries=result["audit_entries"]),
+              file=sys.stderr)
     return 0

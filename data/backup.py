@@ -57,7 +57,7 @@ from core.errors import AccessDenied, BorderwatchError, InputError, StoreError
 from core.i18n import t
 from data import audit
 from data.fsmodes import private_dir, private_tempdir
-from data.schema import SCHEMA_VERSION
+from data.schema import LAYERS, SCHEMA_VERSION
 from data.store import scalar
 
 log = logging.getLogger("borderwatch.backup")
@@ -315,6 +315,116 @@ def _advance_sequences(cur, main: str, alias: str) -> None:
         need = int(src.get(name, 0)) - int(last)
         if need > 0 and name.replace("_", "").isalnum():
             cur.execute(f"SELECT max(nextval('{name}')) FROM range(?)", [need])
+
+
+#: The first bytes of what ``pg_dump`` writes: a custom/directory-format archive, and a plain SQL dump.
+_PG_DUMP_MAGIC = (b"PGDMP", b"--\n-- PostgreSQL database dump")
+
+
+def _refuse_pg_dump(source: Path, lang: str | None) -> None:
+    """A ``pg_dump`` archive is not a borderwatch backup file: say what restores it instead."""
+    try:
+        with source.open("rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        raise InputError(t("auth.restore.missing", lang, file=source)) from exc
+    if any(head.startswith(m) for m in _PG_DUMP_MAGIC):
+        raise InputError(t("srv.restore.pg_dump", lang, file=source))
+
+
+def restore_server(con, url: str, source: str | Path, *, who: str, safety_copy: bool = True,
+                   lang: str | None = None) -> dict:
+    """Server mode: replace the rows of the PostgreSQL store behind ``con`` with the backup ``source``.
+
+    ``source`` is a borderwatch backup file (a DuckDB store, as ``backup`` writes in both modes);
+    it is migrated to the current schema in a private copy first, and anything else is refused
+    with the reason (a ``pg_dump`` archive is pointed to ``pg_restore``). The rows of every table
+    are replaced in ONE PostgreSQL transaction that holds the audit and import locks, so other
+    processes see the old rows until the commit, then the new, and no import interleaves.
+    Accounts and the audit log are kept as in embedded mode (taken from the backup only when the
+    store has none), the ``restore`` entry is written in the same transaction, and sequences only
+    move forward. ``safety_copy``: the store is first saved beside ``source`` as
+    ``<dbname>.before-restore-<time>.duckdb`` (a server has no store folder).
+
+    Returns ``{"file", "rows": {table: n}, "safety_copy": path or None}``. Audited as ``restore``.
+    """
+    from data.store import server_dsn
+
+    source = Path(source).expanduser().resolve()
+    if not source.is_file():
+        raise InputError(t("auth.restore.missing", lang, file=source))
+    _refuse_pg_dump(source, lang)
+    workdir = private_tempdir(f"{RESTORE_PREFIX}{os.getpid()}-")
+    try:
+        work = _prepared_copy(source, workdir, lang)
+        safety = None
+        if safety_copy:
+            dbname = re.sub(r"[^A-Za-z0-9._-]", "_", server_dsn(url).split("dbname='", 1)[1].split("'", 1)[0])
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            safety = backup_server(con, url, source.with_name(f"{dbname}.before-restore-{stamp}.duckdb"), who=who,
+                                   overwrite=True, lang=lang)["file"]
+        rows = _replace_all_server(con, work, who=who, what=str(source), lang=lang)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"file": str(source), "rows": rows, "safety_copy": safety}
+
+
+def _replace_all_server(con, work: Path, *, who: str, what: str, lang: str | None) -> dict[str, int]:
+    """Every table's rows of the PostgreSQL store replaced from ``work``, and the entry written: ONE transaction."""
+    from data.migrate import SEQUENCES, _columns, _sequence_value, store_tables
+    from data.store import lock, pg_execute, pg_query
+
+    alias = _alias("bw_restore")
+    cur = con.cursor()
+    rows: dict[str, int] = {}
+    try:
+        cur.execute(f"ATTACH {_literal(work)} AS {alias} (READ_ONLY)")
+        try:
+            src_tables = set(_tables(cur, alias))
+            tables = store_tables(cur)
+            catalog, schema = cur.execute("SELECT current_database(), current_schema()").fetchone()
+            with audit.change(con, cur) as ch:
+                for layer in sorted({*LAYERS, "patrols"}):
+                    lock(cur, f"import:{layer}")              # no import interleaves with the replacement
+                for name in tables:
+                    if name in LIVE_TABLES:
+                        continue
+                    cols = _columns(cur, catalog, schema, name)
+                    scols = set(_columns(cur, alias, "main", name)) if name in src_tables else set()
+                    names = ", ".join(f'"{c}"' for c in cols if c in scols)
+                    if name in SECURITY_TABLES:
+                        if scols and not pg_query(cur, f'SELECT EXISTS (SELECT 1 FROM "{name}")')[0][0]:
+                            cur.execute(f'INSERT INTO "{name}" ({names}) SELECT {names} FROM {alias}.main."{name}"')
+                            if name == "audit":
+                                cur.execute(f"INSERT OR REPLACE INTO meta SELECT key, value FROM {alias}.main.meta "
+                                            "WHERE key = 'audit_head'")
+                        continue
+                    keep = ", ".join(f"'{k}'" for k in KEEP_META)
+                    if name == "meta":
+                        pg_execute(cur, f"DELETE FROM meta WHERE key NOT IN ({keep})")
+                        if scols:
+                            cur.execute(f"INSERT INTO meta (key, value) SELECT key, value FROM {alias}.main.meta "
+                                        f"WHERE key NOT IN ({keep})")
+                        continue
+                    pg_execute(cur, f'DELETE FROM "{name}"')
+                    if scols:
+                        cur.execute(f'INSERT INTO "{name}" ({names}) SELECT {names} FROM {alias}.main."{name}"')
+                for name in tables:
+                    rows[name] = cur.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                ch.log(who, "restore", what, sum(n for k, n in rows.items() if k not in SECURITY_TABLES))
+            rows["audit"] = cur.execute("SELECT count(*) FROM audit").fetchone()[0]
+            for seq in SEQUENCES:        # only forward: ids the live store handed out are never handed out again
+                used = _sequence_value(cur, alias, seq, False)
+                if used:
+                    pg_query(cur, f"SELECT setval('{seq}', greatest({int(used)}, "
+                                  f"(SELECT last_value FROM {seq})))")
+        finally:
+            cur.execute(f"DETACH {alias}")
+    except duckdb.Error as exc:
+        raise StoreError(t("auth.restore.failed", lang, msg=str(exc).splitlines()[0])) from exc
+    finally:
+        cur.close()
+    return rows
 
 
 # -- left-overs --------------------------------------------------------------------------

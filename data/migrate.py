@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from core.errors import InputError, StoreError
+from core.i18n import t
 from data import audit
 from data.store import (
     connect,
@@ -110,15 +111,14 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
     Returns ``{"rows": {table: n}, "audit_entries": n}``.
     """
     src_server, dst_server = is_server(str(source)), is_server(str(target))
-    _check_ends(source, target, src_server=src_server, dst_server=dst_server)
-    _verify_source(source)          # 1. the source at the current schema, and its chain whole
+    _check_ends(source, target, src_server=src_server, dst_server=dst_server, lang=lang)
+    _verify_source(source, lang)       # 1. the source at the current schema, and its chain whole
     # 2. the destination with the schema, empty
     con = connect(target)
     try:
         busy = _is_empty(con)
         if busy and not (replace and dst_server):
-            raise InputError(f"the destination already holds data (tables: {', '.join(busy)}); "
-                             "migrate fills an empty store only")
+            raise InputError(t("srv.migrate.busy", lang, tables=", ".join(busy)))
         main = scalar(con, "SELECT current_database()")
         schema = scalar(con, "SELECT current_schema()")
         sschema = _attach_source(con, source, "bw_src")
@@ -152,32 +152,31 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
             _anchor_all(con)
         check = audit.verify(con)
         if not check.ok:
-            raise StoreError(f"after the move the audit log does not verify (entry {check.bad_id}: {check.reason})")
+            raise StoreError(t("srv.migrate.chain_after", lang, id=check.bad_id, reason=check.reason))
         return {"rows": rows, "audit_entries": check.entries}
     except duckdb.Error as exc:
-        raise StoreError(f"migrate failed, the destination is unchanged: {str(exc).splitlines()[0]}") from exc
+        raise StoreError(t("srv.migrate.failed", lang, msg=str(exc).splitlines()[0])) from exc
     finally:
         con.close()
 
 
-def _check_ends(source, target, *, src_server: bool, dst_server: bool) -> None:
+def _check_ends(source, target, *, src_server: bool, dst_server: bool, lang: str | None) -> None:
     """Two different stores: a source that exists, a destination file (and anchor) that does not yet."""
     if str(source) == str(target):
-        raise InputError("--from and --to name the same store")
+        raise InputError(t("srv.migrate.same", lang))
     if not src_server and not Path(source).is_file():
-        raise InputError(f"store not found: {source}")
+        raise InputError(t("srv.store.missing", lang, db=source))
     if not dst_server and (Path(target).exists() or audit.anchor_path(target).exists()):
-        raise InputError(f"{target} (or its audit anchor) exists; migrate writes a new store file only")
+        raise InputError(t("srv.migrate.target_exists", lang, target=target))
 
 
-def _verify_source(source) -> None:
+def _verify_source(source, lang: str | None) -> None:
     """The source opened at the current schema; its audit chain must verify, else nothing moves."""
     scon = connect(source)
     try:
         check = audit.verify(scon)
         if not check.ok:
-            raise InputError(f"the source's audit log does not verify (entry {check.bad_id}: {check.reason}); "
-                             "nothing was moved")
+            raise InputError(t("srv.migrate.source_chain", lang, id=check.bad_id, reason=check.reason))
     finally:
         scon.close()
 

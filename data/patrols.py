@@ -33,7 +33,7 @@ from core.errors import InputError, StoreError, ValidationError
 from core.i18n import t
 from core.vocab import codes, fold, normalise
 from data.border_side import border_context, lao_beyond
-from data.store import next_id
+from data.store import next_id, serialise
 from geo import tracks as T
 
 LOCAL_OFFSET = np.timedelta64(7, "h")       # Vietnam local time, no daylight saving
@@ -619,22 +619,18 @@ def import_patrols(con: duckdb.DuckDBPyConnection, path: str | Path, *, station:
     keep = [int(k) for k, lab in labels.items() if lab not in bad_labels]
     patrols, effort = build_patrols(parsed, keep=keep, date=date, station=station, kind=kind,
                                     station_of_start=lambda x, y: _station_by_area(con, x, y))
-    stored = set()
-    if len(patrols):
-        con.register("__bw_pids", pd.DataFrame({"id": patrols["id"]}))
-        try:
-            stored = {r[0] for r in con.execute("SELECT id FROM patrols WHERE id IN (SELECT id FROM __bw_pids)")
-                      .fetchall()}
-        finally:
-            con.unregister("__bw_pids")
-    patrols = patrols.drop_duplicates("id")
-    new = patrols[~patrols["id"].isin(stored)]
-    track_to_id = dict(zip(new["track"], new["id"], strict=True))
-    effort = effort[effort["track"].isin(list(track_to_id))]
-    wp = parsed.waypoints.copy()
-    wp["patrol_id"] = link_waypoints(wp, patrols)
     con.execute("BEGIN TRANSACTION")
     try:
+        # server mode: patrol imports run in turn, each seeing what the previous committed, so the same
+        # file imported by several processes at once writes its tracks once, without a key error
+        serialise(con, "import:patrols")
+        stored = _stored_ids(con, patrols["id"])
+        patrols = patrols.drop_duplicates("id")
+        new = patrols[~patrols["id"].isin(stored)]
+        track_to_id = dict(zip(new["track"], new["id"], strict=True))
+        effort = effort[effort["track"].isin(list(track_to_id))]
+        wp = parsed.waypoints.copy()
+        wp["patrol_id"] = link_waypoints(wp, patrols)
         import_id = next_id(con, "import_seq")
         write_patrols(con, new, effort.assign(patrol_id=effort["track"].map(track_to_id)), wp,
                       import_id=import_id, illustrative=illustrative)
@@ -662,6 +658,18 @@ def import_patrols(con: duckdb.DuckDBPyConnection, path: str | Path, *, station:
     return PatrolImport(import_id, parsed.file, len(parsed.meta), len(new), len(patrols) - len(new),
                         len(bad_labels), len(wp), int(new["n_points"].sum()) if len(new) else 0, problems,
                         list(new["id"]))
+
+
+def _stored_ids(con: duckdb.DuckDBPyConnection, ids: pd.Series) -> set[str]:
+    """The ids among ``ids`` that the patrols table already holds."""
+    if not len(ids):
+        return set()
+    con.register("__bw_pids", pd.DataFrame({"id": ids}))
+    try:
+        return {r[0] for r in
+                con.execute("SELECT id FROM patrols WHERE id IN (SELECT id FROM __bw_pids)").fetchall()}
+    finally:
+        con.unregister("__bw_pids")
 
 
 def write_patrols(con: duckdb.DuckDBPyConnection, patrols: gpd.GeoDataFrame, effort: pd.DataFrame,

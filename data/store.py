@@ -33,6 +33,7 @@ import pandas as pd
 import shapely
 
 from core.errors import StoreError
+from core.i18n import t
 from data.fsmodes import make_private, private_umask
 from data.schema import LAYERS, MIGRATIONS, pg_statements
 
@@ -74,7 +75,7 @@ def default_db_path() -> Path:
     """``BORDERWATCH_DB`` when set, else ``data/borderwatch.duckdb`` beside this file (embedded mode only)."""
     db = default_db()
     if is_server(db):
-        raise StoreError(f"BORDERWATCH_DB names a PostgreSQL database ({redact(str(db))}), not a store file")
+        raise StoreError(t("srv.env_not_file", None, db=redact(str(db))))
     return Path(db)
 
 
@@ -98,20 +99,19 @@ def server_dsn(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("postgresql", "postgres"):
-        raise StoreError(f"not a PostgreSQL URL: {redact(url)}")
+        raise StoreError(t("srv.url.not_pg", None, url=redact(url)))
     if parts.password is not None:
-        raise StoreError("a password in the --db URL is refused (it would be visible to other users and in logs); "
-                         "put it in PGPASSWORD or ~/.pgpass (chmod 600) and use postgresql://USER@HOST:PORT/DBNAME")
+        raise StoreError(t("srv.url.password"))
     dbname = unquote(parts.path.lstrip("/"))
     if not dbname or "/" in dbname:
-        raise StoreError(f"the URL names no database: {redact(url)} (expected postgresql://USER@HOST:PORT/DBNAME)")
+        raise StoreError(t("srv.url.no_db", None, url=redact(url)))
     kv = {"dbname": dbname}
     if parts.hostname:
         kv["host"] = parts.hostname
     try:
         port = parts.port
     except ValueError as exc:
-        raise StoreError(f"bad port in {redact(url)}") from exc
+        raise StoreError(t("srv.url.bad_port", None, url=redact(url))) from exc
     if port:
         kv["port"] = str(port)
     if parts.username:
@@ -122,7 +122,7 @@ def server_dsn(url: str) -> str:
             kv["host"] = value
             continue
         if key not in _PG_PARAMS:
-            raise StoreError(f"URL parameter {key!r} is not accepted (allowed: host, {', '.join(sorted(_PG_PARAMS))})")
+            raise StoreError(t("srv.url.bad_param", None, param=repr(key), allowed=", ".join(sorted(_PG_PARAMS))))
         kv[key] = value
     kv["options"] = f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}"
     return " ".join(f"{k}={_dsn_value(v)}" for k, v in kv.items())
@@ -130,20 +130,20 @@ def server_dsn(url: str) -> str:
 
 def _dsn_value(value: str) -> str:
     if any(c in value for c in "\x00\n\r"):
-        raise StoreError("unusable character in the PostgreSQL URL")
+        raise StoreError(t("srv.url.bad_char"))
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _wheel_extension(package: str, name: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise StoreError(f"package {package.replace('_', '-')} is not installed")
+        raise StoreError(t("srv.ext.missing_pkg", None, pkg=package.replace("_", "-")))
     root = Path(list(spec.submodule_search_locations)[0]) / "extensions"
     version = duckdb.__version__
     path = root / f"v{version}" / f"{name}.duckdb_extension"
     if not path.exists():
         found = sorted(root.glob(f"v*/{name}.duckdb_extension"))
-        raise StoreError(f"no {name} extension for duckdb {version} (found: {[str(p) for p in found]})")
+        raise StoreError(t("srv.ext.missing", None, name=name, version=version, found=[str(p) for p in found]))
     return path
 
 
@@ -185,13 +185,13 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
         return connect_server(str(path), read_only=read_only, migrate=migrate)
     target = ":memory:" if str(path) == ":memory:" else str(Path(path))
     if target != ":memory:" and read_only and not Path(target).exists():
-        raise StoreError(f"store not found: {target}")
+        raise StoreError(t("srv.store.missing", None, db=target))
     if target != ":memory:":
         private_umask()
     try:
         con = duckdb.connect(target, read_only=read_only, config=dict(_CONFIG))
     except duckdb.IOException as exc:
-        raise StoreError(f"cannot open store {target}: {exc}") from exc
+        raise StoreError(t("srv.store.cannot_open", None, db=target, msg=exc)) from exc
     if target != ":memory:" and not read_only:
         for f in (Path(target), Path(target + ".wal")):
             make_private(f)
@@ -242,7 +242,7 @@ def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -
     except duckdb.Error as exc:
         con.close()
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise StoreError(f"cannot open PostgreSQL store {redact(url)}: {detail}") from exc
+        raise StoreError(t("srv.store.cannot_open_pg", None, url=redact(url), msg=detail)) from exc
     # the wrapper has the connection's methods (and cursors on the store): callers take it for one
     server = cast(duckdb.DuckDBPyConnection, ServerConnection(con))
     if migrate and not read_only:
@@ -315,11 +315,22 @@ def serialise(con: duckdb.DuckDBPyConnection, what: str) -> None:
     """
     if not is_server_con(con):
         return
+    pg_execute(con, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
+                    f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {_lock_key(what)})")
+
+
+def _lock_key(what: str) -> int:
     key = _LOCKS.get(what)
     if key is None:
         key = 0x10000 + (zlib.crc32(what.encode("utf-8")) & 0x7FFFFFFF) % 0x7FFF0000
-    pg_execute(con, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; "
-                    f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {int(key)})")
+    return int(key)
+
+
+def lock(con, what: str) -> None:
+    """Inside a write transaction that already called :func:`serialise`: also take the ``what`` lock
+    (a restore holds the import locks too). Embedded mode: nothing to do."""
+    if is_server_con(con):
+        pg_execute(con, f"SELECT pg_advisory_xact_lock({_LOCK_CLASS}, {_lock_key(what)})")
 
 
 def next_id(con: duckdb.DuckDBPyConnection, sequence: str) -> int:
@@ -398,8 +409,8 @@ def _migrate_server(con: duckdb.DuckDBPyConnection) -> int:
                 con.execute("ROLLBACK")
             except duckdb.Error:
                 pass
-            raise StoreError(f"migration {version} failed on the PostgreSQL store: "
-                             f"{str(exc).splitlines()[0]}") from exc
+            raise StoreError(t("srv.migration_failed", None, version=version,
+                               msg=str(exc).splitlines()[0])) from exc
         con.execute("CALL pg_clear_cache()")      # DuckDB's copy of the catalog is stale after DDL
         current = version
     return current
@@ -459,8 +470,10 @@ def read_layer(con: duckdb.DuckDBPyConnection, layer: str, *, where: str = "", p
     ``where`` is a SQL condition with ``?`` placeholders filled from ``params``.
     """
     spec = LAYERS[layer]
-    cols = columns or [c for c in table_columns(con, layer) if c != "geom" and c not in spec.extra_geoms]
-    select = ", ".join(f'"{c}"' for c in cols)
+    if columns:
+        select = ", ".join(f'"{c}"' for c in columns)
+    else:       # every other column, in table order, without a catalog query (a round trip in server mode)
+        select = "* EXCLUDE (" + ", ".join(f'"{g}"' for g in ("geom", *spec.extra_geoms)) + ")"
     extra = "".join(f", ST_AsWKB({g}) AS {g}__wkb" for g in spec.extra_geoms)
     sql = f"SELECT {select}, ST_AsWKB(geom) AS geom__wkb{extra} FROM {layer}"
     if where:
@@ -519,7 +532,7 @@ def insert_layer(con: duckdb.DuckDBPyConnection, layer: str, gdf: gpd.GeoDataFra
     names = spec.field_names[:]
     if spec.geom_types:
         if gdf.crs is None or gdf.crs.to_epsg() != 4326:
-            raise StoreError(f"{layer}: geometry must be EPSG:4326, got {gdf.crs}")
+            raise StoreError(t("srv.layer_crs", None, layer=layer, crs=gdf.crs))
         geo = gdf.geometry.reset_index(drop=True)
         if layer == "incidents":
             df["lon"] = geo.x.to_numpy()

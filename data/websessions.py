@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from data.store import is_server_con
+
 CODE_SECONDS = 60
 #: A session's ``last_seen`` is written at most this often (each write is a DuckDB transaction),
 #: so a reload may find the session up to this much older than it is.
@@ -77,10 +79,31 @@ def redeem(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     if not code or len(code) > 200:
         return None
     token = secrets.token_urlsafe(32)
+    params = [digest(token), digest(code), _now()]
+    if is_server_con(con):
+        return token if _redeem_server(con, params) else None
     row = _write(con, "UPDATE web_sessions SET token_hash = ?, code_hash = NULL "
                       "WHERE code_hash = ? AND code_expires >= ? AND token_hash IS NULL RETURNING id",
-                 [digest(token), digest(code), _now()], fetch=True)
+                 params, fetch=True)
     return token if row else None
+
+
+def _redeem_server(con: duckdb.DuckDBPyConnection, params: list) -> bool:
+    """Server mode (the scanner has no ``UPDATE … RETURNING``): a conditional update, then a look for the
+    fresh token. Only the process whose update matched finds it; one racing it for the same code on another
+    server fails its update (a serialisation error) or matches no row."""
+    with _LOCK:
+        cur = con.cursor()
+        try:
+            try:
+                cur.execute("UPDATE web_sessions SET token_hash = ?, code_hash = NULL "
+                            "WHERE code_hash = ? AND code_expires >= ? AND token_hash IS NULL", params)
+            except duckdb.Error:
+                return False
+            row = cur.execute("SELECT count(*) FROM web_sessions WHERE token_hash = ?", [params[0]]).fetchone()
+            return row is not None and row[0] == 1
+        finally:
+            cur.close()
 
 
 def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, idle_minutes: float) -> Resumed | None:

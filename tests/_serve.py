@@ -75,7 +75,7 @@ class Server:
             return ""
 
 
-def _command(db: Path, port: int, page: Path | None) -> list[str]:
+def _command(db: str | Path, port: int, page: Path | None) -> list[str]:
     if page is None:
         return [BW, "serve", "--db", str(db), "--port", str(port), "--address", "127.0.0.1"]
     return [sys.executable, "-m", "streamlit", "run", str(page), "--server.headless", "true",
@@ -91,7 +91,7 @@ def serve(db: str | Path, *, page: str | Path | None = None, env: Mapping[str, s
 
     Parameters
     ----------
-    db : path of the DuckDB store the server opens.
+    db : path of the DuckDB store the server opens, or a ``postgresql://`` URL (then ``log`` is required).
     page : a Streamlit script to run instead of ``borderwatch serve`` (it gets ``BORDERWATCH_DB``).
     env : variables added to the environment (after :data:`CLEARED_ENV` are removed).
     log : file for the server's stdout and stderr; default ``<db>.serve.log`` beside the store.
@@ -99,7 +99,10 @@ def serve(db: str | Path, *, page: str | Path | None = None, env: Mapping[str, s
     timeout : seconds to wait for ``/_stcore/health``.
     stop_timeout : seconds between SIGTERM and SIGKILL when stopping.
     """
-    db = Path(db)
+    on_server = isinstance(db, str) and db.strip().lower().startswith(("postgresql://", "postgres://"))
+    if on_server and log is None:
+        raise ValueError("serve(postgresql://…) needs log=: a server store has no folder to put the log in")
+    db = db.strip() if on_server else Path(db)
     port = port or free_port()
     log_path = Path(log) if log else db.with_name(db.name + ".serve.log")
     full_env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV}

@@ -22,6 +22,7 @@ from . import maps as _maps
 from . import patrols as _patrols
 from . import report as _report
 from . import security as _security
+from . import server as _server
 from . import ui as _ui
 
 LANGS = ("vi", "en")
@@ -39,7 +40,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 TEXTS: dict[str, dict[str, str]] = _merge(_cli.TEXTS, _ui.TEXTS, _report.TEXTS, _importing.TEXTS, _auth.TEXTS,
                                           _analysis.TEXTS, _layers.TEXTS, _patrols.TEXTS, _exporting.TEXTS,
-                                          _security.TEXTS, _maps.TEXTS, _entry.TEXTS)
+                                          _security.TEXTS, _maps.TEXTS, _entry.TEXTS, _server.TEXTS)
 
 
 def default_lang() -> str:

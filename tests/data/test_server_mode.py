@@ -42,7 +42,8 @@ def test_password_in_url_is_refused_and_never_shown():
     assert "PGPASSWORD" in str(err.value) and "s3cr3t-pw" not in str(err.value)
 
 
-def test_url_becomes_a_libpq_string_with_timeouts():
+def test_url_becomes_a_libpq_string_with_timeouts(monkeypatch):
+    monkeypatch.setenv("BORDERWATCH_LANG", "en")
     dsn = store.server_dsn("postgresql://bw_app@db.example:5433/border?sslmode=verify-full&sslrootcert=/etc/ca.pem")
     assert "host='db.example'" in dsn and "port='5433'" in dsn and "dbname='border'" in dsn
     assert "user='bw_app'" in dsn and "sslmode='verify-full'" in dsn and "sslrootcert='/etc/ca.pem'" in dsn
@@ -82,6 +83,19 @@ def test_init_on_a_server_then_refuses_a_second_time(pg_url):
         assert con.execute("SELECT count(*) FROM communes").fetchone()[0] > 0
     finally:
         con.close()
+
+
+def test_server_mode_messages_in_vietnamese_by_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("BORDERWATCH_LANG", "vi")
+    with pytest.raises(StoreError, match="Không chấp nhận mật khẩu") as err:
+        store.server_dsn("postgresql://bw:s3cr3t-pw@127.0.0.1:5432/borderwatch")
+    assert "s3cr3t-pw" not in str(err.value)
+    with pytest.raises(StoreError, match="không nêu tên cơ sở dữ liệu"):
+        store.server_dsn("postgresql://bw@h:5432/")
+    r = _run(["migrate", "--from", str(tmp_path / "none.duckdb"), "--to", "postgresql://bw@h/db", "--lang", "vi"])
+    assert r.returncode == 2 and "Không tìm thấy kho dữ liệu" in r.stderr
+    r = _run(["migrate", "--from", str(tmp_path / "none.duckdb"), "--to", "postgresql://bw@h/db"])
+    assert r.returncode == 2 and "Store not found" in r.stderr
 
 
 # -- the same behaviour in both modes -------------------------------------------------------
@@ -304,5 +318,10 @@ def test_backup_of_a_server_store_is_a_duckdb_snapshot(any_demo, store_mode, tmp
         assert audit.verify(con).ok
     finally:
         con.close()
-    refused = _run(["restore", str(tmp_path / "snap.duckdb"), "--db", any_demo])
-    assert refused.returncode == 2 and "migrate" in refused.stderr
+    back = _run(["restore", str(tmp_path / "snap.duckdb"), "--db", any_demo, "--no-safety-copy"])
+    assert back.returncode == 0, back.stderr       # restore into a server: tests/data/test_server_restore.py
+    con = store.connect(any_demo)
+    try:
+        assert store.layer_counts(con) == counts and audit.verify(con).ok
+    finally:
+        con.close()

@@ -75,8 +75,12 @@ def test_incidents_get_derived_columns(any_demo_con):
     assert village.startswith("V-") and commune
 
 
-def test_missing_store_read_only_is_clear_error(tmp_path):
+def test_missing_store_read_only_is_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("BORDERWATCH_LANG", "en")
     with pytest.raises(StoreError, match="not found"):
+        store.connect(tmp_path / "missing.duckdb", read_only=True)
+    monkeypatch.setenv("BORDERWATCH_LANG", "vi")          # the message is translated, Vietnamese by default
+    with pytest.raises(StoreError, match="Không tìm thấy kho dữ liệu"):
         store.connect(tmp_path / "missing.duckdb", read_only=True)
 
 

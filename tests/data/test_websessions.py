@@ -89,3 +89,20 @@ def test_routes_set_and_clear_the_cookie(routes_on):
     resp = call(routes.session_end, method="DELETE", headers={"X-Borderwatch": "1"}, cookies={name: value})
     assert resp.status_code == 204 and 'max-age=0' in resp.headers["set-cookie"].lower()
     assert websessions.resume(con, value, idle_minutes=30) is None
+
+
+def test_code_redeemed_once_in_both_modes(any_empty):
+    """Server mode has no UPDATE … RETURNING through the scanner: the code still works once, the token resumes."""
+    from data.store import connect
+
+    con = connect(any_empty)
+    try:
+        sid, code = websessions.begin(con, "u1")
+        token = websessions.redeem(con, code)
+        assert token and websessions.redeem(con, code) is None
+        assert websessions.redeem(con, "not-a-code") is None
+        back = websessions.resume(con, token, idle_minutes=30)
+        assert back is not None and (back.state, back.session_id, back.name) == ("ok", sid, "u1")
+        assert con.execute("SELECT token_hash FROM web_sessions WHERE id = ?", [sid]).fetchone()[0] == _sha(token)
+    finally:
+        con.close()
