@@ -94,7 +94,7 @@ def backups_dir(db: str | Path, *, create: bool = True) -> Path:
     return private_dir(folder) if create else folder
 
 
-def backup_name(name: str, db: str | Path, lang: str | None = None) -> Path:
+def backup_name(name: object, db: str | Path, lang: str | None = None) -> Path:
     """The file ``name`` inside the store's backups folder; refuses anything but a plain ``*.duckdb`` name."""
     folder = backups_dir(db, create=False)
     if not isinstance(name, str) or not _NAME.fullmatch(name) or ".." in name:
@@ -668,9 +668,6 @@ def serve_spool(con: duckdb.DuckDBPyConnection, db: Path, *, on_change=None, war
 
 def _handle(con: duckdb.DuckDBPyConnection, db: Path, dir_fd: int, name: str, on_change) -> dict:
     """Check and run one request file; write its answer. Refused requests are dropped and logged."""
-    from core import roles
-    from data import users
-
     rid = name[: -len(REQUEST_SUFFIX)]
     try:
         data, st = _read_own(dir_fd, name)
@@ -679,59 +676,14 @@ def _handle(con: duckdb.DuckDBPyConnection, db: Path, dir_fd: int, name: str, on
         _unlink(dir_fd, name)
         return {}
     _unlink(dir_fd, name)
-    why = None
-    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-        why = "not a regular file with one link"
-    elif st.st_uid != os.geteuid():
-        why = f"owned by uid {st.st_uid}, not by the store's owner (uid {os.geteuid()})"
-    elif st.st_mode & 0o077:
-        why = f"mode {_mode(st)} (must be 0600)"
-    try:
-        body = json.loads(data.decode("utf-8")) if why is None else {}
-        if why is None and not isinstance(body, dict):
-            why = "not a JSON object"
-    except (UnicodeDecodeError, ValueError):
-        why = "not JSON"
-    if why is None:
-        at = body.get("at")
-        age = time.time() - at if isinstance(at, (int, float)) and not isinstance(at, bool) else None
-        if age is None:
-            why = "no time 'at'"
-        elif age > MAX_AGE or age < -5:
-            why = f"expired ({age:.0f} s old; requests are valid {MAX_AGE:.0f} s)"
+    body, why = _request_body(data, st)
     if why is not None:
         log.warning("relay: dropped request %s: %s", name, why)
         return {}
     lang = body.get("lang") if body.get("lang") in ("vi", "en") else None
-    requester = audit.Origin.of_uid(st.st_uid)
     answer: dict
     try:
-        with audit.origin(requester):
-            claimed = str(body.get("as_user") or "")[:64]
-            if users.has_accounts(con):
-                user = users.get_user(con, claimed)
-                if user is None:
-                    _deny(con, claimed, body)
-                    raise AccessDenied(t("auth.cli.no_account", lang, name=claimed[:40]))
-            else:
-                user = roles.User(claimed or requester.user, "admin", local=True)
-            try:
-                roles.require(user, roles.BACKUP, lang)
-            except AccessDenied:
-                _deny(con, user.name, body)
-                raise
-            op = body.get("op")
-            if op not in ("backup", "restore"):
-                raise InputError(t("sec.relay.unknown_op", lang, op=str(op)[:40]))
-            target = backup_name(body.get("name"), db, lang)
-            if op == "backup":
-                backups_dir(db)
-                answer = {"ok": True, **backup(con, target, who=user.name, overwrite=bool(body.get("overwrite")),
-                                               lang=lang)}
-            else:
-                answer = {"ok": True, **restore(con, target, who=user.name, lang=lang)}
-                if on_change:
-                    on_change()
+        answer = _run_request(con, db, body, audit.Origin.of_uid(st.st_uid), lang, on_change)
     except BorderwatchError as exc:
         answer = {"ok": False, "error": str(exc), "exit_code": exc.exit_code}
     except Exception as exc:  # noqa: BLE001 -- logged with its traceback; the client gets a line, not a hang
@@ -739,6 +691,64 @@ def _handle(con: duckdb.DuckDBPyConnection, db: Path, dir_fd: int, name: str, on
         answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "exit_code": 1}
     _write_private(dir_fd, f"{rid}{ANSWER_SUFFIX}", json.dumps(answer, ensure_ascii=False))
     return answer
+
+
+def _request_body(data: bytes, st: os.stat_result) -> tuple[dict, str | None]:
+    """The request's JSON body, or why it is dropped: not the owner's private single-link file, not a JSON
+    object, or not fresh (its ``at`` more than :data:`MAX_AGE` seconds old)."""
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        return {}, "not a regular file with one link"
+    if st.st_uid != os.geteuid():
+        return {}, f"owned by uid {st.st_uid}, not by the store's owner (uid {os.geteuid()})"
+    if st.st_mode & 0o077:
+        return {}, f"mode {_mode(st)} (must be 0600)"
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}, "not JSON"
+    if not isinstance(body, dict):
+        return {}, "not a JSON object"
+    at = body.get("at")
+    age = time.time() - at if isinstance(at, (int, float)) and not isinstance(at, bool) else None
+    if age is None:
+        return body, "no time 'at'"
+    if age > MAX_AGE or age < -5:
+        return body, f"expired ({age:.0f} s old; requests are valid {MAX_AGE:.0f} s)"
+    return body, None
+
+
+def _run_request(con: duckdb.DuckDBPyConnection, db: Path, body: dict, requester: audit.Origin,
+                 lang: str | None, on_change) -> dict:
+    """Run a checked request as the account it names, once that account may back up and restore."""
+    from core import roles
+    from data import users
+
+    with audit.origin(requester):
+        claimed = str(body.get("as_user") or "")[:64]
+        if users.has_accounts(con):
+            user = users.get_user(con, claimed)
+            if user is None:
+                _deny(con, claimed, body)
+                raise AccessDenied(t("auth.cli.no_account", lang, name=claimed[:40]))
+        else:
+            user = roles.User(claimed or requester.user, "admin", local=True)
+        try:
+            roles.require(user, roles.BACKUP, lang)
+        except AccessDenied:
+            _deny(con, user.name, body)
+            raise
+        op = body.get("op")
+        if op not in ("backup", "restore"):
+            raise InputError(t("sec.relay.unknown_op", lang, op=str(op)[:40]))
+        target = backup_name(body.get("name"), db, lang)
+        if op == "backup":
+            backups_dir(db)
+            return {"ok": True, **backup(con, target, who=user.name, overwrite=bool(body.get("overwrite")),
+                                         lang=lang)}
+        answer = {"ok": True, **restore(con, target, who=user.name, lang=lang)}
+        if on_change:
+            on_change()
+        return answer
 
 
 def _deny(con: duckdb.DuckDBPyConnection, who: str, body: dict) -> None:
