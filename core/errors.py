@@ -5,7 +5,9 @@ UI shows their message, never a traceback.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 class BorderwatchError(Exception):
@@ -53,11 +55,26 @@ class Problem:
         return f"{', '.join(where)}: {self.reason}"
 
 
+class Reported(Protocol):
+    """What a :class:`ValidationError` lists: a problem naming its file and reason.
+
+    A :class:`Problem`, or a patrol importer's track problem; either reads as one line.
+    """
+
+    @property
+    def file(self) -> str:
+        """The file the problem is in."""
+
+    @property
+    def reason(self) -> str:
+        """Why it was refused."""
+
+
 @dataclass
 class ValidationError(InputError):
     """A file failed validation; ``problems`` lists every problem found at once."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: Sequence[Reported] = field(default_factory=list)
     summary: str = ""
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import duckdb
 import geopandas as gpd
@@ -356,7 +357,7 @@ def read_points_csv(path: Path, *, encoding: str | None = None) -> Parsed:
     for k, label in enumerate(order):
         row = {"track": k, "label": str(label), "name": str(label)}
         for j, c in enumerate(extra):
-            v = str(heads[k, j]).strip()
+            v = str(heads[k, j]).strip() if heads is not None else ""
             row[c] = v or row.get(c)
         meta.append(row)
     points = pd.DataFrame({"track": track.astype(np.int64), "part": np.zeros(track.size, np.int64),
@@ -403,17 +404,17 @@ def read_lines(path: Path) -> Parsed:
         n_pts = allxy.shape[0]
         tvals = np.full(n_pts, np.datetime64("NaT"), dtype="datetime64[s]")
         if start is not None and end is not None:
-            steps_m = np.r_[0.0, np.concatenate([np.r_[0.0, T.step_lengths_m(c[:, 0], c[:, 1])]
-                                                  for c in coords])[1:]]
+            steps_m = np.r_[0.0, np.concatenate([np.r_[0.0, T.step_lengths_m(xy[:, 0], xy[:, 1])]
+                                                  for xy in coords])[1:]]
             cum = np.cumsum(steps_m)
             frac = cum / cum[-1] if cum[-1] > 0 else np.zeros(n_pts)
             span = (end - start).astype("timedelta64[s]").astype(np.int64)
             tvals = start + (frac * span).round().astype("timedelta64[s]")
-        for p, c in enumerate(coords):
-            tr += [k] * len(c)
-            pa += [p] * len(c)
-            xs.append(c[:, 0])
-            ys.append(c[:, 1])
+        for p, xy in enumerate(coords):
+            tr += [k] * len(xy)
+            pa += [p] * len(xy)
+            xs.append(xy[:, 0])
+            ys.append(xy[:, 1])
         times.append(tvals)
     points = pd.DataFrame({"track": np.asarray(tr, np.int64), "part": np.asarray(pa, np.int64),
                            "lon": np.concatenate(xs) if xs else np.zeros(0),
@@ -596,15 +597,24 @@ def link_waypoints(waypoints: pd.DataFrame, patrols: pd.DataFrame) -> np.ndarray
 
 # -- import -------------------------------------------------------------------------------------
 
-def import_patrols(con: duckdb.DuckDBPyConnection, path: str | Path, *, station: str | None = None,
-                   kind: str | None = None,
-                   date: dt.date | None = None, skip_invalid: bool = False, who: str | None = None,
-                   illustrative: bool = False, encoding: str | None = None, lang: str | None = None) -> PatrolImport:
+class TrackDefaults(TypedDict, total=False):
+    """What the file may not say about its tracks: the ``station`` (id or name) and ``kind`` of patrols
+    without one, and the ``date`` of tracks recorded without times (those are flagged)."""
+
+    station: str | None
+    kind: str | None
+    date: dt.date | None
+
+
+def import_patrols(con: duckdb.DuckDBPyConnection, path: str | Path, *, skip_invalid: bool = False,
+                   who: str | None = None, illustrative: bool = False, encoding: str | None = None,
+                   lang: str | None = None, **defaults: Unpack[TrackDefaults]) -> PatrolImport:
     """Read, check and store the patrols of one file in one transaction (see the module docstring).
 
     Raises :class:`~core.errors.ValidationError` listing every problem (nothing written) unless
     ``skip_invalid``, which drops the bad tracks and keeps them in ``import_rejects``.
     """
+    station, kind, date = defaults.get("station"), defaults.get("kind"), defaults.get("date")
     station = _resolve_station(con, station, lang)
     kind = _resolve_kind(kind, lang)
     parsed = read_tracks(path, encoding=encoding)
