@@ -99,7 +99,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def run(args) -> int:
     from core.i18n import default_lang
-    from layers.mapbuild import standalone_html
+    from layers.mapbuild import MapView, standalone_html
 
     lang = args.lang or default_lang()
     out = Path(args.out)
@@ -112,8 +112,8 @@ def run(args) -> int:
     try:
         user = require_cli(args, con, roles.EXPORT)   # the file holds exact incidents and their text: analyst
         flt = filter_from_args(args, con)
-        page = standalone_html(con, flt, lang=lang, layers=chosen, month=month, focus=focus, tile_url=tiles,
-                               res=args.res, basemap_names=_basemaps(con, args.basemap, lang))
+        page = standalone_html(con, flt, lang=lang, view=MapView(layers=chosen, month=month, focus=focus, res=args.res),
+                               tile_url=tiles, basemap_names=_basemaps(con, args.basemap, lang))
         audit.log(con, user.name, "map_export", f"{out.name}: {flt.to_query()}", rows=count_incidents(con, flt))
     finally:
         con.close()

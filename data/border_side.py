@@ -6,13 +6,13 @@ One function answers "which side, how far" for the entry form (``ui.edit``), eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import duckdb
 import numpy as np
 import pandas as pd
 import shapely
 
+from geo._types import ToMetric
 from geo.border import BORDER_TOLERANCE_M, border_side, lao_beyond
 from geo.crs import METRIC_CRS, transformer
 
@@ -23,9 +23,9 @@ __all__ = ["BorderContext", "border_context", "sides", "BORDER_TOLERANCE_M", "la
 class BorderContext:
     """The stored border line and belt in :data:`geo.crs.METRIC_CRS` and the lon/lat → metric function."""
 
-    border_m: object
-    belt_m: object
-    to_metric: Callable
+    border_m: shapely.Geometry
+    belt_m: shapely.Geometry
+    to_metric: ToMetric
 
     def sides(self, lon, lat) -> pd.DataFrame:
         """:func:`geo.border.border_side` of each point (columns ``side``, ``distance_m``)."""

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
-from shapely.geometry import box, mapping
+from shapely.geometry import MultiLineString, box, mapping
 from shapely.ops import linemerge
 
 OUT = Path(__file__).resolve().parent / "demo_files"
@@ -45,7 +45,7 @@ def derive() -> dict[str, gpd.GeoDataFrame]:
     la = countries.loc[countries.ADM0_A3 == "LAO"].geometry.iloc[0]
     shared = linemerge(vn.boundary.intersection(la.boundary))
     stretch = shared.intersection(box(105.0, SOUTH_LAT, 108.5, NORTH_LAT))
-    if stretch.geom_type == "MultiLineString":
+    if isinstance(stretch, MultiLineString):
         stretch = linemerge(stretch)
     border = gpd.GeoDataFrame({"id": ["QT-LA"], "name": ["Biên giới Việt Nam – Lào (Quảng Trị)"],
                                "source": [ATTRIBUTION]}, geometry=[stretch], crs="EPSG:4326")

@@ -352,7 +352,7 @@ def _csv_text(v) -> str:
     if v is None:
         return ""
     if isinstance(v, dt.datetime):
-        return iso_time(v)
+        return iso_time(v) or ""                  # NaT: an empty cell, like None
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)

@@ -16,7 +16,7 @@ from layers.symbols import symbol_svg
 NAME = "crossings"
 TITLE = titles("layers.crossings")
 SCHEMA = ("id", "name", "kind", "geometry")
-_FALLBACK = {"color": palette.GREY, "shape": "circle", "size": 14}
+_FALLBACK: palette.SizedMarkerStyle = {"color": palette.GREY, "shape": "circle", "symbol": "●", "size": 14}
 LABEL_ZOOM = 10             # names shown from this zoom on
 
 
@@ -24,7 +24,7 @@ def load(con, *, filters=None) -> gpd.GeoDataFrame:
     return read_layer(con, "crossings")
 
 
-def style(kind: str) -> dict:
+def style(kind: str) -> palette.SizedMarkerStyle:
     """``color``, ``shape`` and ``size`` (px) of a crossing kind; grey circle for an unknown kind."""
     return palette.CROSSING_KIND.get(kind, _FALLBACK)
 

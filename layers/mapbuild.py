@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+import duckdb
 import folium
+from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
+from folium.map import Layer
 
 import layers as registry
 from core.i18n import t
@@ -44,6 +47,41 @@ _DROP = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_
          "awesome_markers_css", "awesome_rotate_css"}
 
 
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows besides the filter (hashable: the dashboard's cache key).
+
+    ``layers``: layer names shown when the map opens (None: the registry's defaults); ``month``: any
+    day of a month, the time-sliced layers show only that month (None: the whole period); ``focus``:
+    ``(lat, lon, zoom)`` to centre on and mark with a ring, or None (fit the belt); ``res``: the H3
+    resolution of the hexagon layers; ``details``: exact incident points (the incident_details
+    capability; without it no point is drawn); ``min_cell``: the smallest count shown
+    (:func:`core.roles.min_cell`; smaller counts drawn as "< k", see :func:`small_cells`).
+    """
+
+    layers: tuple[str, ...] | None = None
+    month: dt.date | None = None
+    focus: tuple[float, float, int] | None = None
+    res: int = 7
+    details: bool = True
+    min_cell: int = 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where the map page gets what is not data.
+
+    ``tile_url``: a local tile server (``http://tiles.local/{z}/{x}/{y}.png``) as a second base layer;
+    ``asset_base``: URL prefix of the files :func:`layers.assets.ensure_static` copied (:data:`INLINE_BASE`:
+    inlined by :func:`standalone_html`); ``embed``: the unit's basemaps whose tiles go into the page
+    (standalone file), None: every basemap is served by the app's tile route.
+    """
+
+    tile_url: str | None = None
+    asset_base: str = "/app/static"
+    embed: tuple[str, ...] | None = None
+
+
 def month_filter(flt: Filter, month: dt.date | None) -> Filter:
     """``flt`` restricted to ``month`` (an empty period when they do not overlap)."""
     if month is None:
@@ -60,6 +98,42 @@ def load_layers(con, flt: Filter, *, month: dt.date | None = None, res: int = 7)
         kw = {"res": res} if s.takes_res else {}
         frames[s.name] = registry.module(s.name).load(con, filters=sliced if s.sliced else flt, **kw)
     return frames
+
+
+def redact(frames: dict, details: bool) -> dict:
+    """Without the incident_details capability (``details`` False): no exact incident points at all."""
+    if not details and "incidents" in frames:
+        frames = {**frames, "incidents": frames["incidents"].iloc[0:0]}
+    return frames
+
+
+def small_cells(frames: dict, k: int) -> dict:
+    """Viewers (``k > 1``, ui.small): hexagon, Gi* and patrol-gap counts under ``k`` drawn as "< k", communes
+    resting on fewer than ``k`` incidents drawn without count, rate or change, heat cells under ``k`` left out."""
+    if k <= 1:
+        return frames
+    out = dict(frames)
+    for name in ("h3counts", "hotspots"):
+        if name in out:
+            out[name] = out[name].copy()
+            out[name].attrs["min_cell"] = k
+    if "patrolgaps" in out:
+        out["patrolgaps"] = out["patrolgaps"].copy()
+        out["patrolgaps"].attrs["min_cell"] = k
+    for name in ("communes", "commune_counts"):           # a commune of 1-2 incidents: no count, rate or change
+        if name in out and "incidents" in out[name].columns:
+            areas = out[name].copy()
+            few = (areas["incidents"] > 0) & (areas["incidents"] < k)
+            for col in ("incidents", "grams", "persons", "rate_per_1000", "change", "change_pct"):
+                if col in areas.columns:
+                    areas[col] = areas[col].astype(float).where(~few)
+            areas.attrs.update(out[name].attrs)
+            out[name] = areas
+    if "heat" in out and "count" in out["heat"].columns:
+        heat = out["heat"]
+        out["heat"] = heat[heat["count"] >= k].copy()
+        out["heat"].attrs.update(heat.attrs)
+    return out
 
 
 def _shown(layers) -> set[str]:
@@ -117,6 +191,7 @@ def _base_layers(m: folium.Map, frames: dict, *, lang: str, tile_url: str | None
     if tile_url:
         groups["tiles"] = basemap.tile_layer(tile_url, lang=lang).add_to(m)
     for bm in units:
+        layer: Layer
         if embed is not None:
             tiles, top = basemaps.embedded_tiles(bm, _embed_bounds(frames, bm))
             if not tiles:
@@ -148,8 +223,16 @@ def _finish(m: folium.Map, bounds, *, lang: str, asset_base: str, places=None,
     MousePosition(lang=lang).add_to(m)
     if bounds is not None:
         m.fit_bounds(bounds)
-    m.get_root().title = t("map.page_title", lang)
+    _figure(m).title = t("map.page_title", lang)
     return localise_assets(m, asset_base=asset_base)
+
+
+def _figure(m: folium.Map) -> Figure:
+    """The page ``m`` is drawn into (folium gives every map a :class:`branca.element.Figure` parent)."""
+    root = m.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"map {m.get_name()} is not inside a page (root: {type(root).__name__})")
+    return root
 
 
 def _draw(spec, frames: dict, *, lang: str, shown: set[str]) -> folium.FeatureGroup:
@@ -166,17 +249,18 @@ def _notes(lang: str, demo: bool, month: dt.date | None) -> list[str]:
     return notes
 
 
-def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_url: str | None = None,
-             asset_base: str = "/app/static", demo: bool = False, month: dt.date | None = None,
-             embed: tuple[str, ...] | None = None, area: str | None = None) -> folium.Map:
+def assemble(frames: dict, *, lang: str = "vi", view: MapView | None = None, page: Page | None = None,
+             demo: bool = False, area: str | None = None) -> folium.Map:
     """Draw loaded ``frames`` (from :func:`load_layers`) into a new offline ``folium.Map``.
 
-    ``embed``: the unit's basemaps whose tiles go into the page (standalone file); ``None``: all are
-    served by the app's tile route. ``area``: the drawn filter area (WKT), outlined.
+    ``view``: the layers shown, the month named in the legend and the focus (its ``res``, ``details`` and
+    ``min_cell`` concern loading: the frames are drawn as given). ``page``: tile server, asset base and
+    embedded basemaps. ``area``: the drawn filter area (WKT), outlined.
     """
-    shown = _shown(layers)
-    m, bounds = _new_map(frames, focus=focus, asset_base=asset_base)
-    _base_layers(m, frames, lang=lang, tile_url=tile_url, embed=embed)
+    view, page = view or MapView(), page or Page()
+    shown, focus = _shown(view.layers), view.focus
+    m, bounds = _new_map(frames, focus=focus, asset_base=page.asset_base)
+    _base_layers(m, frames, lang=lang, tile_url=page.tile_url, embed=page.embed)
     sections = []
     for s in registry.REGISTRY:
         mod, gdf = registry.module(s.name), frames[s.name]
@@ -187,8 +271,8 @@ def assemble(frames: dict, *, lang: str = "vi", layers=None, focus=None, tile_ur
     if area:
         area_outline(area).add_to(m)
     folium.LayerControl(position="topright", collapsed=False).add_to(m)
-    Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(m)
-    return _finish(m, bounds, lang=lang, asset_base=asset_base, places=frames.get("places"))
+    Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, view.month)).add_to(m)
+    return _finish(m, bounds, lang=lang, asset_base=page.asset_base, places=frames.get("places"))
 
 
 # -- the live map: drawn once, filter-dependent layers swapped in place --------------------------
@@ -257,25 +341,28 @@ def area_outline(area: str) -> folium.FeatureGroup:
     return fg
 
 
-def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers=None, focus=None,
-                 demo: bool = False, month: dt.date | None = None, map_var: str = LIVE_MAP_VAR,
-                 area: str | None = None) -> str:
+def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", view: MapView | None = None,
+                 demo: bool = False, map_var: str = LIVE_MAP_VAR, area: str | None = None) -> str:
     """JavaScript that replaces the filter-dependent part of a :func:`live_base` map.
 
     ``frames``: the base layers (for their legend) and the filtered layers shown in ``layers``;
     ``refs``: layer name -> JavaScript variable of the base's groups (``"basemap"``, optional
     ``"tiles"``, each layer without the ``filtered`` flag). Draws the filtered layers shown in
-    ``layers`` (only those: a hidden one is added from the dashboard's layer menu, so no browser
+    ``view.layers`` (only those: a hidden one is added from the dashboard's layer menu, so no browser
     builds data it does not show), puts them and every base layer in the layer control and the
-    legend, marks ``focus`` (lat, lon, zoom) with a ring.
+    legend, marks ``view.focus`` (lat, lon, zoom) with a ring.
     """
-    shown = _shown(layers)
+    view = view or MapView()
+    shown, focus = _shown(view.layers), view.focus
     scratch = folium.Map(location=[0, 0], zoom_start=1, tiles=None)     # a parent only: never rendered
-    items, overlays, sections = [], {}, []
+    items: list[Element] = []
+    overlays: dict[str, str] = {}
+    sections: list[Section] = []
     for s in registry.REGISTRY:
         if s.filtered and s.name not in shown:
             continue
         mod, gdf = registry.module(s.name), frames[s.name]
+        layer: folium.FeatureGroup | _Ref
         if s.filtered:
             layer = _draw(s, frames, lang=lang, shown=shown)
             items.append(layer.add_to(scratch))
@@ -289,10 +376,10 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
         items.append(ring)
     if area:
         items.append(area_outline(area).add_to(scratch))
-    items.append(Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, month)).add_to(scratch))
+    items.append(Legend(sections[::-1], lang=lang, notes=_notes(lang, demo, view.month)).add_to(scratch))
     for el in items:
         el.render()
-    code = "\n".join(el.render() for el in scratch.get_root().script._children.values())
+    code = "\n".join(el.render() for el in _figure(scratch).script._children.values())
     base = {basemap.TITLE[lang]: refs["basemap"]}
     if "tiles" in refs:
         base[basemap.TILES_TITLE[lang]] = refs["tiles"]
@@ -302,33 +389,24 @@ def live_overlay(frames: dict, refs: dict[str, str], *, lang: str = "vi", layers
             + _layer_control_js(base, overlays, map_var))
 
 
-def build_map(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,
-              tile_url: str | None = None, asset_base: str = "/app/static", res: int = 7,
-              embed: tuple[str, ...] | None = None) -> folium.Map:
+def build_map(con: duckdb.DuckDBPyConnection, flt: Filter, *, lang: str = "vi", view: MapView | None = None,
+              page: Page | None = None) -> folium.Map:
     """The dashboard map for filter ``flt``.
 
     Parameters
     ----------
-    layers : iterable of str, optional
-        Layer ``NAME``\\ s shown when the map opens (others stay in the layer control); default
-        :func:`layers.default_names`.
-    month : datetime.date, optional
-        Any day of a month: the time-sliced layers (heat, H3 counts, Gi* hot spots) show only
-        that month (within the filter's period).
-    focus : (lat, lon, zoom), optional
-        Centre here (e.g. a hot spot row) instead of fitting the belt; a ring marks the spot.
-    tile_url : str, optional
-        A local tile server (``http://tiles.local/{z}/{x}/{y}.png``) as a second base layer.
-    asset_base : str
-        URL prefix of the files :func:`layers.assets.ensure_static` copied.
-    res : int
-        H3 resolution of the hexagon layers.
-    embed : tuple of str, optional
-        The unit's basemaps whose tiles are embedded (standalone file); ``None``: served by the app.
+    view : MapView, optional
+        The layers shown when the map opens (others stay in the layer control; default
+        :func:`layers.default_names`), the month the time-sliced layers (heat, H3 counts, Gi* hot
+        spots, incident points) show (within the filter's period), a focus ``(lat, lon, zoom)`` to
+        centre on instead of fitting the belt (a ring marks the spot), the H3 resolution, and what a
+        viewer may see (``details``: exact incident points; ``min_cell``: the smallest count shown).
+    page : Page, optional
+        A local tile server, the URL prefix of the map's JS/CSS files and the embedded basemaps.
     """
-    frames = load_layers(con, flt, month=month, res=res)
-    return assemble(frames, lang=lang, layers=layers, focus=focus, tile_url=tile_url, asset_base=asset_base,
-                    demo=is_demo(con), month=month, embed=embed, area=flt.area)
+    view = view or MapView()
+    frames = small_cells(redact(load_layers(con, flt, month=view.month, res=view.res), view.details), view.min_cell)
+    return assemble(frames, lang=lang, view=view, page=page, demo=is_demo(con), area=flt.area)
 
 
 def _walk(el):
@@ -364,18 +442,18 @@ def map_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
-def standalone_html(con, flt: Filter, *, lang: str = "vi", layers=None, month: dt.date | None = None, focus=None,
-                    tile_url: str | None = None, res: int = 7, basemap_names: tuple[str, ...] | None = None) -> str:
+def standalone_html(con: duckdb.DuckDBPyConnection, flt: Filter, *, lang: str = "vi", view: MapView | None = None,
+                    tile_url: str | None = None, basemap_names: tuple[str, ...] | None = None) -> str:
     """One self-contained HTML file: every script, style sheet and image inlined, no URL fetched.
 
-    ``basemap_names``: the unit's basemaps embedded for the belt's extent (default: the one chosen
-    with ``borderwatch basemap default``, if any).
+    ``view``: as for :func:`build_map`. ``basemap_names``: the unit's basemaps embedded for the belt's
+    extent (default: the one chosen with ``borderwatch basemap default``, if any).
     """
     if basemap_names is None:
         chosen = basemaps.default_basemap(con)
         basemap_names = (chosen.name,) if chosen else ()
-    m = build_map(con, flt, lang=lang, layers=layers, month=month, focus=focus, tile_url=tile_url,
-                  asset_base=INLINE_BASE, res=res, embed=tuple(basemap_names))
+    m = build_map(con, flt, lang=lang, view=view,
+                  page=Page(tile_url=tile_url, asset_base=INLINE_BASE, embed=tuple(basemap_names)))
     return inline_assets(map_html(m))
 
 

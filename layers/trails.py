@@ -13,7 +13,7 @@ from layers._leaflet import GeoLayer, check_schema, feature, feature_group
 NAME = "trails"
 TITLE = titles("layers.trails")
 SCHEMA = ("name", "kind", "geometry")
-_FALLBACK = {"color": palette.GREY, "dash": "4 4", "weight": 2}
+_FALLBACK: palette.LineStyle = {"color": palette.GREY, "dash": "4 4", "weight": 2}
 
 
 def load(con, *, filters=None) -> gpd.GeoDataFrame:

@@ -28,7 +28,7 @@ def load(con, *, filters=None) -> gpd.GeoDataFrame:
     return villages_with_status(con)
 
 
-def style(status: str) -> dict:
+def style(status: str) -> palette.MarkerStyle:
     """``color``, ``shape``, ``symbol`` of a status; an unknown status is drawn as ``not_recognised``."""
     return palette.VILLAGE_STATUS.get(status, palette.VILLAGE_STATUS["not_recognised"])
 

@@ -68,6 +68,15 @@ def monthly(ax, b, *, font: float = 13) -> None:
     ax.legend(fontsize=font * 0.75, frameon=False, ncol=3, loc="upper left", bbox_to_anchor=(0, -0.1))
 
 
+def _kind_color(kind: str) -> str:
+    """The palette colour of a crossing or trail kind; dark grey for a kind the palette does not know."""
+    if kind in palette.CROSSING_KIND:
+        return palette.CROSSING_KIND[kind]["color"]
+    if kind in palette.TRAIL_KIND:
+        return palette.TRAIL_KIND[kind]["color"]
+    return "#555555"
+
+
 def crossings(ax, b, *, font: float = 13, top: int = 8) -> None:
     """Horizontal bars: incidents within 2 km of each crossing and trail (top ``top``)."""
     lang = b.lang
@@ -75,8 +84,7 @@ def crossings(ax, b, *, font: float = 13, top: int = 8) -> None:
     feats = feats[feats["count"] > 0].sort_values("count", ascending=False).head(top).iloc[::-1]
     if feats.empty:
         return _empty(ax, lang, font)
-    colors = [palette.CROSSING_KIND.get(k, {}).get("color") or palette.TRAIL_KIND.get(k, {}).get("color", "#555555")
-              for k in feats["kind"]]
+    colors = [_kind_color(k) for k in feats["kind"]]
     y = np.arange(len(feats))
     ax.barh(y, feats["count"], color=colors, edgecolor=INK, linewidth=0.8, height=0.7)
     ax.set_yticks(y)

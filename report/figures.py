@@ -88,7 +88,7 @@ def key_figures(con, flt: Filter) -> pd.DataFrame:
         ly, before = year[(metric, drug)], prev[(metric, drug)]
         if metric == "seized" and not value and not ly and not before:
             continue
-        unit = DRUG_UNIT[drug] if metric == "seized" else metric
+        unit = DRUG_UNIT[drug] if metric == "seized" and drug is not None else metric
         rows.append(dict(metric=metric, drug=drug, unit=unit, current=value,
                          last_year=ly, change_pct=change_pct(value, ly), arrow=arrow(value, ly),
                          previous=before, previous_change_pct=change_pct(value, before),

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import matplotlib
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from core.i18n import t
 from core.vocab import label
@@ -209,7 +211,10 @@ def _clip(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, max_li
     pdf.set_font(FONT, "B" if bold else "", size)
 
     def fits(s: str) -> bool:
-        lines = pdf.multi_cell(width, 1, s, dry_run=True, output="LINES", padding=(0, TABLE_PADDING))
+        lines = pdf.multi_cell(width, 1, s, dry_run=True, output=MethodReturnValue.LINES,
+                               padding=Padding(right=TABLE_PADDING, left=TABLE_PADDING))
+        if not isinstance(lines, list):
+            raise TypeError(f"fpdf multi_cell(output=LINES) returned {type(lines).__name__}, not the lines")
         return len(lines) <= max_lines
 
     if fits(text):

@@ -87,7 +87,8 @@ def _villages(con, flt: Filter, emerging: pd.DataFrame) -> pd.DataFrame:
     status = sources.villages(con, flt, emerging)[["village_id", "incidents_within", "alert", "alert_reason"]]
     v = v.merge(status, left_on="id", right_on="village_id", how="left")
     pts = v.geometry.representative_point()
-    cells = cells_to_str(points_to_cells(pts.y.to_numpy(), pts.x.to_numpy(), res=sources.RES)) if len(v) else []
+    cells = (cells_to_str(points_to_cells(pts.y.to_numpy(), pts.x.to_numpy(), res=sources.RES)) if len(v)
+             else np.array([], dtype=object))
     cat = dict(zip(emerging["h3"], emerging["category"], strict=True))
     v["cell_category"] = [cat.get(c) for c in cells]
     v["commune_label"] = [commune_label(o, n) for o, n in zip(v["commune"], v["commune_new"], strict=True)]

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
 from shapely.geometry import shape
 
 from core import palette
@@ -46,11 +48,10 @@ def _hexes(h3_hex) -> gpd.GeoDataFrame:
     return cell_polygons(cells)
 
 
-def _points(ax, gdf, style: dict, *, size_scale: float = 1.0, zorder: int = 6) -> None:
+def _points(ax, gdf, style: palette.SizedMarkerStyle, *, size_scale: float = 1.0, zorder: int = 6) -> None:
     pts = gdf.geometry.representative_point()
-    open_ = style.get("shape") == "circle-open"
-    ax.scatter(pts.x, pts.y, marker=MARKERS.get(style.get("shape"), "o"), s=(style.get("size",
-                                                                                       14) * size_scale) ** 2 * 0.9,
+    open_ = style["shape"] == "circle-open"
+    ax.scatter(pts.x, pts.y, marker=MARKERS.get(style["shape"], "o"), s=(style["size"] * size_scale) ** 2 * 0.9,
                c="white" if open_ else style["color"], edgecolors=style["color"] if open_ else INK,
                linewidths=2.4 if open_ else 1.3, zorder=zorder)
 
@@ -64,7 +65,7 @@ def _place_labels(ax, items, *, size: float) -> None:
     overlaps no earlier label (earlier items win)."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed = []
+    placed: list[Bbox] = []
     for x, y, text, color in items:
         for dx, dy, ha in _OFFSETS:
             a = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=size, fontweight="bold",
@@ -102,8 +103,8 @@ def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool
     _country_labels(ax, lang, font)
     belt.plot(ax=ax, color=palette.BELT["fill"], alpha=0.55, edgecolor=palette.BELT["color"],
               linewidth=palette.BELT["weight"], zorder=2)
-    handles = [Patch(facecolor=palette.BELT["fill"], edgecolor=palette.BELT["color"], label=t("report.legend.belt",
-                                                                                              lang))]
+    handles: list[Artist] = [Patch(facecolor=palette.BELT["fill"], edgecolor=palette.BELT["color"],
+                                   label=t("report.legend.belt", lang))]
     handles += _hex_layer(ax, b, kind)
     for tk, style in palette.TRAIL_KIND.items():
         part = base["trails"][base["trails"]["kind"] == tk]
@@ -318,7 +319,7 @@ def _villages(ax, b, kind: str, labels: list) -> list:
     handles = []
     for status, style in palette.VILLAGE_STATUS.items():
         part = v[v["status"] == status]
-        st = {**style, "size": 11}
+        st: palette.SizedMarkerStyle = {**style, "size": 11}
         if len(part):
             _points(ax, part, st, size_scale=scale, zorder=7)
         if kind == "villages" or len(part):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -23,7 +23,7 @@ import layers as registry
 from data import analysis, queries, stats, store
 from data.filters import Filter
 from layers import assets, basemap, mapbuild, search
-from layers.mapbuild import month_filter
+from layers.mapbuild import MapView, month_filter, redact, small_cells
 from ui import leftovers, mapview
 from ui.places import point_table
 
@@ -114,49 +114,13 @@ def _filtered(names: tuple[str, ...] | None, *, sliced: bool) -> list:
             if s.filtered and s.sliced == sliced and (names is None or s.name in names)]
 
 
-def _small_cells(frames: dict, k: int) -> dict:
-    """Viewers (``k > 1``, ui.small): hexagon, Gi* and patrol-gap counts under ``k`` drawn as "< k", communes
-    resting on fewer than ``k`` incidents drawn without count, rate or change, heat cells under ``k`` left out."""
-    if k <= 1:
-        return frames
-    out = dict(frames)
-    for name in ("h3counts", "hotspots"):
-        if name in out:
-            out[name] = out[name].copy()
-            out[name].attrs["min_cell"] = k
-    if "patrolgaps" in out:
-        out["patrolgaps"] = out["patrolgaps"].copy()
-        out["patrolgaps"].attrs["min_cell"] = k
-    for name in ("communes", "commune_counts"):           # a commune of 1-2 incidents: no count, rate or change
-        if name in out and "incidents" in out[name].columns:
-            areas = out[name].copy()
-            few = (areas["incidents"] > 0) & (areas["incidents"] < k)
-            for col in ("incidents", "grams", "persons", "rate_per_1000", "change", "change_pct"):
-                if col in areas.columns:
-                    areas[col] = areas[col].astype(float).where(~few)
-            areas.attrs.update(out[name].attrs)
-            out[name] = areas
-    if "heat" in out and "count" in out["heat"].columns:
-        heat = out["heat"]
-        out["heat"] = heat[heat["count"] >= k].copy()
-        out["heat"].attrs.update(heat.attrs)
-    return out
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def map_frames_fixed(path: str, rev: tuple, flt: Filter, res: int, details: bool,
                      names: tuple[str, ...] | None = None, min_cell: int = 1) -> dict:
     """Frames of the filtered layers (among ``names``; None: all) that do not follow the month slider."""
     con = cursor(path)
     frames = {s.name: _load(con, s, flt, res) for s in _filtered(names, sliced=False)}
-    return _small_cells(_redact(frames, details), min_cell)
-
-
-def _redact(frames: dict, details: bool) -> dict:
-    """Without the incident_details capability: no exact incident points at all."""
-    if not details and "incidents" in frames:
-        frames = {**frames, "incidents": frames["incidents"].iloc[0:0]}
-    return frames
+    return small_cells(redact(frames, details), min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=96)
@@ -166,7 +130,7 @@ def map_frames_sliced(path: str, rev: tuple, flt: Filter, month: dt.date | None,
     for ``month`` (None: whole period)."""
     con, sliced = cursor(path), month_filter(flt, month)
     frames = {s.name: _load(con, s, sliced, res) for s in _filtered(names, sliced=True)}
-    return _small_cells(_redact(frames, details), min_cell)
+    return small_cells(redact(frames, details), min_cell)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -182,23 +146,6 @@ def map_base(path: str, rev: tuple, lang: str, shown: tuple[str, ...] | None, ti
     return args
 
 
-@dataclass(frozen=True)
-class MapView:
-    """What the map shows besides the filter (hashable: a cache key).
-
-    ``layers`` (None: the registry's defaults), ``month`` (None: the whole period), ``focus``
-    ``(lat, lon, zoom)`` or None, the H3 resolution ``res``, ``details`` (exact incident points:
-    the incident_details capability) and ``min_cell`` (the smallest count shown, core.roles.min_cell).
-    """
-
-    layers: tuple[str, ...] | None = None
-    month: dt.date | None = None
-    focus: tuple[float, float, int] | None = None
-    res: int = 7
-    details: bool = True
-    min_cell: int = 1
-
-
 @st.cache_data(show_spinner=False, max_entries=96)
 def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, view: MapView, refs: dict) -> dict:
     """The overlay script for one filter and month, with ``seconds`` (draw time)."""
@@ -211,8 +158,7 @@ def map_overlay(path: str, rev: tuple, flt: Filter, lang: str, view: MapView, re
     frames = {**map_frames_base(path, rev), **map_frames_fixed(path, rev, flt, res, details, fixed, min_cell)}
     for name in sliced:          # one cache entry per sliced layer: switching one on reloads only that one
         frames.update(map_frames_sliced(path, rev, flt, month, res, (name,), min_cell, details))
-    live = mapbuild.live_overlay(frames, refs, lang=lang, layers=list(layers) if layers is not None else None,
-                                 focus=focus, demo=store.is_demo(cursor(path)), month=month, area=flt.area)
+    live = mapbuild.live_overlay(frames, refs, lang=lang, view=view, demo=store.is_demo(cursor(path)), area=flt.area)
     out = {"live": live, "seconds": time.perf_counter() - t0}
     if focus is not None:
         out["center"], out["zoom"] = [float(focus[0]), float(focus[1])], int(focus[2])

@@ -50,7 +50,7 @@ from ui.context import Ctx
 from ui.text import md, tr
 
 _NO_INCIDENTS = Filter(date_from=dt.date(2999, 1, 1), date_to=dt.date(2999, 1, 1))  # reference layers only
-_EDIT_LAYERS = ["belt", "border", "trails", "crossings", "villages"]
+_EDIT_LAYERS = ("belt", "border", "trails", "crossings", "villages")
 INCIDENT_FIELDS = ["id", "occurred_at", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
                    "description", "outside_vietnam", "lat", "lon"]
 STATUS_FIELDS = ["village_id", "status", "decided_on", "decision_ref", "review_due", "note"]
@@ -151,7 +151,7 @@ def _problems(exc: BorderwatchError, lang: str = "vi", layer: str = "incidents")
 # -- incident entry -----------------------------------------------------------------------
 
 def _edit_map(con: duckdb.DuckDBPyConnection, lang: str):
-    return mapbuild.build_map(con, _NO_INCIDENTS, lang=lang, layers=_EDIT_LAYERS, asset_base="/app/static")
+    return mapbuild.build_map(con, _NO_INCIDENTS, lang=lang, view=mapbuild.MapView(layers=_EDIT_LAYERS))
 
 
 def _take_click(value) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,8 +26,9 @@ import pandas as pd
 from core import palette
 from data.exporters.columns import is_missing, iso_time
 
-_KIND_FIELD = {"crossings": ("kind", palette.CROSSING_KIND), "trails": ("kind", palette.TRAIL_KIND),
-               "incidents": ("drug", palette.DRUG)}
+_KIND_FIELD: dict[str, tuple[str, Mapping[str, palette.SizedMarkerStyle | palette.LineStyle | str]]] = {
+    "crossings": ("kind", palette.CROSSING_KIND), "trails": ("kind", palette.TRAIL_KIND),
+    "incidents": ("drug", palette.DRUG)}
 _ENUM_OF = {("crossings", "kind"): "crossing_kind", ("trails", "kind"): "trail_kind", ("incidents", "drug"): "drug"}
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")   # a valid XML id (Google Earth writes ids too)
 _LAYER_COLOUR = {"border": palette.BORDER["color"], "belt": palette.BELT["color"], "villages": palette.GREEN,

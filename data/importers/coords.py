@@ -72,12 +72,22 @@ def hemisphere(value) -> tuple[str | None, str | None]:
     """
     if not isinstance(value, str):
         return None, None
-    s = clean_text(value).upper()
-    m = _LEADING.fullmatch(s) or _TRAILING.fullmatch(s)
-    if not m:
+    split = _hemi_split(clean_text(value).upper())
+    if split is None:
         return None, None
-    word = m.group(1) if m.re is _LEADING else m.group(2)
+    word = split[0]
     return word, ("vi" if word in _VI_LETTERS else "en" if word in _EN_LETTERS else None)
+
+
+def _hemi_split(s: str) -> tuple[str, str] | None:
+    """``(hemisphere word, the rest)`` of a cleaned, upper-cased coordinate text; None without a word."""
+    m = _LEADING.fullmatch(s)
+    if m:
+        return m.group(1), m.group(2)
+    m = _TRAILING.fullmatch(s)
+    if m:
+        return m.group(2), m.group(1)
+    return None
 
 
 def parse_degrees(value, *, axis: str, letters: str | None = None) -> float:
@@ -102,30 +112,13 @@ def parse_degrees(value, *, axis: str, letters: str | None = None) -> float:
     if isinstance(value, bool):
         raise BadValue("import.bad_coord", value=value, example=EXAMPLES[axis])
     if isinstance(value, (int, float, np.integer, np.floating)):
-        if not np.isfinite(value):
-            raise BadValue("import.bad_coord", value=value, example=EXAMPLES[axis])
-        return float(value)
+        return _finite_number(value, axis)
     shown = clean_text(value)[:60]
     s = clean_text(value).upper()
-    if "_" not in s:
-        try:
-            out = float(s)  # fast path: plain decimal degrees
-        except ValueError:
-            pass
-        else:
-            if not np.isfinite(out):
-                raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
-            return out
-    sign = 1.0
-    word, _ = hemisphere(s)
-    if word is not None:
-        m = _LEADING.fullmatch(s) or _TRAILING.fullmatch(s)
-        s = m.group(2) if m.re is _LEADING else m.group(1)
-        other_axis, sign = _HEMI[word]
-        if word == "N" and letters == "vi":
-            sign = -1.0                                   # Nam
-        if other_axis != axis:
-            raise BadValue("import.coord_swapped_hemi", value=shown, hemi=word)
+    plain = _plain_decimal(s, shown, axis)
+    if plain is not None:
+        return plain
+    word, sign, s = _hemisphere_sign(s, shown, axis=axis, letters=letters)
     s = s.strip()
     if s.startswith("-"):
         if word:
@@ -133,14 +126,55 @@ def parse_degrees(value, *, axis: str, letters: str | None = None) -> float:
         sign, s = -1.0, s[1:].strip()
     elif s.startswith("+"):
         s = s[1:].strip()
+    return sign * _dms_value(s, shown, axis)
+
+
+def _finite_number(value: float | np.integer | np.floating, axis: str) -> float:
+    """A number read from the file as a number (spreadsheet cell): itself, unless NaN or infinite."""
+    if not np.isfinite(value):
+        raise BadValue("import.bad_coord", value=value, example=EXAMPLES[axis])
+    return float(value)
+
+
+def _plain_decimal(s: str, shown: str, axis: str) -> float | None:
+    """Fast path: ``s`` as plain decimal degrees (``float`` syntax, no ``_`` digit groups); None otherwise."""
+    if "_" in s:
+        return None
+    try:
+        out = float(s)
+    except ValueError:
+        return None
+    if not np.isfinite(out):
+        raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
+    return out
+
+
+def _hemisphere_sign(s: str, shown: str, *, axis: str, letters: str | None) -> tuple[str | None, float, str]:
+    """``(word, sign, rest)``: the hemisphere word of ``s`` (None without one), the sign it gives and the
+    text without it. A lone ``N`` is *Nam* (south) when ``letters`` is ``"vi"``; a word of the other axis
+    is refused as probably swapped."""
+    split = _hemi_split(s)
+    if split is None:
+        return None, 1.0, s
+    word, rest = split
+    other_axis, sign = _HEMI[word]
+    if word == "N" and letters == "vi":
+        sign = -1                                         # Nam
+    if other_axis != axis:
+        raise BadValue("import.coord_swapped_hemi", value=shown, hemi=word)
+    return word, float(sign), rest
+
+
+def _dms_value(s: str, shown: str, axis: str) -> float:
+    """Unsigned degrees from ``D``, ``D M`` or ``D M S`` (marks, spaces or colons between; decimal point or
+    comma in the last part only; minutes and seconds under 60)."""
     nums = _NUMBER.findall(s)
     if not nums or _JUNK.sub("", _NUMBER.sub("", s)) or len(nums) > 3:
         raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
     parts = [float(n.replace(",", ".")) for n in nums]
     if len(parts) > 1 and (any(not p.is_integer() for p in parts[:-1]) or any(p >= 60 for p in parts[1:])):
         raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
-    deg = parts[0] + sum(p / 60 ** k for k, p in enumerate(parts[1:], start=1))
-    return sign * deg
+    return parts[0] + sum(p / 60 ** k for k, p in enumerate(parts[1:], start=1))
 
 
 def check_lat_lon(lat: float, lon: float) -> tuple[str, str, dict] | None:

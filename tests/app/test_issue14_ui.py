@@ -177,7 +177,8 @@ def test_tables_show_vietnamese_numbers_words_and_no_none():
 def test_the_map_scale_is_metric_only(demo_con):
     from layers import mapbuild
 
-    html = mapbuild.build_map(demo_con, Filter(), lang="vi", layers=["belt"]).get_root().render()
+    m = mapbuild.build_map(demo_con, Filter(), lang="vi", view=mapbuild.MapView(layers=("belt",)))
+    html = m.get_root().render()
     assert "imperial: false" in html and "L.control.scale()" not in html
 
 

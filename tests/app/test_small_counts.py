@@ -116,8 +116,8 @@ def test_viewer_corridor_bars_and_map_areas_hide_small_counts(app_db, one_incide
     from core.roles import User, min_cell
     from data import analysis
     from data.filters import Filter
-    from layers import commune_counts
-    from ui import cache, hotspots_tab
+    from layers import commune_counts, mapbuild
+    from ui import hotspots_tab
 
     flt = Filter(date_from=dt.date.fromisoformat(one_incident["date_from"]),
                  date_to=dt.date.fromisoformat(one_incident["date_to"]))
@@ -142,7 +142,7 @@ def test_viewer_corridor_bars_and_map_areas_hide_small_counts(app_db, one_incide
                                                         if corr[key] is not None]
     few = (communes["incidents"] > 0) & (communes["incidents"] < k)
     assert few.any()
-    masked = cache._small_cells({"commune_counts": communes}, k)["commune_counts"]
+    masked = mapbuild.small_cells({"commune_counts": communes}, k)["commune_counts"]
     for col in ("incidents", "rate_per_1000"):
         assert masked.loc[few, col].isna().all() and np.array_equal(masked.loc[~few, col], communes.loc[~few, col])
     import folium

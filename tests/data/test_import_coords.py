@@ -4,6 +4,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pyproj import Geod, Transformer
 from shapely.geometry import Point
 
@@ -271,3 +273,56 @@ def test_refused_coordinate_shows_an_accepted_example(demo_con, files, village_p
     (p,) = validate(read_source(path, layer="incidents"), demo_con, lang=lang).problems
     for w in words:
         assert w in p.reason
+
+
+# -- round trips (Hypothesis): any degrees written the ways a form or a GPS unit writes them read back --------
+
+_HEMIS = {  # axis -> (positive words, negative words), each as a person would type them
+    "lat": (("N", "B", "Bắc", "bắc", "BAC"), ("S", "Nam")),
+    "lon": (("E", "Đ", "Đông", "DONG"), ("W", "T", "Tây", "TAY")),
+}
+_MARKS = (("°", "'", '"'), ("°", "′", "″"), ("º", "’", "”"), (" ", " ", ""), (":", ":", ""))
+
+
+@st.composite
+def _dms_text(draw: st.DrawFn) -> tuple[str, str, float]:
+    """``(text, axis, value)``: whole degrees and minutes, seconds with up to 3 decimals, marks, decimal
+    point or comma, a hemisphere word before or after; ``value`` computed from the same integers."""
+    axis = draw(st.sampled_from(("lat", "lon")))
+    deg = draw(st.integers(0, 89 if axis == "lat" else 179))
+    minutes = draw(st.integers(0, 59))
+    millis = draw(st.integers(0, 59_999))
+    negative = draw(st.booleans())
+    word = draw(st.sampled_from(_HEMIS[axis][negative]))
+    d_mark, m_mark, s_mark = draw(st.sampled_from(_MARKS))
+    comma = draw(st.booleans())
+    sec = f"{millis // 1000}.{millis % 1000:03d}".replace(".", "," if comma else ".")
+    number = f"{deg}{d_mark}{minutes:02d}{m_mark}{sec}{s_mark}"
+    text = f"{word} {number}" if draw(st.booleans()) else f"{number} {word}"
+    value = (deg + minutes / 60 + millis / 3_600_000) * (-1 if negative else 1)
+    return text, axis, value
+
+
+@given(_dms_text())
+def test_dms_round_trip(case: tuple[str, str, float]) -> None:
+    text, axis, value = case
+    assert parse_degrees(text, axis=axis) == pytest.approx(value, abs=1e-12)
+
+
+@given(st.floats(-180, 180, allow_nan=False), st.booleans())
+def test_decimal_degrees_round_trip_exactly(value: float, comma: bool) -> None:
+    text = repr(value)
+    if comma and "e" not in text:
+        text = text.replace(".", ",")            # a decimal comma, as Vietnamese spreadsheets write it
+    assert parse_degrees(text, axis="lon") == value
+    assert parse_degrees(value, axis="lon") == value
+
+
+@given(_dms_text())
+def test_a_hemisphere_word_and_a_minus_sign_together_are_refused(case: tuple[str, str, float]) -> None:
+    text, axis, _ = case
+    word_first = not text[0].isdigit()
+    signed = text.replace(" ", " -", 1) if word_first else "-" + text
+    with pytest.raises(BadValue) as err:
+        parse_degrees(signed, axis=axis)
+    assert err.value.key == "import.bad_coord"

@@ -1,5 +1,6 @@
 """layers.mapbuild: the assembled map is offline, complete, and follows layers/month/focus/tiles."""
 import datetime as dt
+import json
 import re
 
 import folium
@@ -12,6 +13,7 @@ from data.filters import Filter
 from layers import mapbuild
 from layers._leaflet import GeoLayer
 from layers.controls import FocusRing
+from layers.mapbuild import MapView, Page
 
 FOLIUM_DEFAULT_JS = list(folium.Map.default_js)
 
@@ -54,11 +56,11 @@ def test_every_registered_layer_is_in_the_control_with_default_visibility(demo_m
 
 
 def test_layers_argument_chooses_what_is_shown(layers_con):
-    m = mapbuild.build_map(layers_con, Filter(), lang="en", layers=("heat", "border"))
+    m = mapbuild.build_map(layers_con, Filter(), lang="en", view=MapView(layers=("heat", "border")))
     shown = {g.layer_name for g in children(m, folium.FeatureGroup) if g.show and g.overlay}
     assert shown == {layers.module("heat").TITLE["en"], layers.module("border").TITLE["en"]}
     with pytest.raises(ValueError, match="valid"):
-        mapbuild.build_map(layers_con, Filter(), layers=["nope"])
+        mapbuild.build_map(layers_con, Filter(), view=MapView(layers=("nope",)))
 
 
 def test_month_filter_intersects_the_period():
@@ -79,12 +81,12 @@ def test_month_restricts_the_sliced_layers(layers_con):
     assert frames["heat"]["count"].sum() == in_month
     assert frames["h3counts"]["count"].sum() == in_month
     assert frames["incidents"].attrs["total"] == in_month      # the month step drives the points too
-    page = mapbuild.map_html(mapbuild.assemble(frames, lang="en", month=month))
+    page = mapbuild.map_html(mapbuild.assemble(frames, lang="en", view=MapView(month=month)))
     assert "Time layers: month 06/2026" in page
 
 
 def test_focus_centres_the_map_and_marks_the_spot(layers_con):
-    m = mapbuild.build_map(layers_con, Filter(), focus=(16.62, 106.60, 13))
+    m = mapbuild.build_map(layers_con, Filter(), view=MapView(focus=(16.62, 106.60, 13)))
     assert m.location == [16.62, 106.60] and m.options["zoom"] == 13
     assert children(m, FocusRing)
     assert "fitBounds" not in mapbuild.map_html(m)
@@ -92,7 +94,7 @@ def test_focus_centres_the_map_and_marks_the_spot(layers_con):
 
 def test_tile_url_adds_a_local_base_layer(layers_con):
     url = "http://127.0.0.1:8080/{z}/{x}/{y}.png"
-    m = mapbuild.build_map(layers_con, Filter(), tile_url=url)
+    m = mapbuild.build_map(layers_con, Filter(), page=Page(tile_url=url))
     (tl,) = children(m, folium.TileLayer)
     assert tl.tiles == url and tl.show is False
 
@@ -120,8 +122,8 @@ def test_standalone_has_no_url_at_all(layers_con):
     assert "data:image/png;base64," in page and "url(images/" not in page
 
 
-def _live(layers_con, flt=Filter(), **kw):
-    frames = mapbuild.load_layers(layers_con, flt)
+def _live(layers_con, flt=None, **kw):
+    frames = mapbuild.load_layers(layers_con, flt or Filter())
     base, groups = mapbuild.live_base(frames, lang="en")
     html = mapbuild.map_html(base)
     # the overlay refers to the base's groups by their JavaScript variables (here: folium's own names)
@@ -139,7 +141,8 @@ def test_registry_filtered_flag_matches_what_the_filter_changes(layers_con):
 
 def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con):
     every = [s.name for s in layers.REGISTRY]
-    frames, html, refs, live = _live(layers_con, focus=(16.62, 106.62, 12), demo=True, layers=every)
+    frames, html, refs, live = _live(layers_con, view=MapView(layers=tuple(every), focus=(16.62, 106.62, 12)),
+                                     demo=True)
     assert {"basemap", "belt", "context", "stations", "border", "trails", "crossings", "villages"} == set(refs)
     assert "L.markerClusterGroup" not in html and "L.heatLayer" not in html and "L.control.layers" not in html
     assert "L.control.scale" in html and "borderwatchVN2000" in html
@@ -160,7 +163,7 @@ def test_live_base_holds_no_filtered_layer_and_the_overlay_swaps_them(layers_con
 
 
 def test_live_overlay_draws_only_the_chosen_filtered_layers(layers_con):
-    _, _, refs, live = _live(layers_con, layers=["incidents", "border"])
+    _, _, refs, live = _live(layers_con, view=MapView(layers=("incidents", "border")))
     added = re.findall(r"(\w+)\.addTo\(map_div\)", live)
     assert len([a for a in added if a.startswith("feature_group_")]) == 1     # incidents only
     assert "L.markerClusterGroup" in live
@@ -171,3 +174,22 @@ def test_live_overlay_draws_only_the_chosen_filtered_layers(layers_con):
     for spec in layers.REGISTRY:                  # the base layers stay switchable on the map
         if not spec.filtered:
             assert titles[spec.name] in control and refs[spec.name] in control, spec.name
+
+
+def test_build_map_draws_what_the_view_allows(layers_con):
+    """A view without incident details draws no incident point; min_cell marks the hexagon counts."""
+    from folium.plugins import FastMarkerCluster
+
+    def points(m: folium.Map) -> int:
+        (cluster,) = children(m, FastMarkerCluster)
+        return len(json.loads(cluster.data_js))
+
+    shown = ("incidents", "h3counts")
+    full = mapbuild.build_map(layers_con, Filter(), view=MapView(layers=shown))
+    bare = mapbuild.build_map(layers_con, Filter(), view=MapView(layers=shown, details=False, min_cell=3))
+    total = layers_con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    assert points(full) == min(total, layers.module("incidents").CAP) > 0
+    assert points(bare) == 0
+    frames = mapbuild.load_layers(layers_con, Filter())
+    assert "min_cell" not in frames["h3counts"].attrs
+    assert mapbuild.small_cells(frames, 3)["h3counts"].attrs["min_cell"] == 3

@@ -99,12 +99,12 @@ def test_import_limits_say_so_clearly(tmp_path, sec_con):
 
 
 def test_standalone_map_escapes_every_popup_and_tooltip(hostile_db):
-    from layers.mapbuild import standalone_html
+    from layers.mapbuild import MapView, standalone_html
 
     con = connect(hostile_db)
     try:
         page = standalone_html(con, Filter(date_from=dt.date(2026, 11, 1)), lang="en",
-                               layers=["incidents", "villages"])
+                               view=MapView(layers=("incidents", "villages")))
     finally:
         con.close()
     for tag in RAW_TAGS:
@@ -114,11 +114,12 @@ def test_standalone_map_escapes_every_popup_and_tooltip(hostile_db):
 
 
 def test_standalone_map_cuts_very_long_text(hostile_db):
-    from layers.mapbuild import standalone_html
+    from layers.mapbuild import MapView, standalone_html
 
     con = connect(hostile_db)
     try:
-        page = standalone_html(con, Filter(date_from=dt.date(2026, 11, 1)), lang="en", layers=["incidents", "villages"])
+        page = standalone_html(con, Filter(date_from=dt.date(2026, 11, 1)), lang="en",
+                               view=MapView(layers=("incidents", "villages")))
     finally:
         con.close()
     assert LONG[:1000] not in page
