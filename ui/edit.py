@@ -142,8 +142,11 @@ def field_name(column: str | None, lang: str, layer: str = "incidents") -> str:
 
 def _problems(exc: BorderwatchError, lang: str = "vi", layer: str = "incidents") -> None:
     if isinstance(exc, ValidationError) and exc.problems:
-        st.error("\n".join(f"- {md(field_name(p.column, lang, layer))}: {md(p.reason)}" if p.column
-                           else f"- {md(p.reason)}" for p in exc.problems[:20]))
+        lines = []
+        for p in exc.problems[:20]:
+            column = getattr(p, "column", None)       # a form's problems are Problems, with a column when known
+            lines.append(f"- {md(field_name(column, lang, layer))}: {md(p.reason)}" if column else f"- {md(p.reason)}")
+        st.error("\n".join(lines))
     else:
         st.error(md(str(exc)))
 
