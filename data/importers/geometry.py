@@ -8,7 +8,7 @@ measured in metres in UTM 48N (EPSG:32648).
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import shapely
@@ -40,7 +40,14 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
     b = np.full(n, np.nan)
     a_vals, b_vals = source.frame[a_col].tolist(), source.frame[b_col].tolist()
     for arr, col, role, vals, other in ((a, a_col, a_role, a_vals, b_vals), (b, b_col, b_role, b_vals, a_vals)):
-        for i, v in enumerate(vals):
+        todo: Iterable[int] = range(len(vals))
+        if how == "latlon":
+            plain = coords.plain_degrees(vals)
+            if plain is not None:
+                arr[:] = plain
+                todo = np.flatnonzero(np.isnan(plain)).tolist()   # cells that are not plain decimal degrees
+        for i in todo:
+            v = vals[i]
             if is_blank(v):
                 add(i, col, "import.required")
                 continue

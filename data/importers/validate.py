@@ -276,6 +276,8 @@ def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
         parser = partial(PARSERS[f.kind], conv=conv)
     else:
         parser = PARSERS[f.kind]
+    if raw and set(map(type, raw)) == {str}:
+        return _parse_text_column(raw, f, col, add, parser)
     out: list = [None] * len(raw)
     cache: dict[tuple, tuple[bool, Any]] = {}
     hit: tuple[bool, Any] | None
@@ -301,6 +303,36 @@ def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
         else:
             add(i, col, hit[1].key, **hit[1].fields)
     return out
+
+
+def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None],
+                       parser: Callable[[Any], Any]) -> list:
+    """:func:`_parse_column` for a column of text cells (CSV): each distinct text is parsed once and the
+    results are spread over the rows; problems are recorded in row order, as the per-cell loop does."""
+    codes, uniques = pd.factorize(np.asarray(raw, dtype=object))
+    text = f.kind == "text" and not f.enum
+    parsed = np.empty(len(uniques), dtype=object)
+    state = np.zeros(len(uniques), dtype=np.int8)          # 0 parsed, 1 blank, 2 refused
+    for k, v in enumerate(uniques):
+        if not v.strip() or (text and not clean_text(v)):
+            state[k] = 1
+            continue
+        try:
+            parsed[k] = parser(v)
+        except BadValue as exc:
+            parsed[k], state[k] = exc, 2
+    row_state = state[codes]
+    out = parsed[codes]
+    for i in np.flatnonzero(row_state):
+        if row_state[i] == 1:
+            out[i] = None
+            if f.required:
+                add(i, col, "import.required")
+        else:
+            exc = out[i]
+            out[i] = None
+            add(i, col, exc.key, **exc.fields)
+    return out.tolist()
 
 
 def _typed(vals: list, spec, name: str):
@@ -468,10 +500,16 @@ def _resolve_stations(con: duckdb.DuckDBPyConnection, ids: list, col: str, add, 
         return ids
     index = {fold(name): sid for sid, name in rows} | {fold(sid): sid for sid, _ in rows}
     out = list(ids)
+    found: dict[str, str | None] = {}         # value as given → station id (each distinct value folded once)
     for i, v in enumerate(ids):
         if v is None:
             continue
-        sid = index.get(fold(v))
+        try:
+            sid = found[v]
+        except KeyError:
+            sid = found[v] = index.get(fold(v))
+        except TypeError:       # not hashable: look it up as it is
+            sid = index.get(fold(v))
         if sid is None:
             add(i, col, "import.unknown_station", value=v, valid=", ".join(r[0] for r in rows))
         out[i] = sid
