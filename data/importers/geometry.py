@@ -100,7 +100,7 @@ def check(layer: str, geoms: np.ndarray, label: str | None, add: AddProblem, *, 
     if "Point" in spec.geom_types:
         multi = ok & (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
         geoms[multi] = shapely.get_geometry(geoms[multi], 0)
-    types = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
+    types = np.array(_TYPE_NAMES, dtype=object)[shapely.get_type_id(geoms) + 1]    # None: "" (type id -1)
     for i in np.flatnonzero(ok & ~np.isin(types, spec.geom_types)):
         add(i, label, "import.wrong_geom", got=types[i], valid=", ".join(spec.geom_types))
         ok[i] = False
@@ -124,6 +124,11 @@ def check(layer: str, geoms: np.ndarray, label: str | None, add: AddProblem, *, 
                 add(i, label, "import.far_from_belt", km=d if np.isfinite(d) else float("inf"),
                     limit=max_distance_km)
     return geoms
+
+
+# ``geom_type`` by shapely type id + 1 (id -1 is a missing geometry).
+_TYPE_NAMES = ("", "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+               "GeometryCollection")
 
 
 def distance_km(geoms: np.ndarray, belt) -> np.ndarray:

@@ -21,7 +21,7 @@ from core.i18n import t
 from core.vocab import fold
 from data.importers import coords
 from data.importers import number_format as numbers
-from data.importers.readers import RawTable, read_raw
+from data.importers.readers import RawTable, paused_gc, read_raw
 from data.schema import LAYERS
 
 # Field aliases (folded) → candidate fields, first one present in the layer wins.
@@ -116,6 +116,7 @@ def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
     return out
 
 
+@paused_gc()
 def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, max_bytes: int | None = None, max_rows: int | None = None,
                 lang: str | None = None, name: str | None = None, decimal: str | None = None,

@@ -37,7 +37,8 @@ from core.i18n import t
 from core.vocab import fold
 from data.importers import geometry
 from data.importers import number_format as numbers
-from data.importers.values import PARSERS, BadValue, clean_text, is_blank, parse_enum
+from data.importers.readers import paused_gc
+from data.importers.values import PARSERS, BadValue, clean_text, clean_texts, is_blank, parse_enum, parse_timestamps
 from data.schema import LAYERS
 from data.store import CRS, read_layer
 from data.village_rules import check_review_dates
@@ -137,6 +138,7 @@ class _Problems:
                                                  order.get((p.column or "").split("/")[0], len(order))))
 
 
+@paused_gc()
 def validate(source: Source, con: duckdb.DuckDBPyConnection, *, replace: bool = False,
              max_distance_km: float = 50, lang: str | None = None, allow_outside: bool = False,
              who: str | None = None, role: str | None = None) -> Report:
@@ -313,8 +315,20 @@ def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None
     text = f.kind == "text" and not f.enum
     parsed = np.empty(len(uniques), dtype=object)
     state = np.zeros(len(uniques), dtype=np.int8)          # 0 parsed, 1 blank, 2 refused
-    for k, v in enumerate(uniques):
-        if not v.strip() or (text and not clean_text(v)):
+    distinct = uniques.tolist()
+    if text:                            # the parser is clean_text: the whole column at once
+        cleaned = clean_texts(distinct)
+        for k, c in enumerate(cleaned):
+            if not c:
+                state[k] = 1
+        parsed[:] = cleaned
+        distinct = []
+    ready = parse_timestamps(distinct) if f.kind == "timestamp" and not f.enum else [None] * len(distinct)
+    for k, v in enumerate(distinct):
+        if ready[k] is not None:
+            parsed[k] = ready[k]
+            continue
+        if not v.strip():
             state[k] = 1
             continue
         try:
@@ -464,8 +478,8 @@ def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str 
         for i in range(n):
             if flags[i] is True:
                 add(i, flag_col, "import.outside_denied", need=need, user=actor.who or "?", role=actor.role or "?")
-    pts = np.array([g if (not bad[i] and g is not None and g.geom_type == "Point") else None
-                    for i, g in enumerate(geoms)], dtype=object)
+    geoms = np.asarray(geoms, dtype=object)
+    pts = np.where(~bad & (shapely.get_type_id(geoms) == 0), geoms, None)     # points of rows not refused
     use = np.flatnonzero(~shapely.is_missing(pts))
     if not use.size:
         return
