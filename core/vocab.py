@@ -117,8 +117,10 @@ def fold(text: str) -> str:
     >>> fold("  MA TÚY   Đá ")
     'ma tuy da'
     """
-    s = unicodedata.normalize("NFD", str(text)).replace("\u0111", "d").replace("\u0110", "d")
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    s = str(text)
+    if not s.isascii():     # ASCII has no diacritics, no đ and is its own NFD: skip the per-character pass
+        s = unicodedata.normalize("NFD", s).replace("\u0111", "d").replace("\u0110", "d")
+        s = "".join(c for c in s if unicodedata.category(c) != "Mn")
     s = s.replace("_", " ").replace("-", " ")
     return re.sub(r"\s+", " ", s).strip().lower()
 

@@ -28,6 +28,7 @@ from core.i18n import t
 from data import corridor_facts
 from data.export import neutralise
 from data.fsmodes import open_private
+from data.importers.readers import paused_gc
 from data.importers.validate import Report, validate
 from data.schema import LAYERS
 from data.store import delete_rows, insert_layer, next_id, serialise
@@ -91,6 +92,7 @@ def problem_text(p: Problem, lang: str | None = None) -> str:
     return f"{', '.join(where)}: {p.reason}"
 
 
+@paused_gc()
 def commit(con: duckdb.DuckDBPyConnection, source, *, skip_invalid: bool = False, replace: bool = False,
            who: str | None = None,
            progress: Progress | None = None, lang: str | None = None, max_distance_km: float = 50,

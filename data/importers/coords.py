@@ -177,6 +177,30 @@ def _dms_value(s: str, shown: str, axis: str) -> float:
     return parts[0] + sum(p / 60 ** k for k, p in enumerate(parts[1:], start=1))
 
 
+# Plain decimal degrees as :func:`parse_degrees` reads them with ``float``: ASCII digits, an optional sign and
+# decimal point, nothing around them (so no text to clean, no hemisphere word, always finite).
+_PLAIN_DEGREES = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_PLAIN_COLUMN = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:\n[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+))*")
+
+
+def plain_degrees(values: list) -> np.ndarray | None:
+    """:func:`parse_degrees` of a column's plain decimal cells (``16.614056``, ``-106.6``) at once, NaN for every
+    other cell (those go through :func:`parse_degrees`); None when the column is not all text.
+
+    A plain cell is read by ``float`` exactly as :func:`parse_degrees` reads it, whatever the row's letters.
+    """
+    try:
+        joined = "\n".join(values)
+    except TypeError:
+        return None
+    if joined.count("\n") == len(values) - 1 and _PLAIN_COLUMN.fullmatch(joined):    # every cell plain
+        out = np.array(values, dtype=object).astype(float)
+    else:
+        out = np.array([float(v) if _PLAIN_DEGREES.fullmatch(v) else np.nan for v in values], dtype=float)
+    out[~np.isfinite(out)] = np.nan             # too many digits for a float: refused by parse_degrees
+    return out
+
+
 def check_lat_lon(lat: float, lon: float) -> tuple[str, str, dict] | None:
     """None when in range, else (axis, key, fields) naming the first problem; says "swapped?"."""
     lat_ok, lon_ok = -90 <= lat <= 90, -180 <= lon <= 180

@@ -8,7 +8,7 @@ measured in metres in UTM 48N (EPSG:32648).
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import shapely
@@ -40,7 +40,14 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
     b = np.full(n, np.nan)
     a_vals, b_vals = source.frame[a_col].tolist(), source.frame[b_col].tolist()
     for arr, col, role, vals, other in ((a, a_col, a_role, a_vals, b_vals), (b, b_col, b_role, b_vals, a_vals)):
-        for i, v in enumerate(vals):
+        todo: Iterable[int] = range(len(vals))
+        if how == "latlon":
+            plain = coords.plain_degrees(vals)
+            if plain is not None:
+                arr[:] = plain
+                todo = np.flatnonzero(np.isnan(plain)).tolist()   # cells that are not plain decimal degrees
+        for i in todo:
+            v = vals[i]
             if is_blank(v):
                 add(i, col, "import.required")
                 continue
@@ -93,7 +100,7 @@ def check(layer: str, geoms: np.ndarray, label: str | None, add: AddProblem, *, 
     if "Point" in spec.geom_types:
         multi = ok & (shapely.get_type_id(geoms) == 4) & (shapely.get_num_geometries(geoms) == 1)
         geoms[multi] = shapely.get_geometry(geoms[multi], 0)
-    types = np.array([g.geom_type if g is not None else "" for g in geoms], dtype=object)
+    types = np.array(_TYPE_NAMES, dtype=object)[shapely.get_type_id(geoms) + 1]    # None: "" (type id -1)
     for i in np.flatnonzero(ok & ~np.isin(types, spec.geom_types)):
         add(i, label, "import.wrong_geom", got=types[i], valid=", ".join(spec.geom_types))
         ok[i] = False
@@ -117,6 +124,11 @@ def check(layer: str, geoms: np.ndarray, label: str | None, add: AddProblem, *, 
                 add(i, label, "import.far_from_belt", km=d if np.isfinite(d) else float("inf"),
                     limit=max_distance_km)
     return geoms
+
+
+# ``geom_type`` by shapely type id + 1 (id -1 is a missing geometry).
+_TYPE_NAMES = ("", "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon",
+               "GeometryCollection")
 
 
 def distance_km(geoms: np.ndarray, belt) -> np.ndarray:

@@ -21,7 +21,7 @@ from core.i18n import t
 from core.vocab import fold
 from data.importers import coords
 from data.importers import number_format as numbers
-from data.importers.readers import RawTable, read_raw
+from data.importers.readers import RawTable, paused_gc, read_raw
 from data.schema import LAYERS
 
 # Field aliases (folded) → candidate fields, first one present in the layer wins.
@@ -116,6 +116,7 @@ def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
     return out
 
 
+@paused_gc()
 def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, max_bytes: int | None = None, max_rows: int | None = None,
                 lang: str | None = None, name: str | None = None, decimal: str | None = None,
@@ -246,15 +247,38 @@ _COORD_KIND = {"lat": "degrees", "lon": "degrees", "x": "xy", "y": "xy"}
 
 
 def _number_samples(frame: pd.DataFrame, cols: dict[str, str], spec, rows: np.ndarray):
-    """``(column, row, text, coordinate kind)`` of every text cell in a numeric or coordinate column."""
+    """``(column, row, text, coordinate kind)`` of the text cells in numeric and coordinate columns that can
+    be evidence for :func:`numbers.decide`, in file order.
+
+    Left out, since :func:`numbers.decide` takes the first cell of each kind of evidence only: a cell whose
+    text was seen before in its column, and a cell without the mark evidence needs (a comma for degrees, a
+    comma or a point otherwise). A column of text is checked for those marks in one pass.
+    """
     kinds = {f.name: f.kind for f in spec.fields}
     for col, tgt in cols.items():
         if kinds.get(tgt) not in ("int", "float") and tgt not in _COORD_KIND:
             continue
         coord = _COORD_KIND.get(tgt)
-        for row, v in zip(rows, frame[col].tolist(), strict=True):
-            if isinstance(v, str) and v.strip():
-                yield col, int(row), v.strip(), coord
+        marks = (",",) if coord == "degrees" else (",", ".")
+        values = frame[col].to_numpy(dtype=object)
+        try:
+            joined = "\x00".join(values)
+        except TypeError:       # typed cells (XLSX, GIS files): look at each one
+            joined = None
+        if joined is not None and not any(m in joined for m in marks):
+            continue
+        try:
+            codes, _ = pd.factorize(values)
+        except TypeError:       # an unhashable cell: every cell in turn
+            first = np.arange(len(values))
+        else:
+            _, first = np.unique(codes, return_index=True)
+            if len(first) and codes[first[0]] < 0:   # missing values (code -1) come first in ``np.unique``
+                first = first[1:]
+        for k in np.sort(first):
+            v = values[k]
+            if isinstance(v, str) and v.strip() and any(m in v for m in marks):
+                yield col, int(rows[k]), v.strip(), coord
 
 
 _SECONDARY = ("timestamp",)

@@ -37,7 +37,8 @@ from core.i18n import t
 from core.vocab import fold
 from data.importers import geometry
 from data.importers import number_format as numbers
-from data.importers.values import PARSERS, BadValue, clean_text, is_blank, parse_enum
+from data.importers.readers import paused_gc
+from data.importers.values import PARSERS, BadValue, clean_text, clean_texts, is_blank, parse_enum, parse_timestamps
 from data.schema import LAYERS
 from data.store import CRS, read_layer
 from data.village_rules import check_review_dates
@@ -137,6 +138,7 @@ class _Problems:
                                                  order.get((p.column or "").split("/")[0], len(order))))
 
 
+@paused_gc()
 def validate(source: Source, con: duckdb.DuckDBPyConnection, *, replace: bool = False,
              max_distance_km: float = 50, lang: str | None = None, allow_outside: bool = False,
              who: str | None = None, role: str | None = None) -> Report:
@@ -276,6 +278,8 @@ def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
         parser = partial(PARSERS[f.kind], conv=conv)
     else:
         parser = PARSERS[f.kind]
+    if raw and set(map(type, raw)) == {str}:
+        return _parse_text_column(raw, f, col, add, parser)
     out: list = [None] * len(raw)
     cache: dict[tuple, tuple[bool, Any]] = {}
     hit: tuple[bool, Any] | None
@@ -301,6 +305,48 @@ def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
         else:
             add(i, col, hit[1].key, **hit[1].fields)
     return out
+
+
+def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None],
+                       parser: Callable[[Any], Any]) -> list:
+    """:func:`_parse_column` for a column of text cells (CSV): each distinct text is parsed once and the
+    results are spread over the rows; problems are recorded in row order, as the per-cell loop does."""
+    codes, uniques = pd.factorize(np.asarray(raw, dtype=object))
+    text = f.kind == "text" and not f.enum
+    parsed = np.empty(len(uniques), dtype=object)
+    state = np.zeros(len(uniques), dtype=np.int8)          # 0 parsed, 1 blank, 2 refused
+    distinct = uniques.tolist()
+    if text:                            # the parser is clean_text: the whole column at once
+        cleaned = clean_texts(distinct)
+        for k, c in enumerate(cleaned):
+            if not c:
+                state[k] = 1
+        parsed[:] = cleaned
+        distinct = []
+    ready = parse_timestamps(distinct) if f.kind == "timestamp" and not f.enum else [None] * len(distinct)
+    for k, v in enumerate(distinct):
+        if ready[k] is not None:
+            parsed[k] = ready[k]
+            continue
+        if not v.strip():
+            state[k] = 1
+            continue
+        try:
+            parsed[k] = parser(v)
+        except BadValue as exc:
+            parsed[k], state[k] = exc, 2
+    row_state = state[codes]
+    out = parsed[codes]
+    for i in np.flatnonzero(row_state):
+        if row_state[i] == 1:
+            out[i] = None
+            if f.required:
+                add(i, col, "import.required")
+        else:
+            exc = out[i]
+            out[i] = None
+            add(i, col, exc.key, **exc.fields)
+    return out.tolist()
 
 
 def _typed(vals: list, spec, name: str):
@@ -432,8 +478,8 @@ def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str 
         for i in range(n):
             if flags[i] is True:
                 add(i, flag_col, "import.outside_denied", need=need, user=actor.who or "?", role=actor.role or "?")
-    pts = np.array([g if (not bad[i] and g is not None and g.geom_type == "Point") else None
-                    for i, g in enumerate(geoms)], dtype=object)
+    geoms = np.asarray(geoms, dtype=object)
+    pts = np.where(~bad & (shapely.get_type_id(geoms) == 0), geoms, None)     # points of rows not refused
     use = np.flatnonzero(~shapely.is_missing(pts))
     if not use.size:
         return
@@ -468,10 +514,16 @@ def _resolve_stations(con: duckdb.DuckDBPyConnection, ids: list, col: str, add, 
         return ids
     index = {fold(name): sid for sid, name in rows} | {fold(sid): sid for sid, _ in rows}
     out = list(ids)
+    found: dict[str, str | None] = {}         # value as given → station id (each distinct value folded once)
     for i, v in enumerate(ids):
         if v is None:
             continue
-        sid = index.get(fold(v))
+        try:
+            sid = found[v]
+        except KeyError:
+            sid = found[v] = index.get(fold(v))
+        except TypeError:       # not hashable: look it up as it is
+            sid = index.get(fold(v))
         if sid is None:
             add(i, col, "import.unknown_station", value=v, valid=", ".join(r[0] for r in rows))
         out[i] = sid

@@ -92,6 +92,47 @@ def clean_text(value) -> str:
     return _CONTROL.sub("", s).strip()
 
 
+_SEP = "\ue000"     # a private-use character: not white space, no control, composes with nothing
+
+
+def clean_texts(values: list[str]) -> list[str]:
+    """:func:`clean_text` of every string of a column at once: NFC, line ends and control characters on the
+    column joined (``_SEP`` between cells), then each cell trimmed. A column holding ``_SEP`` itself goes
+    cell by cell.
+
+    >>> clean_texts(["  Thôn\\x00 A Dơi\\r\\n", "B"])
+    ['Thôn A Dơi', 'B']
+    """
+    joined = _SEP.join(values)
+    if joined.count(_SEP) != len(values) - 1:
+        return [clean_text(v) for v in values]
+    s = unicodedata.normalize("NFC", joined).replace("\r\n", "\n").replace("\r", "\n")
+    return [v.strip() for v in _CONTROL.sub("", s).split(_SEP)] if values else []
+
+
+# Times as a spreadsheet or ``borderwatch export`` writes them: read together, exactly as parse_timestamp would.
+_PLAIN_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
+def parse_timestamps(values: list[str]) -> list:
+    """:func:`parse_timestamp` of ``YYYY-MM-DD HH:MM:SS`` texts at once (no zone: Vietnam time as written);
+    None for every other text, and for an impossible or out-of-range time, which the caller reads one by one."""
+    out: list = [None] * len(values)
+    idx = [k for k, v in enumerate(values) if _PLAIN_TIME.fullmatch(v)]
+    if not idx:
+        return out
+    texts = [values[k] for k in idx]
+    parsed = pd.to_datetime(pd.Series(texts, dtype=object), format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    years = parsed.dt.year.to_numpy(dtype=float, na_value=np.nan)
+    good = (years >= _YEARS[0]) & (years <= _YEARS[1])
+    good &= (parsed.dt.strftime("%Y-%m-%d %H:%M:%S") == pd.Series(texts, dtype=object)).to_numpy(dtype=bool)
+    stamps = parsed.where(good).dt.to_pydatetime()
+    for k, ok, stamp in zip(idx, good, stamps, strict=True):
+        if ok:
+            out[k] = stamp
+    return out
+
+
 # -- numbers (see data.importers.number_format for the per-file convention) -------------------
 
 def parse_real(value, conv: Convention = numbers.NONE, *, whole: bool = False) -> float:

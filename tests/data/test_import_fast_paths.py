@@ -1,0 +1,138 @@
+"""The importer's column-at-once fast paths give exactly what the per-cell rules give (issue #15).
+
+Generated columns mix plain decimals, DMS with Vietnamese and English letters, decimal commas, blanks,
+white space, control characters and junk; every value and every refusal (row, column, reason) must match.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data.importers import coords, geometry
+from data.importers import number_format as numbers
+from data.importers.source import _number_samples
+from data.importers.validate import _parse_column
+from data.importers.values import BadValue, clean_text, clean_texts, is_blank, parse_timestamp, parse_timestamps
+from data.schema import LAYERS
+
+_PLAIN = st.floats(min_value=-200, max_value=200, allow_nan=False).map(repr)
+_FIXED = st.builds(lambda x, d: f"{x:.{d}f}", st.floats(min_value=-200, max_value=200), st.integers(0, 12))
+_DMS = st.builds(lambda d, m, s, h: f"{d}°{m}'{s:.1f}\"{h}", st.integers(0, 120), st.integers(0, 59),
+                 st.floats(min_value=0, max_value=59.9), st.sampled_from(["N", "B", "E", "Đ", "S", "T", "W", ""]))
+_COMMA = _FIXED.map(lambda s: s.replace(".", ","))
+_ODD = st.sampled_from(["", "  ", " 16.5", "16.5 ", "16.", ".5", "+16.5", "1" * 400, "inf", "nan", "1e3",
+                        "16_5", "abc", "16.5.5", "16,614,1", "Đ 106 36 03", "16 36 50.6 N", "\x0016.5", "١٦.٥",
+                        "16.5\n17.5", "-", "'16.5"])
+_CELL = st.one_of(_PLAIN, _FIXED, _DMS, _COMMA, _ODD, st.text(max_size=8))
+_COLUMN = st.lists(_CELL, min_size=1, max_size=40)
+
+
+def _reference_build(lat: list, lon: list) -> tuple[np.ndarray, np.ndarray, list]:
+    """The per-cell reading of lat/lon columns, as geometry.build did it before its fast path."""
+    problems: list = []
+    a, b = np.full(len(lat), np.nan), np.full(len(lat), np.nan)
+    for arr, col, role, vals, other in ((a, "lon", "lon", lon, lat), (b, "lat", "lat", lat, lon)):
+        for i, v in enumerate(vals):
+            if is_blank(v):
+                problems.append((i, col, "import.required", {}))
+                continue
+            try:
+                letters = coords.hemisphere(v)[1] or coords.hemisphere(other[i])[1]
+                arr[i] = coords.parse_degrees(v, axis=role, letters=letters)
+            except BadValue as exc:
+                problems.append((i, col, exc.key, exc.fields))
+    return a, b, problems
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_degree_columns_read_at_once_equal_the_per_cell_reading(data) -> None:
+    lat = data.draw(_COLUMN)
+    lon = data.draw(st.lists(_CELL, min_size=len(lat), max_size=len(lat)))
+    got: list = []
+    source = SimpleNamespace(coords="latlon", frame=pd.DataFrame({"lat": lat, "lon": lon}, dtype=object),
+                             column_for={"lat": "lat", "lon": "lon"}.get, crs=None, numbers=numbers.NONE)
+    points, label = geometry.build(source, lambda i, col, key, **fields: got.append((i, col, key, fields)))
+    a, b, want = _reference_build(lat, lon)
+    ok = np.isfinite(a) & np.isfinite(b)
+    for k in np.flatnonzero(ok):                 # the range check of build, on the reference values
+        hit = coords.check_lat_lon(b[k], a[k])
+        if hit:
+            want.append((int(k), "lat" if hit[0] == "lat" else "lon", hit[1], hit[2]))
+            a[k] = b[k] = np.nan
+    assert got == want and label == "lat/lon"
+    present = ~shapely.is_missing(points)
+    assert np.array_equal(present, np.isfinite(a) & np.isfinite(b))
+    assert np.array_equal(shapely.get_x(points[present]), a[present])
+    assert np.array_equal(shapely.get_y(points[present]), b[present])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_COLUMN)
+def test_plain_degrees_are_parse_degrees_or_deferred(column: list) -> None:
+    fast = coords.plain_degrees(column)
+    for v, x in zip(column, fast, strict=True):
+        if not np.isnan(x):
+            assert x == coords.parse_degrees(v, axis="lat")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("aáđ Ơ\u0301\u0300\r\n\t\x00\x85\u202e\u2000e̊x,.'\ue000")),
+                        max_size=8), max_size=30))
+def test_clean_texts_equals_clean_text(column: list) -> None:
+    assert clean_texts(column) == [clean_text(v) for v in column]
+
+
+_TIMES = st.builds(lambda y, mo, d, h, mi, s: f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}",
+                   st.integers(0, 2200), st.integers(0, 13), st.integers(0, 32), st.integers(0, 25),
+                   st.integers(0, 61), st.integers(0, 61))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_TIMES, _ODD), max_size=30))
+def test_timestamps_read_at_once_are_parse_timestamp_or_deferred(column: list) -> None:
+    for v, got in zip(column, parse_timestamps(column), strict=True):
+        if got is not None:
+            assert got == parse_timestamp(v) and type(got) is type(parse_timestamp(v))
+
+
+_FIELDS = {f.name: f for f in LAYERS["incidents"].fields}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(_FIELDS)), st.lists(st.one_of(_CELL, _TIMES, st.sampled_from(
+    ["heroin", "ma túy đá", "250", "Điều 249", "12", "1.500", "2,5", "0", "-3"])), min_size=1, max_size=40))
+def test_text_column_parse_equals_per_cell_parse(name: str, column: list) -> None:
+    """A column of text takes the distinct-values path; one None cell at its end sends it cell by cell."""
+    f = _FIELDS[name]
+    conv = numbers.Convention(numbers.COMMA)
+    fast_problems: list = []
+    slow_problems: list = []
+    fast = _parse_column(column, f, name, lambda *a, **k: fast_problems.append((a, k)), "en", conv)
+    slow = _parse_column(column + [None], f, name, lambda *a, **k: slow_problems.append((a, k)), "en", conv)
+    assert fast == slow[:-1]
+    assert [type(x) for x in fast] == [type(x) for x in slow[:-1]]
+    assert fast_problems == [p for p in slow_problems if p[0][0] != len(column)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=40), st.sampled_from([None, ";", ","]))
+def test_number_evidence_from_distinct_texts_decides_like_every_cell(rows: list, delimiter: str | None) -> None:
+    frame = pd.DataFrame(rows, columns=["Vĩ độ", "g", "viên"], dtype=object)
+    cols = {"Vĩ độ": "lat", "g": "quantity_g", "viên": "tablets"}
+    spec, row_numbers = LAYERS["incidents"], np.arange(2, len(rows) + 2)
+
+    def every_cell():
+        for col, tgt in cols.items():
+            coord = {"lat": "degrees"}.get(tgt)
+            for row, v in zip(row_numbers, frame[col].tolist(), strict=True):
+                if isinstance(v, str) and v.strip():
+                    yield col, int(row), v.strip(), coord
+
+    assert (numbers.decide(_number_samples(frame, cols, spec, row_numbers), delimiter=delimiter)
+            == numbers.decide(every_cell(), delimiter=delimiter))
