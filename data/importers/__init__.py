@@ -17,10 +17,12 @@ Upload limits: :data:`MAX_FILE_BYTES` and :data:`MAX_ROWS` (pass ``max_bytes`` /
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Unpack, cast
 
 import duckdb
 
 from data.importers.commit import (
+    CommitOptions,
     ImportResult,
     commit,
     log_outside,
@@ -30,7 +32,7 @@ from data.importers.commit import (
     rejects_path_for,
 )
 from data.importers.readers import MAX_FILE_BYTES, MAX_ROWS, supported_extensions
-from data.importers.source import Source, mapping_targets, read_source
+from data.importers.source import ReadOptions, Source, mapping_targets, read_source
 from data.importers.validate import Report, validate
 
 __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ImportResult", "Report", "Source", "commit", "import_file",
@@ -38,20 +40,28 @@ __all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "ImportResult", "Report", "Source", "co
            "rejects_path_for", "supported_extensions", "validate", "log_outside"]
 
 
-def import_file(con: duckdb.DuckDBPyConnection, layer: str, path, *, crs=None, mapping: dict[str, str] | None = None,
-                encoding: str | None = None, skip_invalid: bool = False, replace: bool = False,
-                who: str | None = None, progress=None, lang: str | None = None, max_distance_km: float = 50,
-                max_bytes: int | None = None, max_rows: int | None = None, decimal: str | None = None,
-                source_layer: str | None = None, header_row: int | None = None, user=None) -> ImportResult:
+class ImportOptions(ReadOptions, CommitOptions, total=False):
+    """Every option of :func:`import_file`: how to read (:class:`ReadOptions`) and how to write
+    (:class:`CommitOptions`)."""
+
+
+_READ_KEYS = ReadOptions.__required_keys__ | ReadOptions.__optional_keys__
+_WRITE_KEYS = CommitOptions.__required_keys__ | CommitOptions.__optional_keys__
+
+
+def import_file(con: duckdb.DuckDBPyConnection, layer: str, path: str | Path, *, lang: str | None = None,
+                **how: Unpack[ImportOptions]) -> ImportResult:
     """Read, validate and write ``path`` into ``layer`` in one transaction.
 
-    ``progress(fraction, message)`` is called as the import advances. See
-    :func:`read_source` for ``crs``, ``mapping``, ``encoding``, ``decimal``, ``source_layer`` and
-    ``header_row``, and
-    :func:`commit` for ``skip_invalid``, ``replace``, ``who`` and ``user``.
+    ``progress(fraction, message)`` is called as the import advances. See :func:`read_source` for how a
+    file is read (``crs``, ``mapping``, ``encoding``, ``decimal``, ``source_layer``, ``header_row``,
+    ``max_bytes``, ``max_rows``) and :func:`commit` for how it is written (``skip_invalid``, ``replace``,
+    ``who``, ``user``, ``progress``, ``max_distance_km``).
     """
-    src = read_source(Path(path), layer=layer, crs=crs, mapping=mapping, encoding=encoding,
-                      max_bytes=max_bytes, max_rows=max_rows, lang=lang, decimal=decimal,
-                      source_layer=source_layer, header_row=header_row)
-    return commit(con, src, skip_invalid=skip_invalid, replace=replace, who=who, progress=progress, lang=lang,
-                  max_distance_km=max_distance_km, user=user)
+    read = cast(ReadOptions, {k: v for k, v in how.items() if k in _READ_KEYS})
+    write = cast(CommitOptions, {k: v for k, v in how.items() if k in _WRITE_KEYS})
+    unknown = set(how) - _READ_KEYS - _WRITE_KEYS
+    if unknown:
+        raise TypeError(f"import_file() got unexpected options: {', '.join(sorted(unknown))}")
+    src = read_source(Path(path), layer=layer, lang=lang, **read)
+    return commit(con, src, lang=lang, **write)

@@ -18,7 +18,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, TypedDict, Unpack
 
 import duckdb
 import pandas as pd
@@ -92,12 +92,24 @@ def problem_text(p: Problem, lang: str | None = None) -> str:
     return f"{', '.join(where)}: {p.reason}"
 
 
+class CommitOptions(TypedDict, total=False):
+    """How an import is written (:func:`commit`): ``skip_invalid`` (valid rows in, rejected rows kept with
+    reasons) or all-or-nothing; ``replace`` the layer's rows; ``who`` and ``user`` (below); ``progress``;
+    ``max_distance_km`` from the study area; ``rejects_csv``, where skipped rows are written."""
+
+    skip_invalid: bool
+    replace: bool
+    who: str | None
+    user: Any
+    progress: Progress | None
+    max_distance_km: float
+    rejects_csv: Path | None
+
+
 @paused_gc()
-def commit(con: duckdb.DuckDBPyConnection, source, *, skip_invalid: bool = False, replace: bool = False,
-           who: str | None = None,
-           progress: Progress | None = None, lang: str | None = None, max_distance_km: float = 50,
-           rejects_csv: Path | None = None, user=None) -> ImportResult:
-    """Validate ``source`` again inside one transaction and write it.
+def commit(con: duckdb.DuckDBPyConnection, source, *, lang: str | None = None,
+           **how: Unpack[CommitOptions]) -> ImportResult:
+    """Validate ``source`` again inside one transaction and write it (``how``: :class:`CommitOptions`).
 
     ``user`` (a :class:`core.roles.User`): incidents flagged ``outside_vietnam`` are accepted
     only when it holds :data:`core.roles.CROSS_BORDER`; the written ones are listed in
@@ -108,6 +120,9 @@ def commit(con: duckdb.DuckDBPyConnection, source, *, skip_invalid: bool = False
     """
     from core import roles
 
+    skip_invalid, replace = how.get("skip_invalid", False), how.get("replace", False)
+    who, user, progress = how.get("who"), how.get("user"), how.get("progress")
+    max_distance_km, rejects_csv = how.get("max_distance_km", 50), how.get("rejects_csv")
     say = progress or (lambda fraction, message: None)
     layer = source.layer
     who = who if who is not None else getattr(user, "name", None)

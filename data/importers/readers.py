@@ -23,7 +23,7 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -83,16 +83,28 @@ def supported_extensions() -> list[str]:
     return sorted(_EXTENSION_TO_READER)
 
 
-def read_raw(path: Path, *, layer: str, encoding: str | None = None, max_bytes: int | None = None,
-             max_rows: int | None = None, lang: str | None = None, name: str | None = None,
-             source_layer: str | None = None, header_row: int | None = None, header_score=None) -> RawTable:
+class RawOptions(TypedDict, total=False):
+    """How to read a file's rows: text ``encoding``; upload limits ``max_bytes``/``max_rows``; the
+    ``source_layer`` (layer, KML folder or sheet); the 1-based ``header_row`` of CSV/XLSX."""
+
+    encoding: str | None
+    max_bytes: int | None
+    max_rows: int | None
+    source_layer: str | None
+    header_row: int | None
+
+
+def read_raw(path: Path, *, layer: str, lang: str | None = None, name: str | None = None,
+             header_score: Callable[[list], int] | None = None,
+             **how: Unpack[RawOptions]) -> RawTable:
     """Read ``path`` with the reader for its extension, after the size checks.
 
-    ``name`` is the file name used in messages (default: the path's name).
-    ``source_layer`` picks a layer, KML folder or sheet; ``header_row`` is the 1-based
-    header row of CSV/XLSX; ``header_score(cells)`` counts cells naming known columns
+    ``name`` is the file name used in messages (default: the path's name); ``how`` as
+    :class:`RawOptions`; ``header_score(cells)`` counts cells naming known columns
     (automatic header detection).
     """
+    encoding, max_bytes, max_rows = how.get("encoding"), how.get("max_bytes"), how.get("max_rows")
+    source_layer, header_row = how.get("source_layer"), how.get("header_row")
     path = Path(path)
     shown = name or path.name
     ext = path.suffix.lower()
@@ -139,7 +151,7 @@ class _Ctx:
     lang: str | None
     source_layer: str | None = None      # --layer: layer, folder or sheet to read
     header_row: int | None = None        # --header-row (1-based, as Excel numbers rows)
-    header_score: object = None          # callable(cells) -> number of cells naming known columns
+    header_score: Callable[[list], int] | None = None   # cells -> number of cells naming known columns
 
     def fail(self, key: str, **fields) -> InputError:
         return InputError(t(key, self.lang, file=self.name, **fields))
@@ -306,7 +318,9 @@ def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, 
         for _, el in iterparse(fh):
             tag = el.tag.rsplit("}", 1)[-1]
             if tag == "mergeCell" and el.get("ref"):
-                out.append(tuple(range_boundaries(el.get("ref"))))
+                c0, r0, c1, r1 = range_boundaries(el.get("ref"))
+                if c0 is not None and r0 is not None and c1 is not None and r1 is not None:   # A1:B2, not A:A
+                    out.append((c0, r0, c1, r1))
             if tag in ("row", "mergeCell"):
                 el.clear()
     return out
@@ -519,12 +533,13 @@ def _read_ogr(ctx: _Ctx, *, source=None, has_prj: bool = True,
     src = str(ctx.path) if source is None else source
     try:
         if isinstance(src, bytes):
-            names = [None]  # GeoJSON in memory: one layer, whose name changes with each temporary file
+            # GeoJSON in memory: one layer, whose name changes with each temporary file
+            names: list[str | None] = [None]
         else:
             layers = [str(x[0]) for x in pyogrio.list_layers(src)]
             if not layers:
                 raise ctx.fail("import.no_rows")
-            names = layers if all_layers else [_pick_layer(layers, ctx)]
+            names = list(layers) if all_layers else [_pick_layer(layers, ctx)]
         infos = [pyogrio.read_info(src, layer=n) for n in names]
         ctx.check_rows(sum(max(int(i["features"]), 0) for i in infos))
         # Times as text: each row is read by its own rule (data.importers.values.parse_timestamp);

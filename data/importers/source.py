@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Unpack
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from core.i18n import t
 from core.vocab import fold
 from data.importers import coords
 from data.importers import number_format as numbers
-from data.importers.readers import RawTable, paused_gc, read_raw
+from data.importers.readers import RawOptions, RawTable, paused_gc, read_raw
 from data.schema import LAYERS
 
 # Field aliases (folded) → candidate fields, first one present in the layer wins.
@@ -103,8 +104,9 @@ class Source:
         raw = RawTable(frame=self.frame, geometry=self.geometry, crs=opts["file_crs"], has_prj=opts["has_prj"],
                        encoding=self.encoding, rows=self.rows, delimiter=opts.get("delimiter"),
                        notes=list(opts.get("read_notes", ())), crs_declared=opts.get("crs_declared", True))
-        return _build(self.path, raw, layer=self.layer, crs=opts["crs"], mapping=mapping, lang=opts["lang"],
-                      name=self.name, read_problems=self.read_problems, decimal=opts.get("decimal"))
+        return _build(self.path, raw, layer=self.layer, lang=opts["lang"], name=self.name,
+                      read_problems=self.read_problems,
+                      how={"crs": opts["crs"], "mapping": mapping, "decimal": opts.get("decimal")})
 
 
 def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
@@ -116,11 +118,18 @@ def mapping_targets(layer: str, *, tabular: bool) -> list[str]:
     return out
 
 
+class ReadOptions(RawOptions, total=False):
+    """How to read a file for a layer (:func:`read_source`): :class:`RawOptions` plus ``crs``, ``mapping``
+    and ``decimal``."""
+
+    crs: str | None
+    mapping: dict[str, str] | None
+    decimal: str | None
+
+
 @paused_gc()
-def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = None,
-                encoding: str | None = None, max_bytes: int | None = None, max_rows: int | None = None,
-                lang: str | None = None, name: str | None = None, decimal: str | None = None,
-                source_layer: str | None = None, header_row: int | None = None) -> Source:
+def read_source(path: str | Path, *, layer: str, lang: str | None = None, name: str | None = None,
+                **how: Unpack[ReadOptions]) -> Source:
     """Read ``path`` for ``layer`` and settle its columns and CRS.
 
     Parameters
@@ -154,6 +163,7 @@ def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = 
     InputError
         One line naming the file and the reason (empty, truncated, encoding, CRS, columns).
     """
+    crs, mapping, decimal = how.get("crs"), how.get("mapping"), how.get("decimal")
     if layer not in LAYERS:
         raise InputError(t("import.bad_layer", lang, layer=layer, valid=", ".join(LAYERS)))
     if decimal not in (None, ""):
@@ -163,18 +173,71 @@ def read_source(path, *, layer: str, crs=None, mapping: dict[str, str] | None = 
         decimal = conv
     path = Path(path)
     shown = name or path.name
-    raw = read_raw(path, layer=layer, encoding=encoding, max_bytes=max_bytes, max_rows=max_rows, lang=lang,
-                   name=shown, source_layer=source_layer, header_row=header_row,
-                   header_score=_header_scorer(layer, mapping or {}))
+    raw = read_raw(path, layer=layer, lang=lang, name=shown, header_score=_header_scorer(layer, mapping or {}),
+                   encoding=how.get("encoding"), max_bytes=how.get("max_bytes"), max_rows=how.get("max_rows"),
+                   source_layer=how.get("source_layer"), header_row=how.get("header_row"))
     problems = tuple((row, None, key, fields) for row, key, fields in raw.bad_rows)
-    return _build(path, raw, layer=layer, crs=crs, mapping=mapping, lang=lang, name=shown, read_problems=problems,
-                  decimal=decimal)
+    return _build(path, raw, layer=layer, lang=lang, name=shown, read_problems=problems,
+                  how={"crs": crs, "mapping": mapping, "decimal": decimal})
 
 
-def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: str,
-           read_problems: tuple, decimal: str | None = None) -> Source:
+_Fail = Callable[..., InputError]
+
+
+def _geometry_crs(raw: RawTable, user_crs: pyproj.CRS | None, crs: str | None, lang: str | None,
+                  fail: _Fail) -> tuple[pyproj.CRS | None, list[str]]:
+    """The CRS of a GIS file's geometries: its own, else ``--crs`` (or WGS 84 for a GeoJSON without ``crs``);
+    refused when neither says, or when degrees are declared but the numbers look projected."""
+    notes: list[str] = []
+    use_crs: pyproj.CRS | None = None
+    if raw.crs is not None and not raw.crs_declared and user_crs is not None:
+        use_crs = user_crs            # a GeoJSON without "crs": WGS 84 only by default, --crs says otherwise
+    elif raw.crs is not None:
+        use_crs = raw.crs
+        if user_crs is not None and not user_crs.equals(raw.crs, ignore_axis_order=True):
+            notes.append(t("import.crs_ignored", lang, crs=crs, file_crs=raw.crs.to_string()))
+    elif user_crs is not None:
+        use_crs = user_crs
+    elif not raw.has_prj:
+        raise fail("import.shp_no_prj")
+    elif raw.geometry is not None and not all(g is None for g in raw.geometry):
+        raise fail("import.no_crs")
+    if (use_crs is None or coords.is_wgs84(use_crs)) and user_crs is None:
+        hint = coords.projected_hint(raw.geometry)
+        if hint:
+            raise fail("import.looks_projected", candidates=hint)
+    return use_crs, notes
+
+
+def _table_coords(raw: RawTable, cols: dict[str, str], user_crs: pyproj.CRS | None, crs: str | None,
+                  fail: _Fail) -> str:
+    """How a table gives positions (``xy``, ``latlon`` or ``wkt``) from its mapped columns and ``--crs``."""
+    roles = set(cols.values())
+    projected = user_crs is not None and not user_crs.is_geographic
+    if {"x", "y"} <= roles and (projected or not {"lat", "lon"} <= roles):
+        how = "xy"
+    elif {"lat", "lon"} <= roles:
+        how = "latlon"
+    elif "wkt" in roles:
+        how = "wkt"
+    elif roles & {"lat", "lon", "x", "y"}:
+        missing = next(r for pair in (("lat", "lon"), ("x", "y")) if roles & set(pair)
+                       for r in pair if r not in roles)
+        raise fail("import.coord_missing", role=missing, columns=", ".join(raw.frame.columns))
+    else:
+        raise fail("import.no_coords", columns=", ".join(raw.frame.columns))
+    if how == "xy" and user_crs is None:
+        raise fail("import.xy_needs_crs", candidates=coords.CANDIDATES_TEXT)
+    if how == "latlon" and projected:
+        raise fail("import.latlon_projected", crs=crs)
+    return how
+
+
+def _build(path: Path, raw: RawTable, *, layer: str, lang: str | None, name: str, read_problems: tuple,
+           how: ReadOptions) -> Source:
     spec = LAYERS[layer]
     tabular = raw.geometry is None
+    crs, mapping, decimal = how.get("crs"), how.get("mapping"), how.get("decimal")
 
     def fail(key: str, **kw: object) -> InputError:
         return InputError(t(key, lang, file=name, **kw))
@@ -182,45 +245,13 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
     user_crs = coords.parse_crs(crs, lang=lang) if crs not in (None, "") else None
     cols = _resolve_mapping(list(raw.frame.columns), layer, mapping or {}, tabular=tabular, fail=fail)
     notes: list[str] = []
-    how: str | None = None
+    coords_how: str | None = None
     use_crs: pyproj.CRS | None = None
     if spec.geom_types and not tabular:
-        how = "geometry"
-        if raw.crs is not None and not raw.crs_declared and user_crs is not None:
-            use_crs = user_crs            # a GeoJSON without "crs": WGS 84 only by default, --crs says otherwise
-        elif raw.crs is not None:
-            use_crs = raw.crs
-            if user_crs is not None and not user_crs.equals(raw.crs, ignore_axis_order=True):
-                notes.append(t("import.crs_ignored", lang, crs=crs, file_crs=raw.crs.to_string()))
-        elif user_crs is not None:
-            use_crs = user_crs
-        elif not raw.has_prj:
-            raise fail("import.shp_no_prj")
-        elif not all(g is None for g in raw.geometry):
-            raise fail("import.no_crs")
-        if (use_crs is None or coords.is_wgs84(use_crs)) and user_crs is None:
-            hint = coords.projected_hint(raw.geometry)
-            if hint:
-                raise fail("import.looks_projected", candidates=hint)
+        coords_how = "geometry"
+        use_crs, notes = _geometry_crs(raw, user_crs, crs, lang, fail)
     elif spec.geom_types:
-        roles = set(cols.values())
-        projected = user_crs is not None and not user_crs.is_geographic
-        if {"x", "y"} <= roles and (projected or not {"lat", "lon"} <= roles):
-            how = "xy"
-        elif {"lat", "lon"} <= roles:
-            how = "latlon"
-        elif "wkt" in roles:
-            how = "wkt"
-        elif roles & {"lat", "lon", "x", "y"}:
-            missing = next(r for pair in (("lat", "lon"), ("x", "y")) if roles & set(pair)
-                           for r in pair if r not in roles)
-            raise fail("import.coord_missing", role=missing, columns=", ".join(raw.frame.columns))
-        else:
-            raise fail("import.no_coords", columns=", ".join(raw.frame.columns))
-        if how == "xy" and user_crs is None:
-            raise fail("import.xy_needs_crs", candidates=coords.CANDIDATES_TEXT)
-        if how == "latlon" and projected:
-            raise fail("import.latlon_projected", crs=crs)
+        coords_how = _table_coords(raw, cols, user_crs, crs, fail)
         use_crs = user_crs
     missing = [f.name for f in spec.fields if f.required and f.name not in cols.values()]
     problems = read_problems + tuple(
@@ -235,7 +266,7 @@ def _build(path: Path, raw: RawTable, *, layer: str, crs, mapping, lang, name: s
                                     for i in split]
     conv = numbers.decide(_number_samples(raw.frame, cols, spec, rows), user=decimal, delimiter=raw.delimiter)
     return Source(path=path, layer=layer, frame=frame, geometry=raw.geometry, crs=use_crs, mapping=cols,
-                  coords=how, rows=rows, name=name, encoding=raw.encoding,
+                  coords=coords_how, rows=rows, name=name, encoding=raw.encoding,
                   notes=tuple(raw.notes) + tuple(notes), read_problems=read_problems, pending=problems,
                   options={"crs": crs, "file_crs": raw.crs, "has_prj": raw.has_prj, "lang": lang,
                            "delimiter": raw.delimiter, "decimal": decimal, "read_notes": tuple(raw.notes),

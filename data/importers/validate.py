@@ -343,9 +343,9 @@ def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None
             if f.required:
                 add(i, col, "import.required")
         else:
-            exc = out[i]
+            err = out[i]
             out[i] = None
-            add(i, col, exc.key, **exc.fields)
+            add(i, col, err.key, **err.fields)
     return out.tolist()
 
 
@@ -479,7 +479,9 @@ def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str 
             if flags[i] is True:
                 add(i, flag_col, "import.outside_denied", need=need, user=actor.who or "?", role=actor.role or "?")
     geoms = np.asarray(geoms, dtype=object)
-    pts = np.where(~bad & (shapely.get_type_id(geoms) == 0), geoms, None)     # points of rows not refused
+    keep = ~bad & (shapely.get_type_id(geoms) == 0)                          # points of rows not refused
+    pts = np.full(geoms.shape, None, dtype=object)
+    pts[keep] = geoms[keep]
     use = np.flatnonzero(~shapely.is_missing(pts))
     if not use.size:
         return
