@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import _cli
 import pytest
 
 from core.errors import InputError
 from data.filters import Filter, parse_date
 
 ROOT = Path(__file__).resolve().parents[2]
-BW = str(Path(sys.executable).with_name("borderwatch"))
 
 
 def bw(*args):
-    return subprocess.run([BW, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "BORDERWATCH_LANG": "en"})
+    return _cli.bw(*args, lang="en")
 
 
 @pytest.mark.parametrize("text", ["2026-01-01' OR '1'='1", "2026-01-01x", "2026-01-01T10:00", "2026-01-01 00:00",

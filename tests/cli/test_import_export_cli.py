@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import numpy as np
 import pyogrio
@@ -19,14 +16,12 @@ from data.filters import Filter
 from data.queries import count_incidents
 from data.store import connect, read_layer
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 HEADER = ["id", "occurred_at", "lat", "lon", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
           "description"]
 
 
 def run(*args, env=None):
-    base = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True, env={**base, **(env or {})})
+    r = _cli.bw(*args, lang=None, env=env)
     assert "Traceback" not in r.stderr, r.stderr
     return r
 

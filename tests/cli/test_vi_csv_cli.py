@@ -1,25 +1,20 @@
 """``borderwatch export incidents FILE.vi.csv``: the Vietnamese spreadsheet, read back with pyogrio (GDAL)."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
+import _cli
 import pyogrio
 import pyproj
 
 from core.vocab import label
 from data.store import connect
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
-
 
 def run(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True, env=env, timeout=300)
+    r = _cli.bw(*args, lang=None)
     assert "Traceback" not in r.stderr, r.stderr
     return r
 

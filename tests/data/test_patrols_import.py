@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import pytest
 import shapely
@@ -256,7 +253,6 @@ def test_hostile_xml_is_refused(demo_con, tmp_path):
         import_patrols(demo_con, f)
 
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 
 
 def test_cli_import_patrols(demo_db, tmp_path):
@@ -266,13 +262,10 @@ def test_cli_import_patrols(demo_db, tmp_path):
     con.close()
     ok = tmp_path / "ok.gpx"
     ok.write_text(garmin_gpx({"t1": [walk(line, start_utc=T0, frm=0.5, to=0.6)]}))
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, "import", "patrols", str(ok), "--db", str(demo_db), "--station", "DBP-THUAN",
-                        "--lang", "en"], capture_output=True, text=True, env=env)
+    r = _cli.bw("import", "patrols", ok, "--db", demo_db, "--station", "DBP-THUAN", lang="en")
     assert r.returncode == 0, r.stderr
     assert "1 new" in r.stderr
     bad = _bad_file(connect(demo_db, read_only=True), tmp_path)
-    r = subprocess.run([BW, "import", "patrols", str(bad), "--db", str(demo_db), "--lang", "en"],
-                       capture_output=True, text=True, env=env)
+    r = _cli.bw("import", "patrols", bad, "--db", demo_db, lang="en")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "bad.gpx, track jump, point 6" in r.stderr

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import _cli
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,9 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BW = [str(Path(sys.executable).with_name("borderwatch"))]
 
 
-def _run(args: list[str], **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BORDERWATCH_LANG": "en", **kw.pop("env", {})}
-    return subprocess.run(BW + args, capture_output=True, text=True, env=env, cwd=ROOT, **kw)
+def _run(args: list[str]) -> _cli.Result:
+    return _cli.bw(*args, lang="en")
 
 
 # -- selecting server mode ------------------------------------------------------------------

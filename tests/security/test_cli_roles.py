@@ -38,7 +38,7 @@ def _command(name, db, tmp_path):
 @pytest.mark.parametrize("role", ORDER)
 def test_each_role_on_the_protected_commands(sec_db, tmp_path, role):
     for name, need in NEEDS.items():
-        r = bw(*_command(name, sec_db, tmp_path), "--as", f"u_{role}", timeout=300)
+        r = bw(*_command(name, sec_db, tmp_path), "--as", f"u_{role}")
         allowed = ORDER.index(role) >= ORDER.index(need)
         assert r.returncode == (0 if allowed else 3), (name, role, r.stderr)
         if not allowed:
