@@ -7,29 +7,20 @@ The server runs with a 0.4-minute idle limit and no login pause.
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from seclib import BW, PASSWORD, ROOT
+from _serve import serve
+from seclib import PASSWORD
 
 from data.store import connect
 
 pytestmark = pytest.mark.browser
 IDLE_MIN = 0.4
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -60,29 +51,9 @@ def served(accounts_template, tmp_path_factory, pixel):
     con = connect(db)           # every village named with a Markdown image pointing at the pixel server
     con.execute("UPDATE villages SET name = 'Bản ![p](' || ? || '/v' || id || '.png) **đậm**'", [pixel[0]])
     con.close()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (folder / "serve.log").open("wb")
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_TILE_URL")}
-    env.update(BORDERWATCH_LOGIN_DELAY_S="0", BORDERWATCH_SESSION_IDLE_MIN=str(IDLE_MIN))
-    proc = subprocess.Popen([BW, "serve", "--db", str(db), "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":  # noqa: S310
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.5)
-        yield url, db, proc
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        log.close()
+    env = {"BORDERWATCH_LOGIN_DELAY_S": "0", "BORDERWATCH_SESSION_IDLE_MIN": str(IDLE_MIN)}
+    with serve(db, env=env, log=folder / "serve.log", stop_timeout=20) as srv:
+        yield srv.url, db, srv.proc
 
 
 def _page(browser, url, path="/?lang=en"):
