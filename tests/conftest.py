@@ -27,16 +27,27 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):
-    """Chromium for one test module (module scope: Playwright's sync API allows one running instance,
-    and the next module starts its own)."""
+@pytest.fixture(scope="session")
+def chromium_session(chromium):
+    """One Chromium for the whole session (Playwright's sync API allows one running instance per thread;
+    launching it once instead of once per module saves a start-up per browser module)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture()
+def browser(chromium_session):
+    """The session's Chromium; the contexts and pages a test opens are closed after it, so no cookies,
+    storage or open pages pass from one test to the next."""
+    before = set(chromium_session.contexts)
+    yield chromium_session
+    for ctx in chromium_session.contexts:
+        if ctx not in before:
+            ctx.close()
 
 
 @pytest.fixture(scope="session")
