@@ -58,6 +58,15 @@ def demo_db_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_today_template(tmp_path_factory) -> Path:
+    """A demo store (3,000 incidents, seed 233) whose last month is the current one, built once for the
+    dashboard and browser tests ("7 days" and "this year" hold data); copy it before writing."""
+    path = tmp_path_factory.mktemp("demo-today") / "today.duckdb"
+    build_demo(path, incidents=3000, seed=233, end=dt.date.today())
+    return path
+
+
 @pytest.fixture()
 def demo_db(demo_db_template, tmp_path) -> Path:
     """A private, writable copy of the demo store."""
