@@ -1,4 +1,5 @@
-"""``--area FILE.geojson``: keep the incidents inside a polygon drawn in QGIS (written here with pyogrio, as GDAL does)."""
+"""``--area FILE.geojson``: keep the incidents inside a polygon drawn in QGIS (written here with pyogrio,
+as GDAL does)."""
 from __future__ import annotations
 
 import _cli

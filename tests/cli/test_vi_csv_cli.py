@@ -53,7 +53,7 @@ def test_vietnamese_spreadsheet_opened_with_pyogrio(demo_db, tmp_path):
     to_vn2000 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:9212", always_xy=True)
     six = re.compile(r"^-?\d+,\d{6}$")
     for rec in df.itertuples(index=False):
-        row = dict(zip(df.columns, rec))
+        row = dict(zip(df.columns, rec, strict=True))
         s = by_id[row["Mã vụ việc"]]
         assert six.match(row["Vĩ độ (WGS 84)"]) and six.match(row["Kinh độ (WGS 84)"])
         assert abs(_num(row["Vĩ độ (WGS 84)"]) - s[1]) <= 5e-7 and abs(_num(row["Kinh độ (WGS 84)"]) - s[2]) <= 5e-7

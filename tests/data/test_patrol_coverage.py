@@ -33,7 +33,7 @@ def _pick_villages(con):
             chosen.append(i)
         if len(chosen) == 3:
             break
-    return {k: (pts.iloc[i].x, pts.iloc[i].y, v["name"].iloc[i]) for k, i in zip("ABC", chosen)}
+    return {k: (pts.iloc[i].x, pts.iloc[i].y, v["name"].iloc[i]) for k, i in zip("ABC", chosen, strict=True)}
 
 
 def _loop(lon, lat, r_m=300, n=60):

@@ -70,7 +70,10 @@ def test_briefing_compares_with_the_same_period_last_year(demo_db, tmp_path):
     pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out).pages]
     overview, changes = pages[1], pages[-1]
     assert "Kỳ báo cáo 01/01/2026 – 29/11/2026 · so với cùng kỳ năm trước (01/01/2025 – 29/11/2025)" in overview
-    fmt = lambda n: f"{n:,}".replace(",", ".")                        # noqa: E731 - Vietnamese thousands
+
+    def fmt(n: int) -> str:                                          # Vietnamese thousands
+        return f"{n:,}".replace(",", ".")
+
     pct = round(abs(now - year) / year * 100)
     arrow = "↑" if now > year else "↓" if now < year else "→"
     assert f"{fmt(now)} vụ {arrow} {pct} %" in overview

@@ -36,7 +36,7 @@ def test_vietnamese_text_on_every_page(pdf_vi):
                               "Thôn, bản không có tội phạm và tệ nạn ma túy", "Diễn biến theo tháng",
                               "Tuyến, hướng: cửa khẩu, đường mòn, đoạn biên giới",
                                   "So với cùng kỳ năm trước và buổi giao ban trước"],
-                             texts[1:]):
+                             texts[1:], strict=True):
         assert heading in text
     for n, text in enumerate(texts, start=1):
         assert f"Trang {n}/7" in text and "MẬT" in text

@@ -72,7 +72,7 @@ def _login(page, name, password=PASSWORD):
 
 def _status(url_: str) -> int:
     try:
-        return urllib.request.urlopen(url_, timeout=5).status  # noqa: S310
+        return urllib.request.urlopen(url_, timeout=5).status  # noqa: S310 - the test server on 127.0.0.1
     except urllib.error.HTTPError as exc:
         return exc.code
 

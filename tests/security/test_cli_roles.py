@@ -110,7 +110,8 @@ def test_users_add_passwd_disable_never_echo_the_password(sec_db):
            stdin=secret + "\n")
     assert r.returncode == 0, r.stderr
     assert secret not in r.stdout + r.stderr
-    r = bw("users", "passwd", "tam", "--password-stdin", "--db", str(sec_db), "--as", "tam", stdin="another-secret-88\n")
+    r = bw("users", "passwd", "tam", "--password-stdin", "--db", str(sec_db), "--as", "tam",
+           stdin="another-secret-88\n")
     assert r.returncode == 0, r.stderr                   # one's own password
     r = bw("users", "passwd", "u_admin", "--password-stdin", "--db", str(sec_db), "--as", "tam",
            stdin="takeover-attempt-1\n")
