@@ -19,6 +19,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the PostgreSQL cluster is ``slow`` (left out of ``make test-fast``)."""
+    for item in items:
+        if "pg_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium; a test that needs it is skipped with a reason when it is missing."""
@@ -123,8 +130,9 @@ def pg_demo_template(pg_cluster, demo_db_template) -> str:
     return name
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.slow)])
 def store_mode(request) -> str:
+    """The kind of store a test runs against; the PostgreSQL run needs the session's cluster (``slow``)."""
     return request.param
 
 
