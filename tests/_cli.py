@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,7 +107,8 @@ def bw(*args: object, lang: str | None = "vi", env: Mapping[str, str | None] | N
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
         os.umask(umask)
-        signal.signal(signal.SIGTERM, handler)
+        if threading.current_thread() is threading.main_thread():   # cli.main sets it only there
+            signal.signal(signal.SIGTERM, handler)
     stderr = _text(err)
     if isinstance(code, str):               # SystemExit("message"): printed, exit code 1
         stderr += code + "\n"
