@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from tests._serve import free_port
 
 PG_VERSION = "15"
 BIN = Path(f"/usr/lib/postgresql/{PG_VERSION}/bin")
@@ -33,12 +34,6 @@ def missing_reason() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Cluster:
     """One running test cluster; ``url(dbname)`` is what ``--db`` takes."""
 
@@ -50,7 +45,7 @@ class Cluster:
         self.data = self.root / "data"
         self.sock = self.root / "sock"
         self.sock.mkdir()
-        self.port = _free_port()
+        self.port = free_port()
         self.user = "postgres"
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:

@@ -19,6 +19,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the PostgreSQL cluster is ``slow`` (left out of ``make test-fast``)."""
+    for item in items:
+        if "pg_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium; a test that needs it is skipped with a reason when it is missing."""
@@ -27,10 +34,10 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):
-    """Chromium for one test module (module scope: Playwright's sync API allows one running instance,
-    and the next module starts its own)."""
+@pytest.fixture(scope="session")
+def chromium_session(chromium):
+    """One Chromium for the whole session (Playwright's sync API allows one running instance per thread;
+    launching it once instead of once per module saves a start-up per browser module)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -39,11 +46,31 @@ def browser(chromium):
         b.close()
 
 
+@pytest.fixture()
+def browser(chromium_session):
+    """The session's Chromium; the contexts and pages a test opens are closed after it, so no cookies,
+    storage or open pages pass from one test to the next."""
+    before = set(chromium_session.contexts)
+    yield chromium_session
+    for ctx in chromium_session.contexts:
+        if ctx not in before:
+            ctx.close()
+
+
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory) -> Path:
     """A demo store (3,000 incidents, fixed seed and end date) built once; copy it before writing."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, incidents=3000, seed=233, end=DEMO_END)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_today_template(tmp_path_factory) -> Path:
+    """A demo store (3,000 incidents, seed 233) whose last month is the current one, built once for the
+    dashboard and browser tests ("7 days" and "this year" hold data); copy it before writing."""
+    path = tmp_path_factory.mktemp("demo-today") / "today.duckdb"
+    build_demo(path, incidents=3000, seed=233, end=dt.date.today())
     return path
 
 
@@ -103,8 +130,9 @@ def pg_demo_template(pg_cluster, demo_db_template) -> str:
     return name
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.slow)])
 def store_mode(request) -> str:
+    """The kind of store a test runs against; the PostgreSQL run needs the session's cluster (``slow``)."""
     return request.param
 
 

@@ -9,8 +9,10 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from _routes import call, send_file
 
+from core.errors import InputError
 from core.i18n import fmt_date, t
 from data import stats
 from data.filters import Filter
@@ -63,12 +65,9 @@ def test_typed_dates_parse_exactly_or_refuse():
     assert widgets.parse_date("05/11/2025", "vi") == dt.date(2025, 11, 5)
     assert widgets.parse_date("2025-11-05", "vi") == dt.date(2025, 11, 5)
     for bad in ("5/13/2025", "2025/11/05", "05/11/25", "hôm qua"):
-        try:
+        with pytest.raises(InputError) as exc:
             widgets.parse_date(bad, "vi")
-        except Exception as exc:  # noqa: BLE001
-            assert bad in str(exc)
-        else:
-            raise AssertionError(bad)
+        assert bad in str(exc.value)
     assert widgets.parse_time("07:30", "vi") == dt.time(7, 30)
 
 
@@ -150,7 +149,8 @@ def test_month_axis_is_one_band_per_month_with_labels_once(demo_con):
         x = chart.to_dict()["encoding"]["x"]
         assert x["type"] == "ordinal" and x["timeUnit"] == "yearmonth" and x["axis"]["format"] == "%m/%Y"
     spec = charts.localized(charts.grams_by_drug(m, "vi"), "vi").to_dict()
-    assert spec["config"]["locale"]["number"]["decimal"] == "," and spec["config"]["locale"]["number"]["thousands"] == "."
+    number = spec["config"]["locale"]["number"]
+    assert number["decimal"] == "," and number["thousands"] == "."
     assert spec["config"]["locale"]["time"]["months"][0] == "tháng 1"
 
 
@@ -166,7 +166,8 @@ def test_tables_show_vietnamese_numbers_words_and_no_none():
     df = pd.DataFrame({"place": ["Lao Bảo", None], "z": [2.345, 1234.5], "count": [1200, 3]})
     html = frames.shown(df, "vi", decimals={"z": 2, "count": 0}, text=("place",)).to_html()
     assert "2,35" in html and "1.234,50" in html and "1.200" in html and "None" not in html
-    log = pd.DataFrame({"id": [1, 2], "layer": ["incidents", "patrols"], "mode": ["skip_invalid+replace", "all-or-nothing"],
+    log = pd.DataFrame({"id": [1, 2], "layer": ["incidents", "patrols"],
+                        "mode": ["skip_invalid+replace", "all-or-nothing"],
                         "who": ["a", None], "file": ["f.csv", "g.gpx"]})
     shown = frames.history_table(log, "vi")
     assert list(shown["layer"]) == ["Vụ việc", "Tuần tra"]

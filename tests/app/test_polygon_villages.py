@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
@@ -17,7 +15,6 @@ from data.importers import commit, read_source
 from data.store import connect
 
 ROOT = Path(__file__).resolve().parents[2]
-BW = str(Path(sys.executable).with_name("borderwatch"))
 APP = str(ROOT / "app.py")
 
 
@@ -59,10 +56,7 @@ def _busiest(con):
 def test_cli_villages_with_a_polygon_village(polygon_store, tmp_path):
     db, _ = polygon_store
     out = tmp_path / "villages.csv"
-    env = {**os.environ, "BORDERWATCH_LANG": "en"}
-    env.pop("BORDERWATCH_USER", None)
-    res = subprocess.run([BW, "villages", "--db", str(db), "--out", str(out)], capture_output=True, text=True,
-                         env=env, timeout=300)
+    res = _cli.bw("villages", "--db", db, "--out", out, lang="en")
     assert res.returncode == 0, res.stderr
     with out.open(encoding="utf-8-sig") as fh:
         rows = {r["village_id"]: r for r in csv.DictReader(fh)}

@@ -2,19 +2,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import pandas as pd
 import pytest
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
-
 
 def bw(*args):
-    return subprocess.run([BW, *args], capture_output=True, text=True, env={**os.environ})
+    return _cli.bw(*args, lang=None)
 
 
 def test_hotspots_csv_columns_and_filters(demo_db, tmp_path):

@@ -1,11 +1,8 @@
-"""``--area FILE.geojson``: keep the incidents inside a polygon drawn in QGIS (written here with pyogrio, as GDAL does)."""
+"""``--area FILE.geojson``: keep the incidents inside a polygon drawn in QGIS (written here with pyogrio,
+as GDAL does)."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
+import _cli
 import geopandas as gpd
 import pandas as pd
 import pyogrio
@@ -14,13 +11,11 @@ import shapely
 from data.store import connect
 from geo.areas import circle_polygon
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 LAO_BAO = (16.614, 106.601)
 
 
 def bw(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True, env=env)
+    r = _cli.bw(*args, lang=None)
     assert "Traceback" not in r.stderr, r.stderr
     return r
 

@@ -3,11 +3,8 @@ the same rule as patrols; ``outside_vietnam`` lets an editor record a joint oper
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -20,16 +17,13 @@ from data.border_side import border_context
 from data.importers import import_file
 from data.store import connect
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 HEADER = ["id", "occurred_at", "lat", "lon", "article", "drug", "quantity_g", "persons", "station_id"]
 LAOS = (16.5, 106.2)            # the point of the issue: 40 km inside Laos
 PASSWORD = "mật-khẩu-đủ-dài-1"
 
 
 def run(*args, lang="vi"):
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True,
-                       env={**env, "BORDERWATCH_LANG": lang, "BORDERWATCH_LOGIN_DELAY_S": "0"}, timeout=300)
+    r = _cli.bw(*args, lang=lang, env={"BORDERWATCH_LOGIN_DELAY_S": "0"})
     assert "Traceback" not in r.stderr, r.stderr
     return r
 

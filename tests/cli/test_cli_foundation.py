@@ -1,4 +1,5 @@
-"""The CLI contract for demo and info, end to end through the console script."""
+"""The CLI contract for demo and info: built in this process (``tests/_cli.py``), and the console script's
+own behaviour (the store from the environment, exit code and language) through a real subprocess."""
 from __future__ import annotations
 
 import json
@@ -6,6 +7,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import _cli
 
 BW = str(Path(sys.executable).with_name("borderwatch"))
 
@@ -16,9 +19,9 @@ def run(*args, env=None):
 
 def test_demo_then_info_json(tmp_path):
     db = tmp_path / "d.duckdb"
-    r = run("demo", "--db", str(db), "--incidents", "300", "--seed", "5", "--end", "2026-11-28")
+    r = _cli.bw("demo", "--db", str(db), "--incidents", "300", "--seed", "5", "--end", "2026-11-28")
     assert r.returncode == 0, r.stderr
-    info = json.loads(run("info", "--db", str(db), "--json").stdout)
+    info = json.loads(run("info", "--db", str(db), "--json").stdout)          # the console script reads it
     assert info["layers"]["incidents"]["rows"] == 300
     assert info["layers"]["villages"]["rows"] >= 40
     assert info["incidents"]["last"].startswith("2026-11")
@@ -28,8 +31,8 @@ def test_demo_then_info_json(tmp_path):
 
 def test_demo_zero_incidents(tmp_path):
     db = tmp_path / "z.duckdb"
-    assert run("demo", "--db", str(db), "--incidents", "0").returncode == 0
-    info = json.loads(run("info", "--db", str(db), "--json").stdout)
+    assert _cli.bw("demo", "--db", str(db), "--incidents", "0").returncode == 0
+    info = json.loads(_cli.bw("info", "--db", str(db), "--json").stdout)
     assert info["layers"]["incidents"]["rows"] == 0 and info["incidents"]["first"] is None
 
 

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import numpy as np
 import pyogrio
@@ -19,14 +16,12 @@ from data.filters import Filter
 from data.queries import count_incidents
 from data.store import connect, read_layer
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 HEADER = ["id", "occurred_at", "lat", "lon", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
           "description"]
 
 
 def run(*args, env=None):
-    base = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True, env={**base, **(env or {})})
+    r = _cli.bw(*args, lang=None, env=env)
     assert "Traceback" not in r.stderr, r.stderr
     return r
 
@@ -141,7 +136,7 @@ def test_shapefile_without_prj_then_vn2000_crs(demo_db, tmp_path, points):
     lat, lon = np.array([p[0] for p in points[:3]]), np.array([p[1] for p in points[:3]])
     gdf = gpd.GeoDataFrame({"id": ["SHP-0", "SHP-1", "SHP-2"], "occurred_a": ["2024-04-03"] * 3,
                             "article": ["250"] * 3, "drug": ["heroin"] * 3},
-                           geometry=[Point(x, y) for x, y in zip(lon, lat)], crs=4326).to_crs(9212)
+                           geometry=[Point(x, y) for x, y in zip(lon, lat, strict=True)], crs=4326).to_crs(9212)
     shp = tmp_path / "vn2000.shp"
     gdf.to_file(shp)
     shp.with_suffix(".prj").unlink()
@@ -267,7 +262,8 @@ def test_roles_import_needs_editor_export_needs_analyst(demo_db, tmp_path, point
 
 
 def test_import_options_decimal_layer_header_row(demo_db, tmp_path, points):
-    """--decimal settles an ambiguous file; --layer picks a layer; --header-row names the header row (Excel numbering)."""
+    """--decimal settles an ambiguous file; --layer picks a layer; --header-row names the header row
+    (Excel numbering)."""
     rows = [[f"OPT-{k}", "03/04/2024 14:30", *points[k], "250", "heroin", "1.500", "", 1, "", ""] for k in range(2)]
     path = write_csv(tmp_path / "mo_ho.csv", rows)
     r = run("import", "incidents", path, "--db", demo_db, "--lang", "en")

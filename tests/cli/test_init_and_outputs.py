@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import pyogrio
 
 from data.store import connect, is_demo, layer_counts
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
-
 
 def bw(*args):
-    env = {k: v for k, v in os.environ.items() if k != "BORDERWATCH_LANG"}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True, env=env)
+    r = _cli.bw(*args, lang=None)
     assert "Traceback" not in r.stderr, r.stderr
     return r
 

@@ -1,25 +1,20 @@
 """``borderwatch export incidents FILE.vi.csv``: the Vietnamese spreadsheet, read back with pyogrio (GDAL)."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
+import _cli
 import pyogrio
 import pyproj
 
 from core.vocab import label
 from data.store import connect
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
-
 
 def run(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, *map(str, args)], capture_output=True, text=True, env=env, timeout=300)
+    r = _cli.bw(*args, lang=None)
     assert "Traceback" not in r.stderr, r.stderr
     return r
 
@@ -58,7 +53,7 @@ def test_vietnamese_spreadsheet_opened_with_pyogrio(demo_db, tmp_path):
     to_vn2000 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:9212", always_xy=True)
     six = re.compile(r"^-?\d+,\d{6}$")
     for rec in df.itertuples(index=False):
-        row = dict(zip(df.columns, rec))
+        row = dict(zip(df.columns, rec, strict=True))
         s = by_id[row["Mã vụ việc"]]
         assert six.match(row["Vĩ độ (WGS 84)"]) and six.match(row["Kinh độ (WGS 84)"])
         assert abs(_num(row["Vĩ độ (WGS 84)"]) - s[1]) <= 5e-7 and abs(_num(row["Kinh độ (WGS 84)"]) - s[2]) <= 5e-7

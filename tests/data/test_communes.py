@@ -33,7 +33,7 @@ def test_demo_builds_illustrative_areas_one_per_commune(con):
                for b in list(areas.geometry)[i + 1:])
     # population = the commune's villages
     pops = con.execute("SELECT commune, sum(population) FROM villages GROUP BY 1").fetchall()
-    assert dict(zip(areas["name"], areas["population"])) == {c: int(p) for c, p in pops}
+    assert dict(zip(areas["name"], areas["population"], strict=True)) == {c: int(p) for c, p in pops}
 
 
 def test_stats_count_every_incident_once_and_rates_follow(con):
@@ -46,12 +46,12 @@ def test_stats_count_every_incident_once_and_rates_follow(con):
     assert g["incidents"].sum() == total > 0
     # each area holds exactly the incidents attributed to its commune (nearest village) in the demo
     direct = dict(con.execute(f"SELECT commune, count(*) FROM incidents WHERE {where} GROUP BY 1", params).fetchall())
-    assert dict(zip(g["commune"], g["incidents"])) == {c: direct.get(c, 0) for c in g["commune"]}
+    assert dict(zip(g["commune"], g["incidents"], strict=True)) == {c: direct.get(c, 0) for c in g["commune"]}
     assert (g["rate_per_1000"] - g["incidents"] / g["population"].astype(float) * 1000).abs().max() < 1e-9
     # same days one year earlier
     prev = dict(con.execute("SELECT commune, count(*) FROM incidents WHERE occurred_at >= ? AND occurred_at < ? "
                             "GROUP BY 1", [dt.datetime(2024, 1, 1), dt.datetime(2024, 7, 1)]).fetchall())
-    assert dict(zip(g["commune"], g["incidents_prev"])) == {c: prev.get(c, 0) for c in g["commune"]}
+    assert dict(zip(g["commune"], g["incidents_prev"], strict=True)) == {c: prev.get(c, 0) for c in g["commune"]}
     assert (g["change"] == g["incidents"] - g["incidents_prev"]).all()
     # sorted by rate, new names from the name table
     assert list(g["rate_per_1000"]) == sorted(g["rate_per_1000"], reverse=True)

@@ -57,8 +57,8 @@ def test_vn2000_shapefile_is_reprojected_exactly_and_labelled(demo_db, tmp_path)
     assert row == ("line", "#AA3300", "TEN", 2)
     assert list(got["label"]) == ["Quốc lộ 9", "Đường tuần tra"]
     tr = pyproj.Transformer.from_crs("EPSG:9212", "EPSG:4326", always_xy=True)
-    for geom, coords in zip(got.geometry, ROADS_VN):
-        for (x, y), (lon, lat) in zip(coords, geom.coords):
+    for geom, coords in zip(got.geometry, ROADS_VN, strict=True):
+        for (x, y), (lon, lat) in zip(coords, geom.coords, strict=True):
             elon, elat = tr.transform(x, y)
             assert abs(lon - elon) < 1e-9 and abs(lat - elat) < 1e-9
 

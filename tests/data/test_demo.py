@@ -80,8 +80,8 @@ def test_incidents_cover_36_months_ending_this_month(demo_con):
 
 def test_incidents_cluster_at_gates_and_trails(demo_con):
     """Incidents near crossings are far denser than the belt average."""
-    inc = gpd.GeoDataFrame(demo_con.execute("SELECT lon, lat FROM incidents").df(), crs=4326,
-                           geometry=gpd.points_from_xy(*demo_con.execute("SELECT lon, lat FROM incidents").df().T.values))
+    lonlat = demo_con.execute("SELECT lon, lat FROM incidents").df()
+    inc = gpd.GeoDataFrame(lonlat, crs=4326, geometry=gpd.points_from_xy(*lonlat.T.values))
     inc = inc.to_crs(METRIC)
     gate = _m(Point(106.601, 16.614))
     near = (inc.distance(gate) < 3000).sum()
@@ -105,9 +105,11 @@ def test_drugs_and_articles_as_in_domain(demo_con):
     assert {"heroin", "methamphetamine", "synthetic_tablets"} <= set(drugs)
     assert "cannabis" not in drugs  # no corridor source for cannabis (DOMAIN.md)
     # 256a exists only from 1/7/2025
-    early = demo_con.execute("SELECT count(*) FROM incidents WHERE article = '256a' AND occurred_at < '2025-07-01'").fetchone()[0]
+    early = demo_con.execute("SELECT count(*) FROM incidents WHERE article = '256a' "
+                             "AND occurred_at < '2025-07-01'").fetchone()[0]
     assert early == 0
-    tabs = demo_con.execute("SELECT count(*) FROM incidents WHERE drug='synthetic_tablets' AND tablets IS NULL").fetchone()[0]
+    tabs = demo_con.execute("SELECT count(*) FROM incidents WHERE drug='synthetic_tablets' "
+                            "AND tablets IS NULL").fetchone()[0]
     assert tabs == 0
 
 

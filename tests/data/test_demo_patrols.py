@@ -16,7 +16,8 @@ def test_demo_patrols_flagged_and_from_every_station(demo_con):
     assert {r[0] for r in rows} == stations
     assert all(r[1] > 100 and r[2] and r[3] > 0 for r in rows)
     # effort rows add up to the tracks' lengths
-    a, b = demo_con.execute("SELECT (SELECT sum(length_km) FROM patrols), (SELECT sum(km) FROM patrol_cells)").fetchone()
+    a, b = demo_con.execute("SELECT (SELECT sum(length_km) FROM patrols), "
+                            "(SELECT sum(km) FROM patrol_cells)").fetchone()
     assert abs(a - b) < 1e-6 * a
 
 

@@ -151,7 +151,7 @@ def test_other_layers_points_lines_polygons_and_tables(demo_con, tmp_path):
 
 def _close(a: tuple, b: tuple) -> bool:
     return all(math.isclose(x, y, rel_tol=1e-15) if isinstance(x, float) and isinstance(y, float) else x == y
-               for x, y in zip(a, b))
+               for x, y in zip(a, b, strict=True))
 
 
 def _single_parts(geoms):

@@ -99,7 +99,7 @@ def test_round_trip_into_a_fresh_init_store(demo_con, tmp_path, ext):
         rel = 1e-14 if ext in (".zip", ".gpx") else 0.0
         assert len(got) == len(want) and all(
             all(math.isclose(a, b, rel_tol=rel) if isinstance(a, float) and isinstance(b, float) else a == b
-                for a, b in zip(g, w)) for g, w in zip(got, want)), (layer, ext)
+                for a, b in zip(g, w, strict=True)) for g, w in zip(got, want, strict=True)), (layer, ext)
         got = read_layer(fresh, layer).sort_values("id").geometry.values
         want = read_layer(demo_con, layer).sort_values("id").geometry.values
         tol = 1e-12 if ext in (".zip", ".gpx") else 0.0
@@ -117,7 +117,8 @@ def test_gpkg_adds_layers_and_replaces_only_its_namesake(demo_con, tmp_path):
     import datetime as dt
 
     from data.filters import Filter
-    n = export_layer(demo_con, "incidents", out, flt=Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30)))
+    april = Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30))
+    n = export_layer(demo_con, "incidents", out, flt=april)
     assert pyogrio.read_info(out, layer="incidents")["features"] == n < layer_counts(demo_con)["incidents"]
     assert pyogrio.read_info(out, layer="villages")["features"] == layer_counts(demo_con)["villages"]
     (tmp_path / "notgpkg.gpkg").write_text("hello")
@@ -130,7 +131,7 @@ def test_types_dates_times_and_fixed_geometry(demo_con, tmp_path):
     out = tmp_path / "t.gpkg"
     export_layer(demo_con, "village_status", out)
     info = pyogrio.read_info(out, layer="village_status")
-    types = dict(zip(info["fields"], info["ogr_types"]))
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
     assert types["decided_on"] == "OFTDate" and types["review_due"] == "OFTDate"
     export_layer(demo_con, "incidents", out)
     gdf = pyogrio.read_dataframe(out, layer="incidents")
@@ -164,7 +165,7 @@ def test_csv_sidecars_tell_gdal_types_and_crs(demo_con, tmp_path):
     assert out.with_suffix(".csvt").exists() and out.with_suffix(".prj").exists()
     info = pyogrio.read_info(out)
     assert pyproj.CRS(info["crs"]).to_epsg() == 4326 and info["geometry_type"] == "Point"
-    types = dict(zip(info["fields"], info["ogr_types"]))
+    types = dict(zip(info["fields"], info["ogr_types"], strict=True))
     assert types["occurred_at"] == "OFTDateTime" and types["quantity_g"] == "OFTReal"
 
 
@@ -175,7 +176,8 @@ def test_shapefile_zip_parts_and_limits(demo_con, tmp_path):
     for stem in ("stations", "stations_area"):
         assert {f"{stem}.{e}" for e in ("shp", "shx", "dbf", "prj", "cpg")} <= names
     area = pyogrio.read_dataframe(f"/vsizip/{out}", layer="stations_area")
-    assert len(area) == layer_counts(demo_con)["stations"] and pyogrio.read_info(f"/vsizip/{out}", layer="stations_area")["crs"] == "EPSG:4326"
+    assert len(area) == layer_counts(demo_con)["stations"]
+    assert pyogrio.read_info(f"/vsizip/{out}", layer="stations_area")["crs"] == "EPSG:4326"
     export_layer(demo_con, "incidents", tmp_path / "i.zip")
     fields = list(pyogrio.read_info(f"/vsizip/{tmp_path / 'i.zip'}")["fields"])
     assert "occurred" in fields and "descriptn" in fields and all(len(f) <= 10 for f in fields)

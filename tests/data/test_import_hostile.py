@@ -97,7 +97,7 @@ def test_xlsx_export_neutralises_and_caps_cells(demo_con, files, village_points,
     export_layer(demo_con, "incidents", out)
     ws = load_workbook(out)["incidents"]
     header = [c.value for c in ws[1]]
-    cells = {row[0]: dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)}
+    cells = {row[0]: dict(zip(header, row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)}
     assert cells["H-link"]["description"] == "'" + HOSTILE["H-link"]
     assert cells["H-at"]["description"] == "'" + HOSTILE["H-at"]
     assert cells["H-script"]["description"] == HOSTILE["H-script"]

@@ -18,7 +18,8 @@ def my_maps_kml(points, *, folders=("Vụ việc",), multi=None) -> str:
         for _ in range(2):
             lat, lon = points[k]
             k += 1
-            geom = f"<Point>\n            <coordinates>\n              {lon},{lat},0\n            </coordinates>\n          </Point>"
+            geom = (f"<Point>\n            <coordinates>\n              {lon},{lat},0\n"
+                    "            </coordinates>\n          </Point>")
             if multi is not None and k == 1:
                 (la2, lo2) = points[multi]
                 geom = ("<MultiGeometry><Point><coordinates>{},{},0</coordinates></Point>"
@@ -70,7 +71,8 @@ def test_my_maps_extended_data_feeds_the_columns(demo_con, files, village_points
     assert result.rows_new == 2
     got = demo_con.execute("SELECT id, drug, quantity_g, strftime(occurred_at, '%d/%m %H:%M') FROM incidents "
                            "WHERE id LIKE 'KM-%' ORDER BY id").fetchall()
-    assert got == [("KM-1", "methamphetamine", 1500.0, "01/04 14:30"), ("KM-2", "methamphetamine", 1500.0, "02/04 14:30")]
+    assert got == [("KM-1", "methamphetamine", 1500.0, "01/04 14:30"),
+                   ("KM-2", "methamphetamine", 1500.0, "02/04 14:30")]
 
 
 def test_google_earth_schema_data_and_timestamp(demo_con, files, village_points):

@@ -37,7 +37,7 @@ TABLETS = [("12.000", 12000), ("", None), ("1.200", 1200), ("7", 7), ("1.000.000
 
 def vn_rows(village_points, quantities=QUANTITIES, tablets=TABLETS):
     rows = []
-    for k, ((q, _), (tab, _)) in enumerate(zip(quantities, tablets)):
+    for k, ((q, _), (tab, _)) in enumerate(zip(quantities, tablets, strict=True)):
         lat, lon = village_points[k]
         rows.append([f"VN-{k + 1}", f"0{k + 1}/04/2024 14:30", vn(lat), vn(lon), "250", "ma túy đá", q, tab,
                      str(k + 1)])
@@ -58,7 +58,7 @@ def test_vietnamese_excel_csv_quantities_round_trip_exactly(demo_con, files, vil
     got = stored(demo_con)
     assert [r[1] for r in got] == [q for _, q in QUANTITIES]          # exact, no tolerance
     assert [r[2] for r in got] == [t for _, t in TABLETS]
-    for (lat, lon), r in zip(village_points, got):
+    for (lat, lon), r in zip(village_points[:len(got)], got, strict=True):
         assert (r[3], r[4]) == pytest.approx((lat, lon), abs=1e-6)   # six decimals written
     # the values written back in Vietnamese format are the texts the officer typed
     assert [vn(r[1], 2) for r in got] == [q for q, _ in QUANTITIES]
@@ -103,7 +103,7 @@ def _plain_rows(village_points, quantities, tablets=None):
     """Coordinates as GPS writes them (decimal point, not evidence), quantities as given."""
     tablets = tablets or [""] * len(quantities)
     return [[f"VN-{k + 1}", "2024-04-03", *village_points[k], "250", "heroin", q, tab, 1]
-            for k, (q, tab) in enumerate(zip(quantities, tablets))]
+            for k, (q, tab) in enumerate(zip(quantities, tablets, strict=True))]
 
 
 def test_ambiguous_values_without_evidence_are_refused_not_guessed(demo_con, files, village_points, snapshot):

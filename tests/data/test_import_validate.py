@@ -19,7 +19,7 @@ HANOI = (21.0285, 105.8542)
 def stored_incident(con) -> dict:
     row = con.execute("SELECT id, occurred_at, lat, lon, article, drug, quantity_g, tablets, persons, station_id, "
                       "description FROM incidents ORDER BY id LIMIT 1").fetchone()
-    return dict(zip(HEADER, row))
+    return dict(zip(HEADER, row, strict=True))
 
 
 def as_row(d: dict) -> list:

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import h3
 import numpy as np
@@ -36,7 +33,7 @@ def _pick_villages(con):
             chosen.append(i)
         if len(chosen) == 3:
             break
-    return {k: (pts.iloc[i].x, pts.iloc[i].y, v["name"].iloc[i]) for k, i in zip("ABC", chosen)}
+    return {k: (pts.iloc[i].x, pts.iloc[i].y, v["name"].iloc[i]) for k, i in zip("ABC", chosen, strict=True)}
 
 
 def _loop(lon, lat, r_m=300, n=60):
@@ -141,30 +138,27 @@ def test_station_and_period_filters_reach_the_patrols(planted):
     assert early.set_index("h3").loc[_cell(*places["A"][:2]), "patrol_days"] == 1
 
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 
 
 def test_cli_coverage_csv_geojson_gpkg_and_gaps(planted, tmp_path):
     con, places = planted
     db = con.execute("PRAGMA database_list").fetchall()[0][2]
     con.close()
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    base = [BW, "coverage", "--db", db, "--from", "2024-03-01", "--to", "31/03/2024", "--lang", "en"]
-    r = subprocess.run(base + ["--out", str(tmp_path / "c.csv")], capture_output=True, text=True, env=env)
+    base = ["coverage", "--db", db, "--from", "2024-03-01", "--to", "31/03/2024", "--lang", "en"]
+    r = _cli.bw(*base, "--out", tmp_path / "c.csv")
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(tmp_path / "c.csv")
     assert list(df.columns[:9]) == ["h3", "patrol_km", "patrol_hours", "patrol_days", "last_patrol", "incidents",
                                     "incidents_per_10km", "bin", "gap"]
     assert df.set_index("h3").loc[_cell(*places["C"][:2]), "gap"]
     for suffix in (".geojson", ".gpkg"):
-        r = subprocess.run(base + ["--out", str(tmp_path / f"c{suffix}")], capture_output=True, text=True, env=env)
+        r = _cli.bw(*base, "--out", tmp_path / f"c{suffix}")
         assert r.returncode == 0, r.stderr
         g = gpd.read_file(tmp_path / f"c{suffix}")
         assert len(g) == len(df) and set(g.geom_type) == {"Polygon"}
-    r = subprocess.run(base + ["--gaps", "--min-days", "3", "--max-days", "7", "--out", str(tmp_path / "g.gpkg")],
-                       capture_output=True, text=True, env=env)
+    r = _cli.bw(*base, "--gaps", "--min-days", "3", "--max-days", "7", "--out", tmp_path / "g.gpkg")
     assert r.returncode == 0, r.stderr
     g = gpd.read_file(tmp_path / "g.gpkg")
     assert {"hot_cell", "crossing"} == set(g["kind"]) and "nearest_village" in g.columns
-    r = subprocess.run(base + ["--out", str(tmp_path / "c.txt")], capture_output=True, text=True, env=env)
+    r = _cli.bw(*base, "--out", tmp_path / "c.txt")
     assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import pyogrio
 import pytest
 
@@ -40,12 +37,9 @@ def test_gdal_formats(demo_con, tmp_path, suffix):
 
 
 def test_cli_export_patrols(demo_db, tmp_path):
-    bw = str(Path(sys.executable).with_name("borderwatch"))
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([bw, "export-patrols", "--db", str(demo_db), "--from", "2026-11-01", "--to", "2026-11-07",
-                        "--out", str(tmp_path / "x.gpx")], capture_output=True, text=True, env=env)
+    r = _cli.bw("export-patrols", "--db", demo_db, "--from", "2026-11-01", "--to", "2026-11-07",
+                "--out", tmp_path / "x.gpx", lang=None)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "x.gpx").read_text().count("<trk>") > 0
-    r = subprocess.run([bw, "export-patrols", "--db", str(demo_db), "--out", str(tmp_path / "x.shp")],
-                       capture_output=True, text=True, env=env)
+    r = _cli.bw("export-patrols", "--db", demo_db, "--out", tmp_path / "x.shp", lang=None)
     assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -117,7 +114,8 @@ def _bad_file(con, tmp_path):
     jump[5] = (jump[5][0] + 0.05, jump[5][1], jump[5][2], jump[5][3])      # 5.5 km in 10 s
     single = [good[0]]
     back = walk(line, start_utc=T0, frm=0.5, to=0.55)
-    back[4], back[3] = (back[4][0], back[4][1], back[4][2], back[3][3]), (back[3][0], back[3][1], back[3][2], back[4][3])
+    back[4], back[3] = ((back[4][0], back[4][1], back[4][2], back[3][3]),
+                        (back[3][0], back[3][1], back[3][2], back[4][3]))
     f = tmp_path / "bad.gpx"
     f.write_text(garmin_gpx({"good": [good], "laos": [lao], "jump": [jump], "single": [single], "back": [back]}))
     return f
@@ -153,8 +151,13 @@ def test_points_near_the_border_on_the_lao_side_are_accepted(demo_con, tmp_path)
     from shapely.ops import nearest_points
 
     from data.queries import border_line
-    to_m = lambda g: gpd.GeoSeries([g], crs=4326).to_crs(32648).iloc[0]        # noqa: E731
-    back = lambda x, y: gpd.GeoSeries([shapely.Point(x, y)], crs=32648).to_crs(4326).iloc[0]  # noqa: E731
+
+    def to_m(g):                                                               # WGS 84 -> UTM 48N
+        return gpd.GeoSeries([g], crs=4326).to_crs(32648).iloc[0]
+
+    def back(x, y):                                                            # UTM 48N -> WGS 84
+        return gpd.GeoSeries([shapely.Point(x, y)], crs=32648).to_crs(4326).iloc[0]
+
     p = to_m(trail(demo_con).interpolate(0.55, normalized=True))               # on the Vietnamese side
     q = nearest_points(to_m(border_line(demo_con)), p)[0]
     ux, uy = (q.x - p.x) / p.distance(q), (q.y - p.y) / p.distance(q)         # towards Laos
@@ -257,7 +260,6 @@ def test_hostile_xml_is_refused(demo_con, tmp_path):
         import_patrols(demo_con, f)
 
 
-BW = str(Path(sys.executable).with_name("borderwatch"))
 
 
 def test_cli_import_patrols(demo_db, tmp_path):
@@ -267,14 +269,11 @@ def test_cli_import_patrols(demo_db, tmp_path):
     con.close()
     ok = tmp_path / "ok.gpx"
     ok.write_text(garmin_gpx({"t1": [walk(line, start_utc=T0, frm=0.5, to=0.6)]}))
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_USER")}
-    r = subprocess.run([BW, "import", "patrols", str(ok), "--db", str(demo_db), "--station", "DBP-THUAN",
-                        "--lang", "en"], capture_output=True, text=True, env=env)
+    r = _cli.bw("import", "patrols", ok, "--db", demo_db, "--station", "DBP-THUAN", lang="en")
     assert r.returncode == 0, r.stderr
     assert "1 new" in r.stderr
     bad = _bad_file(connect(demo_db, read_only=True), tmp_path)
-    r = subprocess.run([BW, "import", "patrols", str(bad), "--db", str(demo_db), "--lang", "en"],
-                       capture_output=True, text=True, env=env)
+    r = _cli.bw("import", "patrols", bad, "--db", demo_db, lang="en")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "bad.gpx, track jump, point 6" in r.stderr
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import _cli
 import numpy as np
 import pandas as pd
 import pytest
@@ -29,9 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BW = [str(Path(sys.executable).with_name("borderwatch"))]
 
 
-def _run(args: list[str], **kw) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BORDERWATCH_LANG": "en", **kw.pop("env", {})}
-    return subprocess.run(BW + args, capture_output=True, text=True, env=env, cwd=ROOT, **kw)
+def _run(args: list[str]) -> _cli.Result:
+    return _cli.bw(*args, lang="en")
 
 
 # -- selecting server mode ------------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_import_round_trip_and_reimport(any_demo, incident_rows, tmp_path):
         back = store.read_layer(con, "incidents", where="id LIKE 'IMP-%'").sort_values("id")
         assert list(back["id"]) == [f"IMP-{k}" for k in range(1, 6)]
         assert list(back["occurred_at"]) == [pd.Timestamp(v) for v in TIMES.values()]
-        for (_, r), row in zip(back.iterrows(), incident_rows):
+        for (_, r), row in zip(back.iterrows(), incident_rows, strict=True):
             assert (r.geometry.y, r.geometry.x) == (pytest.approx(row[2], abs=1e-12), pytest.approx(row[3], abs=1e-12))
         again = import_file(con, "incidents", src, who="lan")
         assert (again.rows_new, again.rows_unchanged) == (0, 5)

@@ -3,19 +3,14 @@ status form (both through data.village_rules)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
 import duckdb
 import openpyxl
 import pytest
 
 from core.errors import BorderwatchError, ValidationError
 from data.store import connect
-
-BW = str(Path(sys.executable).with_name("borderwatch"))
 
 
 def _count(db) -> int:
@@ -44,17 +39,14 @@ def test_import_refuses_a_review_before_the_decision(demo_db, tmp_path):
     path = tmp_path / "trang-thai.xlsx"
     wb.save(path)
     before = _count(demo_db)
-    env = {**os.environ, "BORDERWATCH_LANG": "vi"}
-    r = subprocess.run([BW, "import", "village_status", str(path), "--db", str(demo_db)], capture_output=True,
-                       text=True, env=env, timeout=120)
+    r = _cli.bw("import", "village_status", path, "--db", demo_db, lang="vi")
     assert r.returncode == 2, r.stderr
     assert "trang-thai.xlsx" in r.stderr and "review_due" in r.stderr and "Traceback" not in r.stderr
     assert "hạn xem xét lại 09/06/2026 trước ngày quyết định 10/06/2026" in r.stderr
     assert ("trang-thai.xlsx, dòng 3, cột review_due: hạn xem xét lại 09/06/2026 trước ngày quyết định 10/06/2026"
             in r.stderr)                                                 # the second data row, as the importer counts
     assert _count(demo_db) == before                                     # nothing written
-    r = subprocess.run([BW, "import", "village_status", str(path), "--db", str(demo_db), "--skip-invalid"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    r = _cli.bw("import", "village_status", path, "--db", demo_db, "--skip-invalid", lang="vi")
     assert r.returncode == 0, r.stderr
     assert _count(demo_db) == before + 1
 

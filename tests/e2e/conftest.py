@@ -7,6 +7,7 @@ marked ``browser``; they are skipped with a reason when /usr/bin/chromium is mis
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from pathlib import Path
 
@@ -19,17 +20,16 @@ USER, PASSWORD = "e2e_admin", "e2e-password-Quang-Tri-233"
 
 
 @pytest.fixture(scope="session")
-def e2e_store(tmp_path_factory) -> dict:
+def e2e_store(demo_today_template, tmp_path_factory) -> dict:
     """A demo store ending today with one admin account, plus counts the page must show."""
     from data import users
-    from data.demo import build_demo
     from data.filters import Filter
     from data.queries import count_incidents
     from data.store import connect
     from ui.periods import preset_range
 
     path = tmp_path_factory.mktemp("e2e") / "e2e.duckdb"
-    build_demo(path, incidents=3000, seed=233, end=dt.date.today())
+    shutil.copy(demo_today_template, path)
     con = connect(path)
     try:
         users.create_user(con, USER, "admin", PASSWORD, who="e2e")

@@ -25,7 +25,8 @@ lang = st.query_params.get("lang", "vi")
 if st.session_state.get("projector", True):
     from ui import projector
 
-    flt = Filter(date_from=dt.date.fromisoformat(os.environ["BW_FROM"]), date_to=dt.date.fromisoformat(os.environ["BW_TO"]))
+    flt = Filter(date_from=dt.date.fromisoformat(os.environ["BW_FROM"]),
+                 date_to=dt.date.fromisoformat(os.environ["BW_TO"]))
     projector.render(_con(os.environ["BORDERWATCH_DB"]).cursor(), flt, lang=lang)
 else:
     st.write("projector-closed")

@@ -42,7 +42,8 @@ FONT_SIZES = """() => {
 # ancestor that hides its overflow: anything a projector would not show.
 CUT = """() => {
   const H = innerHeight, out = [];
-  const els = document.querySelectorAll('.bw-slide *, .st-key-projector_next button, .st-key-projector_prev button, .bw-count');
+  const els = document.querySelectorAll(
+    '.bw-slide *, .st-key-projector_next button, .st-key-projector_prev button, .bw-count');
   for (const el of els) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
@@ -51,7 +52,8 @@ CUT = """() => {
     let limit = H;
     for (let a = el.parentElement; a; a = a.parentElement) {
       const cs = getComputedStyle(a);
-      if (cs.overflowY === 'hidden' || cs.overflow === 'hidden') limit = Math.min(limit, a.getBoundingClientRect().bottom);
+      if (cs.overflowY === 'hidden' || cs.overflow === 'hidden')
+        limit = Math.min(limit, a.getBoundingClientRect().bottom);
     }
     if (r.bottom > limit + 0.5) out.push([el.tagName, (el.textContent || el.alt || '').trim().slice(0, 50),
                                           Math.round(r.bottom), Math.round(limit)]);

@@ -38,7 +38,7 @@ def _make_incidents(lat, lon, when=None, **cols):
 def _points_in_cells(cells, counts):
     """lat/lon of counts[i] points at (near) the centre of cells[i] (res 9 child centres)."""
     lat, lon = [], []
-    for c, k in zip(np.asarray(cells).tolist(), np.asarray(counts).tolist()):
+    for c, k in zip(np.asarray(cells).tolist(), np.asarray(counts).tolist(), strict=True):
         centre = h3i.cell_to_center_child(int(c), 9)
         a, b = h3i.cell_to_latlng(centre)
         lat += [a] * int(k)

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -13,12 +15,12 @@ GEOD = Geod(ellps="WGS84")
 def geodesic_distance_to_line(lon, lat, line, step_m=5.0):
     """Independent reference: min ellipsoidal distance to a densely resampled line."""
     pts = []
-    for (a, b), (c, d) in zip(line.coords[:-1], line.coords[1:]):
+    for (a, b), (c, d) in pairwise(line.coords):
         n = int(GEOD.inv(a, b, c, d)[2] / step_m) + 1
         pts += [(a, b)] + GEOD.npts(a, b, c, d, n) + [(c, d)]
     pts = np.array(pts)
     out = []
-    for x, y in zip(lon, lat):
+    for x, y in zip(lon, lat, strict=True):
         out.append(GEOD.inv(np.full(len(pts), x), np.full(len(pts), y), pts[:, 0], pts[:, 1])[2].min())
     return np.array(out)
 
@@ -35,7 +37,7 @@ def test_distances_match_geodesic_reference(scattered, border, crossings, trails
     ref = geodesic_distance_to_line(scattered["lon"], scattered["lat"], border)
     np.testing.assert_allclose(out["border_m"], ref, rtol=1e-3, atol=3.0)  # UTM scale error < 0.1 %
     d = np.array([[GEOD.inv(x, y, p.x, p.y)[2] for p in crossings.geometry]
-                  for x, y in zip(scattered["lon"], scattered["lat"])])
+                  for x, y in zip(scattered["lon"], scattered["lat"], strict=True)])
     assert out["crossing_id"].tolist() == crossings["id"].to_numpy()[d.argmin(axis=1)].tolist()
     np.testing.assert_allclose(out["crossing_m"], d.min(axis=1), rtol=1e-3, atol=1.0)
     tref = geodesic_distance_to_line(scattered["lon"], scattered["lat"], trails.geometry.iloc[0])
@@ -44,7 +46,7 @@ def test_distances_match_geodesic_reference(scattered, border, crossings, trails
 
 
 def test_chainage_runs_from_north_end_whatever_the_line_direction(make_incidents, border):
-    length_km = sum(GEOD.inv(a, b, c, d)[2] for (a, b), (c, d) in zip(border.coords[:-1], border.coords[1:])) / 1000
+    length_km = sum(GEOD.inv(a, b, c, d)[2] for (a, b), (c, d) in pairwise(border.coords)) / 1000
     north, south = border.coords[0], border.coords[-1]
     inc = make_incidents([north[1], south[1]], [north[0], south[0]])
     reversed_border = LineString(border.coords[::-1])
@@ -110,7 +112,7 @@ def test_segment_grid_search_equals_shapely_distance_and_locate(grid_m):
     wiggly = LineString(np.c_[s * 150_000, 20_000 * np.sin(s * 40) + 3000 * np.cos(s * 170)])
     rng = np.random.default_rng(4)
     pts = np.array(list(Point(x, y) for x, y in zip(rng.uniform(-30_000, 180_000, 3000),
-                                                      rng.uniform(-60_000, 60_000, 3000))), dtype=object)
+                                                      rng.uniform(-60_000, 60_000, 3000), strict=True)), dtype=object)
     d, pos = _locate(wiggly, shapely.get_coordinates(pts), grid_m=grid_m, chunk=700)
     np.testing.assert_allclose(d, shapely.distance(wiggly, pts), atol=1e-6)
     np.testing.assert_allclose(pos, shapely.line_locate_point(wiggly, pts), atol=1e-6)

@@ -15,7 +15,7 @@ def test_h3_counts_equals_groupby_of_h3_parents(make_incidents):
     inc = make_incidents(lat, lon, quantity_g=qty, tablets=tabs)
     out = h3_counts(inc, res=7, weight="grams_equivalent", tablet_g=0.2)
     # parent of the resolution-9 cell, as the store does (not latlng_to_cell at 7: H3 is not exactly nested)
-    parent = [h3i.cell_to_parent(h3i.latlng_to_cell(a, b, 9), 7) for a, b in zip(lat, lon)]
+    parent = [h3i.cell_to_parent(h3i.latlng_to_cell(a, b, 9), 7) for a, b in zip(lat, lon, strict=True)]
     ref = pd.DataFrame({"h3": [format(c, "x") for c in parent],
                         "g": np.nan_to_num(qty) + np.nan_to_num(tabs) * 0.2})
     ref = ref.groupby("h3").agg(count=("g", "size"), grams_equivalent=("g", "sum")).reset_index()
@@ -59,7 +59,7 @@ def test_kde_contours_of_a_point_mass_match_gaussian_theory(make_incidents):
     out = kde_contours(inc, bandwidth_m=h, levels=(0.5, 0.9), cell_m=100)
     assert out.crs.to_epsg() == 4326 and out["level"].tolist() == [0.9, 0.5]
     area = out.to_crs("EPSG:32648").area.to_numpy()
-    for q, a, d in zip(out["level"], area, out["density"]):
+    for q, a, d in zip(out["level"], area, out["density"], strict=True):
         assert a == pytest.approx(np.pi * h * h * -2 * np.log(1 - q), rel=0.03)
         assert d == pytest.approx(n * (1 - q) / (2 * np.pi * h * h) * 1e6, rel=0.03)
     assert out.geometry.iloc[0].contains(out.geometry.iloc[1].buffer(-1e-6))

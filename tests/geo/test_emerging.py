@@ -20,12 +20,12 @@ from geo.h3grid import ring1_neighbours
 from geo.hotspots import gi_star, star_weights
 
 T = 20
-H, C, O = 3.0, -3.0, 0.0  # significant hot, significant cold, nothing
+H, C, NIL = 3.0, -3.0, 0.0  # significant hot, significant cold, nothing
 
 
 def series(*pairs):
     """A z series that is 0 except at the given (index or slice, value) pairs."""
-    r = np.full(T, O)
+    r = np.full(T, NIL)
     for idx, v in pairs:
         r[idx] = v
     return r
@@ -47,7 +47,7 @@ PLANTED = {
     "diminishing_cold": -6 + 0.15 * np.arange(T),
     "sporadic_cold": series((5, C), (19, C)),
     "oscillating_cold": series((4, H), (7, C), (19, C)),
-    "historical_cold": np.r_[np.full(18, C), O, O],
+    "historical_cold": np.r_[np.full(18, C), NIL, NIL],
     "no_pattern": series((5, H), (6, C)),
 }
 
@@ -69,8 +69,8 @@ def test_every_category_is_planted():
 
 
 def test_ninety_percent_rule_and_precedence():
-    gaps2 = series((slice(0, 20), H), (4, O), (11, O))  # 18/20 = 90 % hot, final hot
-    gaps3 = series((slice(0, 20), H), (4, O), (11, O), (15, O))  # 85 %
+    gaps2 = series((slice(0, 20), H), (4, NIL), (11, NIL))  # 18/20 = 90 % hot, final hot
+    gaps3 = series((slice(0, 20), H), (4, NIL), (11, NIL), (15, NIL))  # 85 %
     hist_then_cold = series((slice(0, 19), H), (19, C))  # historical hot but a new cold spot now
     cold_then_hot = series((4, C), (19, H))  # new hot wins over oscillating (first rule in order)
     out = classify(np.vstack([gaps2, gaps3, hist_then_cold, cold_then_hot]))

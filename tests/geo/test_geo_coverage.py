@@ -84,7 +84,8 @@ def test_coverage_table_gap_rule_and_rates():
 def test_patrols_near_and_stale_places():
     places = gpd.GeoDataFrame({"id": ["x", "y"], "name": ["X", "Y"]},
                               geometry=[Point(106.6, 16.6), Point(106.8, 16.6)], crs=4326)
-    tracks = gpd.GeoDataFrame({"id": ["p1", "p2"], "ended_at": pd.to_datetime(["2024-03-01 10:00", "2024-03-20 09:00"])},
+    ended = pd.to_datetime(["2024-03-01 10:00", "2024-03-20 09:00"])
+    tracks = gpd.GeoDataFrame({"id": ["p1", "p2"], "ended_at": ended},
                               geometry=[LineString([(106.6, 16.603), (106.61, 16.603)]),     # ~330 m from X
                                         LineString([(106.6, 16.61), (106.61, 16.61)])],      # ~1.1 km from X
                               crs=4326)

@@ -44,7 +44,7 @@ def test_points_to_cells_matches_scalar_h3():
     lat, lon = np.array([16.614, 17.2, 16.15]), np.array([106.601, 106.29, 107.14])
     got = points_to_cells(lat, lon, res=9)
     assert got.dtype == np.uint64
-    assert got.tolist() == [h3.str_to_int(h3.latlng_to_cell(a, b, 9)) for a, b in zip(lat, lon)]
+    assert got.tolist() == [h3.str_to_int(h3.latlng_to_cell(a, b, 9)) for a, b in zip(lat, lon, strict=True)]
     assert set(cell_resolutions(got).tolist()) == {9}
 
 
@@ -98,7 +98,7 @@ def test_cell_polygons_geometry_matches_h3_boundary():
     gdf = cell_polygons(cells)
     assert gdf.crs.to_epsg() == 4326
     assert gdf["h3"].tolist() == [h3.int_to_str(int(c)) for c in cells]
-    for c, geom in zip(cells.tolist(), gdf.geometry):
+    for c, geom in zip(cells.tolist(), gdf.geometry, strict=True):
         ring = [(lng, lat) for lat, lng in h3i.cell_to_boundary(c)]
         assert shapely.equals(geom, shapely.Polygon(ring))
         lat, lng = h3i.cell_to_latlng(c)

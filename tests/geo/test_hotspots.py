@@ -88,7 +88,7 @@ def test_fdr_bins_match_esda_fdr_and_benjamini_hochberg():
     z = np.r_[rng.normal(0, 1, 400), rng.normal(3.2, 0.5, 40)]
     p = 2 * norm.sf(np.abs(z))
     bins = gi_bins(z, p, fdr=True)
-    for level, alpha in zip((1, 2, 3), (0.10, 0.05, 0.01)):
+    for level, alpha in zip((1, 2, 3), (0.10, 0.05, 0.01), strict=True):
         ours = np.abs(bins) >= level
         assert np.array_equal(ours, p < esda.fdr(p, alpha))
         assert np.array_equal(ours, false_discovery_control(p) <= alpha)

@@ -1,5 +1,6 @@
 """layers.emerging: categories coloured from palette.EMERGING, no_pattern not drawn."""
 import h3
+import numpy as np
 import pandas as pd
 from maptest import children
 
@@ -21,7 +22,8 @@ def _gdf():
 def test_categories_coloured_from_palette():
     (layer,) = children(emerging.render(_gdf(), lang="vi"), HexLayer)
     assert len(layer.rows) == 3
-    assert [layer.styles[r[0]]["fillColor"] for r in layer.rows] == [palette.EMERGING[c] for c in CATS if c != "no_pattern"]
+    assert ([layer.styles[r[0]]["fillColor"] for r in layer.rows]
+            == [palette.EMERGING[c] for c in CATS if c != "no_pattern"])
     assert label("emerging", "new_hot", "vi") in layer.rows[0][1]
 
 
@@ -36,19 +38,21 @@ def test_load_demo(layers_con):
     assert (gdf["category"] != "no_pattern").all() and gdf.geometry.notna().all()
 
 
-def _lab_seen(hex_color: str, cvd) -> "np.ndarray":
+def _lab_f(t: np.ndarray) -> np.ndarray:
+    """CIE 1976 L*a*b* companding of a tristimulus ratio."""
+    return np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+
+
+def _lab_seen(hex_color: str, cvd: np.ndarray) -> np.ndarray:
     """CIELAB of a colour as seen with colour-vision matrix ``cvd`` (Machado et al. 2009, severity 1)."""
-    import numpy as np
     c = np.array([int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)])
     rgb = np.clip(cvd @ np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4), 0, 1)
     xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ rgb
-    f = lambda t: np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)  # noqa: E731
-    fx, fy, fz = f(xyz / np.array([0.9505, 1.0, 1.089]))
+    fx, fy, fz = _lab_f(xyz / np.array([0.9505, 1.0, 1.089]))
     return np.array([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)])
 
 
 def test_emerging_pairs_users_compare_stay_apart_for_colour_blind_eyes():
-    import numpy as np
     cvd = {"normal": np.eye(3),
            "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
                                      [-0.011820, 0.042940, 0.968881]]),

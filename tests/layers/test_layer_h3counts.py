@@ -33,10 +33,13 @@ def test_delta_encoding_round_trips_to_the_h3_boundary():
     xs, ys = [], []
     x = y = 0
     for i in range(0, len(vals), 2):
-        x += vals[i]; y += vals[i + 1]
-        xs.append(x / 1e5); ys.append(y / 1e5)
+        x += vals[i]
+        y += vals[i + 1]
+        xs.append(x / 1e5)
+        ys.append(y / 1e5)
     expected = h3.cell_to_boundary(CELLS[0])
-    assert all(abs(lat - ey) < 1e-5 and abs(lon - ex) < 1e-5 for (lat, lon), ex, ey in zip(expected, xs, ys))
+    assert all(abs(lat - ey) < 1e-5 and abs(lon - ex) < 1e-5
+               for (lat, lon), ex, ey in zip(expected, xs, ys, strict=True))
 
 
 def test_legend_classes_match_breaks():

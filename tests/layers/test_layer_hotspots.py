@@ -28,7 +28,7 @@ def test_bins_coloured_from_palette_and_not_significant_left_out():
 def test_legend_matches_palette():
     items = hotspots.legend(_gdf(), lang="en")
     swatches = [svg for svg, _ in items if svg]
-    assert [palette.GI_BINS[b] in s for b, s in zip(hotspots.BINS, swatches)] == [True] * 6
+    assert [palette.GI_BINS[b] in s for b, s in zip(hotspots.BINS, swatches, strict=True)] == [True] * 6
     assert "Cells that are not significant are not drawn" in [t for s, t in items if not s]
 
 

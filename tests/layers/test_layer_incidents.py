@@ -44,14 +44,15 @@ def test_rows_decode_to_each_incident_with_missing_values_and_repeated_texts():
     gdf.loc[3, ["quantity_g", "tablets", "persons"]] = [3.0, 1200.5, None]
     data, arts, drugs, strings = incidents.rows(gdf, lang="en")
     assert len(data) == 5 and strings[0] == ""
-    for row, rec in zip(data, gdf.itertuples(index=False)):
+    for row, rec in zip(data, gdf.itertuples(index=False), strict=True):
         assert row[0] == round(rec.geometry.y, 5) and row[1] == round(rec.geometry.x, 5)
         assert row[2] == ("" if rec.occurred_at is None or rec.occurred_at != rec.occurred_at
                           else rec.occurred_at.strftime("%Y-%m-%d %H:%M"))
         assert arts[row[3]] == rec.article and drugs[row[4]] == rec.drug
         assert row[8] == rec.id
-        for i, text in zip((9, 10, 11, 12), (rec.description, rec.commune, rec.station, rec.village)):
-            assert strings[row[i]] == ("" if not isinstance(text, str) else text.replace("<", "&lt;").replace(">", "&gt;"))
+        for i, text in zip((9, 10, 11, 12), (rec.description, rec.commune, rec.station, rec.village), strict=True):
+            escaped = text.replace("<", "&lt;").replace(">", "&gt;") if isinstance(text, str) else ""
+            assert strings[row[i]] == escaped
     assert data[1][2] == "" and data[2][9] == 0
     assert data[3][5:8] == [3, 1200.5, None] and isinstance(data[3][5], int)
     assert len(strings) == len(set(strings))                   # each text sent once

@@ -18,7 +18,7 @@ def test_tracks_coloured_by_station_with_popups(layers_con):
     fg = patrols.render(gdf, lang="en")
     (layer,) = children(fg, GeoLayer)
     stations = sorted(set(gdf["station_id"]))
-    for f, sid in zip(layer.features, gdf["station_id"]):
+    for f, sid in zip(layer.features, gdf["station_id"], strict=True):
         assert layer.styles[f["properties"]["s"]]["color"] == palette.PATROL_STATIONS[stations.index(sid)]
         assert "Length (km)" in f["properties"]["p"] and "Team / unit" in f["properties"]["p"]
     items = patrols.legend(gdf, lang="vi")

@@ -37,4 +37,4 @@ def test_legend_lines_match(layers_con):
     gdf = trails.load(layers_con, filters=Filter())
     items = trails.legend(gdf, lang="vi")
     assert items and all(palette.TRAIL_KIND[k]["color"] in svg for (svg, _), k in
-                         zip(items, [k for k in palette.TRAIL_KIND if k in set(gdf["kind"])]))
+                         zip(items, [k for k in palette.TRAIL_KIND if k in set(gdf["kind"])], strict=True))

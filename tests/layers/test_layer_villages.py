@@ -53,7 +53,7 @@ def test_legend_lists_every_status_with_its_symbol(layers_con):
     gdf = villages.load(layers_con, filters=Filter())
     items = villages.legend(gdf, lang="en")
     assert [text for _, text in items] == [label("status", s, "en") for s in STATUSES]
-    assert all(palette.VILLAGE_STATUS[s]["color"] in svg for (svg, _), s in zip(items, STATUSES))
+    assert all(palette.VILLAGE_STATUS[s]["color"] in svg for (svg, _), s in zip(items, STATUSES, strict=True))
 
 
 def test_very_long_names_are_cut_in_tooltip_and_popup():

@@ -85,7 +85,7 @@ def test_standalone_map_renders_offline_and_safely(browser, page_file):
     pts = [(16.61406, 106.60065), (16.81625, 107.10031), (17.69, 105.78)]
     got = page.evaluate(f"{json.dumps(pts)}.map(p => window.borderwatchVN2000(p[0], p[1]))")
     tr = Transformer.from_crs("EPSG:4326", "EPSG:9212", always_xy=True)
-    for (lat, lon), (e, n) in zip(pts, got):
+    for (lat, lon), (e, n) in zip(pts, got, strict=True):
         e_ref, n_ref = tr.transform(lon, lat)
         assert math.hypot(e - e_ref, n - n_ref) < 1.0
 

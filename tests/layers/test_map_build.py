@@ -122,8 +122,8 @@ def test_standalone_has_no_url_at_all(layers_con):
     assert "data:image/png;base64," in page and "url(images/" not in page
 
 
-def _live(layers_con, flt=None, **kw):
-    frames = mapbuild.load_layers(layers_con, flt or Filter())
+def _live(layers_con, flt: Filter | None = None, **kw):
+    frames = mapbuild.load_layers(layers_con, flt if flt is not None else Filter())
     base, groups = mapbuild.live_base(frames, lang="en")
     html = mapbuild.map_html(base)
     # the overlay refers to the base's groups by their JavaScript variables (here: folium's own names)

@@ -1,20 +1,19 @@
-"""``borderwatch map``: one standalone offline HTML file (subprocess, like a user runs it)."""
-import subprocess
-import sys
-from pathlib import Path
+"""``borderwatch map``: one standalone offline HTML file (the first test through the console script)."""
+from __future__ import annotations
 
+import _cli
 from maptest import EXTERNAL, references
-
-BW = Path(sys.executable).parent / "borderwatch"
 
 
 def run(*args):
-    return subprocess.run([str(BW), "map", *map(str, args)], capture_output=True, text=True, timeout=180)
+    """``borderwatch map ARGS`` in this process (``tests/_cli.py``)."""
+    return _cli.bw("map", *args, lang=None)
 
 
 def test_writes_a_standalone_file_without_external_urls(demo_db, tmp_path):
     out = tmp_path / "sub" / "map.html"
-    r = run("--db", demo_db, "--out", out, "--lang", "en", "--drug", "ma túy đá", "--month", "2026-06-01")
+    r = _cli.run_subprocess("map", "--db", demo_db, "--out", out, "--lang", "en", "--drug", "ma túy đá",
+                            "--month", "2026-06-01")        # the console script, as a user runs it
     assert r.returncode == 0, r.stderr
     assert "Map written to" in r.stderr
     page = out.read_text(encoding="utf-8")

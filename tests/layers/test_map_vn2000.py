@@ -36,9 +36,9 @@ def vn2000_py(lat, lon):
     e2, d, sec = f * (2 - f), math.pi / 180, math.pi / 648000
     T = (-191.90441429, -39.30318279, -111.45032835)
     rx, ry, rz, ds = -0.00928836 * sec, 0.01975479 * sec, -0.00427372 * sec, 0.252906278e-6
-    p, l = lat * d, lon * d
+    p, lam = lat * d, lon * d
     N = a / math.sqrt(1 - e2 * math.sin(p) ** 2)
-    X, Y, Z = N * math.cos(p) * math.cos(l), N * math.cos(p) * math.sin(l), N * (1 - e2) * math.sin(p)
+    X, Y, Z = N * math.cos(p) * math.cos(lam), N * math.cos(p) * math.sin(lam), N * (1 - e2) * math.sin(p)
     x, y, z = (X - T[0]) / (1 + ds), (Y - T[1]) / (1 + ds), (Z - T[2]) / (1 + ds)
     Xv, Yv, Zv = x - rz * y + ry * z, rz * x + y - rx * z, -ry * x + rx * y + z
     q, lv = math.hypot(Xv, Yv), math.atan2(Yv, Xv)
@@ -61,7 +61,7 @@ def vn2000_py(lat, lon):
 
 
 def test_python_port_matches_pyproj_below_a_metre():
-    for (lat, lon), (e_ref, n_ref) in zip(POINTS, reference()):
+    for (lat, lon), (e_ref, n_ref) in zip(POINTS, reference(), strict=True):
         e, n = vn2000_py(lat, lon)
         assert math.hypot(e - e_ref, n - n_ref) < 1.0, (lat, lon, e - e_ref, n - n_ref)
 
@@ -81,5 +81,5 @@ def test_the_javascript_itself_matches_pyproj_below_a_metre():
         f"\nconsole.log(JSON.stringify({json.dumps(POINTS)}.map(function(p){{"
         "return window.borderwatchVN2000(p[0], p[1]);})));")
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30, check=True).stdout
-    for (e, n), (e_ref, n_ref) in zip(json.loads(out), reference()):
+    for (e, n), (e_ref, n_ref) in zip(json.loads(out), reference(), strict=True):
         assert math.hypot(e - e_ref, n - n_ref) < 1.0, (e - e_ref, n - n_ref)

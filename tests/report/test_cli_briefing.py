@@ -1,11 +1,10 @@
-"""``borderwatch briefing`` through a real subprocess."""
+"""``borderwatch briefing``: the first test through the real console script, the others in this process."""
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
+import _cli
 import pypdf
 from PIL import Image
 
@@ -13,14 +12,14 @@ BW = str(Path(sys.executable).with_name("borderwatch"))
 
 
 def run(*args, lang="vi"):
-    env = {**os.environ, "BORDERWATCH_LANG": lang}
-    return subprocess.run([BW, *args], capture_output=True, text=True, env=env, timeout=120)
+    """In this process (``tests/_cli.py``); the first test runs the console script as a smoke test."""
+    return _cli.bw(*args, lang=lang)
 
 
 def test_briefing_pdf_png_and_snapshot(demo_db, tmp_path):
     out, png = tmp_path / "giao-ban.pdf", tmp_path / "slides"
-    r = run("briefing", "--db", str(demo_db), "--from", "01/08/2026", "--to", "31/10/2026", "--out", str(out),
-            "--png", str(png), "--unit", "Bộ Chỉ huy BĐBP tỉnh", "--classification", "MẬT", "--save")
+    r = _cli.run_subprocess("briefing", "--db", demo_db, "--from", "01/08/2026", "--to", "31/10/2026", "--out", out,
+                            "--png", png, "--unit", "Bộ Chỉ huy BĐBP tỉnh", "--classification", "MẬT", "--save")
     assert r.returncode == 0, r.stderr
     assert "8 trang" in r.stderr and "Đã lưu buổi giao ban số 1" in r.stderr
     reader = pypdf.PdfReader(out)
@@ -34,14 +33,15 @@ def test_briefing_pdf_png_and_snapshot(demo_db, tmp_path):
 
     # shown again exactly from the snapshot (no filter arguments), in English
     again = tmp_path / "again.pdf"
-    r = run("briefing", "--db", str(demo_db), "--snapshot", "1", "--out", str(again), "--lang", "en", lang="en")
+    r = run("briefing", "--db", str(demo_db), "--snapshot", "1", "--out", str(again), lang="en")
     assert r.returncode == 0, r.stderr
     text = pypdf.PdfReader(again).pages[0].extract_text()
     assert "Reporting period: 2026-08-01 – 2026-10-31" in text and "Saved briefing no. 1" in text
 
 
 def test_refusals_exit_2(demo_db, tmp_path):
-    r = run("briefing", "--db", str(demo_db), "--from", "2026-08-01", "--to", "2026-10-31", "--out", str(tmp_path / "x.txt"))
+    r = run("briefing", "--db", str(demo_db), "--from", "2026-08-01", "--to", "2026-10-31",
+            "--out", str(tmp_path / "x.txt"))
     assert r.returncode == 2 and ".pdf" in r.stderr and "Traceback" not in r.stderr
     r = run("briefing", "--db", str(demo_db), "--drug", "sữa", "--out", str(tmp_path / "x.pdf"))
     assert r.returncode == 2 and "Ma túy đá" not in r.stderr and "methamphetamine" in r.stderr
@@ -70,7 +70,10 @@ def test_briefing_compares_with_the_same_period_last_year(demo_db, tmp_path):
     pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(out).pages]
     overview, changes = pages[1], pages[-1]
     assert "Kỳ báo cáo 01/01/2026 – 29/11/2026 · so với cùng kỳ năm trước (01/01/2025 – 29/11/2025)" in overview
-    fmt = lambda n: f"{n:,}".replace(",", ".")                        # noqa: E731 - Vietnamese thousands
+
+    def fmt(n: int) -> str:                                          # Vietnamese thousands
+        return f"{n:,}".replace(",", ".")
+
     pct = round(abs(now - year) / year * 100)
     arrow = "↑" if now > year else "↓" if now < year else "→"
     assert f"{fmt(now)} vụ {arrow} {pct} %" in overview

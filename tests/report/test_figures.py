@@ -10,7 +10,8 @@ from report.figures import change_pct, fmt_amount, fmt_change, key_figures, reso
 def _sql_counts(con, start, end):
     return con.execute("SELECT count(*), sum(persons), sum(tablets) FILTER (WHERE drug = 'synthetic_tablets') "
                        "FROM incidents WHERE occurred_at >= ? AND occurred_at < ?",
-                       [dt.datetime.combine(start, dt.time()), dt.datetime.combine(end + dt.timedelta(days=1), dt.time())]
+                       [dt.datetime.combine(start, dt.time()),
+                        dt.datetime.combine(end + dt.timedelta(days=1), dt.time())]
                        ).fetchone()
 
 
@@ -23,7 +24,8 @@ def test_figures_match_sql_for_all_three_periods(demo_con, period):
     assert (inc["current"], inc["last_year"], inc["previous"]) == (now[0], year[0], before[0])
     assert fig.loc[("persons", None)]["current"] == now[1]
     tabs = fig.loc[("seized", "synthetic_tablets")]
-    assert (tabs["current"], tabs["last_year"], tabs["previous"], tabs["unit"]) == (now[2], year[2], before[2], "tablets")
+    assert ((tabs["current"], tabs["last_year"], tabs["previous"], tabs["unit"])
+            == (now[2], year[2], before[2], "tablets"))
     # the arrow and the % are against the same period last year; the previous period is the second figure
     assert abs(inc["change_pct"] - (now[0] - year[0]) / year[0] * 100) < 1e-9
     assert inc["arrow"] == ("↑" if now[0] > year[0] else "↓" if now[0] < year[0] else "→")

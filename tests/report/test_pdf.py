@@ -37,7 +37,7 @@ def test_vietnamese_text_on_every_page(pdf_vi):
                               "Tuyến, hướng: cửa khẩu, đường mòn, đoạn biên giới",
                               "Tuần tra và khoảng trống",
                                   "So với cùng kỳ năm trước và buổi giao ban trước"],
-                             texts[1:]):
+                             texts[1:], strict=True):
         assert heading in text
     for n, text in enumerate(texts, start=1):
         assert f"Trang {n}/8" in text and "MẬT" in text

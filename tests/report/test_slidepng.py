@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_static_map_count_classes_do_not_overlap(demo_con, period):
         nums = [int(x) for x in re.findall(r"\d+", h.get_label().split(":")[-1])]
         ranges.append((nums[0], nums[-1]))
     assert len(ranges) >= 2
-    for (lo1, hi1), (lo2, hi2) in zip(ranges, ranges[1:]):
+    for (lo1, hi1), (lo2, hi2) in pairwise(ranges):
         assert lo1 <= hi1 < lo2 <= hi2 and lo2 == hi1 + 1, ranges
     counts = b.hotspots.loc[b.hotspots["count"] > 0, "count"]
     assert ranges[0][0] == counts.min() and ranges[-1][1] == counts.max()

@@ -53,7 +53,8 @@ def _assert_same(got: dict, alone: dict, name: str) -> None:
     assert got["pages"] == alone["pages"], name
     assert got["images"].keys() == alone["images"].keys(), name
     for key in alone["images"]:
-        np.testing.assert_array_equal(_pixels(got["images"][key]), _pixels(alone["images"][key]), err_msg=f"{name} {key}")
+        np.testing.assert_array_equal(_pixels(got["images"][key]), _pixels(alone["images"][key]),
+                                      err_msg=f"{name} {key}")
     for i, (a, b) in enumerate(zip(got["slides"], alone["slides"], strict=True), start=1):
         np.testing.assert_array_equal(_pixels(a), _pixels(b), err_msg=f"{name} slide {i}")
 

@@ -22,8 +22,8 @@ from ui.frames import alert_text, hotspot_table
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("app.py", "core", "data", "geo", "layers", "report", "ui", "cli")
-KINDS = "mới|liên tiếp|đang gia tăng|gia tăng|tăng cường|kéo dài|dai dẳng|đang giảm|suy giảm|giảm dần|rải rác|dao động|" \
-        "trước đây|trong quá khứ"
+KINDS = ("mới|liên tiếp|đang gia tăng|gia tăng|tăng cường|kéo dài|dai dẳng|đang giảm|suy giảm|giảm dần|rải rác|"
+         "dao động|trước đây|trong quá khứ")
 
 
 def _walk(obj):
@@ -73,10 +73,10 @@ def test_app_map_slides_pdf_and_sentences_use_the_same_words(demo_con, period):
     # the app's hot spot table, for the same cells
     hs = b.hotspots[["h3", "count", "z", "p", "bin"]]
     vil = b.villages.assign(lat=b.villages.geometry.y, lon=b.villages.geometry.x)[["name", "commune", "lat", "lon"]]
-    table = hotspot_table(hs, b.hotspots[["h3", "category"]].dropna(), vil, pd.DataFrame(columns=["name", "lat", "lon"]),
-                          "vi")
-    got = dict(zip(table["h3"], table["category_label"]))
-    for h, c in zip(shown["h3"], shown["category"]):
+    table = hotspot_table(hs, b.hotspots[["h3", "category"]].dropna(), vil,
+                          pd.DataFrame(columns=["name", "lat", "lon"]), "vi")
+    got = dict(zip(table["h3"], table["category_label"], strict=True))
+    for h, c in zip(shown["h3"], shown["category"], strict=True):
         if isinstance(c, str):
             assert got[h] == label("emerging", c, "vi")
     # the map's tooltip and legend, and the alert text of the Villages tab
@@ -88,7 +88,8 @@ def test_app_map_slides_pdf_and_sentences_use_the_same_words(demo_con, period):
     assert [x for _, x in emerging_layer.legend(gdf, lang="vi")][:2] == ["Điểm nóng kéo dài", "Điểm nóng đang giảm"]
     assert "điểm nóng đang gia tăng".lower() in alert_text("hotspot:intensifying_hot", "vi").lower()
     # the change sentence about a recognised village inside an intensifying hot spot
-    v = {"name": "Thôn A", "commune": "Lìa", "status": "recognised", "alert": False, "reason": "", "cell_category": None}
+    v = {"name": "Thôn A", "commune": "Lìa", "status": "recognised", "alert": False, "reason": "",
+         "cell_category": None}
     prev = {"period": ["2026-08-01", "2026-10-31"], "figures": {}, "hotspots": [], "villages": {"V": v}}
     cur = {**prev, "villages": {"V": {**v, "cell_category": "intensifying_hot"}}}
     assert any("điểm nóng đang gia tăng: Thôn A" in s for s in describe_changes(prev, cur, lang="vi"))

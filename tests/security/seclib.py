@@ -1,10 +1,11 @@
 """Helpers shared by the security tests (imported as ``seclib``; test folders have no packages)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+import _cli
 
 ROOT = Path(__file__).resolve().parents[2]
 BW = str(Path(sys.executable).with_name("borderwatch"))
@@ -12,12 +13,9 @@ PASSWORD = "Sông-Sê-Pôn-2024!"          # the same for every test account
 ROLES = ("viewer", "analyst", "editor", "admin")
 
 
-def bw(*args, stdin: str | None = None, env: dict | None = None, timeout: float = 120):
-    """Run the ``borderwatch`` command with English messages and no login delay."""
-    full_env = {**os.environ, "BORDERWATCH_LANG": "en", "BORDERWATCH_LOGIN_DELAY_S": "0", **(env or {})}
-    if "BORDERWATCH_USER" not in (env or {}):
-        full_env.pop("BORDERWATCH_USER", None)
-    return subprocess.run([BW, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=timeout)
+def bw(*args: str, stdin: str | None = None, env: dict[str, str | None] | None = None) -> _cli.Result:
+    """Run the ``borderwatch`` command (in this process, ``tests/_cli.py``) with English messages and no login delay."""
+    return _cli.bw(*args, lang="en", env={"BORDERWATCH_LOGIN_DELAY_S": "0", **(env or {})}, stdin=stdin)
 
 
 NOBODY = 65534

@@ -7,29 +7,20 @@ The server runs with a 0.4-minute idle limit and no login pause.
 from __future__ import annotations
 
 import http.server
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from seclib import BW, PASSWORD, ROOT
+from _serve import serve
+from seclib import PASSWORD
 
 from data.store import connect
 
 pytestmark = pytest.mark.browser
 IDLE_MIN = 0.4
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -60,29 +51,9 @@ def served(accounts_template, tmp_path_factory, pixel):
     con = connect(db)           # every village named with a Markdown image pointing at the pixel server
     con.execute("UPDATE villages SET name = 'Bản ![p](' || ? || '/v' || id || '.png) **đậm**'", [pixel[0]])
     con.close()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (folder / "serve.log").open("wb")
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_LANG", "BORDERWATCH_TILE_URL")}
-    env.update(BORDERWATCH_LOGIN_DELAY_S="0", BORDERWATCH_SESSION_IDLE_MIN=str(IDLE_MIN))
-    proc = subprocess.Popen([BW, "serve", "--db", str(db), "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":  # noqa: S310
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.5)
-        yield url, db, proc
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        log.close()
+    env = {"BORDERWATCH_LOGIN_DELAY_S": "0", "BORDERWATCH_SESSION_IDLE_MIN": str(IDLE_MIN)}
+    with serve(db, env=env, log=folder / "serve.log", stop_timeout=20) as srv:
+        yield srv.url, db, srv.proc
 
 
 def _page(browser, url, path="/?lang=en"):
@@ -101,7 +72,7 @@ def _login(page, name, password=PASSWORD):
 
 def _status(url_: str) -> int:
     try:
-        return urllib.request.urlopen(url_, timeout=5).status  # noqa: S310
+        return urllib.request.urlopen(url_, timeout=5).status  # noqa: S310 - the test server on 127.0.0.1
     except urllib.error.HTTPError as exc:
         return exc.code
 
@@ -152,8 +123,10 @@ def test_month_player_stops_when_the_session_expires(browser, served):
         page.locator('iframe[title="streamlit_folium.st_folium"] >> visible=true').first.wait_for()
         slider = page.locator("[data-testid='stSlider']").first
         first = slider.inner_text()
-        page.wait_for_timeout(5000)
-        assert slider.inner_text() != first                   # playing: the month moves by itself
+        deadline = time.monotonic() + 30                      # playing: the month moves by itself
+        while slider.inner_text() == first and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+        assert slider.inner_text() != first
         # no interaction from here: the session expires after IDLE_MIN; the player must not keep it alive
         page.get_by_role("button", name="Log in").wait_for(timeout=(IDLE_MIN * 60 + 20) * 1000)
         assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0

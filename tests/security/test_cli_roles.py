@@ -38,7 +38,7 @@ def _command(name, db, tmp_path):
 @pytest.mark.parametrize("role", ORDER)
 def test_each_role_on_the_protected_commands(sec_db, tmp_path, role):
     for name, need in NEEDS.items():
-        r = bw(*_command(name, sec_db, tmp_path), "--as", f"u_{role}", timeout=300)
+        r = bw(*_command(name, sec_db, tmp_path), "--as", f"u_{role}")
         allowed = ORDER.index(role) >= ORDER.index(need)
         assert r.returncode == (0 if allowed else 3), (name, role, r.stderr)
         if not allowed:
@@ -110,7 +110,8 @@ def test_users_add_passwd_disable_never_echo_the_password(sec_db):
            stdin=secret + "\n")
     assert r.returncode == 0, r.stderr
     assert secret not in r.stdout + r.stderr
-    r = bw("users", "passwd", "tam", "--password-stdin", "--db", str(sec_db), "--as", "tam", stdin="another-secret-88\n")
+    r = bw("users", "passwd", "tam", "--password-stdin", "--db", str(sec_db), "--as", "tam",
+           stdin="another-secret-88\n")
     assert r.returncode == 0, r.stderr                   # one's own password
     r = bw("users", "passwd", "u_admin", "--password-stdin", "--db", str(sec_db), "--as", "tam",
            stdin="takeover-attempt-1\n")

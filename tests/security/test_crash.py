@@ -26,9 +26,12 @@ import subprocess
 import time
 
 import duckdb
+import pytest
 from seclib import BW
 
 from data.store import connect
+
+pytestmark = pytest.mark.slow          # kills real imports at random moments, 20,000 rows each
 
 TABLES = ("incidents", "import_log", "import_rejects", "village_status", "villages", "audit", "users")
 N_ROWS = 20_000

@@ -113,7 +113,8 @@ def test_an_editor_records_a_joint_operation_across_the_border_audited(form, sec
     at = form("en")
     _type(at, *LAOS)
     at.checkbox(key="edit_outside").check().run()
-    assert not [w for w in at.warning if "Lao side" in w.value] and any("recorded as a case outside Vietnam" in i.value for i in at.info)
+    assert not [w for w in at.warning if "Lao side" in w.value]
+    assert any("recorded as a case outside Vietnam" in i.value for i in at.info)
     _fill(at)
     at.button(key=SAVE["en"]).click().run()
     assert not at.exception and not at.error

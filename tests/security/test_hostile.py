@@ -55,7 +55,7 @@ def hostile_db(accounts_template, tmp_path_factory):
         with vcsv.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["id", "name", "commune", "lat", "lon"])
-            for (vid, commune, lat, lon, _), name in zip(top, HOSTILE):
+            for (vid, commune, lat, lon, _), name in zip(top, HOSTILE, strict=True):
                 w.writerow([vid, name, commune, round(lat, 6), round(lon, 6)])
         res = import_file(con, "villages", vcsv, replace=True, who="u_editor")
         assert res.rows_written == len(top)
@@ -63,7 +63,7 @@ def hostile_db(accounts_template, tmp_path_factory):
         with icsv.open("w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(["id", "occurred_at", "article", "drug", "persons", "lat", "lon", "description"])
-            for i, (text, (_, _, lat, lon, _)) in enumerate(zip(HOSTILE, top)):
+            for i, (text, (_, _, lat, lon, _)) in enumerate(zip(HOSTILE, top, strict=True)):
                 w.writerow([f"H-{i}<b>", f"{DAY} 10:{i:02d}", "250", "heroin", 2, round(lat, 5), round(lon, 5), text])
         res = import_file(con, "incidents", icsv, who="u_editor")
         assert res.rows_new == len(HOSTILE)

@@ -66,7 +66,8 @@ def _counts(db: Path) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return {"incidents": con.execute("SELECT count(*) FROM incidents").fetchone()[0],
-                "relayed": con.execute("SELECT count(*) FROM audit WHERE action IN ('backup', 'restore')").fetchone()[0]}
+                "relayed": con.execute("SELECT count(*) FROM audit "
+                                       "WHERE action IN ('backup', 'restore')").fetchone()[0]}
     finally:
         con.close()
 
