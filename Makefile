@@ -54,7 +54,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 # The 15 slowest tests are listed at the end, so a new slow one is seen (the suite's budget is 4 minutes).
-test: $(STAMP) chromium gdal postgres
+test: $(STAMP) lint chromium gdal postgres
 	$(PY) -m pytest --durations=15
 
 # The quick loop while editing: no browser, no crash or server-cluster tests (`make test` runs everything).
