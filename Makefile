@@ -66,6 +66,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/emerging.py --n 1000000
 	$(PY) benchmarks/corridor.py --n 1000000
 	$(PY) benchmarks/page.py
+	$(PY) benchmarks/tabs.py --n 1000000 --json
+	$(PY) benchmarks/ingest.py --n 1000000 --json
+	$(PY) benchmarks/patrols.py
 
 clean:
 	rm -rf $(VENV) static build *.egg-info
