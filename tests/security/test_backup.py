@@ -160,7 +160,8 @@ def running_app(sec_db):
     proc.wait()
 
 
-def test_cli_works_through_the_running_app(sec_db, running_app, tmp_path):
+def test_cli_works_through_the_running_app(sec_db, running_app, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)      # were the name ever taken as a path, it would land here, not in the repo
     with pytest.raises(duckdb.IOException):          # the store really is locked for other processes
         duckdb.connect(str(sec_db), read_only=True)
     out = tmp_path / "backups" / "live.duckdb"      # through the app: the store's backups folder, by name
