@@ -261,11 +261,15 @@ _CSVT = {"text": "String", "int": "Integer64", "float": "Real", "date": "Date", 
          "bool": "Integer(Boolean)"}
 
 
-def write_csv_sidecars(path: Path, table: pd.DataFrame, layer: str | None = None) -> None:
-    """``FILE.csvt`` (one GDAL type per column) and, when the table has coordinates, ``FILE.prj``."""
+def write_csv_sidecars(path: Path, table: pd.DataFrame, layer: str | None = None, *,
+                       kinds: dict[str, str] | None = None) -> None:
+    """``FILE.csvt`` (one GDAL type per column) and, when the table has coordinates, ``FILE.prj``.
+
+    ``kinds`` overrides the kinds :func:`column_kinds` gives (a column of days held as datetimes: ``"date"``).
+    """
     import pyproj
 
-    kinds = column_kinds(table, layer)
+    kinds = {**column_kinds(table, layer), **(kinds or {})}
     types = []
     for col in table.columns:
         if col == "lat":

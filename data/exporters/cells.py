@@ -1,8 +1,9 @@
 """Analysis outputs as files: CSV (with ``.csvt``), GeoJSON and GeoPackage with geometry.
 
 Geometry per output (``GEOMETRY_SOURCE``): H3 cells as their hexagon polygons
-(``hotspots``, ``emerging``), villages as their points (``village_exposure``), crossings as
-points and trails as lines (``corridor_crossings``, ``corridor_trails``), incidents as
+(``hotspots``, ``emerging``, patrol ``coverage`` and its hot-cell gaps ``gap_cells``), villages
+as their points (``village_exposure``), crossings as points and trails as lines
+(``corridor_crossings``, ``corridor_trails``; stale crossings ``gap_crossings``), incidents as
 their points (``corridor_incidents``); the per-km border table has none (a GeoPackage
 attribute table, GeoJSON features with null geometry). A GeoPackage that exists keeps its
 other layers; the output's layer is added or replaced.
@@ -25,6 +26,9 @@ from core.i18n import t
 GEOMETRY_SOURCE: dict[str, tuple[str, str] | None] = {
     "hotspots": ("h3", "h3"),
     "emerging": ("h3", "h3"),
+    "coverage": ("h3", "h3"),
+    "gap_cells": ("h3", "h3"),
+    "gap_crossings": ("id", "crossings"),
     "village_exposure": ("village_id", "villages"),
     "corridor_incidents": ("id", "incidents"),
     "corridor_crossings": ("id", "crossings"),
@@ -65,8 +69,11 @@ def geometries(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame, lang
 
 
 def write_output(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, out: Path, *, name: str,
-                 lang: str | None = None) -> None:
-    """Write one analysis table to ``out`` (format from the extension; see the module docstring)."""
+                 lang: str | None = None, kinds: dict[str, str] | None = None) -> None:
+    """Write one analysis table to ``out`` (format from the extension; see the module docstring).
+
+    ``kinds`` overrides the column kinds read from the dtypes (e.g. ``{"last_patrol": "date"}``).
+    """
     from data.export import _json_value, _rfc7946, _staged, write_csv_sidecars
     from data.exporters.columns import column_kinds
     from data.exporters.gdal import Part, write_parts
@@ -79,12 +86,13 @@ def write_output(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, out: Path, *,
     if suffix == ".csv":
         with _staged(out, lang) as tmp:
             df.to_csv(tmp, index=False)
-        write_csv_sidecars(out, df)
+        write_csv_sidecars(out, df, kinds=kinds)
         return
     geoms, gtype = geometries(con, name, df, lang)
     with _staged(out, lang) as tmp:
         if suffix == ".gpkg":
-            write_parts(tmp, [Part(name, df, column_kinds(df), geoms, gtype)], None, driver="GPKG", utc_times=True)
+            col_kinds = {**column_kinds(df), **(kinds or {})}
+            write_parts(tmp, [Part(name, df, col_kinds, geoms, gtype)], None, driver="GPKG", utc_times=True)
         else:
             feats = [{"type": "Feature", "properties": {k: _json_value(v) for k, v in rec.items()},
                       "geometry": None if geoms is None else _rfc7946(geoms[i])}

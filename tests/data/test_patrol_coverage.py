@@ -9,6 +9,7 @@ import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 from gpxfiles import UTC, garmin_gpx, walk
@@ -158,7 +159,80 @@ def test_cli_coverage_csv_geojson_gpkg_and_gaps(planted, tmp_path):
         assert len(g) == len(df) and set(g.geom_type) == {"Polygon"}
     r = _cli.bw(*base, "--gaps", "--min-days", "3", "--max-days", "7", "--out", tmp_path / "g.gpkg")
     assert r.returncode == 0, r.stderr
-    g = gpd.read_file(tmp_path / "g.gpkg")
-    assert {"hot_cell", "crossing"} == set(g["kind"]) and "nearest_village" in g.columns
+    g = gpd.read_file(tmp_path / "g.gpkg", layer="gap_cells")
+    assert set(g["kind"]) == {"hot_cell"} and "nearest_village" in g.columns
+    assert set(gpd.read_file(tmp_path / "g.gpkg", layer="gap_crossings")["kind"]) == {"crossing"}
     r = _cli.bw(*base, "--out", tmp_path / "c.txt")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def _types(path, layer=None):
+    info = pyogrio.read_info(path, layer=layer)
+    return info, dict(zip(info["fields"], info["ogr_types"], strict=True))
+
+
+def test_cli_coverage_files_have_one_geometry_type_per_layer_and_typed_fields(planted, tmp_path):
+    con, _ = planted
+    gaps = gaps_for(con, MARCH, min_days=3, max_days=7)
+    table = coverage_for(con, MARCH, min_days=3)
+    n_cells, n_cross = int((gaps["kind"] == "hot_cell").sum()), int((gaps["kind"] == "crossing").sum())
+    assert n_cells and n_cross
+    db = con.execute("PRAGMA database_list").fetchall()[0][2]
+    con.close()
+    base = ["coverage", "--db", db, "--from", "2024-03-01", "--to", "2024-03-31", "--lang", "en",
+            "--min-days", "3", "--max-days", "7"]
+    assert _cli.bw(*base, "--gaps", "--out", tmp_path / "g.gpkg").returncode == 0
+    assert sorted(map(tuple, pyogrio.list_layers(tmp_path / "g.gpkg"))) == [("gap_cells", "Polygon"),
+                                                                           ("gap_crossings", "Point")]
+    info, types = _types(tmp_path / "g.gpkg", "gap_cells")
+    assert info["features"] == n_cells
+    assert {c: types[c] for c in ("bin", "incidents", "patrol_days", "patrol_km", "z", "last_patrol")} == {
+        "bin": "OFTInteger64", "incidents": "OFTInteger64", "patrol_days": "OFTInteger64", "patrol_km": "OFTReal",
+        "z": "OFTReal", "last_patrol": "OFTDate"}
+    info, types = _types(tmp_path / "g.gpkg", "gap_crossings")
+    assert info["features"] == n_cross and types["days_since"] == "OFTReal" and types["last_patrol"] == "OFTDate"
+    cells = pyogrio.read_dataframe(tmp_path / "g.gpkg", layer="gap_cells")
+    want = gaps[gaps["kind"] == "hot_cell"].reset_index(drop=True)
+    assert list(cells["h3"]) == list(want["h3"]) and list(cells["incidents"]) == list(want["incidents"])
+    # GeoJSON holds one geometry type per file: two files beside the name asked for
+    r = _cli.bw(*base, "--gaps", "--out", tmp_path / "g.geojson")
+    assert r.returncode == 0 and not (tmp_path / "g.geojson").exists()
+    info, types = _types(tmp_path / "g_cells.geojson")
+    assert (info["geometry_type"], info["features"]) == ("Polygon", n_cells)
+    assert types["incidents"] == "OFTInteger" and types["z"] == "OFTReal"
+    info, types = _types(tmp_path / "g_crossings.geojson")
+    assert (info["geometry_type"], info["features"]) == ("Point", n_cross) and types["days_since"] == "OFTReal"
+    # CSV: one table, types in the .csvt
+    assert _cli.bw(*base, "--gaps", "--out", tmp_path / "g.csv").returncode == 0
+    info, types = _types(tmp_path / "g.csv")
+    assert info["features"] == len(gaps)
+    assert [types[c] for c in ("bin", "incidents", "patrol_days", "patrol_km", "last_patrol", "days_since")] == [
+        "OFTInteger64", "OFTInteger64", "OFTInteger64", "OFTReal", "OFTDate", "OFTReal"]
+    # the cell table
+    for suffix in (".gpkg", ".geojson", ".csv"):
+        assert _cli.bw(*base, "--out", tmp_path / f"c{suffix}").returncode == 0
+        info, types = _types(tmp_path / f"c{suffix}")
+        assert info["features"] == len(table)
+        assert info["geometry_type"] == (None if suffix == ".csv" else "Polygon")
+        assert types["patrol_km"] == "OFTReal" and types["last_patrol"] == "OFTDate"
+        assert types["patrol_days"] in ("OFTInteger", "OFTInteger64") and types["gap"] == "OFTInteger"
+    assert pyogrio.read_dataframe(tmp_path / "c.csv")["gap"].sum() == table["gap"].sum()
+
+
+def test_cli_coverage_without_out_prints_a_summary_in_the_users_language(planted):
+    con, places = planted
+    db = con.execute("PRAGMA database_list").fetchall()[0][2]
+    table = coverage_for(con, MARCH)
+    gaps = gaps_for(con, MARCH, min_days=3, max_days=7)
+    con.close()
+    base = ["coverage", "--db", db, "--from", "2024-03-01", "--to", "2024-03-31"]
+    en = _cli.bw(*base, lang="en")
+    assert en.returncode == 0, en.stderr
+    assert f"{len(table)} cells" in en.stdout and f"{int(table['gap'].sum())} of them gaps" in en.stdout
+    vi = _cli.bw(*base, lang="vi")
+    assert vi.returncode == 0 and f"{len(table)} ô" in vi.stdout and "cells" not in vi.stdout
+    g = _cli.bw(*base, "--gaps", "--min-days", "3", "--max-days", "7", lang="en")
+    assert g.returncode == 0, g.stderr
+    lines = g.stdout.strip().splitlines()
+    assert len(lines) == len(gaps) + 1 and lines[0].startswith("kind")
+    assert _cell(*places["C"][:2]) in g.stdout and "not patrolled" in g.stdout
