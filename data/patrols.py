@@ -491,14 +491,16 @@ def check(parsed: Parsed, con=None, *, date: dt.date | None = None, lang: str | 
 
 
 def _resolve_station(con: duckdb.DuckDBPyConnection, station: str | None, lang) -> str | None:
+    """``--station``: an id or a name (any case, diacritics or not) or a unique part of a name."""
+    from data.queries import match_station
+
     if station is None:
         return None
-    rows = con.execute("SELECT id, name FROM stations").fetchall()
-    index = {fold(i): i for i, _ in rows} | {fold(n): i for i, n in rows}
-    sid = index.get(fold(station))
+    rows = con.execute("SELECT id, name FROM stations ORDER BY id").fetchall()
+    sid, candidates = match_station(rows, station)
     if sid is None:
-        raise InputError(t("cli.unknown_value", lang, field="station", value=station,
-                           valid=", ".join(sorted(i for i, _ in rows))))
+        key = "import.ambiguous_station" if candidates else "import.unknown_station"
+        raise InputError(t(key, lang, value=station, valid="; ".join(f"{i} ({n})" for i, n in candidates or rows)))
     return sid
 
 

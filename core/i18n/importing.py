@@ -162,6 +162,9 @@ TEXTS: dict[str, dict[str, str]] = {
                              "use --replace to overwrite"},
     "import.unknown_village": {"vi": "không có thôn/bản mã {value} trong lớp villages",
                                "en": "no village with id {value} in the villages layer"},
+    "import.ambiguous_station": {"vi": "{value} khớp nhiều đồn biên phòng: {valid}. Ghi rõ hơn hoặc dùng mã",
+                                 "en": "{value} matches several border guard stations: {valid}. Be more specific "
+                                       "or use the id"},
     "import.unknown_station": {"vi": "không có đồn biên phòng {value}. Các mã hợp lệ: {valid}",
                                "en": "no border guard station {value}. Valid ids: {valid}"},
     # -- reports and results ------------------------------------------------------------------

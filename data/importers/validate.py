@@ -34,7 +34,6 @@ import shapely
 
 from core.errors import Problem
 from core.i18n import t
-from core.vocab import fold
 from data.importers import geometry
 from data.importers import number_format as numbers
 from data.importers.readers import paused_gc
@@ -510,24 +509,27 @@ def _check_villages(con: duckdb.DuckDBPyConnection, ids: list, col: str | None, 
 
 
 def _resolve_stations(con: duckdb.DuckDBPyConnection, ids: list, col: str, add, lang) -> list:
-    """Station ids as stored; a station may also be given by its name. Unknown ones are problems."""
+    """Station ids as stored; a station may also be given by its name or a unique part of it
+    (:func:`data.queries.match_station`, as ``import patrols --station``). Unknown or ambiguous ones are problems."""
+    from data.queries import match_station
+
     rows = con.execute("SELECT id, name FROM stations ORDER BY id").fetchall()
     if not rows:
         return ids
-    index = {fold(name): sid for sid, name in rows} | {fold(sid): sid for sid, _ in rows}
     out = list(ids)
-    found: dict[str, str | None] = {}         # value as given → station id (each distinct value folded once)
+    found: dict[str, tuple[str | None, list]] = {}    # value as given → match (each distinct value matched once)
     for i, v in enumerate(ids):
         if v is None:
             continue
         try:
-            sid = found[v]
+            sid, candidates = found[v]
         except KeyError:
-            sid = found[v] = index.get(fold(v))
+            sid, candidates = found[v] = match_station(rows, v)
         except TypeError:       # not hashable: look it up as it is
-            sid = index.get(fold(v))
+            sid, candidates = match_station(rows, v)
         if sid is None:
-            add(i, col, "import.unknown_station", value=v, valid=", ".join(r[0] for r in rows))
+            key = "import.ambiguous_station" if candidates else "import.unknown_station"
+            add(i, col, key, value=v, valid=", ".join(r[0] for r in candidates or rows))
         out[i] = sid
     return out
 

@@ -222,6 +222,17 @@ def test_station_given_by_name(demo_con, files, incident_rows):
     assert report.ok and set(report.valid["station_id"]) == {"DBP-LAOBAO"}
 
 
+
+def test_station_given_by_a_part_of_its_name_or_ambiguous(demo_con, files, incident_rows):
+    rows = [r[:9] + ["lao bao"] + r[10:] for r in incident_rows]
+    report = validate(read_source(files.csv("part.csv", HEADER, rows), layer="incidents"), demo_con)
+    assert report.ok and set(report.valid["station_id"]) == {"DBP-LAOBAO"}
+    rows = [r[:9] + ["Hướng"] + r[10:] for r in incident_rows]
+    report = validate(read_source(files.csv("amb.csv", HEADER, rows), layer="incidents"), demo_con, lang="en")
+    assert not report.ok
+    reasons = {p.reason for p in report.problems if p.column == "station_id"}
+    assert len(reasons) == 1 and "several" in reasons.pop()
+
 def test_row_with_wrong_field_count(demo_con, files, incident_rows):
     path = files.csv("fc.csv", HEADER, incident_rows)
     text = path.read_text().splitlines()

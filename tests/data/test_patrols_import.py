@@ -252,6 +252,29 @@ def test_unknown_station_and_kind_list_valid_values(demo_con, tmp_path):
         import_patrols(demo_con, f, kind="boat")
 
 
+
+def test_station_by_name_without_diacritics_or_a_unique_part_of_it(demo_db, tmp_path):
+    from data.store import connect
+    con = connect(demo_db, read_only=True)
+    line = trail(con)
+    names = dict(con.execute("SELECT id, name FROM stations").fetchall())
+    con.close()
+    for i, (given, want) in enumerate([("Lao Bảo", "DBP-LAOBAO"), ("lao bao", "DBP-LAOBAO"),
+                                       ("ĐỒN BIÊN PHÒNG THUẬN", "DBP-THUAN"), ("dbp-thanh", "DBP-THANH")]):
+        f = tmp_path / f"s{i}.gpx"
+        f.write_text(garmin_gpx({f"s{i}": [walk(line, start_utc=T0 + dt.timedelta(days=i), frm=0.5, to=0.6)]}))
+        r = _cli.bw("import", "patrols", f, "--db", demo_db, "--station", given, lang="en")
+        assert r.returncode == 0, r.stderr
+        con = connect(demo_db, read_only=True)
+        got = con.execute("SELECT station_id FROM patrols WHERE name = ?", [f"s{i}"]).fetchone()
+        con.close()
+        assert got == (want,)
+    hits = sorted(i for i, n in names.items() if " Hướng " in f" {n} ")
+    assert len(hits) >= 2
+    r = _cli.bw("import", "patrols", tmp_path / "s0.gpx", "--db", demo_db, "--station", "Hướng", lang="en")
+    assert r.returncode == 2 and "several" in r.stderr and all(h in r.stderr for h in hits)
+    assert "DBP-LAOBAO" not in r.stderr
+
 def test_hostile_xml_is_refused(demo_con, tmp_path):
     f = tmp_path / "bomb.gpx"
     f.write_text('<?xml version="1.0"?><!DOCTYPE gpx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
