@@ -45,6 +45,8 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(records, ensure_ascii=False))
         return 0
+    if not records:
+        print(t("cli.audit.none", lang), file=sys.stderr)
     for r in records:
         rows = "" if r["rows"] is None else str(r["rows"])
         what = _one_line(r["what"] or "")

@@ -37,5 +37,5 @@ def run(args) -> int:
             print(f"{name:16s} {entry['rows']:>10,d}")
         first, last = data["incidents"]["first"], data["incidents"]["last"]
         period = f"{first} .. {last}" if first else t("cli.info.no_incidents", args.lang)
-        print(f"incidents: {period}" + ("   (demo data / dữ liệu minh họa)" if data["demo"] else ""))
+        print(t("cli.info.period", args.lang, period=period) + (t("cli.info.demo", args.lang) if data["demo"] else ""))
     return 0

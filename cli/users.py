@@ -132,6 +132,8 @@ def _list(con: duckdb.DuckDBPyConnection, args, actor, lang) -> int:
                 "last_login": _iso(r.last_login), "created_at": _iso(r.created_at)} for r in df.itertuples()]
         print(json.dumps(out, ensure_ascii=False))
         return 0
+    if not len(df):
+        print(t("cli.users.none", lang), file=sys.stderr)
     for r in df.itertuples():
         state = t("auth.state.active", lang) if r.active else t("auth.state.disabled", lang)
         if _iso(r.locked_until):

@@ -2,6 +2,10 @@
 TEXTS = {
     "cli.done": {"vi": "Xong: {what}", "en": "Done: {what}"},
     "cli.info.no_incidents": {"vi": "chưa có vụ việc nào", "en": "none yet"},
+    "cli.info.period": {"vi": "vụ việc: {period}", "en": "incidents: {period}"},
+    "cli.info.demo": {"vi": "   (dữ liệu minh họa)", "en": "   (demo data)"},
+    "cli.audit.none": {"vi": "Nhật ký không có mục nào khớp.", "en": "No audit entries match."},
+    "cli.users.none": {"vi": "Chưa có tài khoản nào.", "en": "No accounts yet."},
     "cli.error": {"vi": "Lỗi: {msg}", "en": "Error: {msg}"},
     "cli.refused": {"vi": "Dữ liệu vào bị từ chối, không ghi gì: {msg}", "en": "Input refused, nothing written: {msg}"},
     "cli.demo.built": {"vi": "Đã tạo kho dữ liệu minh họa {db}: {n} vụ việc, mất {s:.1f} giây",
