@@ -1,4 +1,4 @@
-"""Projector mode: the briefing as six full-screen slides for the steering committee.
+"""Projector mode: the briefing as seven full-screen slides for the steering committee.
 
 Laid out for 1920×1080 and 1280×720: every size is a multiple of ``--u`` (24 px at
 1080p, 16 px at 720p), so body text is 24 px on a 1080p projector and titles larger.
