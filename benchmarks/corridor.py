@@ -43,7 +43,7 @@ def main():
     def baseline():
         x, y = to_utm.transform(sample["lon"].to_numpy(), sample["lat"].to_numpy())
         rows, ccount, tcount = [], [0] * len(cross), [0] * len(trl)
-        bins = {}
+        bins: dict[int, int] = {}
         for xi, yi in zip(x, y, strict=True):
             p = Point(xi, yi)
             dc = [c.distance(p) for c in cross]

@@ -88,12 +88,12 @@ def run(n: int, folder: Path, reuse: bool) -> dict:
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     if proc.returncode != 0:
         raise SystemExit(f"import failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    from data.store import connect
+    from data.store import connect, scalar
 
     con = connect(db, read_only=True)
     try:
-        stored = con.execute("SELECT count(*) FROM incidents WHERE id LIKE 'BENCH-%'").fetchone()[0]
-        missing = con.execute("SELECT count(*) FROM incidents WHERE border_m IS NULL").fetchone()[0]
+        stored = scalar(con, "SELECT count(*) FROM incidents WHERE id LIKE 'BENCH-%'")
+        missing = scalar(con, "SELECT count(*) FROM incidents WHERE border_m IS NULL")
     finally:
         con.close()
     if stored != n or missing:

@@ -5,7 +5,7 @@ and ``benchmarks/page.py`` build it; ``--reuse`` keeps one from an earlier run).
 in one fresh process, through the functions the page's cached wrappers (``ui/cache.py``) call, so nothing
 is cached yet: hot spots (``analysis.hotspots_for``, res 7), emerging (``analysis.emerging_for``), corridor
 (``analysis.corridor_for``), villages (``analysis.villages_for`` with the emerging categories, as
-``cache.villages_alerts`` passes them) and stats (``ui.stats.totals`` + ``ui.stats.monthly``). The filter is
+``cache.villages_alerts`` passes them) and stats (``data.stats.totals`` + ``data.stats.monthly``). The filter is
 the last 365 days of the store. Goal: the slowest ≤ 1 s.
 
     .venv/bin/python benchmarks/tabs.py [--n 1000000] [--dir /tmp/bw-bench] [--reuse] [--json]
@@ -39,14 +39,15 @@ def build(n: int, folder: Path, reuse: bool) -> Path:
 
 
 def run(path: Path) -> dict:
-    from data import analysis
+    from data import analysis, stats
     from data.filters import Filter
-    from data.store import connect, incident_span
-    from ui import stats
+    from data.store import connect, incident_span, scalar
 
     con = connect(path)                      # read-write, as the app opens it (facts back-filled if needed)
     try:
         _, last = incident_span(con)
+        if last is None:
+            raise SystemExit(f"{path}: no incidents")
         flt = Filter(date_from=last - dt.timedelta(days=364), date_to=last)
         per_tab: dict[str, float] = {}
         found: dict = {}
@@ -62,7 +63,7 @@ def run(path: Path) -> dict:
         timed("villages", lambda: analysis.villages_for(con, flt, radius_km=3.0, res=7,
                                                         categories=found["emerging"]))
         timed("stats", lambda: (stats.totals(con, flt), stats.monthly(con, flt)))
-        n = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        n = scalar(con, "SELECT count(*) FROM incidents")
         in_year = stats.totals(con, flt)["incidents"]
     finally:
         con.close()

@@ -102,9 +102,13 @@ def serve(db: str | Path, *, page: str | Path | None = None, env: Mapping[str, s
     on_server = isinstance(db, str) and db.strip().lower().startswith(("postgresql://", "postgres://"))
     if on_server and log is None:
         raise ValueError("serve(postgresql://…) needs log=: a server store has no folder to put the log in")
-    db = db.strip() if on_server else Path(db)
     port = port or free_port()
-    log_path = Path(log) if log else db.with_name(db.name + ".serve.log")
+    if on_server:
+        db = str(db).strip()
+        log_path = Path(str(log))
+    else:
+        db = Path(db)
+        log_path = Path(log) if log else db.with_name(db.name + ".serve.log")
     full_env = {k: v for k, v in os.environ.items() if k not in CLEARED_ENV}
     if page is not None:
         full_env["BORDERWATCH_DB"] = str(db)
