@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from _serve import serve
+from e2elib import PASSWORD, USER, login
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-USER, PASSWORD = "e2e_admin", "e2e-password-Quang-Tri-233"
 
 
 @pytest.fixture(scope="session")
@@ -65,13 +65,6 @@ def open_page(browser, server):
     yield make
     for ctx in contexts:
         ctx.close()
-
-
-def login(page) -> None:
-    page.get_by_label("Tên tài khoản").fill(USER)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_test_id("stMetricValue").first.wait_for()
 
 
 def wait_idle(page, timeout: float = 60) -> None:

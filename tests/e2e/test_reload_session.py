@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 from _serve import serve
-from conftest import PASSWORD, USER
+from e2elib import PASSWORD, USER
 
 from data import audit
 from data.store import connect

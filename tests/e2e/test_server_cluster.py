@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from _serve import serve
-from conftest import login
+from e2elib import login
 
 from core.i18n import fmt_int
 from data import audit

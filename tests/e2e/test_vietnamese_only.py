@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, USER
+from e2elib import PASSWORD, USER
 
 from core.i18n import t
 
