@@ -145,14 +145,16 @@ def slide_figure(b: Briefing, s: Slide, images: dict[str, bytes], *, classificat
     if flag:
         stamp = fig.text(0.988, 0.97, flag, fontsize=20, fontweight="bold", color=RED, va="top", ha="right",
                          bbox=dict(boxstyle="square,pad=0.25", fc="white", ec=RED, lw=2))
+        stamp.set_gid("stamp")
         right_px = stamp.get_window_extent(renderer).x0 - 0.012 * fig.bbox.width
     _fitted_text(fig, 0.012, 0.975, s.title, size=40, right_px=right_px, min_size=TITLE_MIN, fontweight="bold",
-                 color=INK, va="top")
+                 color=INK, va="top").set_gid("title")
     _fitted_text(fig, 0.012, 0.905, s.subtitle, size=20, right_px=0.988 * fig.bbox.width, min_size=14, color=INK,
-                 va="top")
+                 va="top").set_gid("subtitle")
     fig.add_artist(Line2D([0.012, 0.988], [0.875, 0.875], color=INK, lw=3))
     foot = footer_lines(b)
-    footer = fig.text(0.012, 0.012, foot[0] + "\n" + foot[1], fontsize=12, color=INK, linespacing=1.4)
+    footer = fig.text(0.012, 0.012, foot[0] + "\n" + foot[1], fontsize=12, color=INK, linespacing=1.4,
+                      gid="footer")
     bottom = footer.get_window_extent(renderer).y1 / fig.bbox.height + 0.012
     maps = [v for v in s.visuals if v.startswith("map:")]
     charts = [v for v in s.visuals if v.startswith("chart:")]

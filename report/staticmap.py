@@ -16,6 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
@@ -73,7 +74,7 @@ def _place_labels(ax, items, *, size: float, avoid: list[Bbox] | None = None) ->
     for x, y, text, color in items:
         for dx, dy, ha in _OFFSETS:
             a = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=size, fontweight="bold",
-                            color=color, ha=ha, va="center", zorder=9,
+                            color=color, ha=ha, va="center", zorder=9, gid="place-label",
                             bbox=dict(boxstyle="round,pad=0.18", fc="white", ec=color, lw=0.9, alpha=0.93))
             box = a.get_window_extent(renderer).expanded(1.04, 1.1)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
@@ -310,7 +311,7 @@ def _place_ranks(ax, ranks: list[tuple[float, float, int, str]], *, avoid: list[
                 break
         _, dx, dy = best or (0, 0.0, 0.0)
         ax.annotate(str(n), (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=12, fontweight="bold",
-                    color="white", ha="center", va="center", zorder=12,
+                    color="white", ha="center", va="center", zorder=12, gid="gap-rank",
                     bbox=dict(boxstyle="circle,pad=0.25", fc=color, ec="white", lw=1.2),
                     arrowprops=dict(arrowstyle="-", color=color, lw=1.4, shrinkA=0, shrinkB=0) if dx or dy else None)
         placed.append(_rank_box(ax, x, y, dx, dy, renderer))
@@ -410,6 +411,13 @@ def _crossings(ax, b, labels: list) -> list:
 def render_map(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, dpi: int = 150,
                font: float = 13, legend: bool = True) -> bytes:
     """PNG bytes of map ``kind`` for briefing ``b``, with its legend below the map (never over it)."""
+    return png_bytes(map_figure(b, kind, width_in=width_in, height_in=height_in, dpi=dpi, font=font,
+                                legend=legend), dpi=dpi)
+
+
+def map_figure(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, dpi: int = 150,
+               font: float = 13, legend: bool = True) -> Figure:
+    """The Figure of :func:`render_map`: the map axes above, the legend (measured first) below."""
     fig = new_figure(width_in, height_in, dpi=dpi)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
 
@@ -422,4 +430,4 @@ def render_map(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, d
         ax.set_position((0.01, top, 0.98, 0.99 - top))
 
     draw_map(ax, b, kind, font=font, layout=legend_below)
-    return png_bytes(fig, dpi=dpi)
+    return fig
