@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 
@@ -27,3 +27,11 @@ def png_bytes(fig: Figure, *, dpi: float) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+
+def renderer_of(fig: Figure) -> RendererAgg:
+    """The Agg renderer of a figure made by :func:`new_figure` (for text extents before saving)."""
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        raise TypeError(f"figure canvas is {type(canvas).__name__}, not Agg: make figures with new_figure()")
+    return canvas.get_renderer()

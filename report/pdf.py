@@ -131,10 +131,11 @@ def _title_page(pdf: _Pdf, b: Briefing, *, unit: str | None, snapshot_id: int | 
 
 def _heading(pdf: _Pdf, s: Slide) -> float:
     pdf.set_xy(MARGIN, 9)
-    pdf.set_font(FONT, "B", 22)
-    pdf.cell(PAGE_W - 2 * MARGIN - 90, 11, s.title)
+    room = PAGE_W - 2 * MARGIN - 90
+    pdf.set_font(FONT, "B", _fit_size(pdf, s.title, room, bold=True, size=22, min_size=14))
+    pdf.cell(room, 11, s.title)
     pdf.set_xy(MARGIN, 21)
-    pdf.set_font(FONT, "", 12)
+    pdf.set_font(FONT, "", _fit_size(pdf, s.subtitle, PAGE_W - 2 * MARGIN, bold=False, size=12, min_size=8))
     pdf.cell(PAGE_W - 2 * MARGIN, 6, s.subtitle)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN, 29, PAGE_W - MARGIN, 29)
@@ -262,7 +263,36 @@ def _table(pdf: _Pdf, table, x: float, y: float, w: float, *, size: float = 10.5
     return pdf.get_y() + 3
 
 
-def _bullets(pdf: _Pdf, bullets: list[str], x: float, y: float, w: float, *, size: float = 12) -> float:
+def _fit_size(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, min_size: float) -> float:
+    """The largest font size (down to ``min_size``, in 0.5 pt steps) at which ``text`` fits ``width`` mm."""
+    while size > min_size and _text_width(pdf, text, bold=bold, size=size) > width:
+        size -= 0.5
+    return size
+
+
+def _bullets(pdf: _Pdf, bullets: list[str], x: float, y: float, w: float, *, size: float = 12,
+             bottom: float = PAGE_H - 16) -> float:
+    """The sentences from ``(x, y)``, shrunk (down to 70 %) and then cut with "… and N more" to end above
+    ``bottom`` (the footer)."""
+    pdf.set_font(FONT, "", size)
+
+    def height(lines: list[str], sz: float) -> float:
+        pdf.set_font(FONT, "", sz)
+        total = 0.0
+        for line in lines:
+            h = pdf.multi_cell(w, sz * 0.5, "• " + line, dry_run=True, output=MethodReturnValue.HEIGHT)
+            if not isinstance(h, float | int):
+                raise TypeError(f"fpdf multi_cell(output=HEIGHT) returned {type(h).__name__}, not a height")
+            total += float(h) + 1.5
+        return total
+
+    sizes = [size * f for f in (1.0, 0.9, 0.8, 0.7)]
+    size = next((sz for sz in sizes if y + height(bullets, sz) <= bottom), sizes[-1])
+    every = list(bullets)
+    for k in range(1, len(every) + 1):
+        if y + height(bullets, size) <= bottom:
+            break
+        bullets = [*every[:-k], t("report.table.more", pdf.b.lang, n=k)] if k < len(every) else []
     pdf.set_font(FONT, "", size)
     for line in bullets:
         pdf.set_xy(x, y)

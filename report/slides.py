@@ -115,8 +115,29 @@ def _patrol_picture(con, flt: Filter, hotspots: pd.DataFrame, emerging: pd.DataF
     table = coverage_table(cell_coverage(load_effort(con, flt), res=sources.RES), hotspots, emerging=emerging,
                            study_cells=study_cells(con, res=sources.RES))
     gaps = gaps_for(con, flt, res=sources.RES, max_days=GAP_MAX_DAYS, table=table)
+    gaps["border_km"] = _border_km(gaps, border_line(con))
     return {"in_store": n, "patrols": len(walked), "km": float(walked["length_km"].sum()) if len(walked) else 0.0,
             "coverage": table, "gaps": gaps, "max_days": GAP_MAX_DAYS, "buffer_m": BUFFER_M}
+
+
+def _border_km(gaps: pd.DataFrame, border) -> np.ndarray:
+    """Border chainage (km from the north end, :func:`geo.corridor.incident_proximity`) of each gap's
+    cell centre or crossing point: what tells apart gaps near the same village."""
+    from geo.corridor import incident_proximity
+
+    if not len(gaps) or border is None:
+        return np.full(len(gaps), np.nan)
+    pts = [_centre_lonlat(h) if k == "hot_cell" else (g.x, g.y)
+           for k, h, g in zip(gaps["kind"], gaps["h3"], gaps.geometry, strict=True)]
+    where = pd.DataFrame(pts, columns=["lon", "lat"], index=gaps.index)
+    return incident_proximity(where, border=border)["chainage_km"].to_numpy()
+
+
+def _centre_lonlat(h3_hex: str) -> tuple[float, float]:
+    import h3.api.basic_str as h3s
+
+    lat, lon = h3s.cell_to_latlng(h3_hex)
+    return lon, lat
 
 
 def build_briefing(con, flt: Filter, *, lang: str = "vi", compare_to: Snapshot | bool | None = None,
@@ -320,11 +341,17 @@ def _corridor(b: Briefing) -> Slide:
 
 
 def _gap_place(r, lang: str) -> str:
-    """A hot cell: its nearest village / crossing; a crossing: its name (nearest village)."""
+    """A hot cell: its nearest village / crossing; a crossing: its name (nearest village); then the border
+    chainage of the cell centre or crossing ("km 98,1"), which tells apart cells near the same village."""
     village, crossing = r["nearest_village"] or "", r["nearest_crossing"] or ""
     if r["kind"] == "crossing":
-        return f"{crossing} ({village})" if village else crossing
-    return " / ".join(x for x in (village, crossing) if x)
+        place = f"{crossing} ({village})" if village else crossing
+    else:
+        place = " / ".join(x for x in (village, crossing) if x)
+    chain = r.get("border_km")
+    if chain is None or pd.isna(chain):
+        return place
+    return f"{place} · km {fmt_num(chain, lang, decimals=1)}"
 
 
 def _patrols_slide(b: Briefing) -> Slide:

@@ -9,12 +9,14 @@ EPSG:4326 (lon, lat), drawn with the aspect of the map's mid latitude.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 from matplotlib.artist import Artist
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
@@ -25,7 +27,7 @@ from core.i18n import t
 from core.vocab import label
 from geo.classes import class_ranges, count_breaks, count_classes
 from geo.h3grid import cell_polygons
-from report.canvas import new_figure, png_bytes
+from report.canvas import new_figure, png_bytes, renderer_of
 
 BASEMAP = Path(__file__).resolve().parent.parent / "data" / "demo_files" / "basemap.geojson"
 INK = "#111111"
@@ -33,6 +35,7 @@ MARKERS = {"circle": "o", "circle-open": "o", "triangle": "^", "triangle-down": 
            "diamond": "D", "star": "*", "cross": "X", "shield": "p"}
 COUNT_COLORS = list(palette.HEAT_GRADIENT.values())[1:]     # four classes, light to dark
 MAP_KINDS = ("overview", "hotspots", "villages", "patrols")
+COUNTRY_ZORDER = 1.6                  # the country names: labels and ranks keep off them
 
 
 @lru_cache(maxsize=1)
@@ -57,33 +60,40 @@ def _points(ax, gdf, style: palette.SizedMarkerStyle, *, size_scale: float = 1.0
 
 
 _OFFSETS = [(14, 0, "left"), (-14, 0, "right"), (14, 16, "left"), (14, -16, "left"), (-14, 16, "right"),
-            (-14, -16, "right"), (14, 32, "left"), (14, -32, "left"), (-14, 32, "right"), (-14, -32, "right")]
+            (-14, -16, "right"), (14, 32, "left"), (14, -32, "left"), (-14, 32, "right"), (-14, -32, "right"),
+            (14, 48, "left"), (-14, 48, "right"), (14, -48, "left"), (-14, -48, "right"),
+            (14, 64, "left"), (-14, 64, "right"), (14, -64, "left"), (-14, -64, "right")]
 
 
-def _place_labels(ax, items, *, size: float) -> None:
+def _place_labels(ax, items, *, size: float, avoid: list[Bbox] | None = None) -> None:
     """Boxed labels ``(x, y, text, colour)`` beside their points, each at the first offset that
-    overlaps no earlier label (earlier items win)."""
+    overlaps no earlier label and no box of ``avoid`` (gap ranks, scale bar, north arrow); earlier items win."""
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed: list[Bbox] = []
+    placed: list[Bbox] = list(avoid or [])
     for x, y, text, color in items:
         for dx, dy, ha in _OFFSETS:
             a = ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=size, fontweight="bold",
-                            color=color, ha=ha, va="center", zorder=9,
+                            color=color, ha=ha, va="center", zorder=9, gid="place-label",
                             bbox=dict(boxstyle="round,pad=0.18", fc="white", ec=color, lw=0.9, alpha=0.93))
             box = a.get_window_extent(renderer).expanded(1.04, 1.1)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             if inside and not any(box.overlaps(p) for p in placed):
                 placed.append(box)
+                if abs(dy) > 32:            # far from its point: a leader line says which point it names
+                    ax.annotate("", (x, y), xytext=(dx, dy), textcoords="offset points", zorder=8.9,
+                                arrowprops=dict(arrowstyle="-", color=color, lw=0.9, shrinkA=0, shrinkB=2))
                 break
             a.remove()
 
 
-def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool = True) -> list:
+def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool = True,
+             layout: Callable[[list], None] | None = None) -> list:
     """Draw map ``kind`` (overview | hotspots | villages | patrols) of briefing ``b`` on ``ax``; return legend handles.
 
     ``extent``: (left, bottom, right, top) in degrees instead of the kind's own; ``furniture``: a
-    scale bar (lower right) and a north arrow (upper right).
+    scale bar (lower right) and a north arrow (upper right). ``layout(handles)`` is called before the
+    labels are placed, to add the legend and move the axes (labels are fitted to the final frame).
     """
     if kind not in MAP_KINDS:
         raise ValueError(f"unknown map kind {kind!r}; valid: {', '.join(MAP_KINDS)}")
@@ -105,7 +115,8 @@ def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool
               linewidth=palette.BELT["weight"], zorder=2)
     handles: list[Artist] = [Patch(facecolor=palette.BELT["fill"], edgecolor=palette.BELT["color"],
                                    label=t("report.legend.belt", lang))]
-    handles += _hex_layer(ax, b, kind)
+    ranks: list[tuple[float, float, int, str]] = []
+    handles += _hex_layer(ax, b, kind, ranks)
     for tk, style in palette.TRAIL_KIND.items():
         part = base["trails"][base["trails"]["kind"] == tk]
         if len(part):
@@ -119,7 +130,6 @@ def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool
     handles += _villages(ax, b, kind, labels)
     handles += _crossings(ax, b, labels)
     labels.sort(key=lambda item: item[3] == INK)     # gates first, then villages
-    _place_labels(ax, labels, size=font * 0.8)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
@@ -127,9 +137,18 @@ def draw_map(ax, b, kind: str, *, font: float = 13, extent=None, furniture: bool
     for s in ax.spines.values():
         s.set_edgecolor(INK)
         s.set_linewidth(1.2)
+    if layout is not None:
+        layout(handles)
+    ax.apply_aspect()
+    before = set(ax.texts) | set(ax.patches)
     if furniture:
         scale_bar(ax, lang=lang, font=font * 0.75)
         north_arrow(ax, lang=lang, font=font)
+    renderer = ax.figure.canvas.get_renderer()
+    furniture_boxes = [a.get_window_extent(renderer) for a in [*ax.texts, *ax.patches]
+                       if a not in before or a.get_zorder() == COUNTRY_ZORDER]
+    taken = _place_ranks(ax, ranks, avoid=furniture_boxes)
+    _place_labels(ax, labels, size=font * 0.8, avoid=furniture_boxes + taken)
     return handles
 
 
@@ -221,12 +240,12 @@ def _patrol_extent_cells(b) -> list:
 def _country_labels(ax, lang, font):
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    kw = dict(fontsize=font * 1.3, fontweight="bold", color="#6E6E6E", zorder=1.5)
+    kw = dict(fontsize=font * 1.3, fontweight="bold", color="#6E6E6E", zorder=COUNTRY_ZORDER)
     ax.text(x1 - 0.02 * (x1 - x0), y1 - 0.03 * (y1 - y0), t("report.country.VNM", lang), ha="right", va="top", **kw)
     ax.text(x0 + 0.02 * (x1 - x0), y0 + 0.03 * (y1 - y0), t("report.country.LAO", lang), ha="left", va="bottom", **kw)
 
 
-def _hex_layer(ax, b, kind: str) -> list:
+def _hex_layer(ax, b, kind: str, ranks: list | None = None) -> list:
     lang, hs = b.lang, b.hotspots
     if kind == "overview":
         counted = hs[hs["count"] > 0]
@@ -254,18 +273,54 @@ def _hex_layer(ax, b, kind: str) -> list:
                     zorder=9, bbox=dict(boxstyle="circle,pad=0.25", fc=INK, ec="white", lw=1.2))
         return [Patch(facecolor=palette.GI_BINS[k], edgecolor=INK, label=t(f"report.bin.{k}", lang)) for k in (3, 2, 1)]
     if kind == "patrols":
-        return _patrol_layer(ax, b)
+        return _patrol_layer(ax, b, [] if ranks is None else ranks)
     return []
 
 
-def _rank_label(ax, x: float, y: float, n: int, color: str) -> None:
-    ax.text(x, y, str(n), fontsize=12, fontweight="bold", color="white", ha="center", va="center",
-            zorder=9, bbox=dict(boxstyle="circle,pad=0.25", fc=color, ec="white", lw=1.2))
+RANK_RADIUS_PT = 10.5                 # radius of a gap rank circle (12 pt digits, pad 0.25), points
+#: Offsets (points) tried for a gap rank whose own spot is taken: a ring, then a wider one; a leader line joins it.
+_RANK_OFFSETS = [(0.0, 0.0)] + [(r * np.cos(a), r * np.sin(a)) for r in (22.0, 38.0, 54.0)
+                                for a in np.radians([45, 135, 225, 315, 0, 90, 180, 270])]
 
 
-def _patrol_layer(ax, b) -> list:
-    """Hexagons by patrol days (blues), Gi* hot cells outlined in their bin colour, gaps in red dashes with
-    their rank in the gap table (crossing gaps: the rank beside the crossing)."""
+def _rank_box(ax, x: float, y: float, dx: float, dy: float, renderer) -> Bbox:
+    """Window box of a rank circle at (x, y) data plus (dx, dy) points (the circle only, not its leader line)."""
+    cx, cy = ax.transData.transform((x, y))
+    scale = ax.figure.dpi / 72
+    r = RANK_RADIUS_PT * scale
+    cx, cy = cx + dx * scale, cy + dy * scale
+    return Bbox.from_extents(cx - r, cy - r, cx + r, cy + r)
+
+
+def _place_ranks(ax, ranks: list[tuple[float, float, int, str]], *, avoid: list[Bbox]) -> list[Bbox]:
+    """Gap rank circles ``(x, y, n, colour)`` on their cells, drawn above place labels; a rank whose spot
+    overlaps an earlier rank or a box of ``avoid`` moves to the first free offset, with a leader line
+    back to its cell. Returns the boxes taken (for the place labels to avoid)."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Bbox] = []
+    for x, y, n, color in ranks:
+        best: tuple[int, float, float] | None = None         # (overlaps, dx, dy) of the least bad spot inside
+        for dx, dy in _RANK_OFFSETS:
+            box = _rank_box(ax, x, y, dx, dy, renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            hits = sum(box.overlaps(p) for p in placed + avoid)
+            if inside and (best is None or hits < best[0]):
+                best = (hits, dx, dy)
+            if inside and not hits:
+                break
+        _, dx, dy = best or (0, 0.0, 0.0)
+        ax.annotate(str(n), (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=12, fontweight="bold",
+                    color="white", ha="center", va="center", zorder=12, gid="gap-rank",
+                    bbox=dict(boxstyle="circle,pad=0.25", fc=color, ec="white", lw=1.2),
+                    arrowprops=dict(arrowstyle="-", color=color, lw=1.4, shrinkA=0, shrinkB=0) if dx or dy else None)
+        placed.append(_rank_box(ax, x, y, dx, dy, renderer))
+    return placed
+
+
+def _patrol_layer(ax, b, ranks: list) -> list:
+    """Hexagons by patrol days (blues), Gi* hot cells outlined in their bin colour, gaps in red dashes; their
+    ranks in the gap table are appended to ``ranks`` (placed later by :func:`_place_ranks`)."""
     lang, p = b.lang, b.patrols
     cov = p.get("coverage")
     if cov is None:
@@ -304,7 +359,7 @@ def _patrol_layer(ax, b) -> list:
             y, x = _centre(r["h3"])
         else:
             x, y = r.geometry.x, r.geometry.y
-        _rank_label(ax, x, y, int(i) + 1, red)
+        ranks.append((x, y, int(i) + 1, red))
     return out
 
 
@@ -355,11 +410,24 @@ def _crossings(ax, b, labels: list) -> list:
 
 def render_map(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, dpi: int = 150,
                font: float = 13, legend: bool = True) -> bytes:
-    """PNG bytes of map ``kind`` for briefing ``b``, with its legend below the map."""
+    """PNG bytes of map ``kind`` for briefing ``b``, with its legend below the map (never over it)."""
+    return png_bytes(map_figure(b, kind, width_in=width_in, height_in=height_in, dpi=dpi, font=font,
+                                legend=legend), dpi=dpi)
+
+
+def map_figure(b, kind: str, *, width_in: float = 6.2, height_in: float = 7.0, dpi: int = 150,
+               font: float = 13, legend: bool = True) -> Figure:
+    """The Figure of :func:`render_map`: the map axes above, the legend (measured first) below."""
     fig = new_figure(width_in, height_in, dpi=dpi)
-    ax = fig.add_axes((0.01, 0.25 if legend else 0.01, 0.98, 0.74 if legend else 0.98))
-    handles = draw_map(ax, b, kind, font=font)
-    if legend:
-        fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=font * 0.78, frameon=False,
-                   handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
-    return png_bytes(fig, dpi=dpi)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
+
+    def legend_below(handles: list) -> None:
+        if not legend or not handles:
+            return
+        leg = fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=font * 0.78, frameon=False,
+                         handlelength=1.6, columnspacing=1.0, borderaxespad=0.2)
+        top = leg.get_window_extent(renderer_of(fig)).y1 / fig.bbox.height + 0.01
+        ax.set_position((0.01, top, 0.98, 0.99 - top))
+
+    draw_map(ax, b, kind, font=font, layout=legend_below)
+    return fig
