@@ -12,10 +12,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 import duckdb
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from core.errors import InputError
 from data.coverage import load_patrols
+from data.exporters.columns import VN_TZ
 from data.filters import NO_FILTER, Filter
 
 _DRIVERS = {".gpkg": "GPKG", ".kml": "KML"}
@@ -39,6 +41,17 @@ def tracks_to_gpx(gdf: gpd.GeoDataFrame, *, creator: str = "borderwatch") -> str
     return "\n".join(out)
 
 
+def _gis_frame(gdf: gpd.GeoDataFrame, *, utc: bool) -> gpd.GeoDataFrame:
+    """The tracks as MultiLineStrings, their stored Vietnam local times as instants (UTC or ``+07:00``)."""
+    df = gdf.copy()
+    for c in ("started_at", "ended_at"):
+        local = pd.to_datetime(df[c]).dt.tz_localize(VN_TZ)
+        df[c] = local.dt.tz_convert("UTC") if utc else local
+    geoms = [g if g is None or g.geom_type == "MultiLineString" else shapely.MultiLineString([g])
+             for g in df.geometry]
+    return df.set_geometry(gpd.GeoSeries(geoms, crs=df.crs, index=df.index))
+
+
 def export_tracks(con: duckdb.DuckDBPyConnection, path: str | Path, flt: Filter = NO_FILTER) -> int:
     """Write the filter's tracks to ``path`` (.gpx, .gpkg or .kml). Returns the number of tracks."""
     path = Path(path)
@@ -53,9 +66,7 @@ def export_tracks(con: duckdb.DuckDBPyConnection, path: str | Path, flt: Filter 
         tmp.write_text(tracks_to_gpx(gdf), encoding="utf-8")
     else:
         import pyogrio
-        df = gdf.copy()
-        for c in ("started_at", "ended_at"):
-            df[c] = df[c].astype(str)
-        pyogrio.write_dataframe(df, tmp, driver=_DRIVERS[suffix], layer="patrols", geometry_type="Unknown")
+        pyogrio.write_dataframe(_gis_frame(gdf, utc=suffix == ".gpkg"), tmp, driver=_DRIVERS[suffix],
+                                layer="patrols", geometry_type="MultiLineString")
     tmp.replace(path)
     return len(gdf)

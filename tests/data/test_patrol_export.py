@@ -32,8 +32,20 @@ def test_gdal_formats(demo_con, tmp_path, suffix):
     n = export_tracks(demo_con, tmp_path / f"w{suffix}", WEEK)
     gdf = pyogrio.read_dataframe(tmp_path / f"w{suffix}")
     assert len(gdf) == n and set(gdf.geom_type) <= {"LineString", "MultiLineString"}
+    info = pyogrio.read_info(tmp_path / f"w{suffix}")
+    # one geometry type for the layer (KML layers declare none: every feature is one)
+    assert set(gdf.geom_type) == {"MultiLineString"}
+    assert info["geometry_type"] == ("MultiLineString" if suffix == ".gpkg" else "Unknown")
+    stored = load_patrols(demo_con, WEEK)
     if suffix == ".gpkg":
-        assert gdf["length_km"].sum() == pytest.approx(load_patrols(demo_con, WEEK)["length_km"].sum())
+        assert gdf["length_km"].sum() == pytest.approx(stored["length_km"].sum())
+        types = dict(zip(info["fields"], info["dtypes"], strict=True))
+        assert types["started_at"].startswith("datetime64") and types["ended_at"].startswith("datetime64")
+        # stored Vietnam local time, written as the UTC instant GeoPackage asks for: 7 hours earlier
+        back = pyogrio.read_dataframe(tmp_path / "w.gpkg", datetime_as_string=True)
+        first = back.sort_values("id").iloc[0]
+        local = stored.sort_values("id").iloc[0]["started_at"]
+        assert first["started_at"].startswith((local - dt.timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S"))
 
 
 def test_cli_export_patrols(demo_db, tmp_path):
