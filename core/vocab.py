@@ -169,3 +169,28 @@ def label(enum: str, code: str, lang: str = "vi") -> str:
 def codes(enum: str) -> list[str]:
     """All codes of an enum, in table order."""
     return list(ENUMS[enum])
+
+
+def match_station(rows: list[tuple[str, str]], value: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """Find a station by id or name, without diacritics or case, or by a unique part of its name.
+
+    ``rows``: ``(id, name)`` of every station. Returns ``(id, [])`` for one match, ``(None, candidates)``
+    when a part of a name fits several stations, ``(None, [])`` when none fits. A part is whole words.
+
+    >>> rows = [("DBP-LAOBAO", "Đồn Biên phòng Cửa khẩu Quốc tế Lao Bảo"), ("DBP-HUONGLAP", "Đồn Biên phòng Hướng Lập"),
+    ...         ("DBP-HUONGPHUNG", "Đồn Biên phòng Hướng Phùng")]
+    >>> match_station(rows, "lao bao"), match_station(rows, "dbp-laobao")[0], match_station(rows, "Lao")[0]
+    (('DBP-LAOBAO', []), 'DBP-LAOBAO', 'DBP-LAOBAO')
+    >>> [i for i, _ in match_station(rows, "Hướng")[1]], match_station(rows, "La")
+    (['DBP-HUONGLAP', 'DBP-HUONGPHUNG'], (None, []))
+    """
+    key = fold(value)
+    for sid, name in rows:
+        if key in (fold(sid), fold(name)):
+            return sid, []
+    if not key:
+        return None, []
+    hits = [(sid, name) for sid, name in rows if f" {key} " in f" {fold(name)} "]
+    if len(hits) == 1:
+        return hits[0][0], []
+    return None, hits

@@ -14,7 +14,7 @@ import duckdb
 
 from core.errors import InputError
 from core.i18n import t
-from core.vocab import ARTICLES, DRUGS, fold, normalise
+from core.vocab import ARTICLES, DRUGS, fold, match_station, normalise
 from geo.areas import AreaError, area_wkt, parse_area
 
 
@@ -99,9 +99,10 @@ class Filter:
         arts = tuple(_check("article", a, normalise("article", a), list(ARTICLES), lang) for a in self.articles)
         drugs = tuple(_check("drug", d, normalise("drug", d), list(DRUGS), lang) for d in self.drugs)
         station_ids = {fold(r[0]): r[0] for r in con.execute("SELECT id FROM stations").fetchall()}
-        station_names = {fold(r[1]): r[0] for r in con.execute("SELECT id, name FROM stations").fetchall()}
-        stations = tuple(_check("station", s, station_ids.get(fold(s)) or station_names.get(fold(s)),
-                                sorted(station_ids.values()), lang) for s in self.stations)
+        station_rows = [(str(r[0]), str(r[1])) for r in con.execute("SELECT id, name FROM stations").fetchall()]
+        # by id, by name without diacritics or case, or by a unique part of a name ("Lao Bảo"), as imports take them
+        stations = tuple(_check("station", s, match_station(station_rows, s)[0], sorted(station_ids.values()), lang)
+                         for s in self.stations)
         names = con.execute("SELECT old_name, new_name FROM communes").fetchall()
         commune_index = {fold(n): n for pair in names for n in pair}
         communes = tuple(_check("commune", c, commune_index.get(fold(c)), sorted(set(commune_index.values())), lang)

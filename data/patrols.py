@@ -32,7 +32,7 @@ import shapely
 
 from core.errors import InputError, StoreError, ValidationError
 from core.i18n import t
-from core.vocab import codes, fold, normalise
+from core.vocab import codes, fold, match_station, normalise
 from data.border_side import border_context, lao_beyond
 from data.store import next_id, serialise
 from geo import tracks as T
@@ -492,7 +492,6 @@ def check(parsed: Parsed, con=None, *, date: dt.date | None = None, lang: str | 
 
 def _resolve_station(con: duckdb.DuckDBPyConnection, station: str | None, lang) -> str | None:
     """``--station``: an id or a name (any case, diacritics or not) or a unique part of a name."""
-    from data.queries import match_station
 
     if station is None:
         return None

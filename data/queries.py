@@ -76,33 +76,6 @@ def village_decisions(con: duckdb.DuckDBPyConnection, village_id: str) -> pd.Dat
                        "WHERE village_id = ? ORDER BY decided_on DESC", [village_id]).df()
 
 
-def match_station(rows: list[tuple[str, str]], value: str) -> tuple[str | None, list[tuple[str, str]]]:
-    """A station given by id or name, without diacritics or case, or by a unique part of its name.
-
-    ``rows``: ``(id, name)`` of every station. Returns ``(id, [])`` for one match, ``(None, candidates)``
-    when a part of a name fits several stations, ``(None, [])`` when none fits. A part is whole words.
-
-    >>> rows = [("DBP-LAOBAO", "Đồn Biên phòng Cửa khẩu Quốc tế Lao Bảo"), ("DBP-HUONGLAP", "Đồn Biên phòng Hướng Lập"),
-    ...         ("DBP-HUONGPHUNG", "Đồn Biên phòng Hướng Phùng")]
-    >>> match_station(rows, "lao bao"), match_station(rows, "dbp-laobao")[0], match_station(rows, "Lao")[0]
-    (('DBP-LAOBAO', []), 'DBP-LAOBAO', 'DBP-LAOBAO')
-    >>> [i for i, _ in match_station(rows, "Hướng")[1]], match_station(rows, "La")
-    (['DBP-HUONGLAP', 'DBP-HUONGPHUNG'], (None, []))
-    """
-    from core.vocab import fold
-
-    key = fold(value)
-    for sid, name in rows:
-        if key in (fold(sid), fold(name)):
-            return sid, []
-    if not key:
-        return None, []
-    hits = [(sid, name) for sid, name in rows if f" {key} " in f" {fold(name)} "]
-    if len(hits) == 1:
-        return hits[0][0], []
-    return None, hits
-
-
 def station_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Station id → name, in name order (the entry form's choices)."""
     return dict(con.execute("SELECT id, name FROM stations ORDER BY name").fetchall())

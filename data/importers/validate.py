@@ -34,6 +34,7 @@ import shapely
 
 from core.errors import Problem
 from core.i18n import t
+from core.vocab import match_station
 from data.importers import geometry
 from data.importers import number_format as numbers
 from data.importers.readers import paused_gc
@@ -510,8 +511,7 @@ def _check_villages(con: duckdb.DuckDBPyConnection, ids: list, col: str | None, 
 
 def _resolve_stations(con: duckdb.DuckDBPyConnection, ids: list, col: str, add, lang) -> list:
     """Station ids as stored; a station may also be given by its name or a unique part of it
-    (:func:`data.queries.match_station`, as ``import patrols --station``). Unknown or ambiguous ones are problems."""
-    from data.queries import match_station
+    (:func:`core.vocab.match_station`, as ``import patrols --station``). Unknown or ambiguous ones are problems."""
 
     rows = con.execute("SELECT id, name FROM stations ORDER BY id").fetchall()
     if not rows:

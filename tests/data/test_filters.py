@@ -50,6 +50,15 @@ def test_validation_normalises_aliases_and_refuses_unknown_with_valid_list(demo_
     assert "heroin" in str(err.value) and "cocaine" in str(err.value)
 
 
+def test_station_filter_takes_a_name_or_a_unique_part_as_the_importers_do(demo_con):
+    names = dict(demo_con.execute("SELECT id, name FROM stations").fetchall())
+    assert Filter(stations=("lao bao",)).validated(demo_con).stations == ("DBP-LAOBAO",)
+    assert Filter(stations=(names["DBP-THUAN"].upper(),)).validated(demo_con).stations == ("DBP-THUAN",)
+    with pytest.raises(InputError) as err:             # a part that fits several stations names none
+        Filter(stations=("Đồn Biên phòng",)).validated(demo_con, "en")
+    assert "DBP-LAOBAO" in str(err.value)
+
+
 def test_previous_period_same_length():
     f = Filter(date_from=dt.date(2026, 10, 1), date_to=dt.date(2026, 10, 31))
     p = f.previous_period()

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["geo.h3grid", "geo.hotspots", "geo.trend", "geo.emerging", "geo.density", "geo.corridor",
-           "geo.exposure", "geo.crs", "geo.border"]
+           "geo.exposure", "geo.crs", "geo.border", "core.vocab"]
 
 
 @pytest.mark.parametrize("name", MODULES)
