@@ -7,7 +7,7 @@ import duckdb
 
 from cli._common import open_store
 from core.i18n import t
-from data.store import get_meta, incident_span, layer_counts
+from data.store import get_meta, incident_span, layer_counts, scalar
 
 
 def add_arguments(p, name: str) -> None:
@@ -16,8 +16,11 @@ def add_arguments(p, name: str) -> None:
 
 def info(con: duckdb.DuckDBPyConnection) -> dict:
     first, last = incident_span(con)
+    counts = layer_counts(con)
+    for table in ("patrols", "patrol_points"):       # patrol tracks and their waypoints (not import layers)
+        counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
     return {
-        "layers": {name: {"rows": n} for name, n in layer_counts(con).items()},
+        "layers": {name: {"rows": n} for name, n in counts.items()},
         "incidents": {"first": first.isoformat() if first else None, "last": last.isoformat() if last else None},
         "demo": get_meta(con, "demo") == "true",
         "schema_version": int(get_meta(con, "schema_version") or 0),

@@ -26,7 +26,8 @@ def test_demo_then_info_json(tmp_path):
     assert info["layers"]["villages"]["rows"] >= 40
     assert info["incidents"]["last"].startswith("2026-11")
     assert set(info["layers"]) >= {"border", "belt", "crossings", "trails", "villages", "village_status",
-                                   "stations", "incidents"}
+                                   "stations", "incidents", "patrols", "patrol_points"}
+    assert info["layers"]["patrols"]["rows"] > 0                 # the demo's illustrative patrols
 
 
 def test_demo_zero_incidents(tmp_path):
