@@ -122,6 +122,13 @@ def _run(args, lang: str | None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`borderwatch coverage --gaps | head`): stop quietly, as Unix tools do; stdout
+        # points at /dev/null so the interpreter's final flush does not complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141
     except Exception as exc:  # unexpected: one line for the user, the traceback only on request
         if os.environ.get("BORDERWATCH_DEBUG"):
             raise
