@@ -2,7 +2,8 @@
 
 GPX: GPX 1.1, one ``<trk>`` per patrol with ``<name>``, ``<desc>`` (station, team, kind, local
 start) and one ``<trkseg>`` per part; points carry no ``<time>`` (the store keeps the track's
-shape, not each fix's time), which is what a handheld wants for a planned route. GPKG/KML: the
+shape, not each fix's time), which is what a handheld wants for a planned route; ``import patrols``
+refuses it (``creator="borderwatch"``), as its patrols are in a store already. GPKG/KML: the
 patrol fields and the (Multi)LineString in EPSG:4326, written by GDAL (pyogrio).
 """
 from __future__ import annotations
@@ -19,12 +20,13 @@ from core.errors import InputError
 from data.coverage import load_patrols
 from data.exporters.columns import VN_TZ
 from data.filters import NO_FILTER, Filter
+from data.patrols import EXPORT_CREATOR
 
 _DRIVERS = {".gpkg": "GPKG", ".kml": "KML"}
 SUFFIXES = (".gpx",) + tuple(_DRIVERS)
 
 
-def tracks_to_gpx(gdf: gpd.GeoDataFrame, *, creator: str = "borderwatch") -> str:
+def tracks_to_gpx(gdf: gpd.GeoDataFrame, *, creator: str = EXPORT_CREATOR) -> str:
     """GPX 1.1 text of the tracks (lon/lat with 7 decimals ≈ 1 cm)."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1" creator={quoteattr(creator)}>']

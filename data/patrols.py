@@ -76,6 +76,7 @@ class Parsed:
     points: pd.DataFrame
     waypoints: pd.DataFrame
     problems: list[TrackProblem] = field(default_factory=list)
+    creator: str = ""          # a GPX file's ``creator`` attribute (the program that wrote it)
 
 
 @dataclass
@@ -129,6 +130,9 @@ def parse_times(texts, *, file: str, labels=None, index=None) -> tuple[np.ndarra
 
 
 # -- readers ----------------------------------------------------------------------------------
+
+#: ``creator`` of the GPX files :mod:`data.patrol_export` writes; :func:`import_patrols` refuses them.
+EXPORT_CREATOR = "borderwatch"
 
 _GPX_CHUNK = 1 << 20
 
@@ -271,7 +275,8 @@ def read_gpx(path: Path) -> Parsed:
     time, tp = parse_times(tms, file=file, labels=labels, index=idx)
     problems += tp
     points = pd.DataFrame({"track": tr, "part": np.asarray(pa, np.int64), "lon": flon, "lat": flat, "time": time})
-    return Parsed(file, _meta_frame(meta), points, _waypoints(wpts, file, problems), problems)
+    return Parsed(file, _meta_frame(meta), points, _waypoints(wpts, file, problems), problems,
+                  creator=str(root.get("creator") or ""))
 
 
 _PLAIN_NUMBERS = re.compile(r"[0-9.eE+\- \t\r\n]*")
@@ -619,6 +624,8 @@ def import_patrols(con: duckdb.DuckDBPyConnection, path: str | Path, *, skip_inv
     station = _resolve_station(con, station, lang)
     kind = _resolve_kind(kind, lang)
     parsed = read_tracks(path, encoding=encoding)
+    if parsed.creator == EXPORT_CREATOR:       # our own route export: its patrols are in a store already
+        raise InputError(t("patrol.own_export", lang, file=parsed.file))
     if not len(parsed.meta) and not len(parsed.waypoints):
         raise InputError(t("patrol.no_tracks", lang, file=parsed.file))
     problems = check(parsed, con, date=date, lang=lang)

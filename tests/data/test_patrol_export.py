@@ -48,6 +48,17 @@ def test_gdal_formats(demo_con, tmp_path, suffix):
         assert first["started_at"].startswith((local - dt.timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S"))
 
 
+def test_importing_our_own_gpx_export_is_refused_rather_than_counted_twice(demo_con, tmp_path):
+    from core.errors import InputError
+    from data.patrols import import_patrols
+
+    export_tracks(demo_con, tmp_path / "w.gpx", WEEK)
+    before = demo_con.execute("SELECT count(*) FROM patrols").fetchone()[0]
+    with pytest.raises(InputError, match="exported by borderwatch"):
+        import_patrols(demo_con, tmp_path / "w.gpx", date=dt.date(2026, 11, 3), lang="en")
+    assert demo_con.execute("SELECT count(*) FROM patrols").fetchone()[0] == before
+
+
 def test_cli_export_patrols(demo_db, tmp_path):
     r = _cli.bw("export-patrols", "--db", demo_db, "--from", "2026-11-01", "--to", "2026-11-07",
                 "--out", tmp_path / "x.gpx", lang=None)
