@@ -40,8 +40,8 @@ GAP_LAYERS = {
     "crossing": ("gap_crossings", "crossings", ["kind", "id", "name", "last_patrol", "days_since", "reason",
                                                "nearest_village"]),
 }
-_GAP_INTS = ("bin", "incidents", "patrol_days")
-_GAP_FLOATS = ("z", "patrol_km", "days_since")
+_GAP_INTS = ("bin", "incidents", "patrol_days", "days_since")     # days since: whole days
+_GAP_FLOATS = ("z", "patrol_km")
 
 
 def add_arguments(p, name: str) -> None:
@@ -53,8 +53,10 @@ def add_arguments(p, name: str) -> None:
                    help="a hot cell patrolled on fewer days than this is a gap (default 1: never patrolled)")
     p.add_argument("--min-km", type=float, default=MIN_KM,
                    help=f"least patrol km for a cell's incidents-per-10-km (default {MIN_KM:g})")
-    p.add_argument("--max-days", type=int, default=30, help="crossings not patrolled for more days are gaps")
-    p.add_argument("--buffer-m", type=float, default=BUFFER_M, help="patrol passes a crossing within this (m)")
+    p.add_argument("--max-days", type=int, default=30,
+                   help="crossings not patrolled for more days are gaps (default 30)")
+    p.add_argument("--buffer-m", type=float, default=BUFFER_M,
+                   help=f"patrol passes a crossing within this many metres (default {BUFFER_M:g})")
 
 
 def _days(s: pd.Series) -> list[dt.date | None]:

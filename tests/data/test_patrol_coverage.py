@@ -190,7 +190,7 @@ def test_cli_coverage_files_have_one_geometry_type_per_layer_and_typed_fields(pl
         "bin": "OFTInteger64", "incidents": "OFTInteger64", "patrol_days": "OFTInteger64", "patrol_km": "OFTReal",
         "z": "OFTReal", "last_patrol": "OFTDate"}
     info, types = _types(tmp_path / "g.gpkg", "gap_crossings")
-    assert info["features"] == n_cross and types["days_since"] == "OFTReal" and types["last_patrol"] == "OFTDate"
+    assert info["features"] == n_cross and types["days_since"] == "OFTInteger64" and types["last_patrol"] == "OFTDate"
     cells = pyogrio.read_dataframe(tmp_path / "g.gpkg", layer="gap_cells")
     want = gaps[gaps["kind"] == "hot_cell"].reset_index(drop=True)
     assert list(cells["h3"]) == list(want["h3"]) and list(cells["incidents"]) == list(want["incidents"])
@@ -201,13 +201,13 @@ def test_cli_coverage_files_have_one_geometry_type_per_layer_and_typed_fields(pl
     assert (info["geometry_type"], info["features"]) == ("Polygon", n_cells)
     assert types["incidents"] == "OFTInteger" and types["z"] == "OFTReal"
     info, types = _types(tmp_path / "g_crossings.geojson")
-    assert (info["geometry_type"], info["features"]) == ("Point", n_cross) and types["days_since"] == "OFTReal"
+    assert (info["geometry_type"], info["features"]) == ("Point", n_cross) and types["days_since"] == "OFTInteger"
     # CSV: one table, types in the .csvt
     assert _cli.bw(*base, "--gaps", "--out", tmp_path / "g.csv").returncode == 0
     info, types = _types(tmp_path / "g.csv")
     assert info["features"] == len(gaps)
     assert [types[c] for c in ("bin", "incidents", "patrol_days", "patrol_km", "last_patrol", "days_since")] == [
-        "OFTInteger64", "OFTInteger64", "OFTInteger64", "OFTReal", "OFTDate", "OFTReal"]
+        "OFTInteger64", "OFTInteger64", "OFTInteger64", "OFTReal", "OFTDate", "OFTInteger64"]
     # the cell table
     for suffix in (".gpkg", ".geojson", ".csv"):
         assert _cli.bw(*base, "--out", tmp_path / f"c{suffix}").returncode == 0
