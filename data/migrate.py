@@ -36,6 +36,7 @@ from data.store import (
     postgres_extension_path,
     scalar,
     server_dsn,
+    transaction,
 )
 
 #: Tables in dependency-free copy order; every table of the current schema (a test checks it).
@@ -127,8 +128,7 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'bw_src' AND table_schema = ?",
             [sschema]).fetchall()}
         rows: dict[str, int] = {}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             if busy:
                 for table in tables:
                     keep = " WHERE key <> 'schema_version'" if table == "meta" else ""
@@ -140,13 +140,6 @@ def migrate(source, target, *, replace: bool = False, anchor: bool = True, lang:
                 value = _sequence_value(con, "bw_src", name, src_server)
                 if value:
                     _advance(con, name, value)
-            con.execute("COMMIT")
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
-            raise
         con.execute("DETACH bw_src")
         if not dst_server and anchor:
             _anchor_all(con)

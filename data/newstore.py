@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from core.errors import InputError
-from data.store import connect, get_meta, redact, scalar, schema_version, set_meta
+from data.store import connect, get_meta, redact, scalar, schema_version, set_meta, transaction
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "demo_files" / "communes.csv"
 
@@ -38,19 +38,11 @@ def create_server_store(url: str, lang: str | None = None) -> int:
     :func:`create_store` does. Refuses a database that already holds a store."""
     con = connect(url)                 # applies the migrations (under their advisory lock)
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            from data.store import serialise
-
-            serialise(con, "init")
+        with transaction(con, "init"):
             if get_meta(con, "created_at") or get_meta(con, "demo") or \
                     scalar(con, "SELECT count(*) FROM communes"):
                 raise InputError(f"{redact(url)} already holds a borderwatch store; nothing was changed")
             _fill(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return schema_version(con)
     finally:
         con.close()

@@ -16,12 +16,13 @@ takes it from ``PGPASSWORD`` or ``~/.pgpass``. Write transactions that must see 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
 import os
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -213,18 +214,8 @@ def refresh_corridor_facts(con) -> int:
 
     if not corridor_facts.stale(con):
         return 0
-    con.execute("BEGIN TRANSACTION")
-    try:
-        serialise(con, "corridor_facts")
-        n = corridor_facts.ensure_current(con)
-        con.execute("COMMIT")
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        raise
-    return n
+    with transaction(con, "corridor_facts"):
+        return corridor_facts.ensure_current(con)
 
 
 def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -> duckdb.DuckDBPyConnection:
@@ -302,6 +293,25 @@ def pg_execute(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 def pg_query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     """Rows of ``sql`` run in PostgreSQL itself (read to the end)."""
     return con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{_sql_text(sql)}')").fetchall()
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, lock: str | None = None) -> Iterator[None]:
+    """``with transaction(con, "key"):`` one transaction: ``BEGIN``, then (server mode) the advisory lock
+    ``lock`` through :func:`serialise`; ``COMMIT`` when the block ends, ``ROLLBACK`` on any exception, which is
+    raised again (a failing ``ROLLBACK`` — DuckDB may have rolled back already — does not hide it)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if lock is not None:
+            serialise(con, lock)
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
 
 
 def serialise(con: duckdb.DuckDBPyConnection, what: str) -> None:

@@ -35,7 +35,7 @@ from core.errors import AccessDenied, InputError
 from core.i18n import t
 from core.roles import ROLES, User, settings
 from data import audit, websessions
-from data.store import is_server_con, one_row, scalar, serialise
+from data.store import is_server_con, one_row, scalar, transaction
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 _HASHER = PasswordHasher()          # argon2id
@@ -237,17 +237,11 @@ def _take_number(con: duckdb.DuckDBPyConnection, name: str, s, now: dt.datetime)
 def _take_number_server(cur, params: dict, idle: dt.datetime, now: dt.datetime):
     """Server mode: the scanner has no ``RETURNING``, and other app servers count attempts too; the
     upsert and the read of its result run in one transaction under the ``login`` lock instead."""
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        serialise(cur, "login")
+    with transaction(cur, "login"):
         cur.execute(_FORGET_IDLE, [idle, now])
         cur.execute(_TAKE_NUMBER.rsplit("RETURNING", 1)[0], params)
         row = cur.execute("SELECT failures, locked_until FROM login_failures WHERE name = ?",
                           [params["name"]]).fetchone()
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
     return row
 
 
