@@ -21,6 +21,7 @@ import datetime as dt
 import importlib.util
 import os
 import re
+import threading
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -293,6 +294,22 @@ def pg_execute(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 def pg_query(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     """Rows of ``sql`` run in PostgreSQL itself (read to the end)."""
     return con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{_sql_text(sql)}')").fetchall()
+
+
+#: One write at a time on the process's one connection: the dashboard's sessions are threads, and DuckDB
+#: would refuse two writes racing on cursors of it (accounts, login counting, web sessions).
+WRITE_LOCK = threading.Lock()
+
+
+def locked_write(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict, *, fetch: bool = False):
+    """One write on its own cursor under :data:`WRITE_LOCK` (``fetch``: its ``RETURNING`` row)."""
+    with WRITE_LOCK:
+        cur = con.cursor()
+        try:
+            cur.execute(sql, params)
+            return cur.fetchone() if fetch else None
+        finally:
+            cur.close()
 
 
 @contextlib.contextmanager

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import threading
 import time
 
 import duckdb
@@ -35,11 +34,10 @@ from core.errors import AccessDenied, InputError
 from core.i18n import t
 from core.roles import ROLES, User, settings
 from data import audit, websessions
-from data.store import is_server_con, one_row, scalar, transaction
+from data.store import WRITE_LOCK, is_server_con, locked_write, one_row, scalar, transaction
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 _HASHER = PasswordHasher()          # argon2id
-_LOCK = threading.Lock()
 _DUMMY: list[str] = []              # a hash to spend time on for unknown names
 
 
@@ -100,19 +98,8 @@ def list_users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                        "FROM users u LEFT JOIN login_failures f USING (name) ORDER BY u.name").df()
 
 
-def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict, *, fetch: bool = False):
-    """One write on its own cursor, serialised across the sessions of this process (``fetch``: its RETURNING row)."""
-    with _LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute(sql, params)
-            return cur.fetchone() if fetch else None
-        finally:
-            cur.close()
-
-
 def _forget_failures(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    _write(con, "DELETE FROM login_failures WHERE name = ?", [name])
+    locked_write(con, "DELETE FROM login_failures WHERE name = ?", [name])
 
 
 def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str, *, who: str,
@@ -124,7 +111,7 @@ def create_user(con: duckdb.DuckDBPyConnection, name: str, role: str, password: 
     if scalar(con, "SELECT count(*) FROM users WHERE name = ?", [name]):
         raise InputError(t("auth.user.exists", lang, name=name))
     now = _now()
-    _write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
+    locked_write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
                 "password_changed_at) VALUES (?, ?, ?, true, ?, ?, ?)",
            [name, role, _HASHER.hash(password), now, who, now])
     audit.log(con, who, "user_add", f"{name} ({role})")
@@ -143,7 +130,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, *, wh
     """Replace the password hash (and clear any lock). Audited as ``user_passwd``."""
     name = _existing(con, name, lang)
     check_password(password, name, lang)
-    _write(con, "UPDATE users SET pw_hash = ?, password_changed_at = ? WHERE name = ?",
+    locked_write(con, "UPDATE users SET pw_hash = ?, password_changed_at = ? WHERE name = ?",
            [_HASHER.hash(password), _now(), name])
     _forget_failures(con, name)
     websessions.end_user(con, name)          # a reload no longer brings back a session of the old password
@@ -157,7 +144,7 @@ def set_active(con: duckdb.DuckDBPyConnection, name: str, active: bool, *, who: 
         admins = [r[0] for r in con.execute("SELECT name FROM users WHERE role = 'admin' AND active").fetchall()]
         if admins == [name]:
             raise InputError(t("auth.user.last_admin", lang))
-    _write(con, "UPDATE users SET active = ? WHERE name = ?", [bool(active), name])
+    locked_write(con, "UPDATE users SET active = ? WHERE name = ?", [bool(active), name])
     if not active:
         websessions.end_user(con, name)
     audit.log(con, who, "user_enable" if active else "user_disable", name)
@@ -174,7 +161,7 @@ def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, *, who: str, 
     admins = [r[0] for r in con.execute("SELECT name FROM users WHERE role = 'admin' AND active").fetchall()]
     if role != "admin" and admins == [name]:
         raise InputError(t("auth.user.last_admin", lang))
-    _write(con, "UPDATE users SET role = ? WHERE name = ?", [role, name])
+    locked_write(con, "UPDATE users SET role = ? WHERE name = ?", [role, name])
     audit.log(con, who, "user_role", f"{name} → {role}")
 
 
@@ -219,7 +206,7 @@ _FORGET_IDLE = "DELETE FROM login_failures WHERE last_at < ? AND (locked_until I
 def _take_number(con: duckdb.DuckDBPyConnection, name: str, s, now: dt.datetime) -> tuple[int, dt.datetime | None]:
     """Count this attempt for ``name``; returns ``(number in the run, locked_until)``."""
     lock = now + dt.timedelta(minutes=s.lock_minutes)
-    with _LOCK:
+    with WRITE_LOCK:
         cur = con.cursor()
         try:
             idle = now - dt.timedelta(minutes=s.lock_minutes)
@@ -286,13 +273,13 @@ def verify(con: duckdb.DuckDBPyConnection, name: str, password: str, *, lang: st
     row = con.execute("SELECT name, role, pw_hash, active FROM users WHERE name = ?", [clean]).fetchone()
     ok = _check_hash(row, password)
     if ok and row is not None and row[3]:
-        _write(con, _FORGIVE, {"n": n, "max": int(s.max_failures), "name": clean})
+        locked_write(con, _FORGIVE, {"n": n, "max": int(s.max_failures), "name": clean})
         params = [now, clean]
         sql = "UPDATE users SET last_login = ? WHERE name = ?"
         if _HASHER.check_needs_rehash(row[2]):
             sql = "UPDATE users SET last_login = ?, pw_hash = ? WHERE name = ?"
             params = [now, _HASHER.hash(password), clean]
-        _write(con, sql, params)
+        locked_write(con, sql, params)
         audit.log(con, clean, "login", "")
         return User(row[0], row[1])
     known = row is not None and bool(row[3])
@@ -327,13 +314,13 @@ def ensure_admin(con: duckdb.DuckDBPyConnection, *, name: str = "admin", passwor
     exists = scalar(con, "SELECT count(*) FROM users WHERE name = ?", [name])
     if exists:  # an old, disabled or demoted account of that name: reactivate it as admin
         check_password(password, name, lang)
-        _write(con, "UPDATE users SET role = 'admin', active = true, pw_hash = ?, password_changed_at = ? "
+        locked_write(con, "UPDATE users SET role = 'admin', active = true, pw_hash = ?, password_changed_at = ? "
                     "WHERE name = ?", [_HASHER.hash(password), _now(), name])
         _forget_failures(con, name)
     else:
         check_password(password, name, lang)
         now = _now()
-        _write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
+        locked_write(con, "INSERT INTO users (name, role, pw_hash, active, created_at, created_by, "
                     "password_changed_at) VALUES (?, 'admin', ?, true, ?, 'ensure-admin', ?)",
                [name, _HASHER.hash(password), now, now])
     audit.log(con, "ensure-admin", "admin_created", name)

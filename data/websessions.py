@@ -18,18 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import threading
 from dataclasses import dataclass
 
 import duckdb
 
-from data.store import is_server_con
+from data.store import WRITE_LOCK, is_server_con, locked_write
 
 CODE_SECONDS = 60
 #: A session's ``last_seen`` is written at most this often (each write is a DuckDB transaction),
 #: so a reload may find the session up to this much older than it is.
 TOUCH_SECONDS = 30
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -54,21 +52,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list, *, fetch: bool = False):
-    with _LOCK:
-        cur = con.cursor()
-        try:
-            cur.execute(sql, params)
-            return cur.fetchone() if fetch else None
-        finally:
-            cur.close()
-
-
 def begin(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]:
     """Start a session for account ``name``: returns ``(session id, one-time code)``."""
     session_id, code = secrets.token_hex(16), secrets.token_urlsafe(32)
     now = _now()
-    _write(con, "INSERT INTO web_sessions (id, name, code_hash, code_expires, created_at, last_seen) "
+    locked_write(con, "INSERT INTO web_sessions (id, name, code_hash, code_expires, created_at, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
            [session_id, name, digest(code), now + dt.timedelta(seconds=CODE_SECONDS), now, now])
     return session_id, code
@@ -82,7 +70,7 @@ def redeem(con: duckdb.DuckDBPyConnection, code: str) -> str | None:
     params = [digest(token), digest(code), _now()]
     if is_server_con(con):
         return token if _redeem_server(con, params) else None
-    row = _write(con, "UPDATE web_sessions SET token_hash = ?, code_hash = NULL "
+    row = locked_write(con, "UPDATE web_sessions SET token_hash = ?, code_hash = NULL "
                       "WHERE code_hash = ? AND code_expires >= ? AND token_hash IS NULL RETURNING id",
                  params, fetch=True)
     return token if row else None
@@ -92,7 +80,7 @@ def _redeem_server(con: duckdb.DuckDBPyConnection, params: list) -> bool:
     """Server mode (the scanner has no ``UPDATE … RETURNING``): a conditional update, then a look for the
     fresh token. Only the process whose update matched finds it; one racing it for the same code on another
     server fails its update (a serialisation error) or matches no row."""
-    with _LOCK:
+    with WRITE_LOCK:
         cur = con.cursor()
         try:
             try:
@@ -125,28 +113,28 @@ def resume(con: duckdb.DuckDBPyConnection, token: str | None, *, idle_minutes: f
 
 def touch(con: duckdb.DuckDBPyConnection, session_id: str, *, now: dt.datetime | None = None) -> None:
     """Count an interaction of the session (see :data:`TOUCH_SECONDS`)."""
-    _write(con, "UPDATE web_sessions SET last_seen = ? WHERE id = ?", [now or _now(), session_id])
+    locked_write(con, "UPDATE web_sessions SET last_seen = ? WHERE id = ?", [now or _now(), session_id])
 
 
 def end(con: duckdb.DuckDBPyConnection, session_id: str | None) -> None:
     """Forget a session (logout, expiry, disabled account)."""
     if session_id:
-        _write(con, "DELETE FROM web_sessions WHERE id = ?", [session_id])
+        locked_write(con, "DELETE FROM web_sessions WHERE id = ?", [session_id])
 
 
 def end_token(con: duckdb.DuckDBPyConnection, token: str | None) -> None:
     """Forget the session of cookie ``token`` (the logout route clears the cookie too)."""
     if token and len(token) <= 200:
-        _write(con, "DELETE FROM web_sessions WHERE token_hash = ?", [digest(token)])
+        locked_write(con, "DELETE FROM web_sessions WHERE token_hash = ?", [digest(token)])
 
 
 def end_user(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Forget every session of an account (disabled, role changed by an admin, password changed)."""
-    _write(con, "DELETE FROM web_sessions WHERE name = ?", [name])
+    locked_write(con, "DELETE FROM web_sessions WHERE name = ?", [name])
 
 
 def purge(con: duckdb.DuckDBPyConnection, *, idle_minutes: float) -> None:
     """Drop sessions idle past the limit and codes never redeemed."""
     now = _now()
-    _write(con, "DELETE FROM web_sessions WHERE last_seen < ? OR (token_hash IS NULL AND code_expires < ?)",
+    locked_write(con, "DELETE FROM web_sessions WHERE last_seen < ? OR (token_hash IS NULL AND code_expires < ?)",
            [now - dt.timedelta(minutes=idle_minutes), now])
