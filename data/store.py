@@ -43,6 +43,9 @@ CRS = "EPSG:4326"
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "borderwatch.duckdb"
 _CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+#: Set on every connection (cursors inherit it): DuckDB draws a progress bar on stdout for a query
+#: that runs over 2 s, which would land inside a CLI command's output (a CSV or JSON on stdout).
+_QUIET = "SET enable_progress_bar = false"
 
 
 PG_ALIAS = "bw"                     # the attached PostgreSQL database's name inside DuckDB
@@ -194,6 +197,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
         con = duckdb.connect(target, read_only=read_only, config=dict(_CONFIG))
     except duckdb.IOException as exc:
         raise StoreError(t("srv.store.cannot_open", None, db=target, msg=exc)) from exc
+    con.execute(_QUIET)
     if target != ":memory:" and not read_only:
         for f in (Path(target), Path(target + ".wal")):
             make_private(f)
@@ -223,6 +227,7 @@ def connect_server(url: str, *, read_only: bool = False, migrate: bool = True) -
     """An in-memory DuckDB with the PostgreSQL database at ``url`` attached as ``bw`` and in use."""
     dsn = server_dsn(url)
     con = duckdb.connect(":memory:", config=dict(_CONFIG))
+    con.execute(_QUIET)
     try:
         load_spatial(con)
         load_postgres(con)

@@ -20,10 +20,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that needs the PostgreSQL cluster is ``slow`` (left out of ``make test-fast``)."""
+    """A test that needs the PostgreSQL cluster is ``slow`` (left out of ``make test-fast``). Modules with
+    browser or slow tests run first (each module keeps its order): with two workers (``--dist loadfile``)
+    the long modules are shared out at the start instead of one of them running alone at the end."""
     for item in items:
         if "pg_cluster" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    heavy = {item.nodeid.split("::")[0] for item in items
+             if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
 
 
 @pytest.fixture(scope="session")

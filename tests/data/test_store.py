@@ -33,6 +33,24 @@ def test_autoinstall_is_off(tmp_path):
     assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] is False
 
 
+SLOW_QUERY = "SELECT sum(hash(range)) FROM range(20000000)"
+
+
+def test_no_progress_bar_on_stdout(any_empty, capfd):
+    """DuckDB draws a progress bar on stdout for a query over ``progress_bar_time`` (2 s): under load it
+    landed in a CLI's output. With the wait set to 0 a bare connection draws it; a store's does not."""
+    bare = duckdb.connect(":memory:")
+    bare.execute("SET progress_bar_time = 0")
+    bare.execute(SLOW_QUERY).fetchall()
+    bare.close()
+    assert "100%" in capfd.readouterr().out            # the control: the bar is there to be seen
+    con = store.connect(any_empty)
+    con.execute("SET progress_bar_time = 0")
+    con.cursor().execute(SLOW_QUERY).fetchall()
+    con.close()
+    assert capfd.readouterr().out == ""
+
+
 def test_schema_is_versioned_and_migrations_run_once(any_empty):
     path = any_empty
     con = store.connect(path)
