@@ -221,6 +221,14 @@ def _clip(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, max_li
     if fits(text):
         return text
     lo, hi = 0, len(text)           # fits(text[:lo] + "…") holds; text[:hi] + "…" does not fit
+    # a cell holds two lines: bracket the cut among short prefixes first, so a very long text (a name of
+    # 100,000 characters) is not laid out again at every halving
+    probe = 128
+    while probe < hi:
+        if not fits(text[:probe].rstrip() + ELLIPSIS):
+            hi = probe
+            break
+        lo, probe = probe, probe * 2
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if fits(text[:mid].rstrip() + ELLIPSIS) else (lo, mid)

@@ -45,14 +45,30 @@ def _wrap(fig: Figure, text: str, size: float, weight: str, max_px: float) -> li
 
 def _first_over(texts: Sequence[str], over: Callable[[str], bool], guess: int) -> int:
     """The index of the first of ``texts`` that is ``over``, else ``len(texts)``, for ``over`` False then
-    True along ``texts`` (monotonic); ``guess`` and ``guess + 1`` are tried first, then the bracket is halved."""
+    True along ``texts`` (monotonic). The search starts at ``guess`` and steps outwards (1, 2, 4, …) until
+    it brackets the answer, then halves the bracket: two calls when the guess is right."""
     below, hi = -1, len(texts)          # over(texts[below]) is False, over(texts[hi]) True (both virtual)
-    for k in (guess, guess + 1):
-        if below < k < hi:
+    if not texts:
+        return 0
+    k, step = min(max(guess, 0), hi - 1), 1
+    if over(texts[k]):
+        hi = k
+        k -= 1
+        while k > below:
+            if not over(texts[k]):
+                below = k
+                break
+            hi, step = k, step * 2
+            k = hi - step
+    else:
+        below = k
+        k += 1
+        while k < hi:
             if over(texts[k]):
                 hi = k
-            else:
-                below = k
+                break
+            below, step = k, step * 2
+            k = below + step
     while hi - below > 1:
         mid = (below + hi) // 2
         if over(texts[mid]):
@@ -68,7 +84,7 @@ def _measure_wrap(fig: Figure, text: str, size: float, weight: str, max_px: floa
     at the guess the last measured width per character gives, instead of measuring every longer line."""
     renderer = renderer_of(fig)
     probe = fig.text(0, 0, "", fontsize=size, fontweight=weight)
-    per_char = 0.0                      # pixels per character of the last measured text
+    per_char = size * fig.dpi / 72 * 0.55           # pixels per character: a first guess, then the last measured
 
     def over(s: str) -> bool:
         nonlocal per_char
@@ -88,9 +104,8 @@ def _measure_wrap(fig: Figure, text: str, size: float, weight: str, max_px: floa
             cands = [line]              # cands[j]: the line plus the next j words
             for word in words[i:]:
                 cands.append(f"{cands[-1]} {word}")
-            room = max_px / per_char if per_char else 0.0
-            guess = sum(len(c) <= room for c in cands[1:]) - 1 if room else len(cands) // 2
-            j = _first_over(cands[1:], over, guess) if len(cands) > 1 else 0
+            room = max_px / max(per_char, 1e-6)
+            j = _first_over(cands[1:], over, sum(len(c) <= room for c in cands[1:]) - 1)
             if j == len(cands) - 1:     # every word fits
                 line, i = cands[-1], len(words)
             else:
@@ -125,9 +140,12 @@ def fit_lines(fig: Figure, lines: list[Line], *, x: float, top: float, bottom: f
     """
     max_px = (right - x) * fig.bbox.width
     room = top - bottom
-    for scale in (1.0, 0.9, 0.8, MIN_SCALE):
-        if _block_height(fig, lines, max_px, scale) <= room:
-            return lines, scale
+    # the block only grows with the scale (wider text wraps to more lines, each taller): when it does not fit
+    # at MIN_SCALE it fits at no scale, so the sizes between are tried only when the smallest fits
+    if _block_height(fig, lines, max_px, 1.0) <= room:
+        return lines, 1.0
+    if _block_height(fig, lines, max_px, MIN_SCALE) <= room:
+        return lines, next(s for s in (0.9, 0.8, MIN_SCALE) if _block_height(fig, lines, max_px, s) <= room)
     kept, (start, stop), dropped = list(lines), rows, 0
     while kept:
         if stop > start:
