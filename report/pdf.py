@@ -218,11 +218,14 @@ def _clip(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, max_li
             raise TypeError(f"fpdf multi_cell(output=LINES) returned {type(lines).__name__}, not the lines")
         return len(lines) <= max_lines
 
-    if fits(text):
+    # a cell holds two lines: a very long text (a name of 100,000 characters) is judged by its short prefixes
+    # first (a prefix never wraps to more lines than the whole), not laid out in full at every step
+    probe = 128
+    while probe < len(text) and fits(text[:probe]):
+        probe *= 2
+    if probe >= len(text) and fits(text):
         return text
     lo, hi = 0, len(text)           # fits(text[:lo] + "…") holds; text[:hi] + "…" does not fit
-    # a cell holds two lines: bracket the cut among short prefixes first, so a very long text (a name of
-    # 100,000 characters) is not laid out again at every halving
     probe = 128
     while probe < hi:
         if not fits(text[:probe].rstrip() + ELLIPSIS):
