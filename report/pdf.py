@@ -211,7 +211,11 @@ def _clip(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, max_li
     ``width`` mm wide (padding included, measured the way the table draws it)."""
     pdf.set_font(FONT, "B" if bold else "", size)
 
+    room = width - 2 * TABLE_PADDING - 1.0          # 1 mm short of the line: surely one line, not laid out
+
     def fits(s: str) -> bool:
+        if s.isprintable() and pdf.get_string_width(s) <= room:
+            return True
         lines = pdf.multi_cell(width, 1, s, dry_run=True, output=MethodReturnValue.LINES,
                                padding=Padding(right=TABLE_PADDING, left=TABLE_PADDING))
         if not isinstance(lines, list):
