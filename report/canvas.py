@@ -6,6 +6,10 @@ backend chosen by ``matplotlib.use``) and is not thread-safe, so nothing in ``re
 or ``ui/`` imports it. Each drawing makes its own :class:`~matplotlib.figure.Figure`
 with its own Agg canvas (as matplotlib's "Embedding in a web application server" page
 advises); the figure is garbage-collected with its canvas, nothing needs closing.
+
+The canvas draws only when asked to (saving, measuring): geopandas' ``GeoDataFrame.plot`` ends
+with ``canvas.draw_idle()``, which on a plain Agg canvas (no event loop to defer to) renders the
+whole figure at once — every map layer used to redraw every layer below it.
 """
 from __future__ import annotations
 
@@ -15,10 +19,18 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas whose ``draw_idle`` does nothing: there is no screen to refresh, and the figure
+    is drawn in full when it is saved (``savefig``) or measured (``canvas.draw()``)."""
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        return None
+
+
 def new_figure(width_in: float, height_in: float, *, dpi: float) -> Figure:
     """A figure of ``width_in`` × ``height_in`` inches attached to its own Agg canvas."""
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)
-    FigureCanvasAgg(fig)
+    _Canvas(fig)
     return fig
 
 

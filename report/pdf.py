@@ -211,16 +211,31 @@ def _clip(pdf: _Pdf, text: str, width: float, *, bold: bool, size: float, max_li
     ``width`` mm wide (padding included, measured the way the table draws it)."""
     pdf.set_font(FONT, "B" if bold else "", size)
 
+    room = width - 2 * TABLE_PADDING - 1.0          # 1 mm short of the line: surely one line, not laid out
+
     def fits(s: str) -> bool:
+        if s.isprintable() and pdf.get_string_width(s) <= room:
+            return True
         lines = pdf.multi_cell(width, 1, s, dry_run=True, output=MethodReturnValue.LINES,
                                padding=Padding(right=TABLE_PADDING, left=TABLE_PADDING))
         if not isinstance(lines, list):
             raise TypeError(f"fpdf multi_cell(output=LINES) returned {type(lines).__name__}, not the lines")
         return len(lines) <= max_lines
 
-    if fits(text):
+    # a cell holds two lines: a very long text (a name of 100,000 characters) is judged by its short prefixes
+    # first (a prefix never wraps to more lines than the whole), not laid out in full at every step
+    probe = 128
+    while probe < len(text) and fits(text[:probe]):
+        probe *= 2
+    if probe >= len(text) and fits(text):
         return text
     lo, hi = 0, len(text)           # fits(text[:lo] + "…") holds; text[:hi] + "…" does not fit
+    probe = 128
+    while probe < hi:
+        if not fits(text[:probe].rstrip() + ELLIPSIS):
+            hi = probe
+            break
+        lo, probe = probe, probe * 2
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if fits(text[:mid].rstrip() + ELLIPSIS) else (lo, mid)

@@ -6,6 +6,8 @@ charts, key figures, the table and the sentences, and the footer line.
 from __future__ import annotations
 
 import io
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,26 +25,92 @@ INK = "#111111"
 RED = "#B2182B"
 
 
+#: Lines already wrapped on a figure: :func:`fit_lines` re-measures the same texts at each font scale and
+#: after each dropped row, and measuring a text is most of the time a slide takes to draw.
+_WRAPPED: weakref.WeakKeyDictionary[Figure, dict[tuple[str, float, str, float], list[str]]] = \
+    weakref.WeakKeyDictionary()
+_WRAPPED_LOCK = threading.Lock()
+
+
 def _wrap(fig: Figure, text: str, size: float, weight: str, max_px: float) -> list[str]:
     """Greedy word wrap by the rendered width (not a character count), so a line never runs past
-    ``max_px``; a single word wider than that stays on its own line."""
+    ``max_px``; a single word wider than that stays on its own line. Remembered per figure."""
+    with _WRAPPED_LOCK:
+        done = _WRAPPED.setdefault(fig, {})
+    key = (text, size, weight, max_px)
+    if key not in done:
+        done[key] = _measure_wrap(fig, text, size, weight, max_px)
+    return list(done[key])
+
+
+def _first_over(texts: Sequence[str], over: Callable[[str], bool], guess: int) -> int:
+    """The index of the first of ``texts`` that is ``over``, else ``len(texts)``, for ``over`` False then
+    True along ``texts`` (monotonic). The search starts at ``guess`` and steps outwards (1, 2, 4, …) until
+    it brackets the answer, then halves the bracket: two calls when the guess is right."""
+    below, hi = -1, len(texts)          # over(texts[below]) is False, over(texts[hi]) True (both virtual)
+    if not texts:
+        return 0
+    k, step = min(max(guess, 0), hi - 1), 1
+    if over(texts[k]):
+        hi = k
+        k -= 1
+        while k > below:
+            if not over(texts[k]):
+                below = k
+                break
+            hi, step = k, step * 2
+            k = hi - step
+    else:
+        below = k
+        k += 1
+        while k < hi:
+            if over(texts[k]):
+                hi = k
+                break
+            below, step = k, step * 2
+            k = below + step
+    while hi - below > 1:
+        mid = (below + hi) // 2
+        if over(texts[mid]):
+            hi = mid
+        else:
+            below = mid
+    return hi
+
+
+def _measure_wrap(fig: Figure, text: str, size: float, weight: str, max_px: float) -> list[str]:
+    """The greedy wrap: a line takes words while it fits. A line only grows wider as words are added
+    (glyphs are laid left to right), so the first word that does not fit is found by bisection, starting
+    at the guess the last measured width per character gives, instead of measuring every longer line."""
     renderer = renderer_of(fig)
     probe = fig.text(0, 0, "", fontsize=size, fontweight=weight)
+    per_char = size * fig.dpi / 72 * 0.55           # pixels per character: a first guess, then the last measured
 
-    def width(s: str) -> float:
+    def over(s: str) -> bool:
+        nonlocal per_char
         probe.set_text(s)
-        return probe.get_window_extent(renderer).width
+        w = probe.get_window_extent(renderer).width
+        per_char = w / max(len(s), 1)
+        return w > max_px
 
     lines: list[str] = []
     for para in text.split("\n"):
-        line = ""
-        for word in para.split(" "):
-            cand = f"{line} {word}" if line else word
-            if line and width(cand) > max_px:
-                lines.append(line)
-                line = word
+        words = para.split(" ")
+        line, i = "", 0
+        while i < len(words):
+            if not line:                # a line starts with its first word, whatever its width
+                line, i = words[i], i + 1
+                continue
+            cands = [line]              # cands[j]: the line plus the next j words
+            for word in words[i:]:
+                cands.append(f"{cands[-1]} {word}")
+            room = max_px / max(per_char, 1e-6)
+            j = _first_over(cands[1:], over, sum(len(c) <= room for c in cands[1:]) - 1)
+            if j == len(cands) - 1:     # every word fits
+                line, i = cands[-1], len(words)
             else:
-                line = cand
+                lines.append(cands[j])
+                line, i = words[i + j], i + j + 1
         lines.append(line)
     probe.remove()
     return lines
@@ -72,9 +140,12 @@ def fit_lines(fig: Figure, lines: list[Line], *, x: float, top: float, bottom: f
     """
     max_px = (right - x) * fig.bbox.width
     room = top - bottom
-    for scale in (1.0, 0.9, 0.8, MIN_SCALE):
-        if _block_height(fig, lines, max_px, scale) <= room:
-            return lines, scale
+    # the block only grows with the scale (wider text wraps to more lines, each taller): when it does not fit
+    # at MIN_SCALE it fits at no scale, so the sizes between are tried only when the smallest fits
+    if _block_height(fig, lines, max_px, 1.0) <= room:
+        return lines, 1.0
+    if _block_height(fig, lines, max_px, MIN_SCALE) <= room:
+        return lines, next(s for s in (0.9, 0.8, MIN_SCALE) if _block_height(fig, lines, max_px, s) <= room)
     kept, (start, stop), dropped = list(lines), rows, 0
     while kept:
         if stop > start:

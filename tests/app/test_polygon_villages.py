@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import _cli
@@ -18,9 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 
 
-@pytest.fixture()
-def polygon_store(demo_db, tmp_path):
-    """The demo store plus village ``POLY-1``: a 600 m square around the busiest village, from a GeoPackage."""
+@pytest.fixture(scope="module")
+def polygon_store(demo_db_template, tmp_path_factory):
+    """The demo store plus village ``POLY-1`` (a 600 m square around the busiest village, from a GeoPackage)
+    and a viewer account ``t_viewer``; built once for the module, the tests only read it."""
+    from data import users
+
+    tmp_path = tmp_path_factory.mktemp("polygon")
+    demo_db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db_template, demo_db)
     con = connect(demo_db)
     try:
         vid, lon, lat = _busiest(con)
@@ -37,6 +44,7 @@ def polygon_store(demo_db, tmp_path):
         commit(con, read_source(status, layer="village_status", lang="en"), who="tests", lang="en")
         kind = con.execute("SELECT ST_GeometryType(geom) FROM villages WHERE id = 'POLY-1'").fetchone()[0]
         assert kind == "POLYGON"
+        users.create_user(con, "t_viewer", "viewer", "correct-horse-battery-9", who="tests")
     finally:
         con.close()
     return demo_db, vid
@@ -81,12 +89,7 @@ def test_villages_tab_with_a_polygon_village(polygon_store, monkeypatch):
 
     from streamlit.testing.v1 import AppTest
 
-    from data import users
-
     db, _ = polygon_store
-    con = connect(db)
-    users.create_user(con, "t_viewer", "viewer", "correct-horse-battery-9", who="tests")
-    con.close()
     monkeypatch.setenv("BORDERWATCH_DB", str(db))
     monkeypatch.delenv("BORDERWATCH_TILE_URL", raising=False)
     at = AppTest.from_file(APP, default_timeout=120)

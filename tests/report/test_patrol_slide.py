@@ -18,11 +18,11 @@ def _page(reader: pypdf.PdfReader, title: str) -> str:
     return hits[0]
 
 
-def test_pdf_page_names_the_top_gap(demo_con, period):
-    b = build_briefing(demo_con, period, lang="vi")
+def test_pdf_page_names_the_top_gap(drawn):
+    b, images = drawn("vi")                                         # shared: read only
     gaps = b.patrols["gaps"]
     assert b.patrols["in_store"] > 0 and len(gaps) > 0
-    reader = pypdf.PdfReader(io.BytesIO(write_pdf(b)))
+    reader = pypdf.PdfReader(io.BytesIO(write_pdf(b, images=images)))
     text = _page(reader, "Tuần tra và khoảng trống")
     flat = " ".join(text.split())
     top = gaps.iloc[0]
@@ -40,10 +40,10 @@ def test_pdf_page_names_the_top_gap(demo_con, period):
     assert list(cells["z"]) == sorted(cells["z"], reverse=True)
 
 
-def test_projector_slide_renders(demo_con, period):
+def test_projector_slide_renders(drawn):
     from ui.projector import slide_html
 
-    b = build_briefing(demo_con, period, lang="en")
+    b, _ = drawn("en")
     s = next(x for x in b.slides if x.key == "patrols")
     assert s.title == "Patrols and gaps" and s.visuals == ["map:patrols"]
     w, h = visual_sizes("map:patrols")

@@ -1,4 +1,5 @@
-"""The briefing PDF read back with pypdf: pages, 16:9, Vietnamese text, images, embedded fonts."""
+"""The briefing PDF read back with pypdf: pages, 16:9, Vietnamese text, images, embedded fonts.
+The Vietnamese PDF is built once for the module (the tests only read it), from the read-only store."""
 from __future__ import annotations
 
 import io
@@ -9,10 +10,10 @@ import pytest
 from report.pdf import build_briefing_pdf
 
 
-@pytest.fixture()
-def pdf_vi(demo_con, period):
+@pytest.fixture(scope="module")
+def pdf_vi(shared_con, period):
     steps = []
-    data = build_briefing_pdf(demo_con, period, lang="vi", unit="Đồn Biên phòng Cửa khẩu Quốc tế Lao Bảo",
+    data = build_briefing_pdf(shared_con, period, lang="vi", unit="Đồn Biên phòng Cửa khẩu Quốc tế Lao Bảo",
                               classification="MẬT", progress=lambda f, m: steps.append((f, m)))
     return pypdf.PdfReader(io.BytesIO(data)), steps
 
@@ -64,8 +65,8 @@ def test_images_and_fonts_embedded(pdf_vi):
         assert "/FontFile2" in desc                    # the TrueType program is in the file
 
 
-def test_english_pack(demo_con, period):
-    reader = pypdf.PdfReader(io.BytesIO(build_briefing_pdf(demo_con, period, lang="en")))
+def test_english_pack(shared_con, period):
+    reader = pypdf.PdfReader(io.BytesIO(build_briefing_pdf(shared_con, period, lang="en")))
     text = "".join(p.extract_text() for p in reader.pages)
     assert "Hotspots" in text and "Page 8/8" in text and "FOR INTERNAL USE" in text and "Illustrative data" in text
 
@@ -76,10 +77,10 @@ def test_store_without_border_is_a_clear_refusal(empty_con, period):
         build_briefing_pdf(empty_con, period, lang="vi")
 
 
-def test_period_without_incidents_still_builds(demo_con):
+def test_period_without_incidents_still_builds(shared_con):
     import datetime as dt
 
     from data.filters import Filter
     reader = pypdf.PdfReader(io.BytesIO(build_briefing_pdf(
-        demo_con, Filter(date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 3, 31)), lang="vi")))
+        shared_con, Filter(date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 3, 31)), lang="vi")))
     assert len(reader.pages) == 8 and "0 vụ" in reader.pages[1].extract_text()

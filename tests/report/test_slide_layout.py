@@ -1,9 +1,8 @@
 """Nothing overlaps on the slides, measured with matplotlib text extents: the title ends before the
 "LƯU HÀNH NỘI BỘ" stamp, the body ends above the footer, the map legend keeps off the map, gap ranks
-keep off each other and off place labels."""
+keep off each other and off place labels. The briefing is built and drawn once per language (``drawn``)."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from itertools import combinations
 
@@ -13,12 +12,10 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from report.canvas import renderer_of
-from report.pdf import render_images
 from report.slidepng import slide_figure
-from report.slides import Slide, build_briefing
+from report.slides import Slide
 from report.staticmap import MAP_KINDS, map_figure
 
-NOW = dt.datetime(2026, 11, 29, 8, 0)
 LONG_TITLE = "Tuyến, hướng: cửa khẩu, đường mòn, đoạn biên giới, lối mở và các bản giáp ranh phía Tây"
 
 
@@ -46,9 +43,8 @@ def _assert_slide_fits(fig: Figure, where: str) -> int:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_every_slide_and_a_long_one_fit(demo_con, period, lang):
-    b = build_briefing(demo_con, period, lang=lang, compare_to=False, now=NOW)
-    images = render_images(b)
+def test_every_slide_and_a_long_one_fit(drawn, lang):
+    b, images = drawn(lang)
     drawn = 0
     for s in b.slides:
         drawn += _assert_slide_fits(slide_figure(b, s, images), s.key)
@@ -67,8 +63,8 @@ def test_every_slide_and_a_long_one_fit(demo_con, period, lang):
         assert "…" in texts, f"long {s.key}: rows were dropped with '… and N more'"
 
 
-def test_title_without_stamp_uses_the_width(demo_con, period):
-    b = build_briefing(demo_con, period, lang="vi", compare_to=False, now=NOW)
+def test_title_without_stamp_uses_the_width(drawn):
+    b, _ = drawn("vi")
     s = Slide("x", LONG_TITLE * 2, "sub")
     fig = slide_figure(b, s, {}, classification="")
     (title,) = _boxes(fig, "title")
@@ -76,8 +72,8 @@ def test_title_without_stamp_uses_the_width(demo_con, period):
 
 
 @pytest.mark.parametrize("kind", MAP_KINDS)
-def test_map_legend_is_off_the_map_and_gap_ranks_are_readable(demo_con, period, kind):
-    b = build_briefing(demo_con, period, lang="vi", compare_to=False, now=NOW)
+def test_map_legend_is_off_the_map_and_gap_ranks_are_readable(drawn, kind):
+    b, _ = drawn("vi")
     fig = map_figure(b, kind, dpi=100)
     fig.canvas.draw()
     r = renderer_of(fig)
@@ -97,8 +93,8 @@ def test_map_legend_is_off_the_map_and_gap_ranks_are_readable(demo_con, period, 
         assert not any(a.overlaps(p) for p in places)
 
 
-def test_gap_rows_near_one_village_are_told_apart(demo_con, period):
-    b = build_briefing(demo_con, period, lang="vi", compare_to=False, now=NOW)
+def test_gap_rows_near_one_village_are_told_apart(drawn):
+    b, _ = drawn("vi")
     s = next(x for x in b.slides if x.key == "patrols")
     places = list(s.table.iloc[:, 1])
     assert len(set(places)) == len(places), places
