@@ -16,7 +16,7 @@ with their import_id. The content is compared without the id, and the rows must 
 id of the one new ``import_log`` row; :func:`test_commit_torn_by_a_kill_leaves_the_tables_and_burns_one_number`
 reproduces the torn commit deterministically.
 
-Each import runs in a process forked from a server that imported ``cli`` once (:class:`Importer`):
+Each import runs in a process forked from a server that imported ``cli`` once (``tests/_fork.py``):
 the process killed is a whole ``borderwatch import`` with its own store connection, but the
 second of Python start-up and GeoPandas import before it reaches the store is paid once, not
 per round, so the random moments all fall inside the import itself (the entry point is covered
@@ -24,19 +24,13 @@ by the CLI smoke tests).
 """
 from __future__ import annotations
 
-import os
 import random
-import select
 import shutil
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import duckdb
 import pytest
-from seclib import ROOT
+from _fork import ForkServer
 
 from data.store import connect
 
@@ -92,75 +86,6 @@ def _big_csv(db, path, n: int):
     return path
 
 
-#: Imports what ``borderwatch import`` loads, then per request line (tab-separated arguments) forks a
-#: child that runs ``cli.main`` on them and prints its pid; the line ``wait`` reaps it and prints its exit
-#: code (``-9``: killed). The child stays unreaped until then, so its pid cannot be reused before the kill.
-FORK_SERVER = r"""
-import os, sys
-import cli, cli.importing, data.importers, data.audit, data.store
-devnull = os.open(os.devnull, os.O_RDWR)
-pid = None
-for line in sys.stdin:
-    line = line.rstrip("\n")
-    if line == "wait":
-        print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
-        continue
-    pid = os.fork()
-    if pid == 0:
-        os.dup2(devnull, 0)
-        os.dup2(devnull, 1)                 # stderr stays: the server's, a file the test reads on failure
-        code = cli.main(line.split("\t"))  # the command closes its store connection before it returns
-        sys.stderr.flush()
-        os._exit(code)                      # no interpreter teardown: in a forked child it can crash (SIGSEGV)
-    print(pid, flush=True)
-"""
-
-
-class Importer:
-    """``borderwatch import incidents CSV --db DB --as u_editor`` in a process forked from a warm server."""
-
-    def __init__(self, db: Path, csv: Path, log: Path) -> None:
-        self.argv = "\t".join(["import", "incidents", str(csv), "--db", str(db), "--as", "u_editor", "--lang", "en"])
-        self.log = log
-        self._log = open(log, "w")
-        self.server = subprocess.Popen([sys.executable, "-c", FORK_SERVER], cwd=ROOT, stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=self._log, text=True, bufsize=1)
-
-    def _ask(self, line: str) -> int:
-        assert self.server.stdin and self.server.stdout
-        self.server.stdin.write(line + "\n")
-        self.server.stdin.flush()
-        answer = self.server.stdout.readline()
-        assert answer, f"fork server ended: {self.log.read_text()}"
-        return int(answer)
-
-    def run(self) -> int:
-        """One whole import; its exit code."""
-        self._ask(self.argv)
-        return self._ask("wait")
-
-    def kill_after(self, delay: float) -> float | None:
-        """Start an import and SIGKILL it ``delay`` seconds later: None when the kill ended it, else
-        the seconds the import took (it finished first)."""
-        t0 = time.monotonic()
-        pid = self._ask(self.argv)
-        pidfd = os.pidfd_open(pid)          # readable once the child has exited (it stays a zombie until "wait")
-        try:
-            if not select.select([pidfd], [], [], delay)[0]:
-                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-            took = time.monotonic() - t0
-        finally:
-            os.close(pidfd)
-        # the SIGKILL ended it, or it exited by itself (also when that happened between select and the signal)
-        return None if self._ask("wait") == -signal.SIGKILL else took
-
-    def close(self) -> None:
-        assert self.server.stdin
-        self.server.stdin.close()
-        self.server.wait(timeout=60)
-        self._log.close()
-
-
 def _put_back(pristine, db):
     db.with_name(db.name + ".wal").unlink(missing_ok=True)
     shutil.copy(pristine, db)
@@ -173,11 +98,12 @@ def test_sigkill_at_random_moments_never_leaves_half_an_import(sec_db, tmp_path)
     before = _fingerprint(sec_db)
     shutil.copy(pristine, sec_db)
 
-    importer = Importer(sec_db, csv, tmp_path / "import.log")
-    try:
+    args = ("import", "incidents", csv, "--db", sec_db, "--as", "u_editor", "--lang", "en")
+    with ForkServer(tmp_path) as importer:
         # One complete run: how long an import takes, and what "all of it" looks like.
         t0 = time.monotonic()
-        assert importer.run() == 0, importer.log.read_text()
+        code, err = importer.run(*args)
+        assert code == 0, err
         full_time = time.monotonic() - t0
         complete = _fingerprint(sec_db)
         assert complete["incidents"][0] == before["incidents"][0] + N_ROWS
@@ -190,7 +116,7 @@ def test_sigkill_at_random_moments_never_leaves_half_an_import(sec_db, tmp_path)
             rounds += 1
             # half the moments anywhere, half in the last stretch (writing, commit, checkpoint)
             delay = rng.uniform(0.02, full_time) if rounds % 2 else rng.uniform(0.6 * full_time, 1.05 * full_time)
-            took = importer.kill_after(delay)
+            took = importer.kill_after(delay, *args)
             if took is None:
                 kills += 1
             else:
@@ -208,9 +134,8 @@ def test_sigkill_at_random_moments_never_leaves_half_an_import(sec_db, tmp_path)
         assert kills >= 20, f"only {kills} kills landed while the import ran ({finished} finished first)"
 
         # And the store still takes the import afterwards.
-        assert importer.run() == 0, importer.log.read_text()
-    finally:
-        importer.close()
+        code, err = importer.run(*args)
+        assert code == 0, err
     _assert_complete(_fingerprint(sec_db), before, complete, "after the kills")
 
 
