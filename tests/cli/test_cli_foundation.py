@@ -1,5 +1,5 @@
 """The CLI contract for demo and info: built in this process (``tests/_cli.py``), and the console script's
-own behaviour (the store from the environment, exit code and language) through a real subprocess."""
+own behaviour (reading a store, exit code and default language) through a real subprocess."""
 from __future__ import annotations
 
 import json
@@ -39,15 +39,15 @@ def test_demo_zero_incidents(tmp_path):
 
 def test_db_from_environment(tmp_path):
     db = tmp_path / "env.duckdb"
-    assert run("demo", "--incidents", "10", env={"BORDERWATCH_DB": str(db)}).returncode == 0
+    assert _cli.bw("demo", "--incidents", "10", env={"BORDERWATCH_DB": str(db)}).returncode == 0
     assert db.exists()
 
 
 def test_missing_store_exit_2_message_in_language(tmp_path):
     missing = str(tmp_path / "none.duckdb")
-    vi = run("info", "--db", missing)
-    en = run("info", "--db", missing, "--lang", "en")
-    env_en = run("info", "--db", missing, env={"BORDERWATCH_LANG": "en"})
+    vi = run("info", "--db", missing)                          # the console script: exit code, default language
+    en = _cli.bw("info", "--db", missing, "--lang", "en", lang=None)
+    env_en = _cli.bw("info", "--db", missing, env={"BORDERWATCH_LANG": "en"})
     assert vi.returncode == en.returncode == 2
     assert "Không tìm thấy" in vi.stderr and "not found" in en.stderr and "not found" in env_en.stderr
     assert "Traceback" not in vi.stderr + en.stderr

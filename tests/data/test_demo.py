@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import geopandas as gpd
 import numpy as np
@@ -14,6 +15,17 @@ from data.store import connect, get_meta, read_layer
 
 METRIC = "EPSG:32648"
 LAO_BAO_TOWN = Point(106.60065, 16.61406)
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
+    read-write open per test: these tests only read it (read-only makes sure of it)."""
+    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
 
 
 def _m(geom):
@@ -133,9 +145,9 @@ def test_zero_incidents_builds_the_layers(tmp_path):
     assert con.execute("SELECT count(*) FROM villages").fetchone()[0] >= 40
 
 
-def test_build_replaces_atomically(tmp_path):
+def test_build_replaces_atomically(demo_db_template, tmp_path):
     p = tmp_path / "r.duckdb"
-    build_demo(p, incidents=100, seed=1, end=dt.date(2026, 11, 28))
+    shutil.copy(demo_db_template, p)            # an existing demo store (3,000 incidents), built once per session
     build_demo(p, incidents=50, seed=1, end=dt.date(2026, 11, 28))
     assert connect(p, read_only=True).execute("SELECT count(*) FROM incidents").fetchone()[0] == 50
     assert not list(tmp_path.glob("*.building*"))

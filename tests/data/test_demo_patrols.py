@@ -1,12 +1,27 @@
 """The demo's illustrative patrols: every station patrols, gates are covered, the planted hot spots are gaps."""
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 from core.vocab import fold
 from data import demo_facts as F
 from data.coverage import coverage_for, load_patrols
 from data.demo_patrols import GAP_KINDS
-from data.store import read_layer
+from data.store import connect, read_layer
 from geo.h3grid import parent_cells, points_to_cells
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
+    read-write open per test: these tests only read it (read-only makes sure of it)."""
+    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
 
 
 def test_demo_patrols_flagged_and_from_every_station(demo_con):

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import json
 import math
+import shutil
 
 import pandas as pd
 import pyogrio
@@ -23,6 +24,18 @@ from data.store import connect, layer_counts, read_layer
 
 WM = make_watermark("lan.nguyen", when=dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))))
 APRIL = Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30))
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
+    read-write open per test: exporting only reads the store (read-only makes sure of it); a test that
+    changes the store opens its own copy (``demo_db``)."""
+    path = tmp_path_factory.mktemp("export") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
 
 
 def read_csv(path) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import zipfile
 
 import geopandas as gpd
@@ -23,6 +24,18 @@ from data.store import connect, is_demo, layer_counts, read_layer
 
 POINT_LAYERS = ["crossings", "villages", "stations", "incidents"]
 SPATIAL = ["border", "belt", "crossings", "trails", "villages", "stations", "incidents"]
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
+    read-write open per test: exporting only reads the store (read-only makes sure of it); a test that
+    changes the store opens its own copy (``demo_db``)."""
+    path = tmp_path_factory.mktemp("export") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
 
 
 def gdal_source(path, layer):
@@ -169,7 +182,8 @@ def test_csv_sidecars_tell_gdal_types_and_crs(demo_con, tmp_path):
     assert types["occurred_at"] == "OFTDateTime" and types["quantity_g"] == "OFTReal"
 
 
-def test_shapefile_zip_parts_and_limits(demo_con, tmp_path):
+def test_shapefile_zip_parts_and_limits(demo_db, tmp_path):
+    demo_con = connect(demo_db)             # its own copy: it lengthens a description
     out = tmp_path / "s.zip"
     export_layer(demo_con, "stations", out)
     names = set(zipfile.ZipFile(out).namelist())
@@ -184,6 +198,7 @@ def test_shapefile_zip_parts_and_limits(demo_con, tmp_path):
     demo_con.execute("UPDATE incidents SET description = ? WHERE id = (SELECT min(id) FROM incidents)", ["ừ" * 100])
     with pytest.raises(OutputError) as err:
         export_layer(demo_con, "incidents", tmp_path / "long.zip", lang="en")
+    demo_con.close()
     assert "254" in str(err.value) and ".gpkg" in str(err.value) and not (tmp_path / "long.zip").exists()
 
 

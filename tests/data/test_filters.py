@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from core.errors import InputError
 from data.filters import Filter, parse_date
 from data.queries import count_incidents, load_incidents
+from data.store import connect
 
 
 def test_vietnamese_date_order():
@@ -17,6 +19,17 @@ def test_vietnamese_date_order():
     assert parse_date("2024-04-03") == dt.date(2024, 4, 3)
     with pytest.raises(InputError):
         parse_date("31/02/2024")
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
+    read-write open per test: these tests only read it (read-only makes sure of it)."""
+    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
 
 
 def test_filters_restrict_rows(demo_con):

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import _cli
 import pandas as pd
 import pytest
 
@@ -27,14 +28,16 @@ PASSWORD = "Trạm-9-mật-khẩu-rất-dài"       # non-ASCII on purpose: libp
 PW_ROLE = "bw_pw"
 
 
-def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PGPASSWORD", "PGPASSFILE", "BORDERWATCH_DB", "BORDERWATCH_USER")}
-    return {**env, "HOME": str(home), "BORDERWATCH_LANG": "en", **extra}
+def _env(home: Path, **extra: str) -> dict[str, str | None]:
+    """The variables a command sees changed: HOME a test folder, no password unless given (None: unset)."""
+    return {"PGPASSWORD": None, "PGPASSFILE": None, "BORDERWATCH_DB": None, "BORDERWATCH_USER": None,
+            "HOME": str(home), **extra}
 
 
-def _bw(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([BW, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+def _bw(args: list[str], env: dict[str, str | None]) -> _cli.Result:
+    """``borderwatch ARGS`` in English in this process (``tests/_cli.py``), ``env`` set for the call only:
+    libpq reads PGPASSWORD and HOME (``~/.pgpass``) from the process environment when it connects."""
+    return _cli.bw(*args, lang="en", env=env)
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +107,9 @@ def test_password_from_pgpassword_and_pgpass_never_shown(scram_db, tmp_path):
             os.environ.pop("PGPASSWORD", None)
         else:
             os.environ["PGPASSWORD"] = old
+    env = {k: v for k, v in {**os.environ, **_env(home), "BORDERWATCH_LANG": "en"}.items() if v is not None}
     proc = subprocess.Popen([BW, "serve", "--db", scram_db, "--port", "0", "--address", "127.0.0.1"],
-                            env=_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     try:
         argv = Path(f"/proc/{proc.pid}/cmdline").read_bytes().decode("utf-8", "replace")

@@ -17,6 +17,7 @@ import _cli
 import numpy as np
 import pandas as pd
 import pytest
+from _fork import ForkServer
 
 from core.errors import StoreError, ValidationError
 from data import audit, store, users
@@ -176,10 +177,11 @@ def test_eight_concurrent_importers(pg_demo_template, pg_cluster, incident_rows,
     for p in range(4):
         rows = [[f"P{p}-{r[0]}"] + r[1:] for r in incident_rows]
         own.append(_csv(tmp_path / f"own{p}.csv", rows))
-    procs = [subprocess.Popen(BW + ["import", "incidents", str(f), "--db", url], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "BORDERWATCH_LANG": "en"})
-             for f in [shared] * 4 + own]
-    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    # eight processes forked from one that imported borderwatch (tests/_fork.py): the same commands, at once,
+    # without eight Python start-ups
+    with ForkServer(tmp_path, env={"BORDERWATCH_LANG": "en"}) as fork:
+        pids = [fork.start("import", "incidents", f, "--db", url) for f in [shared] * 4 + own]
+        results = [(fork.wait(pid), fork.stderr(pid)) for pid in pids]
     assert [code for code, _ in results] == [0] * 8, [err for _, err in results]
     con = store.connect(url)
     try:

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
-from pathlib import Path
 
+import _cli
+from _fork import ForkServer
 from gpxfiles import UTC, garmin_gpx, walk
 
 from data import audit, store
 from data.store import read_layer
 
-ROOT = Path(__file__).resolve().parents[2]
-BW = str(Path(sys.executable).with_name("borderwatch"))
 T0 = dt.datetime(2024, 3, 5, 1, 0, 0, tzinfo=UTC)      # 08:00 Vietnam time
 
 
@@ -50,12 +47,11 @@ def test_eight_concurrent_patrol_imports_overlapping(pg_demo_template, pg_cluste
         f.write_text(garmin_gpx({f"conc {k}": [walks[k]] for k in (p, p + 1)},
                                 [("001", wpt[0], wpt[1], wpt[3], "Flag, Blue")]), encoding="utf-8")
         own.append(f)
-    env = {**os.environ, "BORDERWATCH_LANG": "en"}
-    env.pop("BORDERWATCH_USER", None)
-    procs = [subprocess.Popen([BW, "import", "patrols", str(f), "--db", url, "--station", "DBP-THUAN"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-             for f in [shared] * 4 + own]
-    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    # eight processes forked from one that imported borderwatch (tests/_fork.py): the same commands, at once,
+    # without eight Python start-ups
+    with ForkServer(tmp_path, env={"BORDERWATCH_LANG": "en", "BORDERWATCH_USER": None}) as fork:
+        pids = [fork.start("import", "patrols", f, "--db", url, "--station", "DBP-THUAN") for f in [shared] * 4 + own]
+        results = [(fork.wait(pid), fork.stderr(pid)) for pid in pids]
     assert [code for code, _ in results] == [0] * 8, [err for _, err in results]
     con = store.connect(url)
     try:
@@ -78,5 +74,5 @@ def test_eight_concurrent_patrol_imports_overlapping(pg_demo_template, pg_cluste
         assert (audit.entries(con)["action"] == "import").sum() == 8
     finally:
         con.close()
-    verify = subprocess.run([BW, "audit", "--verify", "--db", url], capture_output=True, text=True, env=env)
+    verify = _cli.bw("audit", "--verify", "--db", url, lang="en")
     assert verify.returncode == 0, verify.stderr

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+import _cli
 import duckdb
 import pandas as pd
 import pytest
@@ -20,15 +20,15 @@ from data import audit, store, users
 from tests._pg import BIN
 from tests.data.conftest import INCIDENT_HEADER
 
-ROOT = Path(__file__).resolve().parents[2]
-BW = [str(Path(sys.executable).with_name("borderwatch"))]
 PASSWORD = "Mật-khẩu-dài-2026!"
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("BORDERWATCH_USER", "BORDERWATCH_DB")}
-    env["BORDERWATCH_LANG"] = "en"
-    return subprocess.run(BW + args, capture_output=True, text=True, env=env, cwd=ROOT)
+def _run(args: list[str], *, real: bool = False) -> _cli.Result | subprocess.CompletedProcess:
+    """``borderwatch ARGS`` in English, in this process (``tests/_cli.py``); ``real``: through the console
+    script in a child process (the restore-into-a-server smoke test)."""
+    if real:
+        return _cli.run_subprocess(*args, lang="en")
+    return _cli.bw(*args, lang="en")
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -127,9 +127,9 @@ def test_restore_an_embedded_backup_into_an_empty_server(demo_db, pg_url, tmp_pa
     with duckdb.connect(str(snap), read_only=True) as scon:
         src_audit = scon.execute("SELECT count(*) FROM audit").fetchone()[0]
     assert src_audit == 3
-    init = _run(["init", "--db", pg_url])
+    init = _run(["init", "--db", pg_url], real=True)
     assert init.returncode == 0, init.stderr
-    done = _run(["restore", str(snap), "--db", pg_url, "--no-safety-copy"])
+    done = _run(["restore", str(snap), "--db", pg_url, "--no-safety-copy"], real=True)
     assert done.returncode == 0, done.stderr
     con = store.connect(pg_url)
     try:

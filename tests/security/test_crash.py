@@ -15,19 +15,22 @@ following complete import carries ``import_id`` 2 instead of 1. That made this t
 with their import_id. The content is compared without the id, and the rows must carry the
 id of the one new ``import_log`` row; :func:`test_commit_torn_by_a_kill_leaves_the_tables_and_burns_one_number`
 reproduces the torn commit deterministically.
+
+Each import runs in a process forked from a server that imported ``cli`` once (``tests/_fork.py``):
+the process killed is a whole ``borderwatch import`` with its own store connection, but the
+second of Python start-up and GeoPandas import before it reaches the store is paid once, not
+per round, so the random moments all fall inside the import itself (the entry point is covered
+by the CLI smoke tests).
 """
 from __future__ import annotations
 
-import os
 import random
 import shutil
-import signal
-import subprocess
 import time
 
 import duckdb
 import pytest
-from seclib import BW
+from _fork import ForkServer
 
 from data.store import connect
 
@@ -83,12 +86,6 @@ def _big_csv(db, path, n: int):
     return path
 
 
-def _import(db, csv):
-    env = {**os.environ, "BORDERWATCH_LANG": "en"}
-    return subprocess.Popen([BW, "import", "incidents", str(csv), "--db", str(db), "--as", "u_editor"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-
-
 def _put_back(pristine, db):
     db.with_name(db.name + ".wal").unlink(missing_ok=True)
     shutil.copy(pristine, db)
@@ -101,45 +98,44 @@ def test_sigkill_at_random_moments_never_leaves_half_an_import(sec_db, tmp_path)
     before = _fingerprint(sec_db)
     shutil.copy(pristine, sec_db)
 
-    # One complete run: how long an import takes, and what "all of it" looks like.
-    t0 = time.monotonic()
-    proc = _import(sec_db, csv)
-    assert proc.wait(timeout=600) == 0, proc.stderr.read()
-    full_time = time.monotonic() - t0
-    complete = _fingerprint(sec_db)
-    assert complete["incidents"][0] == before["incidents"][0] + N_ROWS
-    assert complete["last_import_rows"] == N_ROWS and complete["orphans"] == 0
-    _put_back(pristine, sec_db)
-
-    rng = random.Random(233)
-    kills, finished, rounds = 0, 0, 0
-    while kills < 22 and rounds < 45:
-        rounds += 1
-        # half the moments anywhere, half in the last stretch (writing, commit, checkpoint)
-        delay = rng.uniform(0.3, full_time) if rounds % 2 else rng.uniform(0.6 * full_time, 1.05 * full_time)
-        proc = _import(sec_db, csv)
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            kills += 1
-        else:
-            # the import ran faster than the first one (the machine's load changes): aim earlier from now on,
-            # so the kills keep landing while it runs instead of after it
-            finished += 1
-            full_time *= 0.85
-        after = _fingerprint(sec_db)
-        if after == before:
-            continue        # nothing of the import (its number may be used up: see the module docstring)
-        # Killed after COMMIT (or not killed): the whole import must be there, nothing less.
-        _assert_complete(after, before, complete, f"round {rounds}, kill at {delay:.2f}s")
+    args = ("import", "incidents", csv, "--db", sec_db, "--as", "u_editor", "--lang", "en")
+    with ForkServer(tmp_path) as importer:
+        # One complete run: how long an import takes, and what "all of it" looks like.
+        t0 = time.monotonic()
+        code, err = importer.run(*args)
+        assert code == 0, err
+        full_time = time.monotonic() - t0
+        complete = _fingerprint(sec_db)
+        assert complete["incidents"][0] == before["incidents"][0] + N_ROWS
+        assert complete["last_import_rows"] == N_ROWS and complete["orphans"] == 0
         _put_back(pristine, sec_db)
-    print(f"kills={kills} finished_first={finished} rounds={rounds} full_import={full_time:.1f}s")
-    assert kills >= 20, f"only {kills} kills landed while the import ran ({finished} finished first)"
 
-    # And the store still takes the import afterwards.
-    proc = _import(sec_db, csv)
-    assert proc.wait(timeout=600) == 0
+        rng = random.Random(233)
+        kills, finished, rounds = 0, 0, 0
+        while kills < 22 and rounds < 45:
+            rounds += 1
+            # half the moments anywhere, half in the last stretch (writing, commit, checkpoint)
+            delay = rng.uniform(0.02, full_time) if rounds % 2 else rng.uniform(0.6 * full_time, 1.05 * full_time)
+            took = importer.kill_after(delay, *args)
+            if took is None:
+                kills += 1
+            else:
+                # the import ran faster than the first one (the machine's load changes): aim at its length from
+                # now on, so the kills keep landing while it runs instead of after it
+                finished += 1
+                full_time = min(full_time * 0.85, took)
+            after = _fingerprint(sec_db)
+            if after == before:
+                continue        # nothing of the import (its number may be used up: see the module docstring)
+            # Killed after COMMIT (or not killed): the whole import must be there, nothing less.
+            _assert_complete(after, before, complete, f"round {rounds}, kill at {delay:.2f}s")
+            _put_back(pristine, sec_db)
+        print(f"kills={kills} finished_first={finished} rounds={rounds} full_import={full_time:.1f}s")
+        assert kills >= 20, f"only {kills} kills landed while the import ran ({finished} finished first)"
+
+        # And the store still takes the import afterwards.
+        code, err = importer.run(*args)
+        assert code == 0, err
     _assert_complete(_fingerprint(sec_db), before, complete, "after the kills")
 
 

@@ -50,15 +50,25 @@ def shared(accounts_template):
 
 
 def _start_app(db: Path):
+    """The app stand-in; its log (stderr) goes to a file beside the store, read by :func:`_log` and :func:`_stop`."""
+    log = open(db.with_name(db.name + ".app.log"), "w+")
     proc = subprocess.Popen([sys.executable, "-c", APP_STANDIN, str(db)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "BORDERWATCH_LANG": "en"})
+                            stderr=log, text=True, env={**os.environ, "BORDERWATCH_LANG": "en"})
+    proc.log = log
     assert proc.stdout.readline().strip() == "ready"
     return proc
 
 
+def _log(proc) -> str:
+    proc.log.seek(0)
+    return proc.log.read()
+
+
 def _stop(proc) -> str:
     proc.kill()
-    _, err = proc.communicate(timeout=30)
+    proc.communicate(timeout=30)
+    err = _log(proc)
+    proc.log.close()
     return err
 
 
@@ -119,7 +129,12 @@ def test_requests_of_another_os_user_are_never_run(shared, spool_by):
     app = _start_app(db)
     try:
         _drop_as_nobody(spool, _requests(folder, evil), make_spool=spool_by == "attacker")
-        time.sleep(2.0)                    # 20 agent rounds
+        deadline = time.monotonic() + 60
+        while "relay: not serving" not in _log(app):    # the agent has looked at the spool and refused it
+            assert time.monotonic() < deadline and app.poll() is None, _log(app)
+            time.sleep(0.05)
+        time.sleep(0.5)                    # five more agent rounds (0.1 s apart) that must not run them either
+        assert len(os.listdir(spool)) == 3          # all three still waiting: none was taken (a taken one is unlinked)
     finally:
         err = _stop(app)
     assert not (folder / "leak.duckdb").exists() and not (folder / "backups" / "leak.duckdb").exists()

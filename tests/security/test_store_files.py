@@ -85,10 +85,13 @@ def test_demo_force_replaces_a_free_store_and_leaves_no_stale_wal(sec_db):
 # -- item 5: modes whatever the umask ----------------------------------------------------------
 
 def _bw0(*args, stdin=None):
-    """``borderwatch`` started with umask 000 (a careless shell)."""
-    env = {**os.environ, "BORDERWATCH_LANG": "en", "BORDERWATCH_LOGIN_DELAY_S": "0"}
-    return subprocess.run([str(Path(sys.executable).with_name("borderwatch")), *args], input=stdin, text=True,
-                          capture_output=True, env=env, umask=0, timeout=300)
+    """``borderwatch`` started with umask 000 (a careless shell): in this process, its umask set to 000 for the
+    call (``tests/_cli.py`` puts the one before back); the command itself must tighten it before writing."""
+    old = os.umask(0)
+    try:
+        return bw(*args, stdin=stdin)
+    finally:
+        os.umask(old)
 
 
 def test_files_are_private_whatever_the_umask(tmp_path):

@@ -2,14 +2,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pandas as pd
+import pytest
 
 from data import stats
 from data.filters import Filter
 from data.queries import count_incidents, load_incidents
-from data.store import store_revision
+from data.store import connect, store_revision
 from ui import charts
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
+    read-write open per test: these tests only read it (read-only makes sure of it)."""
+    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
 
 
 def test_monthly_sums_match_the_incidents(demo_con):
@@ -31,10 +44,14 @@ def test_empty_filter_gives_empty_frames_and_zero_totals(demo_con):
     assert stats.totals(demo_con, flt) == {"incidents": 0, "quantity_g": 0, "tablets": 0, "persons": 0}
 
 
-def test_revision_changes_when_rows_change(demo_con):
-    before = store_revision(demo_con)
-    demo_con.execute("DELETE FROM incidents WHERE id IN (SELECT id FROM incidents LIMIT 1)")
-    assert store_revision(demo_con) != before
+def test_revision_changes_when_rows_change(demo_db):
+    demo_con = connect(demo_db)             # its own copy: it deletes a row
+    try:
+        before = store_revision(demo_con)
+        demo_con.execute("DELETE FROM incidents WHERE id IN (SELECT id FROM incidents LIMIT 1)")
+        assert store_revision(demo_con) != before
+    finally:
+        demo_con.close()
 
 
 def test_charts_use_translated_titles_and_palette(demo_con):
