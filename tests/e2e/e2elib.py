@@ -5,11 +5,13 @@ from __future__ import annotations
 USER, PASSWORD = "e2e_admin", "e2e-password-Quang-Tri-233"
 
 
-def login(page) -> None:
+def login(page, *, wait: bool = True) -> None:
+    """Log in as :data:`USER`; ``wait=False`` returns after the click (the caller waits for the dashboard)."""
     page.get_by_label("Tên tài khoản").fill(USER)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_test_id("stMetricValue").first.wait_for()
+    if wait:
+        page.get_by_test_id("stMetricValue").first.wait_for()
 
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
