@@ -52,13 +52,31 @@ def _cookie(ctx, port: int):
     return next((c for c in ctx.cookies() if c["name"] == f"bw_session_{port}"), None)
 
 
+def _wait_cookie(ctx, page, port: int):
+    for _ in range(20):                        # the cookie arrives right after the login run
+        if _cookie(ctx, port):
+            break
+        page.wait_for_timeout(250)
+    return _cookie(ctx, port)
+
+
 def test_f5_keeps_the_session_until_logout_or_idle(browser, short_idle, idle):
     srv, db = short_idle
     seen_tokens = []
     ctx = browser.new_context(viewport={"width": 1366, "height": 768})
     page = ctx.new_page()
     page.set_default_timeout(60_000)
+    # a second browser logs in first and is then left alone: its idle time runs out while the first one works
+    alone_ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    alone = alone_ctx.new_page()
+    alone.set_default_timeout(60_000)
     try:
+        alone.goto(srv.url + "/?tab=data")
+        _login(alone)
+        seen_tokens.append(_wait_cookie(alone_ctx, alone, srv.port)["value"])
+        idle(alone)             # the login run is over: the stored session was last touched before this instant
+        idle_from = time.monotonic()
+
         page.goto(srv.url + "/?tab=data")
         _login(page)
         for _ in range(20):                        # the cookie arrives right after the login run
@@ -97,21 +115,14 @@ def test_f5_keeps_the_session_until_logout_or_idle(browser, short_idle, idle):
         assert not _logged_in(thief, idle)
         other.close()
 
-        # log in again, then leave the page alone past the idle limit: F5 asks for the password
-        _login(page)
-        for _ in range(20):
-            if _cookie(ctx, srv.port):
-                break
-            page.wait_for_timeout(250)
-        seen_tokens.append(_cookie(ctx, srv.port)["value"])
-        idle(page)              # the login run is over: the stored session was last touched before this instant
-        idle_from = time.monotonic()
-        page.wait_for_timeout(max(0.0, idle_from + IDLE_MIN * 60 + 1.5 - time.monotonic()) * 1000)
-        page.reload()
-        assert not _logged_in(page, idle)
-        assert page.get_by_text("hết").count() or page.get_by_test_id("stAlert").count()
+        # the browser left alone since its login, past the idle limit: F5 asks for the password
+        alone.wait_for_timeout(max(0.0, idle_from + IDLE_MIN * 60 + 1.5 - time.monotonic()) * 1000)
+        alone.reload()
+        assert not _logged_in(alone, idle)
+        assert alone.get_by_text("hết").count() or alone.get_by_test_id("stAlert").count()
     finally:
         ctx.close()
+        alone_ctx.close()
     srv.stop()                                     # release the store, then read what the server wrote
     con = connect(db)
     try:
