@@ -103,6 +103,7 @@ def test_editor_places_an_incident_by_clicking_the_map(browser, served):
         page.get_by_label("Longitude (WGS 84)").fill("106.61")
         page.get_by_label("Longitude (WGS 84)").press("Tab")      # the typed point is previewed live (a rerun)
         page.get_by_text(re.compile(r"Position: 16\.620000, 106\.610000")).wait_for()
+        page.wait_for_function(RUN_OVER)                 # the preview run is over: it cannot close a list now
         form = page.get_by_test_id("stForm").first
         for label, option in (("Offence", "251 –"), ("Drug", "Heroin")):   # lists without typing (issue 14 §3)
             box = form.get_by_test_id("stSelectbox").filter(has_text=label)
