@@ -143,18 +143,25 @@ KEYS = {"ArrowRight": "projector_next", "PageDown": "projector_next", " ": "proj
 
 # A fixed script (no user data in it): one keydown listener on the page that presses the keyed
 # navigation buttons, so the slide changes through the same callbacks as a click. Keys typed in a
-# form field are left alone; Space does not also scroll the page or press a focused button.
+# form field are left alone; Space does not also scroll the page or press a focused button. A key
+# pressed while the bar is not drawn yet (the slide still loading) is not lost: its button is pressed
+# when it appears (within 3 s).
 KEYS_JS = """<script>
 (() => {
   const KEYS = %s;
   if (window.__bwProjectorKeys) { window.__bwProjectorKeys.keys = KEYS; return; }
   const state = window.__bwProjectorKeys = {keys: KEYS};
   const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  // a key pressed while the slide is still loading (the bar not drawn yet) presses its button once it is drawn
+  const later = (key, until) => setTimeout(() => {
+    const btn = document.querySelector(".st-key-" + key + " button");
+    if (btn) { if (!btn.disabled) btn.click(); } else if (Date.now() < until) later(key, until);
+  }, 100);
   document.addEventListener("keydown", (ev) => {
     const key = state.keys[ev.key];
     if (!key || ev.altKey || ev.ctrlKey || ev.metaKey || typing(ev.target)) return;
     const btn = document.querySelector(".st-key-" + key + " button");
-    if (!btn) return;
+    if (!btn) { later(key, Date.now() + 3000); return; }
     ev.preventDefault();
     ev.stopPropagation();
     if (!btn.disabled) btn.click();
@@ -197,8 +204,8 @@ def render(con: duckdb.DuckDBPyConnection, flt: Filter, *, lang: str = "vi", use
     key = (b.flt, lang, b.version.hash, b.previous.id if b.previous else None)
     images = {name: _image(b, key, name) for name in s.visuals}
     flag = t("report.classification.default", lang) if classification is None else classification
+    st.html(KEYS_JS % json.dumps(KEYS), unsafe_allow_javascript=True)       # listening before the slide shows
     st.html(slide_html(b, s, images, flag=flag))
-    st.html(KEYS_JS % json.dumps(KEYS), unsafe_allow_javascript=True)
     cols = st.columns([0.8, 2, 1.2, 2, 0.8, 3, 2])
     cols[0].button("|◀", key="projector_first", on_click=_go, args=(0,), disabled=i == 0, use_container_width=True,
                    help=t("report.proj.first", lang))

@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from e2elib import map_drawn
 
 from core.i18n import fmt_int, t
 
@@ -13,6 +14,15 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TABS = ("map", "hotspots", "stats", "villages", "data")
+#: inside the map frame: the overlay pane holds drawn vector layers and the legend is there
+VECTORS_DRAWN = """() => !!document.querySelector('.leaflet-overlay-pane svg path, .leaflet-overlay-pane canvas')
+    && !!document.querySelector('.bw-legend')"""
+#: every Vega-Lite chart on the page has drawn its marks (a canvas or an SVG with a size)
+CHARTS_DRAWN = """() => {
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  return charts.length > 0 && charts.every(c => [...c.querySelectorAll('canvas, svg')]
+      .some(e => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0));
+}"""
 
 
 def _offline(requests: list[str]) -> list[str]:
@@ -130,10 +140,10 @@ def test_every_tab_renders_offline_with_screenshots(open_page, shots, size, idle
         idle(page)
         if tab in ("map", "hotspots"):
             page.frame_locator(MAP_FRAME).first.locator(".leaflet-control-layers").wait_for()
-            page.wait_for_timeout(1500)                   # tiles of vector layers and the legend settle
+            map_drawn(page).wait_for_function(VECTORS_DRAWN)   # vector layers, symbols and the legend drawn
         if tab == "stats":
             page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
-            page.wait_for_timeout(800)
+            page.wait_for_function(CHARTS_DRAWN)
         assert page.get_by_test_id("stException").count() == 0, tab
         assert not page.get_by_text(re.compile("Traceback")).count(), tab
         page.screenshot(path=str(shots / f"{tab}_{width}x{height}.png"))
@@ -141,6 +151,6 @@ def test_every_tab_renders_offline_with_screenshots(open_page, shots, size, idle
             page.get_by_role("tab", name=t("ui.hot.view.corridor", "vi")).click()
             idle(page)
             page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
-            page.wait_for_timeout(800)
+            page.wait_for_function(CHARTS_DRAWN)
             page.screenshot(path=str(shots / f"corridor_{width}x{height}.png"))
     assert _offline(requests) == []

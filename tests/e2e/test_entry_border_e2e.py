@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from e2elib import map_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +54,12 @@ def test_entry_form_refuses_a_point_in_laos_before_saving(open_page, idle, shots
     idle(page)
     frame = page.locator(MAP_FRAME).first
     frame.scroll_into_view_if_needed()
-    page.wait_for_timeout(2500)                            # Leaflet draws
+    map_drawn(page)                                        # Leaflet has drawn the map and takes clicks
     box = frame.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)   # west of the border: Laos
     deadline = time.monotonic() + 30
     while not lat.input_value() and time.monotonic() < deadline:
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(100)
     idle(page)
     clicked = float(lon.input_value())
     warning = page.get_by_test_id("stAlert").filter(has_text=WARNING)

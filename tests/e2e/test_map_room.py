@@ -85,22 +85,25 @@ def test_map_at_1366x768_room_labels_search_and_click_to_list(open_page, e2e_sto
     search.fill("lao bao")
     first = fr.locator(".bw-search-list li").first
     assert "Lao Bảo" in first.inner_text()
+    fr.evaluate("() => { window.bwFlown = false; map.once('moveend', () => { window.bwFlown = true; }); }")
     search.press("Enter")
-    fr.wait_for_function("() => map.getZoom() >= 12 && !map._animatingZoom", timeout=15_000)
-    page.wait_for_timeout(1200)                                      # the fly animation ends
+    # the fly animation ends (Leaflet fires moveend once, at its end)
+    fr.wait_for_function("() => window.bwFlown && map.getZoom() >= 12 && !map._animatingZoom", timeout=15_000)
     lat, lon = fr.evaluate("() => [map.getCenter().lat, map.getCenter().lng]")
     assert abs(lat - LAO_BAO_GATE[0]) < 0.02 and abs(lon - LAO_BAO_GATE[1]) < 0.02, (lat, lon)
 
     # "Lao Bảo" is a label on the map at zoom 12 around the gate (diacritics intact), not at zoom 9
-    fr.evaluate(f"() => map.setView([{LAO_BAO_GATE[0]}, {LAO_BAO_GATE[1]}], 12, {{animate: false}})")
+    # (each call in braces returns nothing: setView/setZoom return the map, which playwright would serialise
+    # object by object, several seconds per call)
+    fr.evaluate(f"() => {{ map.setView([{LAO_BAO_GATE[0]}, {LAO_BAO_GATE[1]}], 12, {{animate: false}}); }}")
     label = fr.locator(".bw-label-gate span", has_text="Lao Bảo").first
     label.wait_for(state="visible")
     lbox, mbox = label.bounding_box(), fr.locator("#map_div, .folium-map").first.bounding_box()
     assert mbox["x"] <= lbox["x"] and lbox["x"] + lbox["width"] <= mbox["x"] + mbox["width"]
     assert fr.locator(".bw-label-village span").count() > 0             # villages from zoom 12
-    fr.evaluate("() => map.setZoom(9, {animate: false})")
+    fr.evaluate("() => { map.setZoom(9, {animate: false}); }")
     fr.wait_for_function("() => document.querySelectorAll('.bw-label-gate span').length === 0")
-    fr.evaluate("() => map.setZoom(10, {animate: false})")              # gates from zoom 10, villages not yet
+    fr.evaluate("() => { map.setZoom(10, {animate: false}); }")         # gates from zoom 10, villages not yet
     fr.wait_for_function("() => document.querySelectorAll('.bw-label-gate span').length > 0 && "
                          "document.querySelectorAll('.bw-label-village span').length === 0")
     page.screenshot(path=str(shots / "map_vi_1366x768_labels.png"))
@@ -111,9 +114,9 @@ def test_map_at_1366x768_room_labels_search_and_click_to_list(open_page, e2e_sto
     assert int(z[0]) > int(z[1])
 
     # 6. clicking a Gi* hexagon lists its incidents under the map
-    fr.evaluate(f"() => map.setView([{LAO_BAO_GATE[0]}, {LAO_BAO_GATE[1]}], 11, {{animate: false}})")
-    page.wait_for_timeout(500)
-    point = fr.evaluate(r"""() => {
+    fr.evaluate(f"() => {{ map.setView([{LAO_BAO_GATE[0]}, {LAO_BAO_GATE[1]}], 11, {{animate: false}}); }}")
+    # wait until such a hexagon is drawn at the new view (the renderer redraws after the view change)
+    point = fr.wait_for_function(r"""() => {
         // a hexagon whose centre is not under a cluster or a symbol: a real click there hits the hexagon
         const hexes = [];
         map.eachLayer(l => { if (l instanceof L.Polygon && l._path && l._path.closest('.leaflet-overlay-pane')
@@ -126,7 +129,7 @@ def test_map_at_1366x768_room_labels_search_and_click_to_list(open_page, e2e_sto
             if (document.elementFromPoint(x, y) === h._path && /Số vụ: [\d.]+/.test(h.getTooltip().getContent()))
                 return [x, y, h.getTooltip().getContent()];
         }
-        return null; }""")
+        return null; }""", timeout=15_000, polling=250).json_value()
     assert point, "no clickable hexagon in view"
     fbox = page.locator(MAP_FRAME).first.bounding_box()
     page.mouse.click(fbox["x"] + point[0], fbox["y"] + point[1])

@@ -4,9 +4,11 @@ dropdowns open, fields being typed in, a custom date range and an uploaded file.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from e2elib import PASSWORD, USER
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.i18n import t
 
@@ -87,13 +89,38 @@ def test_login_page_says_nothing_in_english(browser, server, shots, idle):
         ctx.close()
 
 
+#: an open dropdown: its list, or (a list with nothing left to choose) its field marked expanded
+POPOVER = "[role=listbox], [role=combobox][aria-expanded=true]"
+
+
+def _shown(page, selector: str, timeout: float = 3000) -> bool:
+    """Wait up to ``timeout`` ms for ``selector`` to be on the page; True when it came."""
+    try:
+        page.locator(selector).first.wait_for(state="attached", timeout=timeout)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def _choose(page, box) -> None:
     """Open a selectbox's list (a click right after a rerun may only focus it)."""
     for _ in range(3):
         box.click()
-        page.wait_for_timeout(500)
-        if page.locator("[role=option]").count():
+        if _shown(page, "[role=option]"):
             return
+
+
+def _open(page, box) -> None:
+    """Open a dropdown (its popover drawn; a click right after a rerun may only focus it: then once more)."""
+    for _ in range(2):
+        box.click()
+        if _shown(page, POPOVER):
+            return
+
+
+def _close(page) -> None:
+    page.keyboard.press("Escape")
+    page.locator(POPOVER).first.wait_for(state="detached", timeout=10_000)
 
 
 def _open_each(page, idle, selector: str) -> list[str]:
@@ -103,11 +130,9 @@ def _open_each(page, idle, selector: str) -> list[str]:
     for i in range(boxes.count()):
         box = boxes.nth(i)
         box.scroll_into_view_if_needed()
-        box.click()
-        page.wait_for_timeout(400)
+        _open(page, box)
         hits += english(page)
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(200)
+        _close(page)
     idle(page)
     return hits
 
@@ -127,13 +152,14 @@ def test_sidebar_and_data_tab_say_nothing_in_english(open_page, idle, shots):
     drugs.click()
     for _ in range(8):
         options = page.locator("[role=option]")
-        if options.count() == 0:
+        if not _shown(page, "[role=option]", 1000):
             break
-        options.first.click()
-        page.wait_for_timeout(500)
+        name = options.first.inner_text()
+        options.first.click()               # the chosen one leaves the list
+        page.get_by_role("option", name=name, exact=True).wait_for(state="detached", timeout=10_000)
     page.keyboard.press("Escape")
     idle(page)
-    drugs.click()
+    drugs.click()                           # nothing left to choose: no list opens (and nothing English shows)
     page.wait_for_timeout(400)
     assert english(page) == []
     page.keyboard.press("Escape")
@@ -141,21 +167,24 @@ def test_sidebar_and_data_tab_say_nothing_in_english(open_page, idle, shots):
     idle(page)
     # a search without diacritics finds the commune
     search = page.get_by_label("Tìm đồn, xã")
-    search.fill("huong lap")
-    page.wait_for_timeout(1200)
-    idle(page)
+    none = page.get_by_text(t("ui.search.none", "vi"))
+    search.fill("huong lap")                # filters as one types (after a 400 ms pause): the list narrows
     communes = page.locator(f"{sidebar} [data-testid='stMultiSelect']").nth(3)
-    communes.click()
-    page.wait_for_timeout(400)
-    listed = page.locator("[role=option]").all_inner_texts()
-    page.keyboard.press("Escape")
+    deadline = time.monotonic() + 30
+    while True:
+        idle(page)
+        _open(page, communes)
+        listed = page.locator("[role=option]").all_inner_texts()
+        _close(page)
+        if (listed and all("Hướng Lập" in s for s in listed)) or time.monotonic() > deadline:
+            break
     assert listed and all("Hướng Lập" in s for s in listed), listed
     search.fill("zzzq")
-    page.wait_for_timeout(1200)
+    none.wait_for()                         # the search ran: nothing matches
     idle(page)
     assert english(page) == []
     search.fill("")
-    page.wait_for_timeout(1000)
+    none.wait_for(state="detached")
     idle(page)
     # a custom range: typed dates, the field dirty (no "Press Enter" hint), Enter applies, a reversed one refused
     _choose(page, page.locator(f"{sidebar} [data-testid='stSelectbox']").first)

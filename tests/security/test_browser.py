@@ -14,6 +14,16 @@ from data.store import connect
 
 pytestmark = pytest.mark.browser
 
+# The same conditions as tests/e2e/e2elib.py (not importable from this folder): the script run is over;
+# Leaflet has drawn the map in a streamlit-folium frame and streamlit-folium listens to its clicks.
+RUN_OVER = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testScriptState === 'notRunning'
+         && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+LEAFLET_READY = """() => typeof map_div !== 'undefined' && map_div._loaded && map_div.listens('click')
+    && map_div.getSize().x > 0 && map_div.getSize().y > 0 && [...document.images].every(i => i.complete)"""
+
 
 @pytest.fixture(scope="module")
 def served(accounts_template, tmp_path_factory):
@@ -46,7 +56,7 @@ def test_login_page_shows_nothing_of_the_store(browser, served):
     ctx, page, requests = _page(browser, url)
     try:
         page.get_by_role("button", name="Log in").wait_for()
-        page.wait_for_timeout(1500)
+        page.wait_for_function(RUN_OVER)                  # the login page's run is over: all it shows is here
         assert page.get_by_test_id("stMetricValue").count() == 0
         assert page.get_by_role("tab").count() == 0
         assert page.locator("iframe").count() == 0
@@ -77,14 +87,14 @@ def test_editor_places_an_incident_by_clicking_the_map(browser, served):
         page.get_by_text("Click the map to place").wait_for()
         frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
         frame.scroll_into_view_if_needed()
-        page.wait_for_timeout(3000)                       # Leaflet draws
+        frame.element_handle().content_frame().wait_for_function(LEAFLET_READY)   # Leaflet drew it, takes clicks
         box = frame.bounding_box()
         lat_box = page.get_by_label("Latitude (WGS 84)")
         assert lat_box.input_value() == ""
         page.mouse.click(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)   # open land, no marker
         deadline = time.monotonic() + 30
         while not lat_box.input_value() and time.monotonic() < deadline:
-            page.wait_for_timeout(300)
+            page.wait_for_timeout(100)
         lat = float(lat_box.input_value())
         lon = float(page.get_by_label("Longitude (WGS 84)").input_value())
         assert 14 < lat < 19 and 103 < lon < 110
@@ -93,6 +103,7 @@ def test_editor_places_an_incident_by_clicking_the_map(browser, served):
         page.get_by_label("Longitude (WGS 84)").fill("106.61")
         page.get_by_label("Longitude (WGS 84)").press("Tab")      # the typed point is previewed live (a rerun)
         page.get_by_text(re.compile(r"Position: 16\.620000, 106\.610000")).wait_for()
+        page.wait_for_function(RUN_OVER)                 # the preview run is over: it cannot close a list now
         form = page.get_by_test_id("stForm").first
         for label, option in (("Offence", "251 –"), ("Drug", "Heroin")):   # lists without typing (issue 14 §3)
             box = form.get_by_test_id("stSelectbox").filter(has_text=label)
