@@ -30,6 +30,7 @@ import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from core.errors import Problem
@@ -187,11 +188,26 @@ def _parse_fields(source: Source, problems: _Problems) -> _Values:
     for f in LAYERS[source.layer].fields:
         col = source.column_for(f.name)
         values[f.name] = ([None] * n if col is None
-                          else _parse_column(source.frame[col].tolist(), f, col, problems.add, problems.lang,
+                          else _parse_column(_cells(source.frame[col]), f, col, problems.add, problems.lang,
                                              source.numbers))
         if f.name in _BLANK_AS:
             values[f.name] = [_BLANK_AS[f.name] if v is None else v for v in values[f.name]]
     return values
+
+
+def _cells(column: pd.Series) -> list | pd.Series:
+    """A column's cells: the Series itself when it is Arrow text without nulls (the columnar CSV read, parsed
+    by distinct value without a Python string per cell), else a list."""
+    if is_arrow_text(column):
+        return column
+    return column.tolist()
+
+
+def is_arrow_text(column: pd.Series) -> bool:
+    """Text cells held by Arrow (the columnar CSV read), none missing."""
+    dtype = column.dtype
+    return (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
+            and not column.hasnans)
 
 
 def _geometries(source: Source, con: duckdb.DuckDBPyConnection, values: _Values, problems: _Problems, *,
@@ -271,14 +287,14 @@ def _compare(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, ke
 
 # -- values ------------------------------------------------------------------------------
 
-def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
+def _parse_column(raw: list | pd.Series, f, col: str, add, lang, conv=numbers.NONE) -> list:
     if f.enum:
         parser: Callable[[Any], Any] = partial(parse_enum, f.enum, lang=lang)
     elif f.kind in ("int", "float"):
         parser = partial(PARSERS[f.kind], conv=conv)
     else:
         parser = PARSERS[f.kind]
-    if raw and set(map(type, raw)) == {str}:
+    if isinstance(raw, pd.Series) or (raw and set(map(type, raw)) == {str}):
         return _parse_text_column(raw, f, col, add, parser)
     out: list = [None] * len(raw)
     cache: dict[tuple, tuple[bool, Any]] = {}
@@ -307,11 +323,12 @@ def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
     return out
 
 
-def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None],
+def _parse_text_column(raw: list[str] | pd.Series, f: Any, col: str, add: Callable[..., None],
                        parser: Callable[[Any], Any]) -> list:
     """:func:`_parse_column` for a column of text cells (CSV): each distinct text is parsed once and the
-    results are spread over the rows; problems are recorded in row order, as the per-cell loop does."""
-    codes, uniques = pd.factorize(np.asarray(raw, dtype=object))
+    results are spread over the rows; problems are recorded in row order, as the per-cell loop does.
+    ``raw`` may be an Arrow text Series (:func:`is_arrow_text`), factorized without a string per cell."""
+    codes, uniques = pd.factorize(raw if isinstance(raw, pd.Series) else np.asarray(raw, dtype=object))
     text = f.kind == "text" and not f.enum
     parsed = np.empty(len(uniques), dtype=object)
     state = np.zeros(len(uniques), dtype=np.int8)          # 0 parsed, 1 blank, 2 refused
