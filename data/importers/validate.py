@@ -97,7 +97,7 @@ _BLANK_AS = {"outside_vietnam": False}
 
 
 @dataclass(frozen=True)
-class _Actor:
+class Actor:
     """Who imports, for the cross-border rule: may they flag ``outside_vietnam``; name and role for a refusal."""
 
     allow_outside: bool = False
@@ -160,17 +160,26 @@ def validate(source: Source, con: duckdb.DuckDBPyConnection, *, replace: bool = 
         The acting user (``who``, ``role``: named in the refusal) may flag an incident
         ``outside_vietnam`` (:data:`core.roles.CROSS_BORDER`).
     """
+    return validate_piece(source, con, {}, replace=replace, max_distance_km=max_distance_km, lang=lang,
+                          actor=Actor(allow_outside, who, role))
+
+
+@paused_gc()
+def validate_piece(source: Source, con: duckdb.DuckDBPyConnection, seen: dict, *, replace: bool,
+                   max_distance_km: float, lang: str | None, actor: Actor) -> Report:
+    """:func:`validate` of some rows of a file. ``seen`` (key → file row of the first row with it) is shared
+    by the pieces of one file validated in turn (:func:`data.importers.commit.commit`), so that a key
+    repeated anywhere in the file is a duplicate."""
     layer, spec = source.layer, LAYERS[source.layer]
     problems = _Problems(source, lang)
     values = _parse_fields(source, problems)
     geoms = None
     if spec.geom_types:
-        geoms = _geometries(source, con, values, problems, max_distance_km=max_distance_km,
-                            actor=_Actor(allow_outside, who, role))
+        geoms = _geometries(source, con, values, problems, max_distance_km=max_distance_km, actor=actor)
     _layer_rules(source, con, values, problems)
     keys = _keys(spec, values, len(source.frame))
     key_col = source.column_for(spec.key.split(",")[0])
-    _check_duplicates(keys, key_col, problems)
+    _check_duplicates(keys, key_col, problems, seen)
     frame = _frame(source, values, geoms)
     changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace)
     valid = frame[~problems.bad]
@@ -211,7 +220,7 @@ def is_arrow_text(column: pd.Series) -> bool:
 
 
 def _geometries(source: Source, con: duckdb.DuckDBPyConnection, values: _Values, problems: _Problems, *,
-                max_distance_km: float, actor: _Actor) -> np.ndarray:
+                max_distance_km: float, actor: Actor) -> np.ndarray:
     """The rows' geometries, checked (shape, belt distance, border side); extra geometry columns into ``values``."""
     layer, spec = source.layer, LAYERS[source.layer]
     skip = np.zeros(len(source.frame), dtype=bool)      # rows whose coordinates were already reported
@@ -247,16 +256,16 @@ def _layer_rules(source: Source, con: duckdb.DuckDBPyConnection, values: _Values
                                                  problems.lang)
 
 
-def _check_duplicates(keys: list, key_col: str | None, problems: _Problems) -> None:
-    """A key seen before in the file: a problem naming the row that had it first."""
-    first_seen: dict = {}
+def _check_duplicates(keys: list, key_col: str | None, problems: _Problems, first_seen: dict) -> None:
+    """A key seen before in the file: a problem naming the row that had it first (``first_seen``: key → row)."""
     for i, k in enumerate(keys):
         if k is None:
             continue
-        if k in first_seen:
-            problems.add(i, key_col, "import.duplicate_key", id=_key_text(k), first=int(problems.rows[first_seen[k]]))
+        first = first_seen.get(k)
+        if first is not None:
+            problems.add(i, key_col, "import.duplicate_key", id=_key_text(k), first=first)
         else:
-            first_seen[k] = i
+            first_seen[k] = int(problems.rows[i])
 
 
 def _frame(source: Source, values: _Values, geoms: np.ndarray | None) -> pd.DataFrame:
@@ -386,6 +395,8 @@ def _typed(vals: list, spec, name: str):
 
 def _keys(spec, values: dict, n: int) -> list:
     names = spec.key.split(",")
+    if len(names) == 1:             # the key is the value itself (None where missing)
+        return list(values[names[0]])
     out = []
     for i in range(n):
         k = tuple(values[c][i] for c in names)
@@ -481,7 +492,7 @@ def _same_geoms(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str | None, flags: list | None,
-                  flag_col: str | None, problems: _Problems, *, actor: _Actor) -> None:
+                  flag_col: str | None, problems: _Problems, *, actor: Actor) -> None:
     """Points on the Lao side beyond the tolerance are refused unless flagged ``outside_vietnam``;
     a flag needs ``actor.allow_outside``."""
     from core import roles
