@@ -31,6 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from core.errors import Problem
@@ -105,6 +106,18 @@ class Actor:
     role: str | None = None
 
 
+@dataclass
+class FileKeys:
+    """The keys of one file validated in pieces (:func:`validate_piece`): ``first`` maps a key to the file row
+    of the first row holding it; ``stored_ids`` (an Arrow text array, layers keyed by ``id``) holds the ids
+    stored before the import wrote any row, so a piece looks in the store only for the ids found there —
+    the rows written by earlier pieces cannot hold its keys (that would be a duplicate). None: look in the
+    store for every key."""
+
+    first: dict = field(default_factory=dict)
+    stored_ids: pa.Array | None = None
+
+
 # Field name → one parsed value per row (a list, or an object array for extra geometries).
 _Values = dict[str, Any]
 
@@ -160,16 +173,15 @@ def validate(source: Source, con: duckdb.DuckDBPyConnection, *, replace: bool = 
         The acting user (``who``, ``role``: named in the refusal) may flag an incident
         ``outside_vietnam`` (:data:`core.roles.CROSS_BORDER`).
     """
-    return validate_piece(source, con, {}, replace=replace, max_distance_km=max_distance_km, lang=lang,
+    return validate_piece(source, con, FileKeys(), replace=replace, max_distance_km=max_distance_km, lang=lang,
                           actor=Actor(allow_outside, who, role))
 
 
 @paused_gc()
-def validate_piece(source: Source, con: duckdb.DuckDBPyConnection, seen: dict, *, replace: bool,
+def validate_piece(source: Source, con: duckdb.DuckDBPyConnection, seen: FileKeys, *, replace: bool,
                    max_distance_km: float, lang: str | None, actor: Actor) -> Report:
-    """:func:`validate` of some rows of a file. ``seen`` (key → file row of the first row with it) is shared
-    by the pieces of one file validated in turn (:func:`data.importers.commit.commit`), so that a key
-    repeated anywhere in the file is a duplicate."""
+    """:func:`validate` of some rows of a file. ``seen`` is shared by the pieces of one file validated in turn
+    (:func:`data.importers.commit.commit`), so that a key repeated anywhere in the file is a duplicate."""
     layer, spec = source.layer, LAYERS[source.layer]
     problems = _Problems(source, lang)
     values = _parse_fields(source, problems)
@@ -179,9 +191,9 @@ def validate_piece(source: Source, con: duckdb.DuckDBPyConnection, seen: dict, *
     _layer_rules(source, con, values, problems)
     keys = _keys(spec, values, len(source.frame))
     key_col = source.column_for(spec.key.split(",")[0])
-    _check_duplicates(keys, key_col, problems, seen)
+    _check_duplicates(keys, key_col, problems, seen.first)
     frame = _frame(source, values, geoms)
-    changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace)
+    changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace, stored_ids=seen.stored_ids)
     valid = frame[~problems.bad]
     counts = valid["_status"].value_counts()
     return Report(file=source.file, layer=layer, rows=len(source.frame), valid=valid,
@@ -280,9 +292,9 @@ def _frame(source: Source, values: _Values, geoms: np.ndarray | None) -> pd.Data
 
 
 def _compare(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, keys: list, key_col: str | None,
-             problems: _Problems, *, replace: bool) -> int:
+             problems: _Problems, *, replace: bool, stored_ids: pa.Array | None = None) -> int:
     """Set ``_status`` against the store; a changed row is a problem unless replacing. Returns how many changed."""
-    status = _compare_with_store(con, layer, frame, keys, ~problems.bad)
+    status = _compare_with_store(con, layer, frame, keys, ~problems.bad, stored_ids)
     frame["_status"] = [s for s, _ in status]
     changed = 0
     for i in np.flatnonzero(~problems.bad):
@@ -409,11 +421,14 @@ def _key_text(k) -> str:
 
 
 def _compare_with_store(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, keys: list,
-                        ok: np.ndarray) -> list:
-    """Per row: ("new" | "unchanged" | "changed", differing columns)."""
+                        ok: np.ndarray, stored_ids: pa.Array | None = None) -> list:
+    """Per row: ("new" | "unchanged" | "changed", differing columns). ``stored_ids``: see :class:`FileKeys`."""
     spec = LAYERS[layer]
     out: list[tuple[str, list[str]]] = [("new", [])] * len(frame)
     wanted = [k for k, good in zip(keys, ok, strict=True) if good and k is not None]
+    if wanted and stored_ids is not None:     # keys the store held before the import: the only ones to look up
+        found = pc.is_in(pa.array([str(k) for k in wanted], type=pa.string()), value_set=stored_ids)
+        wanted = [k for k, hit in zip(wanted, found.to_numpy(zero_copy_only=False), strict=True) if hit]
     if not wanted:
         return out
     stored = _stored(con, layer, wanted)
