@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 
 from data.importers import coords
-from data.importers.values import BadValue, is_blank, parse_real
+from data.importers.values import BadValue, is_blank, parse_real, text_list
 from data.schema import LAYERS
 from geo.crs import transformer
 
@@ -38,7 +38,7 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
     a_col, b_col = source.column_for(a_role), source.column_for(b_role)
     a = np.full(n, np.nan)
     b = np.full(n, np.nan)
-    a_vals, b_vals = source.frame[a_col].tolist(), source.frame[b_col].tolist()
+    a_vals, b_vals = text_list(source.frame[a_col]), text_list(source.frame[b_col])
     for arr, col, role, vals, other in ((a, a_col, a_role, a_vals, b_vals), (b, b_col, b_role, b_vals, a_vals)):
         todo: Iterable[int] = range(len(vals))
         if how == "latlon":

@@ -40,7 +40,17 @@ from core.vocab import match_station
 from data.importers import geometry
 from data.importers import number_format as numbers
 from data.importers.readers import paused_gc
-from data.importers.values import PARSERS, BadValue, clean_text, clean_texts, is_blank, parse_enum, parse_timestamps
+from data.importers.values import (
+    PARSERS,
+    BadValue,
+    clean_text,
+    clean_texts,
+    is_arrow_text,
+    is_blank,
+    parse_enum,
+    parse_timestamps,
+    text_list,
+)
 from data.schema import LAYERS
 from data.store import CRS, read_layer
 from data.village_rules import check_review_dates
@@ -224,13 +234,6 @@ def _cells(column: pd.Series) -> list | pd.Series:
     return column.tolist()
 
 
-def is_arrow_text(column: pd.Series) -> bool:
-    """Text cells held by Arrow (the columnar CSV read), none missing."""
-    dtype = column.dtype
-    return (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
-            and not column.hasnans)
-
-
 def _geometries(source: Source, con: duckdb.DuckDBPyConnection, values: _Values, problems: _Problems, *,
                 max_distance_km: float, actor: Actor) -> np.ndarray:
     """The rows' geometries, checked (shape, belt distance, border side); extra geometry columns into ``values``."""
@@ -316,7 +319,7 @@ def _parse_column(raw: list | pd.Series, f, col: str, add, lang, conv=numbers.NO
     else:
         parser = PARSERS[f.kind]
     if isinstance(raw, pd.Series) or (raw and set(map(type, raw)) == {str}):
-        return _parse_text_column(raw, f, col, add, parser)
+        return _parse_text_column(raw, f, col, add, parser, conv)
     out: list = [None] * len(raw)
     cache: dict[tuple, tuple[bool, Any]] = {}
     hit: tuple[bool, Any] | None
@@ -345,7 +348,7 @@ def _parse_column(raw: list | pd.Series, f, col: str, add, lang, conv=numbers.NO
 
 
 def _parse_text_column(raw: list[str] | pd.Series, f: Any, col: str, add: Callable[..., None],
-                       parser: Callable[[Any], Any]) -> list:
+                       parser: Callable[[Any], Any], conv: numbers.Convention = numbers.NONE) -> list:
     """:func:`_parse_column` for a column of text cells (CSV): each distinct text is parsed once and the
     results are spread over the rows; problems are recorded in row order, as the per-cell loop does.
     ``raw`` may be an Arrow text Series (:func:`is_arrow_text`), factorized without a string per cell."""
@@ -353,7 +356,7 @@ def _parse_text_column(raw: list[str] | pd.Series, f: Any, col: str, add: Callab
     text = f.kind == "text" and not f.enum
     parsed = np.empty(len(uniques), dtype=object)
     state = np.zeros(len(uniques), dtype=np.int8)          # 0 parsed, 1 blank, 2 refused
-    distinct = uniques.tolist()
+    distinct = text_list(uniques)
     if text:                            # the parser is clean_text: the whole column at once
         cleaned = clean_texts(distinct)
         for k, c in enumerate(cleaned):
@@ -361,7 +364,11 @@ def _parse_text_column(raw: list[str] | pd.Series, f: Any, col: str, add: Callab
                 state[k] = 1
         parsed[:] = cleaned
         distinct = []
-    ready = parse_timestamps(distinct) if f.kind == "timestamp" and not f.enum else [None] * len(distinct)
+    ready: list = [None] * len(distinct)
+    if f.kind == "timestamp" and not f.enum:
+        ready = parse_timestamps(distinct)
+    elif f.kind == "float" and not f.enum:
+        ready = numbers.plain_quantities(distinct, conv)
     for k, v in enumerate(distinct):
         if ready[k] is not None:
             parsed[k] = ready[k]

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,8 +17,16 @@ from hypothesis import strategies as st
 from data.importers import coords, geometry
 from data.importers import number_format as numbers
 from data.importers.source import _number_samples
-from data.importers.validate import _parse_column
-from data.importers.values import BadValue, clean_text, clean_texts, is_blank, parse_timestamp, parse_timestamps
+from data.importers.validate import _cells, _parse_column
+from data.importers.values import (
+    BadValue,
+    clean_text,
+    clean_texts,
+    is_blank,
+    parse_float,
+    parse_timestamp,
+    parse_timestamps,
+)
 from data.schema import LAYERS
 
 _PLAIN = st.floats(min_value=-200, max_value=200, allow_nan=False).map(repr)
@@ -136,3 +145,34 @@ def test_number_evidence_from_distinct_texts_decides_like_every_cell(rows: list,
 
     assert (numbers.decide(_number_samples(frame, cols, spec, row_numbers), delimiter=delimiter)
             == numbers.decide(every_cell(), delimiter=delimiter))
+
+
+_CONVENTIONS = [numbers.NONE, numbers.Convention(numbers.COMMA), numbers.Convention(numbers.POINT),
+                numbers.Convention(mixed=True)]
+_NUMBER_TEXT = st.one_of(st.from_regex(r"[0-9]{1,5}(?:[.,][0-9]{1,4})?", fullmatch=True), st.sampled_from(
+    ["1" * 400, "1" * 400 + ".5", ".5", "5.", "١٢.٥", "1.234,5", "1,234.5", "-3.5", " 2.5", "0.0", "007", "1.500"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(_FIELDS)), st.sampled_from(_CONVENTIONS),
+       st.lists(st.one_of(_NUMBER_TEXT, _CELL, _TIMES), min_size=1, max_size=40))
+def test_arrow_text_column_parse_equals_per_cell_parse(name: str, conv, column: list) -> None:
+    """The columnar CSV read's Arrow text columns (factorized in Arrow, plain quantities read at once) give
+    what the per-cell loop gives, under every number convention."""
+    f = _FIELDS[name]
+    fast_problems: list = []
+    slow_problems: list = []
+    arrow = pd.Series(column, dtype=pd.ArrowDtype(pa.string()))
+    fast = _parse_column(_cells(arrow), f, name, lambda *a, **k: fast_problems.append((a, k)), "en", conv)
+    slow = _parse_column(column + [None], f, name, lambda *a, **k: slow_problems.append((a, k)), "en", conv)
+    assert fast == slow[:-1]
+    assert [type(x) for x in fast] == [type(x) for x in slow[:-1]]
+    assert fast_problems == [p for p in slow_problems if p[0][0] != len(column)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_CONVENTIONS), st.lists(_NUMBER_TEXT, max_size=30))
+def test_plain_quantities_are_parse_float_or_deferred(conv, column: list) -> None:
+    for v, got in zip(column, numbers.plain_quantities(column, conv), strict=True):
+        if got is not None:
+            assert got == parse_float(v, conv) and type(got) is float
