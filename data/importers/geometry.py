@@ -141,7 +141,12 @@ def distance_km(geoms: np.ndarray, belt) -> np.ndarray:
 
     belt_m = shapely.transform(belt, _fn)
     g_m = shapely.transform(np.asarray(geoms, dtype=object), _fn)
-    return shapely.distance(g_m, belt_m) / 1000.0
+    # A geometry touching the belt is at distance 0 (what GEOS's distance gives it): measured only the others.
+    shapely.prepare(belt_m)
+    out = np.zeros(len(g_m))
+    away = ~shapely.intersects(belt_m, g_m)
+    out[away] = shapely.distance(g_m[away], belt_m)
+    return out / 1000.0
 
 
 def parse_extra(values: list, col: str, crs, add: AddProblem, *, geom_types=("Polygon", "MultiPolygon")) -> np.ndarray:

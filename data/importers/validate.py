@@ -518,7 +518,7 @@ def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str 
     """Points on the Lao side beyond the tolerance are refused unless flagged ``outside_vietnam``;
     a flag needs ``actor.allow_outside``."""
     from core import roles
-    from data.border_side import BORDER_TOLERANCE_M, border_context, lao_beyond
+    from data.border_side import BORDER_TOLERANCE_M, border_context
 
     n = len(geoms)
     flags = flags or [False] * n
@@ -538,13 +538,27 @@ def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str 
     ctx = border_context(con)
     if ctx is None:
         return
-    sides = ctx.sides(shapely.get_x(pts[use]), shapely.get_y(pts[use]))
-    lao = lao_beyond(sides)
-    for k in np.flatnonzero(lao):
+    at, distance_m = lao_points(ctx, shapely.get_x(pts[use]), shapely.get_y(pts[use]))
+    for k, d in zip(at.tolist(), distance_m.tolist(), strict=True):
         i = int(use[k])
         if flags[i] is not True:
-            add(i, label, "import.lao_side", km=float(sides["distance_m"].iloc[k]) / 1000,
-                tol=BORDER_TOLERANCE_M / 1000)
+            add(i, label, "import.lao_side", km=d / 1000, tol=BORDER_TOLERANCE_M / 1000)
+
+
+def lao_points(ctx, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the points on the Lao side beyond the tolerance (:func:`data.border_side.lao_beyond` of
+    ``ctx.sides``) and their distances to the line (metres). A point inside the belt is on the Vietnamese side
+    (what ``border_side`` says of it first), so only the others are measured."""
+    from data.border_side import lao_beyond
+
+    x, y = ctx.to_metric(lon, lat)
+    shapely.prepare(ctx.belt_m)
+    rest = np.flatnonzero(~shapely.contains_xy(ctx.belt_m, np.asarray(x, dtype=float), np.asarray(y, dtype=float)))
+    if not rest.size:
+        return rest, np.zeros(0)
+    sides = ctx.sides(lon[rest], lat[rest])
+    lao = lao_beyond(sides)
+    return rest[lao], sides["distance_m"].to_numpy(dtype=float)[lao]
 
 
 def _belt(con: duckdb.DuckDBPyConnection):

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from data.importers import coords, geometry
 from data.importers import number_format as numbers
 from data.importers.source import _number_samples
-from data.importers.validate import _cells, _parse_column
+from data.importers.validate import _cells, _parse_column, lao_points
 from data.importers.values import (
     BadValue,
     clean_text,
@@ -176,3 +177,60 @@ def test_plain_quantities_are_parse_float_or_deferred(conv, column: list) -> Non
     for v, got in zip(column, numbers.plain_quantities(column, conv), strict=True):
         if got is not None:
             assert got == parse_float(v, conv) and type(got) is float
+
+
+@pytest.fixture(scope="module")
+def demo_border(demo_db_template):
+    from data.border_side import border_context
+    from data.queries import study_area
+    from data.store import connect
+
+    con = connect(demo_db_template, read_only=True)
+    try:
+        return border_context(con), study_area(con)
+    finally:
+        con.close()
+
+
+def _points_around(belt, data, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points in and around the belt, some on its outline and its vertices."""
+    xmin, ymin, xmax, ymax = shapely.bounds(belt)
+    ring = shapely.get_coordinates(shapely.boundary(belt))
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(xmin - 0.3, xmax + 0.3, n)
+    lat = rng.uniform(ymin - 0.3, ymax + 0.3, n)
+    k = rng.integers(0, len(ring), n // 4)
+    lon[: n // 4], lat[: n // 4] = ring[k, 0], ring[k, 1]
+    return lon, lat
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_belt_distance_measured_only_outside_equals_every_distance(demo_border, data) -> None:
+    from geo.crs import transformer
+
+    _, belt = demo_border
+    lon, lat = _points_around(belt, data, 2000)
+    pts = shapely.points(lon, lat)
+    tr = transformer("EPSG:4326", geometry.METRIC)
+
+    def fn(xy):
+        return np.column_stack(tr.transform(xy[:, 0], xy[:, 1], errcheck=False))
+
+    every = shapely.distance(shapely.transform(pts, fn), shapely.transform(belt, fn)) / 1000.0
+    assert np.array_equal(geometry.distance_km(pts, belt), every)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_lao_side_found_outside_the_belt_equals_every_point_checked(demo_border, data) -> None:
+    from data.border_side import lao_beyond
+
+    ctx, belt = demo_border
+    lon, lat = _points_around(belt, data, 2000)
+    sides = ctx.sides(lon, lat)
+    want = np.flatnonzero(lao_beyond(sides))
+    at, distance_m = lao_points(ctx, lon, lat)
+    assert np.array_equal(at, want) and len(want)
+    assert np.array_equal(distance_m, sides["distance_m"].to_numpy(dtype=float)[want])
