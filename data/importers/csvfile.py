@@ -210,11 +210,13 @@ def _raw_table(ctx: _Ctx, table, names: list[str], delimiter: str) -> RawTable |
     limit = csv.field_size_limit()
     columns = []
     for j in range(table.num_columns):
-        col = table.column(j).combine_chunks()
+        col = table.column(j)           # in the reader's blocks (a ChunkedArray): not copied into one array
         if len(col) and pc.max(pc.binary_length(col)).as_py() > limit:
             return None
         if j == 0:
-            joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(col)], pa.int32()), col), "\x00")
+            whole = col.combine_chunks()
+            joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, len(whole)], pa.int32()), whole), "\x00")
+            del whole
             if not _plain_first_cells(joined[0].as_py()):
                 return None
         if pc.any(pc.starts_with(col, "'")).as_py():      # formula neutralising to undo, as per cell
