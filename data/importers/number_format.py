@@ -52,6 +52,8 @@ _GROUPED = {COMMA: re.compile(_SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
             POINT: re.compile(_SIGN + r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")}
 _DIGITS = re.compile(_SIGN + r"[\d.,]+")
 _AMBIGUOUS = re.compile(_SIGN + r"[1-9]\d{0,2}[.,]\d{3}")
+#: Digits with one decimal point (``12.5``, ``1.500``): their evidence is weak decimal point or none.
+SIMPLE_POINT = re.compile(r"[0-9]*\.[0-9]+")
 _MARK = {COMMA: ",", POINT: "."}
 _THOUSANDS = {COMMA: ".", POINT: ","}
 
@@ -134,6 +136,8 @@ def decide(samples, *, user: str | None = None, delimiter: str | None = None) ->
         return Convention(decimal=user, source=("--decimal", None, user))
     first: dict[tuple[str, bool], tuple] = {}
     for column, row, text, coord in samples:
+        if (POINT, False) in first and SIMPLE_POINT.fullmatch(text):
+            continue            # its evidence is weak decimal point or none: nothing new
         hit = evidence(text, coordinate=coord)
         if hit is not None and hit not in first:
             first[hit] = (column, row, text)

@@ -236,3 +236,12 @@ def test_lao_side_found_outside_the_belt_equals_every_point_checked(demo_border,
     at, distance_m = lao_points(ctx, lon, lat)
     assert np.array_equal(at, want) and len(want)
     assert np.array_equal(distance_m, sides["distance_m"].to_numpy(dtype=float)[want])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_NUMBER_TEXT, _CELL, st.from_regex(r"[0-9]{0,4}\.[0-9]{1,4}", fullmatch=True)),
+       st.sampled_from([None, "degrees", "xy"]))
+def test_simple_point_texts_show_weak_point_or_nothing(text: str, coordinate) -> None:
+    """What lets numbers.decide skip such texts once weak decimal-point evidence is found."""
+    if numbers.SIMPLE_POINT.fullmatch(text):
+        assert numbers.evidence(text, coordinate=coordinate) in ((numbers.POINT, False), None)
