@@ -6,19 +6,21 @@ import importlib
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from core.errors import ValidationError
-from data.importers import import_file
+from data.importers import import_file, read_source
 from data.store import connect
 
 HEADER = ["id", "occurred_at", "lat", "lon", "article", "drug", "quantity_g", "tablets", "persons", "station_id",
           "description"]
 
 
-def _rows(village_points: list[tuple[float, float]]) -> list[list]:
+def _rows(village_points: list[tuple[float, float]], *, ragged: bool = True) -> list[list]:
     """20 incidents; problems spread over the pieces: a repeated id (rows 3 and 17 of the file), an impossible
-    date, an unknown drug, a row with a value too many, a stored incident changed (IMP-3) and one unchanged."""
+    date, an unknown drug, a row with a value too many (``ragged``: the file is then read cell by cell, else
+    columnar), a stored incident changed (IMP-3) and one unchanged."""
     out = []
     for k in range(20):
         lat, lon = village_points[k % len(village_points)]
@@ -27,7 +29,8 @@ def _rows(village_points: list[tuple[float, float]]) -> list[list]:
     out[15][0] = "IMP-2"                                   # the id of file row 3 again, in a later piece
     out[7][1] = "31/02/2024"
     out[11][5] = "bột"
-    out[13] = out[13] + ["thừa"]                             # one value too many (found while reading)
+    if ragged:
+        out[13] = out[13] + ["thừa"]                         # one value too many (found while reading)
     out[2][10] = "Vụ việc thử 3, sửa lại"                    # differs from the stored IMP-3
     return out
 
@@ -70,11 +73,14 @@ def _rows_first(rows: list[list]) -> list[list]:
     return first
 
 
+@pytest.mark.parametrize("ragged", [True, False], ids=["per_cell_read", "columnar_read"])
 @pytest.mark.parametrize("how", [{}, {"skip_invalid": True}, {"skip_invalid": True, "replace": True}],
                          ids=["all_or_nothing", "skip_invalid", "replace"])
-def test_pieces_give_what_the_whole_file_gives(demo_db_template, tmp_path, village_points, monkeypatch, how):
-    rows = _rows(village_points)
+def test_pieces_give_what_the_whole_file_gives(demo_db_template, tmp_path, village_points, monkeypatch, how, ragged):
+    rows = _rows(village_points, ragged=ragged)
     whole = _import(demo_db_template, tmp_path, rows, 1000, monkeypatch, **how)
+    read = read_source(tmp_path / "pieces_of_1000" / "inc.csv", layer="incidents")
+    assert isinstance(read.frame["id"].dtype, pd.ArrowDtype) is not ragged      # which read the file took
     for chunk in (3, 7):
         assert _import(demo_db_template, tmp_path, rows, chunk, monkeypatch, **how) == whole
     outcome = whole[0]
@@ -82,6 +88,32 @@ def test_pieces_give_what_the_whole_file_gives(demo_db_template, tmp_path, villa
     assert (None, None) not in {(p[1], p[2]) for p in problems}
     assert ("inc.csv", 17, "id") in {p[:3] for p in problems}          # the repeated id, across pieces
     if not how:
-        assert outcome[0] == "refused" and [p[1] for p in problems] == [4, 9, 13, 15, 17]
+        assert outcome[0] == "refused" and [p[1] for p in problems] == [4, 9, 13, *([15] if ragged else []), 17]
     else:
-        assert outcome[0] == "ok" and outcome[4] == (4 if how.get("replace") else 5)
+        assert outcome[0] == "ok" and outcome[4] == (4 if how.get("replace") else 5) - (not ragged)
+
+
+def test_pieces_in_both_store_modes(any_demo, tmp_path, village_points, monkeypatch):
+    """Server mode too: the ids stored before the import are read once, pieces written in one transaction."""
+    rows = _rows(village_points)
+    path, first = tmp_path / "inc.csv", tmp_path / "first.csv"
+    path.write_text("\n".join([",".join(HEADER)] + [",".join(f'"{v}"' if "," in str(v) else str(v) for v in r)
+                                                     for r in rows]) + "\n", encoding="utf-8")
+    first.write_text("\n".join([",".join(HEADER)] + [",".join(str(v) for v in r) for r in _rows_first(rows)]) + "\n",
+                     encoding="utf-8")
+    con = connect(any_demo)
+    try:
+        import_file(con, "incidents", first, who="lan", lang="en")
+        monkeypatch.setattr(importlib.import_module("data.importers.commit"), "CHUNK_ROWS", 6)
+        before = con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        with pytest.raises(ValidationError) as err:
+            import_file(con, "incidents", path, who="lan", lang="en")
+        assert [p.row for p in err.value.problems] == [4, 9, 13, 15, 17]
+        assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == before
+        result = import_file(con, "incidents", path, who="lan", lang="en", skip_invalid=True)
+        assert (result.rows_in, result.rows_new, result.rows_rejected, result.rows_unchanged) == (20, 11, 5, 4)
+        assert con.execute("SELECT count(*) FROM incidents").fetchone()[0] == before + 11
+        ids = {r[0] for r in con.execute("SELECT id FROM incidents WHERE import_id = ?", [result.import_id]).fetchall()}
+        assert ids == {f"IMP-{k}" for k in range(6, 21)} - {"IMP-8", "IMP-12", "IMP-14", "IMP-16"}
+    finally:
+        con.close()
