@@ -118,14 +118,41 @@ class Actor:
 
 @dataclass
 class FileKeys:
-    """The keys of one file validated in pieces (:func:`validate_piece`): ``first`` maps a key to the file row
-    of the first row holding it; ``stored_ids`` (an Arrow text array, layers keyed by ``id``) holds the ids
-    stored before the import wrote any row, so a piece looks in the store only for the ids found there —
-    the rows written by earlier pieces cannot hold its keys (that would be a duplicate). None: look in the
-    store for every key."""
+    """The keys of one file validated in pieces (:func:`validate_piece`).
+
+    The keys of the earlier pieces with the file row of the first row holding each: text keys (``id``) in
+    ``texts`` (Arrow) and ``text_rows``, others (village_status) in ``first``. ``stored_ids`` (Arrow text,
+    layers keyed by ``id``) holds the ids stored before the import wrote any row, so a piece looks in the
+    store only for the ids found there — the rows written by earlier pieces cannot hold its keys (that would
+    be a duplicate). None: look in the store for every key.
+    """
 
     first: dict = field(default_factory=dict)
+    texts: pa.Array = field(default_factory=lambda: pa.array([], type=pa.string()))
+    text_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     stored_ids: pa.Array | None = None
+
+    def earlier(self, keys: list) -> list | None:
+        """Per key, the file row of an earlier piece's first row holding it (None: not seen); None when the
+        keys are not text (they are looked up in ``first``)."""
+        if not self.first and all(k is None or type(k) is str for k in keys):
+            try:
+                texts = pa.array(keys, type=pa.string())
+            except (pa.ArrowException, UnicodeEncodeError):     # a lone surrogate: looked up in ``first``
+                pass
+            else:
+                at = pc.index_in(texts, value_set=self.texts).fill_null(-1).to_numpy()
+                return [None if j < 0 else int(self.text_rows[j]) for j in at.tolist()]
+        if len(self.texts):         # from now on every key in ``first``, the earlier ones too
+            self.first.update(zip(self.texts.to_pylist(), self.text_rows.tolist(), strict=True))
+            self.texts, self.text_rows = pa.array([], type=pa.string()), np.zeros(0, dtype=np.int64)
+        return None
+
+    def add_texts(self, first_rows: dict) -> None:
+        """Remember a piece's text keys (key → file row of its first row)."""
+        if first_rows:
+            self.texts = pa.concat_arrays([self.texts, pa.array(list(first_rows), type=pa.string())])
+            self.text_rows = np.concatenate([self.text_rows, np.fromiter(first_rows.values(), dtype=np.int64)])
 
 
 # Field name → one parsed value per row (a list, or an object array for extra geometries).
@@ -201,7 +228,7 @@ def validate_piece(source: Source, con: duckdb.DuckDBPyConnection, seen: FileKey
     _layer_rules(source, con, values, problems)
     keys = _keys(spec, values, len(source.frame))
     key_col = source.column_for(spec.key.split(",")[0])
-    _check_duplicates(keys, key_col, problems, seen.first)
+    _check_duplicates(keys, key_col, problems, seen)
     frame = _frame(source, values, geoms)
     changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace, stored_ids=seen.stored_ids)
     valid = frame[~problems.bad]
@@ -271,16 +298,23 @@ def _layer_rules(source: Source, con: duckdb.DuckDBPyConnection, values: _Values
                                                  problems.lang)
 
 
-def _check_duplicates(keys: list, key_col: str | None, problems: _Problems, first_seen: dict) -> None:
-    """A key seen before in the file: a problem naming the row that had it first (``first_seen``: key → row)."""
+def _check_duplicates(keys: list, key_col: str | None, problems: _Problems, seen: FileKeys) -> None:
+    """A key seen before in the file (an earlier piece, then this one): a problem naming the row that had it
+    first."""
+    earlier = seen.earlier(keys)
+    first_seen: dict = {} if earlier is not None else seen.first
     for i, k in enumerate(keys):
         if k is None:
             continue
-        first = first_seen.get(k)
+        first = earlier[i] if earlier is not None else None
+        if first is None:
+            first = first_seen.get(k)
         if first is not None:
             problems.add(i, key_col, "import.duplicate_key", id=_key_text(k), first=first)
         else:
             first_seen[k] = int(problems.rows[i])
+    if earlier is not None:
+        seen.add_texts(first_seen)
 
 
 def _frame(source: Source, values: _Values, geoms: np.ndarray | None) -> pd.DataFrame:

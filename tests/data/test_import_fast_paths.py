@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from data.importers import coords, geometry
 from data.importers import number_format as numbers
 from data.importers.source import _number_samples
-from data.importers.validate import _cells, _parse_column, lao_points
+from data.importers.validate import FileKeys, _cells, _check_duplicates, _key_text, _parse_column, lao_points
 from data.importers.values import (
     BadValue,
     clean_text,
@@ -245,3 +245,34 @@ def test_simple_point_texts_show_weak_point_or_nothing(text: str, coordinate) ->
     """What lets numbers.decide skip such texts once weak decimal-point evidence is found."""
     if numbers.SIMPLE_POINT.fullmatch(text):
         assert numbers.evidence(text, coordinate=coordinate) in ((numbers.POINT, False), None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["QT-1", "QT-2", "qt-1", "QT-1 ", "Đ-3", "x\udc80"]),
+                          st.tuples(st.sampled_from(["V1", "V2"]), st.sampled_from(["a", "b"]))), max_size=40),
+       st.lists(st.integers(0, 40), max_size=4), st.booleans())
+def test_duplicate_keys_found_across_pieces_as_in_one_pass(keys: list, cuts: list, text_only: bool) -> None:
+    """FileKeys (Arrow for text keys, a dict otherwise) finds the duplicates one dict over the file finds."""
+    if text_only:
+        keys = [k for k in keys if k is None or (isinstance(k, str) and "\udc80" not in k)]
+    rows = np.arange(2, len(keys) + 2)
+
+    def found(pieces) -> list:
+        got: list = []
+        seen = FileKeys()
+        for lo, hi in pieces:
+            problems = SimpleNamespace(rows=rows[lo:hi], add=lambda i, col, key, _lo=lo, **f: got.append(
+                (int(_lo + i), col, key, f)))
+            _check_duplicates(keys[lo:hi], "id", problems, seen)
+        return got
+
+    bounds = sorted({0, len(keys), *(c for c in cuts if c <= len(keys))})
+    assert found(list(zip(bounds[:-1], bounds[1:], strict=True))) == found([(0, len(keys))])
+    first: dict = {}
+    want = []
+    for i, k in enumerate(keys):
+        if k is not None and k in first:
+            want.append((i, "id", "import.duplicate_key", {"id": _key_text(k), "first": first[k]}))
+        elif k is not None:
+            first[k] = int(rows[i])
+    assert found([(0, len(keys))]) == want
