@@ -32,6 +32,7 @@ import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 
 from core.errors import StoreError
@@ -596,7 +597,9 @@ def insert_layer(con: duckdb.DuckDBPyConnection, layer: str, gdf: gpd.GeoDataFra
     df["__import_id"] = import_id
     names += ["illustrative", "import_id"]
     selects += ["src.__illustrative", "CAST(src.__import_id AS BIGINT)"]
-    con.register("__bw_src", df)
+    n = len(df)
+    con.register("__bw_src", _as_arrow(df))
+    del df
     try:
         cols = ", ".join(f'"{n}"' for n in names)
         con.execute(f"INSERT INTO {layer} ({cols}) SELECT {', '.join(selects)} FROM __bw_src AS src")
@@ -607,7 +610,17 @@ def insert_layer(con: duckdb.DuckDBPyConnection, layer: str, gdf: gpd.GeoDataFra
             set_meta(con, corridor_facts.META_KEY, places.fingerprint)
         else:                       # older rows were computed against other places: all of them again
             corridor_facts.ensure_current(con, places)
-    return len(df)
+    return n
+
+
+def _as_arrow(df: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """``df`` as an Arrow table to register for an insert: DuckDB keeps a registered object until the transaction
+    ends, and a large import writes its pieces in one transaction; an Arrow table holds no Python object per
+    cell. A column Arrow cannot type (mixed Python objects) keeps the frame as it is."""
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return df
 
 
 def delete_rows(con: duckdb.DuckDBPyConnection, layer: str, ids: list[str]) -> None:

@@ -14,14 +14,18 @@ the file, rows_rejected, rows_unchanged), also when nothing was written, for the
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import gc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypedDict, Unpack
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.errors import Problem, StoreError, ValidationError
 from core.i18n import t
@@ -29,14 +33,16 @@ from data import corridor_facts
 from data.export import neutralise
 from data.fsmodes import open_private
 from data.importers.readers import paused_gc
-from data.importers.validate import Report, validate
+from data.importers.validate import Actor, FileKeys, Report, validate_piece
 from data.schema import LAYERS
 from data.store import delete_rows, insert_layer, next_id, serialise
 
 Progress = Callable[[float, str], None]
-#: Rows written per piece (derived columns and corridor facts are computed per piece, which bounds the
-#: memory of the write); every piece goes into the import's one transaction.
-CHUNK_ROWS = 100_000
+#: Rows validated and written per piece (parsed values, geometries, derived columns and corridor facts exist
+#: for one piece at a time, which bounds the memory of a large import); every piece goes into the import's one
+#: transaction. DuckDB's row group size: a piece fills whole row groups, which DuckDB writes out to the store
+#: file during the transaction instead of holding them in memory until the commit (measured at 1M rows).
+CHUNK_ROWS = 122_880
 
 
 @dataclass(frozen=True)
@@ -135,29 +141,18 @@ def commit(con: duckdb.DuckDBPyConnection, source, *, lang: str | None = None,
         # server mode: imports into one layer run in turn, each seeing what the previous committed,
         # so the same file imported by several processes at once writes its rows once, without error
         serialise(con, f"import:{layer}")
-        say(0.1, t("import.progress.validate", lang, file=source.file))
-        report = validate(source, con, replace=replace, max_distance_km=max_distance_km, lang=lang,
-                          allow_outside=allow_outside, who=who, role=getattr(user, "role", None))
-        if report.file_problems or (report.problems and not skip_invalid):
-            raise ValidationError(problems=report.problems, summary=problems_summary(report.problems, lang))
-        say(0.6, t("import.progress.write", lang, layer=layer))
-        import_id = next_id(con, "import_seq")
-        todo = report.to_write()
-        replaced = todo[todo["_status"] == "changed"]
-        _delete(con, layer, replaced)
-        for lo in range(0, len(todo), CHUNK_ROWS):       # in pieces, all inside this one transaction
-            insert_layer(con, layer, todo.iloc[lo:lo + CHUNK_ROWS], import_id=import_id)
-            done = min(lo + CHUNK_ROWS, len(todo))
-            say(0.6 + 0.2 * done / len(todo), t("import.progress.rows", lang, layer=layer, done=done, total=len(todo)))
+        done = _validate_and_write(con, source, say, lang=lang, skip_invalid=skip_invalid, replace=replace,
+                                   max_distance_km=max_distance_km, actor=(allow_outside, who, user))
+        report = done.report
         if layer in corridor_facts.PLACE_LAYERS:
             say(0.8, t("import.progress.write", lang, layer="incidents"))
             corridor_facts.ensure_current(con)      # new border, crossings or trails: every incident's facts again
         rejected = report.rejected_rows
         con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [import_id, who, dt.datetime.now().replace(microsecond=0), source.file, layer, mode,
+                    [done.import_id, who, dt.datetime.now().replace(microsecond=0), source.file, layer, mode,
                      report.rows, len(rejected), report.unchanged])
         if report.problems:
-            _store_rejects(con, import_id, source, report)
+            _store_rejects(con, done.import_id, source, report)
             _write_rejects_csv(csv_path, source, report, lang)
             wrote_csv = True
         say(0.95, t("import.progress.commit", lang))
@@ -173,11 +168,106 @@ def commit(con: duckdb.DuckDBPyConnection, source, *, lang: str | None = None,
             raise StoreError(t("import.store_failed", lang, detail=str(exc).splitlines()[0])) from exc
         raise
     say(1.0, t("import.progress.done", lang))
-    return ImportResult(import_id=import_id, layer=layer, file=source.file, mode=mode, rows_in=report.rows,
-                        rows_new=int((todo["_status"] == "new").sum()), rows_replaced=len(replaced),
-                        rows_rejected=len(rejected), rows_unchanged=report.unchanged,
-                        problems=report.problems, rejects_csv=csv_path if wrote_csv else None,
-                        notes=report.notes, outside_ids=_outside_ids(todo))
+    return ImportResult(import_id=done.import_id, layer=layer, file=source.file, mode=mode, rows_in=report.rows,
+                        rows_new=done.new, rows_replaced=done.replaced, rows_rejected=len(rejected),
+                        rows_unchanged=report.unchanged, problems=report.problems,
+                        rejects_csv=csv_path if wrote_csv else None, notes=report.notes,
+                        outside_ids=done.outside_ids)
+
+
+@dataclass
+class _Written:
+    """What :func:`_validate_and_write` did: the whole file's report (problems of every piece, in file order;
+    ``valid`` left empty) and the rows written."""
+
+    report: Report
+    import_id: int
+    new: int = 0
+    replaced: int = 0
+    outside_ids: list[str] = field(default_factory=list)
+
+
+def _pieces(source) -> list[tuple[int, int]]:
+    """``(start, stop)`` positions of the pieces a file is validated and written in: :data:`CHUNK_ROWS` rows
+    each; the whole file at once when it is small, when a whole-file problem refuses it (a required column
+    missing: listed with every row problem, as before), or when its rows are not in strictly increasing
+    order (a KML placemark split into parts)."""
+    n = len(source.frame)
+    rows = np.asarray(source.rows)
+    if (n <= CHUNK_ROWS or any(p[0] is None for p in source.pending) or len(rows) != n
+            or not bool(np.all(np.diff(rows) > 0))):
+        return [(0, n)]
+    return [(lo, min(lo + CHUNK_ROWS, n)) for lo in range(0, n, CHUNK_ROWS)]
+
+
+def _piece(source, lo: int, hi: int):
+    """Rows ``lo:hi`` of ``source`` as a source of their own (the problems found while reading them with them)."""
+    if (lo, hi) == (0, len(source.frame)):
+        return source
+    rows = np.asarray(source.rows)[lo:hi]
+    first, last = int(rows[0]), int(rows[-1])
+    return dataclasses.replace(
+        source, frame=source.frame.iloc[lo:hi].reset_index(drop=True), rows=rows,
+        geometry=None if source.geometry is None else source.geometry[lo:hi],
+        read_problems=tuple(p for p in source.read_problems if p[0] is not None and first <= p[0] <= last),
+        pending=tuple(p for p in source.pending if p[0] is not None and first <= p[0] <= last))
+
+
+def _validate_and_write(con: duckdb.DuckDBPyConnection, source, say: Progress, *, lang: str | None,
+                        skip_invalid: bool, replace: bool, max_distance_km: float, actor: tuple) -> _Written:
+    """Validate ``source`` piece by piece (:func:`_pieces`) and write each piece's rows while no problem
+    refuses the import, inside the caller's transaction. A key is checked against every earlier row of the
+    file (one ``seen`` for all pieces); a row is compared with the store after the earlier pieces are
+    written, whose keys it cannot repeat. Raises :class:`ValidationError` with every problem of the file
+    when the import is refused."""
+    allow_outside, who, user = actor
+    layer, n = source.layer, len(source.frame)
+    pieces = _pieces(source)
+    seen = FileKeys()
+    if len(pieces) > 1 and LAYERS[layer].key == "id":
+        ids = con.execute(f"SELECT id FROM {layer}").to_arrow_table().column(0)
+        seen.stored_ids = ids.combine_chunks().cast(pa.string())
+    problems: list[Problem] = []
+    written = _Written(report=Report(file=source.file, layer=layer, rows=n, valid=pd.DataFrame(), problems=[],
+                                     replace=replace, notes=list(source.notes)), import_id=-1)
+    import_id: int | None = None
+    refused = False
+    for lo, hi in pieces:
+        say(0.1 + 0.7 * lo / n, t("import.progress.validate", lang, file=source.file))
+        report = validate_piece(_piece(source, lo, hi), con, seen, replace=replace, max_distance_km=max_distance_km,
+                                lang=lang, actor=Actor(allow_outside, who, getattr(user, "role", None)))
+        problems += report.problems
+        written.report.new += report.new
+        written.report.unchanged += report.unchanged
+        written.report.changed += report.changed
+        refused = refused or bool(report.file_problems) or bool(problems and not skip_invalid)
+        if refused:             # nothing more is written; the rest is validated to list every problem
+            continue
+        start = 0.1 + 0.7 * lo / n + 0.5 * (hi - lo) / n
+        say(start, t("import.progress.write", lang, layer=layer))
+        if import_id is None:
+            import_id = next_id(con, "import_seq")
+        todo = report.to_write()
+        del report
+        replaced = todo[todo["_status"] == "changed"]
+        _delete(con, layer, replaced)
+        total = written.new + written.replaced + len(todo) + (n - hi)
+        for k in range(0, len(todo), CHUNK_ROWS):
+            insert_layer(con, layer, todo.iloc[k:k + CHUNK_ROWS], import_id=import_id)
+            done = written.new + written.replaced + min(k + CHUNK_ROWS, len(todo))
+            say(start + (0.1 + 0.7 * hi / n - start) * min(k + CHUNK_ROWS, len(todo)) / len(todo),
+                t("import.progress.rows", lang, layer=layer, done=done, total=total))
+        written.new += int((todo["_status"] == "new").sum())
+        written.replaced += len(replaced)
+        written.outside_ids += _outside_ids(todo)
+        del todo, replaced
+        if hi < n:
+            gc.collect()        # the piece's frames, before the next piece is read (the collector is paused)
+    written.report.problems = problems
+    if refused:
+        raise ValidationError(problems=problems, summary=problems_summary(problems, lang))
+    written.import_id = next_id(con, "import_seq") if import_id is None else import_id
+    return written
 
 
 def _outside_ids(rows: pd.DataFrame) -> list[str]:

@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 
 from data.importers import coords
-from data.importers.values import BadValue, is_blank, parse_real
+from data.importers.values import BadValue, is_blank, parse_real, text_list
 from data.schema import LAYERS
 from geo.crs import transformer
 
@@ -38,7 +38,7 @@ def build(source, add: AddProblem) -> tuple[np.ndarray | None, str | None]:
     a_col, b_col = source.column_for(a_role), source.column_for(b_role)
     a = np.full(n, np.nan)
     b = np.full(n, np.nan)
-    a_vals, b_vals = source.frame[a_col].tolist(), source.frame[b_col].tolist()
+    a_vals, b_vals = text_list(source.frame[a_col]), text_list(source.frame[b_col])
     for arr, col, role, vals, other in ((a, a_col, a_role, a_vals, b_vals), (b, b_col, b_role, b_vals, a_vals)):
         todo: Iterable[int] = range(len(vals))
         if how == "latlon":
@@ -141,7 +141,12 @@ def distance_km(geoms: np.ndarray, belt) -> np.ndarray:
 
     belt_m = shapely.transform(belt, _fn)
     g_m = shapely.transform(np.asarray(geoms, dtype=object), _fn)
-    return shapely.distance(g_m, belt_m) / 1000.0
+    # A geometry touching the belt is at distance 0 (what GEOS's distance gives it): measured only the others.
+    shapely.prepare(belt_m)
+    out = np.zeros(len(g_m))
+    away = ~shapely.intersects(belt_m, g_m)
+    out[away] = shapely.distance(g_m[away], belt_m)
+    return out / 1000.0
 
 
 def parse_extra(values: list, col: str, crs, add: AddProblem, *, geom_types=("Polygon", "MultiPolygon")) -> np.ndarray:

@@ -30,8 +30,11 @@ and is refused).
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+import numpy as np
 
 COMMA = "comma"
 POINT = "point"
@@ -49,6 +52,8 @@ _GROUPED = {COMMA: re.compile(_SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
             POINT: re.compile(_SIGN + r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")}
 _DIGITS = re.compile(_SIGN + r"[\d.,]+")
 _AMBIGUOUS = re.compile(_SIGN + r"[1-9]\d{0,2}[.,]\d{3}")
+#: Digits with one decimal point (``12.5``, ``1.500``): their evidence is weak decimal point or none.
+SIMPLE_POINT = re.compile(r"[0-9]*\.[0-9]+")
 _MARK = {COMMA: ",", POINT: "."}
 _THOUSANDS = {COMMA: ".", POINT: ","}
 
@@ -131,6 +136,8 @@ def decide(samples, *, user: str | None = None, delimiter: str | None = None) ->
         return Convention(decimal=user, source=("--decimal", None, user))
     first: dict[tuple[str, bool], tuple] = {}
     for column, row, text, coord in samples:
+        if (POINT, False) in first and SIMPLE_POINT.fullmatch(text):
+            continue            # its evidence is weak decimal point or none: nothing new
         hit = evidence(text, coordinate=coord)
         if hit is not None and hit not in first:
             first[hit] = (column, row, text)
@@ -200,6 +207,36 @@ def _read(s: str, conv: str) -> float | None:
         return float(s.replace(mark, "."))
     except ValueError:
         return None
+
+
+# Texts read the same way by to_float under a decided convention: digits with one decimal mark of that convention
+# (ASCII only: ``float`` also reads other scripts' digits, which to_float's rules see differently).
+_PLAIN_UNDER = {POINT: re.compile(r"[0-9]+|[0-9]*\.[0-9]+"), COMMA: re.compile(r"[0-9]+|[0-9]*,[0-9]+")}
+
+
+def plain_quantities(values: list[str], conv: Convention) -> list[float | None]:
+    """``parse_float`` of a column's plain texts at once (``12``, ``12.5`` in a decimal-point file, ``12,5`` in
+    a decimal-comma file); None for every other text, and for all of them when the convention is undecided or
+    mixed, which the caller reads one by one.
+
+    >>> plain_quantities(["12.5", "1.500", " 3", "1,5", "7"], Convention(POINT))
+    [12.5, 1.5, None, None, 7.0]
+    """
+    out: list[float | None] = [None] * len(values)
+    if conv.decimal not in _PLAIN_UNDER or conv.mixed:
+        return out
+    rule = _PLAIN_UNDER[conv.decimal]
+    idx = [k for k, v in enumerate(values) if rule.fullmatch(v)]
+    if not idx:
+        return out
+    texts = np.array([values[k] for k in idx], dtype=object)
+    if conv.decimal == COMMA:
+        texts = np.array([t.replace(",", ".") for t in texts], dtype=object)
+    nums = texts.astype(float)
+    for k, x in zip(idx, nums.tolist(), strict=True):
+        if math.isfinite(x):            # too many digits for a float: refused one by one
+            out[k] = x
+    return out
 
 
 def describe(conv: Convention, lang_text) -> dict:

@@ -13,7 +13,6 @@ file imports back to exactly what was stored.
 from __future__ import annotations
 
 import codecs
-import csv
 import dataclasses
 import gc
 import re
@@ -184,56 +183,11 @@ def decode(data: bytes, ctx: _Ctx) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text.lstrip("\ufeff")), enc
 
 
-# -- CSV -------------------------------------------------------------------------------
+# -- CSV (data.importers.csvfile) ---------------------------------------------------------
 
 def _read_csv(ctx: _Ctx) -> RawTable:
-    text, enc = decode(ctx.path.read_bytes(), ctx)
-    if not text.strip():
-        raise ctx.fail("import.empty")
-    delimiter = _sniff_delimiter(text[:65536])
-    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []      # (line where the record starts, values)
-    try:
-        line = 0
-        for rec in reader:
-            records.append((line + 1, rec))
-            line = reader.line_num
-            if len(records) > ctx.max_rows + 1:
-                ctx.check_rows(len(records) - 1)
-    except csv.Error as exc:
-        raise ctx.fail("import.damaged", detail=f"{exc} (line {reader.line_num})") from None
-    complete = text.endswith(("\n", "\r"))
-    del text, reader            # the cells are all that is needed now: free the file's text
-    return _table(ctx, records, delimiter=delimiter, encoding=enc, complete=complete, text_cells=True)
-
-
-# The lines of a text as ``io.StringIO(text, newline="")`` gives them to the csv module: ends kept, a line ends
-# at \r\n, \n or a lone \r. A generator over the text, so no second copy of a large file is held (StringIO
-# keeps four bytes per character).
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-
-
-def _lines(text: str) -> Iterator[str]:
-    return (m.group() for m in _LINE.finditer(text))
-
-
-def _sniff_delimiter(sample: str) -> str:
-    """The separator that splits most of the first lines into the same number of fields.
-
-    Quoted text is left out of the count; a title line above the header (``BÁO CÁO…``)
-    does not decide. Default ``,``.
-    """
-    lines = [re.sub(r'"[^"]*"', "", ln) for ln in sample.splitlines()[:40] if ln.strip()]
-    best, score = ",", (0, 0)
-    for d in (",", ";", "\t", "|"):
-        counts = [ln.count(d) for ln in lines if ln.count(d)]
-        if not counts:
-            continue
-        mode = max(set(counts), key=lambda c: (counts.count(c), c))
-        cand = (counts.count(mode), mode)
-        if cand > score:
-            best, score = d, cand
-    return best
+    from data.importers.csvfile import read_csv
+    return read_csv(ctx)
 
 
 def _unquote(value):
@@ -505,6 +459,11 @@ def _no_footer_words(data) -> bool:
         joined = "\x00".join([v[0] if v else "" for _, v in data])
     except TypeError:
         return False
+    return _plain_first_cells(joined)
+
+
+def _plain_first_cells(joined: str) -> bool:
+    """:func:`_no_footer_words` of the first cells joined with NUL."""
     return joined.isascii() and not _BLANK_CELL.search(joined) and not _FOOTER_WORDS.search(joined.lower())
 
 

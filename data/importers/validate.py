@@ -30,6 +30,8 @@ import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from core.errors import Problem
@@ -38,7 +40,17 @@ from core.vocab import match_station
 from data.importers import geometry
 from data.importers import number_format as numbers
 from data.importers.readers import paused_gc
-from data.importers.values import PARSERS, BadValue, clean_text, clean_texts, is_blank, parse_enum, parse_timestamps
+from data.importers.values import (
+    PARSERS,
+    BadValue,
+    clean_text,
+    clean_texts,
+    is_arrow_text,
+    is_blank,
+    parse_enum,
+    parse_timestamps,
+    text_list,
+)
 from data.schema import LAYERS
 from data.store import CRS, read_layer
 from data.village_rules import check_review_dates
@@ -96,12 +108,51 @@ _BLANK_AS = {"outside_vietnam": False}
 
 
 @dataclass(frozen=True)
-class _Actor:
+class Actor:
     """Who imports, for the cross-border rule: may they flag ``outside_vietnam``; name and role for a refusal."""
 
     allow_outside: bool = False
     who: str | None = None
     role: str | None = None
+
+
+@dataclass
+class FileKeys:
+    """The keys of one file validated in pieces (:func:`validate_piece`).
+
+    The keys of the earlier pieces with the file row of the first row holding each: text keys (``id``) in
+    ``texts`` (Arrow) and ``text_rows``, others (village_status) in ``first``. ``stored_ids`` (Arrow text,
+    layers keyed by ``id``) holds the ids stored before the import wrote any row, so a piece looks in the
+    store only for the ids found there — the rows written by earlier pieces cannot hold its keys (that would
+    be a duplicate). None: look in the store for every key.
+    """
+
+    first: dict = field(default_factory=dict)
+    texts: pa.Array = field(default_factory=lambda: pa.array([], type=pa.string()))
+    text_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    stored_ids: pa.Array | None = None
+
+    def earlier(self, keys: list) -> list | None:
+        """Per key, the file row of an earlier piece's first row holding it (None: not seen); None when the
+        keys are not text (they are looked up in ``first``)."""
+        if not self.first and all(k is None or type(k) is str for k in keys):
+            try:
+                texts = pa.array(keys, type=pa.string())
+            except (pa.ArrowException, UnicodeEncodeError):     # a lone surrogate: looked up in ``first``
+                pass
+            else:
+                at = pc.index_in(texts, value_set=self.texts).fill_null(-1).to_numpy()
+                return [None if j < 0 else int(self.text_rows[j]) for j in at.tolist()]
+        if len(self.texts):         # from now on every key in ``first``, the earlier ones too
+            self.first.update(zip(self.texts.to_pylist(), self.text_rows.tolist(), strict=True))
+            self.texts, self.text_rows = pa.array([], type=pa.string()), np.zeros(0, dtype=np.int64)
+        return None
+
+    def add_texts(self, first_rows: dict) -> None:
+        """Remember a piece's text keys (key → file row of its first row)."""
+        if first_rows:
+            self.texts = pa.concat_arrays([self.texts, pa.array(list(first_rows), type=pa.string())])
+            self.text_rows = np.concatenate([self.text_rows, np.fromiter(first_rows.values(), dtype=np.int64)])
 
 
 # Field name → one parsed value per row (a list, or an object array for extra geometries).
@@ -159,19 +210,27 @@ def validate(source: Source, con: duckdb.DuckDBPyConnection, *, replace: bool = 
         The acting user (``who``, ``role``: named in the refusal) may flag an incident
         ``outside_vietnam`` (:data:`core.roles.CROSS_BORDER`).
     """
+    return validate_piece(source, con, FileKeys(), replace=replace, max_distance_km=max_distance_km, lang=lang,
+                          actor=Actor(allow_outside, who, role))
+
+
+@paused_gc()
+def validate_piece(source: Source, con: duckdb.DuckDBPyConnection, seen: FileKeys, *, replace: bool,
+                   max_distance_km: float, lang: str | None, actor: Actor) -> Report:
+    """:func:`validate` of some rows of a file. ``seen`` is shared by the pieces of one file validated in turn
+    (:func:`data.importers.commit.commit`), so that a key repeated anywhere in the file is a duplicate."""
     layer, spec = source.layer, LAYERS[source.layer]
     problems = _Problems(source, lang)
     values = _parse_fields(source, problems)
     geoms = None
     if spec.geom_types:
-        geoms = _geometries(source, con, values, problems, max_distance_km=max_distance_km,
-                            actor=_Actor(allow_outside, who, role))
+        geoms = _geometries(source, con, values, problems, max_distance_km=max_distance_km, actor=actor)
     _layer_rules(source, con, values, problems)
     keys = _keys(spec, values, len(source.frame))
     key_col = source.column_for(spec.key.split(",")[0])
-    _check_duplicates(keys, key_col, problems)
+    _check_duplicates(keys, key_col, problems, seen)
     frame = _frame(source, values, geoms)
-    changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace)
+    changed = _compare(con, layer, frame, keys, key_col, problems, replace=replace, stored_ids=seen.stored_ids)
     valid = frame[~problems.bad]
     counts = valid["_status"].value_counts()
     return Report(file=source.file, layer=layer, rows=len(source.frame), valid=valid,
@@ -187,15 +246,23 @@ def _parse_fields(source: Source, problems: _Problems) -> _Values:
     for f in LAYERS[source.layer].fields:
         col = source.column_for(f.name)
         values[f.name] = ([None] * n if col is None
-                          else _parse_column(source.frame[col].tolist(), f, col, problems.add, problems.lang,
+                          else _parse_column(_cells(source.frame[col]), f, col, problems.add, problems.lang,
                                              source.numbers))
         if f.name in _BLANK_AS:
             values[f.name] = [_BLANK_AS[f.name] if v is None else v for v in values[f.name]]
     return values
 
 
+def _cells(column: pd.Series) -> list | pd.Series:
+    """A column's cells: the Series itself when it is Arrow text without nulls (the columnar CSV read, parsed
+    by distinct value without a Python string per cell), else a list."""
+    if is_arrow_text(column):
+        return column
+    return column.tolist()
+
+
 def _geometries(source: Source, con: duckdb.DuckDBPyConnection, values: _Values, problems: _Problems, *,
-                max_distance_km: float, actor: _Actor) -> np.ndarray:
+                max_distance_km: float, actor: Actor) -> np.ndarray:
     """The rows' geometries, checked (shape, belt distance, border side); extra geometry columns into ``values``."""
     layer, spec = source.layer, LAYERS[source.layer]
     skip = np.zeros(len(source.frame), dtype=bool)      # rows whose coordinates were already reported
@@ -231,16 +298,23 @@ def _layer_rules(source: Source, con: duckdb.DuckDBPyConnection, values: _Values
                                                  problems.lang)
 
 
-def _check_duplicates(keys: list, key_col: str | None, problems: _Problems) -> None:
-    """A key seen before in the file: a problem naming the row that had it first."""
-    first_seen: dict = {}
+def _check_duplicates(keys: list, key_col: str | None, problems: _Problems, seen: FileKeys) -> None:
+    """A key seen before in the file (an earlier piece, then this one): a problem naming the row that had it
+    first."""
+    earlier = seen.earlier(keys)
+    first_seen: dict = {} if earlier is not None else seen.first
     for i, k in enumerate(keys):
         if k is None:
             continue
-        if k in first_seen:
-            problems.add(i, key_col, "import.duplicate_key", id=_key_text(k), first=int(problems.rows[first_seen[k]]))
+        first = earlier[i] if earlier is not None else None
+        if first is None:
+            first = first_seen.get(k)
+        if first is not None:
+            problems.add(i, key_col, "import.duplicate_key", id=_key_text(k), first=first)
         else:
-            first_seen[k] = i
+            first_seen[k] = int(problems.rows[i])
+    if earlier is not None:
+        seen.add_texts(first_seen)
 
 
 def _frame(source: Source, values: _Values, geoms: np.ndarray | None) -> pd.DataFrame:
@@ -255,9 +329,9 @@ def _frame(source: Source, values: _Values, geoms: np.ndarray | None) -> pd.Data
 
 
 def _compare(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, keys: list, key_col: str | None,
-             problems: _Problems, *, replace: bool) -> int:
+             problems: _Problems, *, replace: bool, stored_ids: pa.Array | None = None) -> int:
     """Set ``_status`` against the store; a changed row is a problem unless replacing. Returns how many changed."""
-    status = _compare_with_store(con, layer, frame, keys, ~problems.bad)
+    status = _compare_with_store(con, layer, frame, keys, ~problems.bad, stored_ids)
     frame["_status"] = [s for s, _ in status]
     changed = 0
     for i in np.flatnonzero(~problems.bad):
@@ -271,15 +345,15 @@ def _compare(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, ke
 
 # -- values ------------------------------------------------------------------------------
 
-def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
+def _parse_column(raw: list | pd.Series, f, col: str, add, lang, conv=numbers.NONE) -> list:
     if f.enum:
         parser: Callable[[Any], Any] = partial(parse_enum, f.enum, lang=lang)
     elif f.kind in ("int", "float"):
         parser = partial(PARSERS[f.kind], conv=conv)
     else:
         parser = PARSERS[f.kind]
-    if raw and set(map(type, raw)) == {str}:
-        return _parse_text_column(raw, f, col, add, parser)
+    if isinstance(raw, pd.Series) or (raw and set(map(type, raw)) == {str}):
+        return _parse_text_column(raw, f, col, add, parser, conv)
     out: list = [None] * len(raw)
     cache: dict[tuple, tuple[bool, Any]] = {}
     hit: tuple[bool, Any] | None
@@ -307,15 +381,16 @@ def _parse_column(raw: list, f, col: str, add, lang, conv=numbers.NONE) -> list:
     return out
 
 
-def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None],
-                       parser: Callable[[Any], Any]) -> list:
+def _parse_text_column(raw: list[str] | pd.Series, f: Any, col: str, add: Callable[..., None],
+                       parser: Callable[[Any], Any], conv: numbers.Convention = numbers.NONE) -> list:
     """:func:`_parse_column` for a column of text cells (CSV): each distinct text is parsed once and the
-    results are spread over the rows; problems are recorded in row order, as the per-cell loop does."""
-    codes, uniques = pd.factorize(np.asarray(raw, dtype=object))
+    results are spread over the rows; problems are recorded in row order, as the per-cell loop does.
+    ``raw`` may be an Arrow text Series (:func:`is_arrow_text`), factorized without a string per cell."""
+    codes, uniques = pd.factorize(raw if isinstance(raw, pd.Series) else np.asarray(raw, dtype=object))
     text = f.kind == "text" and not f.enum
     parsed = np.empty(len(uniques), dtype=object)
     state = np.zeros(len(uniques), dtype=np.int8)          # 0 parsed, 1 blank, 2 refused
-    distinct = uniques.tolist()
+    distinct = text_list(uniques)
     if text:                            # the parser is clean_text: the whole column at once
         cleaned = clean_texts(distinct)
         for k, c in enumerate(cleaned):
@@ -323,7 +398,11 @@ def _parse_text_column(raw: list[str], f: Any, col: str, add: Callable[..., None
                 state[k] = 1
         parsed[:] = cleaned
         distinct = []
-    ready = parse_timestamps(distinct) if f.kind == "timestamp" and not f.enum else [None] * len(distinct)
+    ready: list = [None] * len(distinct)
+    if f.kind == "timestamp" and not f.enum:
+        ready = parse_timestamps(distinct)
+    elif f.kind == "float" and not f.enum:
+        ready = numbers.plain_quantities(distinct, conv)
     for k, v in enumerate(distinct):
         if ready[k] is not None:
             parsed[k] = ready[k]
@@ -369,6 +448,8 @@ def _typed(vals: list, spec, name: str):
 
 def _keys(spec, values: dict, n: int) -> list:
     names = spec.key.split(",")
+    if len(names) == 1:             # the key is the value itself (None where missing)
+        return list(values[names[0]])
     out = []
     for i in range(n):
         k = tuple(values[c][i] for c in names)
@@ -381,11 +462,14 @@ def _key_text(k) -> str:
 
 
 def _compare_with_store(con: duckdb.DuckDBPyConnection, layer: str, frame: pd.DataFrame, keys: list,
-                        ok: np.ndarray) -> list:
-    """Per row: ("new" | "unchanged" | "changed", differing columns)."""
+                        ok: np.ndarray, stored_ids: pa.Array | None = None) -> list:
+    """Per row: ("new" | "unchanged" | "changed", differing columns). ``stored_ids``: see :class:`FileKeys`."""
     spec = LAYERS[layer]
     out: list[tuple[str, list[str]]] = [("new", [])] * len(frame)
     wanted = [k for k, good in zip(keys, ok, strict=True) if good and k is not None]
+    if wanted and stored_ids is not None:     # keys the store held before the import: the only ones to look up
+        found = pc.is_in(pa.array([str(k) for k in wanted], type=pa.string()), value_set=stored_ids)
+        wanted = [k for k, hit in zip(wanted, found.to_numpy(zero_copy_only=False), strict=True) if hit]
     if not wanted:
         return out
     stored = _stored(con, layer, wanted)
@@ -464,11 +548,11 @@ def _same_geoms(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str | None, flags: list | None,
-                  flag_col: str | None, problems: _Problems, *, actor: _Actor) -> None:
+                  flag_col: str | None, problems: _Problems, *, actor: Actor) -> None:
     """Points on the Lao side beyond the tolerance are refused unless flagged ``outside_vietnam``;
     a flag needs ``actor.allow_outside``."""
     from core import roles
-    from data.border_side import BORDER_TOLERANCE_M, border_context, lao_beyond
+    from data.border_side import BORDER_TOLERANCE_M, border_context
 
     n = len(geoms)
     flags = flags or [False] * n
@@ -488,13 +572,27 @@ def _check_border(con: duckdb.DuckDBPyConnection, geoms: np.ndarray, label: str 
     ctx = border_context(con)
     if ctx is None:
         return
-    sides = ctx.sides(shapely.get_x(pts[use]), shapely.get_y(pts[use]))
-    lao = lao_beyond(sides)
-    for k in np.flatnonzero(lao):
+    at, distance_m = lao_points(ctx, shapely.get_x(pts[use]), shapely.get_y(pts[use]))
+    for k, d in zip(at.tolist(), distance_m.tolist(), strict=True):
         i = int(use[k])
         if flags[i] is not True:
-            add(i, label, "import.lao_side", km=float(sides["distance_m"].iloc[k]) / 1000,
-                tol=BORDER_TOLERANCE_M / 1000)
+            add(i, label, "import.lao_side", km=d / 1000, tol=BORDER_TOLERANCE_M / 1000)
+
+
+def lao_points(ctx, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the points on the Lao side beyond the tolerance (:func:`data.border_side.lao_beyond` of
+    ``ctx.sides``) and their distances to the line (metres). A point inside the belt is on the Vietnamese side
+    (what ``border_side`` says of it first), so only the others are measured."""
+    from data.border_side import lao_beyond
+
+    x, y = ctx.to_metric(lon, lat)
+    shapely.prepare(ctx.belt_m)
+    rest = np.flatnonzero(~shapely.contains_xy(ctx.belt_m, np.asarray(x, dtype=float), np.asarray(y, dtype=float)))
+    if not rest.size:
+        return rest, np.zeros(0)
+    sides = ctx.sides(lon[rest], lat[rest])
+    lao = lao_beyond(sides)
+    return rest[lao], sides["distance_m"].to_numpy(dtype=float)[lao]
 
 
 def _belt(con: duckdb.DuckDBPyConnection):

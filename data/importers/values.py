@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.vocab import ENUMS, codes, fold, label, normalise
 from data.importers import number_format as numbers
@@ -72,6 +73,21 @@ def is_blank(value) -> bool:
     except (TypeError, ValueError):
         return False
     return isinstance(out, (bool, np.bool_)) and bool(out)
+
+
+def is_arrow_text(column) -> bool:
+    """Text cells held by Arrow (the columnar CSV read), none missing."""
+    dtype = getattr(column, "dtype", None)
+    return (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype)
+            and not bool(pd.isna(column).any()))
+
+
+def text_list(cells) -> list:
+    """``cells.tolist()``; Arrow text (:func:`is_arrow_text`) converted in one go, not cell by cell as pandas
+    does."""
+    if is_arrow_text(cells):
+        return cells.to_numpy(dtype=object).tolist()
+    return cells.tolist()
 
 
 def clean_text(value) -> str:

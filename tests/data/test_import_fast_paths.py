@@ -9,6 +9,8 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,8 +18,16 @@ from hypothesis import strategies as st
 from data.importers import coords, geometry
 from data.importers import number_format as numbers
 from data.importers.source import _number_samples
-from data.importers.validate import _parse_column
-from data.importers.values import BadValue, clean_text, clean_texts, is_blank, parse_timestamp, parse_timestamps
+from data.importers.validate import FileKeys, _cells, _check_duplicates, _key_text, _parse_column, lao_points
+from data.importers.values import (
+    BadValue,
+    clean_text,
+    clean_texts,
+    is_blank,
+    parse_float,
+    parse_timestamp,
+    parse_timestamps,
+)
 from data.schema import LAYERS
 
 _PLAIN = st.floats(min_value=-200, max_value=200, allow_nan=False).map(repr)
@@ -136,3 +146,133 @@ def test_number_evidence_from_distinct_texts_decides_like_every_cell(rows: list,
 
     assert (numbers.decide(_number_samples(frame, cols, spec, row_numbers), delimiter=delimiter)
             == numbers.decide(every_cell(), delimiter=delimiter))
+
+
+_CONVENTIONS = [numbers.NONE, numbers.Convention(numbers.COMMA), numbers.Convention(numbers.POINT),
+                numbers.Convention(mixed=True)]
+_NUMBER_TEXT = st.one_of(st.from_regex(r"[0-9]{1,5}(?:[.,][0-9]{1,4})?", fullmatch=True), st.sampled_from(
+    ["1" * 400, "1" * 400 + ".5", ".5", "5.", "١٢.٥", "1.234,5", "1,234.5", "-3.5", " 2.5", "0.0", "007", "1.500"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(_FIELDS)), st.sampled_from(_CONVENTIONS),
+       st.lists(st.one_of(_NUMBER_TEXT, _CELL, _TIMES), min_size=1, max_size=40))
+def test_arrow_text_column_parse_equals_per_cell_parse(name: str, conv, column: list) -> None:
+    """The columnar CSV read's Arrow text columns (factorized in Arrow, plain quantities read at once) give
+    what the per-cell loop gives, under every number convention."""
+    f = _FIELDS[name]
+    fast_problems: list = []
+    slow_problems: list = []
+    cut = len(column) // 2              # in two blocks, as pyarrow's CSV reader gives a large column
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(
+        [pa.array(column[:cut], pa.string()), pa.array(column[cut:], pa.string())])))
+    fast = _parse_column(_cells(arrow), f, name, lambda *a, **k: fast_problems.append((a, k)), "en", conv)
+    slow = _parse_column(column + [None], f, name, lambda *a, **k: slow_problems.append((a, k)), "en", conv)
+    assert fast == slow[:-1]
+    assert [type(x) for x in fast] == [type(x) for x in slow[:-1]]
+    assert fast_problems == [p for p in slow_problems if p[0][0] != len(column)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_CONVENTIONS), st.lists(_NUMBER_TEXT, max_size=30))
+def test_plain_quantities_are_parse_float_or_deferred(conv, column: list) -> None:
+    for v, got in zip(column, numbers.plain_quantities(column, conv), strict=True):
+        if got is not None:
+            assert got == parse_float(v, conv) and type(got) is float
+
+
+@pytest.fixture(scope="module")
+def demo_border(demo_db_template):
+    from data.border_side import border_context
+    from data.queries import study_area
+    from data.store import connect
+
+    con = connect(demo_db_template, read_only=True)
+    try:
+        return border_context(con), study_area(con)
+    finally:
+        con.close()
+
+
+def _points_around(belt, data, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points in and around the belt, some on its outline and its vertices."""
+    xmin, ymin, xmax, ymax = shapely.bounds(belt)
+    ring = shapely.get_coordinates(shapely.boundary(belt))
+    seed = data.draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(xmin - 0.3, xmax + 0.3, n)
+    lat = rng.uniform(ymin - 0.3, ymax + 0.3, n)
+    k = rng.integers(0, len(ring), n // 4)
+    lon[: n // 4], lat[: n // 4] = ring[k, 0], ring[k, 1]
+    return lon, lat
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_belt_distance_measured_only_outside_equals_every_distance(demo_border, data) -> None:
+    from geo.crs import transformer
+
+    _, belt = demo_border
+    lon, lat = _points_around(belt, data, 2000)
+    pts = shapely.points(lon, lat)
+    tr = transformer("EPSG:4326", geometry.METRIC)
+
+    def fn(xy):
+        return np.column_stack(tr.transform(xy[:, 0], xy[:, 1], errcheck=False))
+
+    every = shapely.distance(shapely.transform(pts, fn), shapely.transform(belt, fn)) / 1000.0
+    assert np.array_equal(geometry.distance_km(pts, belt), every)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_lao_side_found_outside_the_belt_equals_every_point_checked(demo_border, data) -> None:
+    from data.border_side import lao_beyond
+
+    ctx, belt = demo_border
+    lon, lat = _points_around(belt, data, 2000)
+    sides = ctx.sides(lon, lat)
+    want = np.flatnonzero(lao_beyond(sides))
+    at, distance_m = lao_points(ctx, lon, lat)
+    assert np.array_equal(at, want) and len(want)
+    assert np.array_equal(distance_m, sides["distance_m"].to_numpy(dtype=float)[want])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_NUMBER_TEXT, _CELL, st.from_regex(r"[0-9]{0,4}\.[0-9]{1,4}", fullmatch=True)),
+       st.sampled_from([None, "degrees", "xy"]))
+def test_simple_point_texts_show_weak_point_or_nothing(text: str, coordinate) -> None:
+    """What lets numbers.decide skip such texts once weak decimal-point evidence is found."""
+    if numbers.SIMPLE_POINT.fullmatch(text):
+        assert numbers.evidence(text, coordinate=coordinate) in ((numbers.POINT, False), None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["QT-1", "QT-2", "qt-1", "QT-1 ", "Đ-3", "x\udc80"]),
+                          st.tuples(st.sampled_from(["V1", "V2"]), st.sampled_from(["a", "b"]))), max_size=40),
+       st.lists(st.integers(0, 40), max_size=4), st.booleans())
+def test_duplicate_keys_found_across_pieces_as_in_one_pass(keys: list, cuts: list, text_only: bool) -> None:
+    """FileKeys (Arrow for text keys, a dict otherwise) finds the duplicates one dict over the file finds."""
+    if text_only:
+        keys = [k for k in keys if k is None or (isinstance(k, str) and "\udc80" not in k)]
+    rows = np.arange(2, len(keys) + 2)
+
+    def found(pieces) -> list:
+        got: list = []
+        seen = FileKeys()
+        for lo, hi in pieces:
+            problems = SimpleNamespace(rows=rows[lo:hi], add=lambda i, col, key, _lo=lo, **f: got.append(
+                (int(_lo + i), col, key, f)))
+            _check_duplicates(keys[lo:hi], "id", problems, seen)
+        return got
+
+    bounds = sorted({0, len(keys), *(c for c in cuts if c <= len(keys))})
+    assert found(list(zip(bounds[:-1], bounds[1:], strict=True))) == found([(0, len(keys))])
+    first: dict = {}
+    want = []
+    for i, k in enumerate(keys):
+        if k is not None and k in first:
+            want.append((i, "id", "import.duplicate_key", {"id": _key_text(k), "first": first[k]}))
+        elif k is not None:
+            first[k] = int(rows[i])
+    assert found([(0, len(keys))]) == want
