@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from data.demo import build_demo
 from data.store import connect
@@ -15,6 +16,10 @@ from data.store import connect
 DEMO_END = dt.date(2026, 11, 28)
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
+# Property tests check results, not speed (speed lives in benchmarks/): no per-example deadline and no
+# "too slow" health check, which fail a correct test when two workers and a browser share two cores.
+settings.register_profile("borderwatch", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("borderwatch")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
