@@ -110,6 +110,20 @@ def _choose(page, box) -> None:
             return
 
 
+def _pick(page, idle, box, text: str) -> None:
+    """Choose ``text`` in a selectbox. A rerun still under way (the search field's debounce) can close the list
+    between opening it and the click, leaving the option detached: then wait for the run and open it again."""
+    for _ in range(4):
+        idle(page)
+        _choose(page, box)
+        try:
+            page.locator("[role=option]", has_text=text).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {text!r}")
+
+
 def _open(page, box) -> None:
     """Open a dropdown (its popover drawn; a click right after a rerun may only focus it: then once more)."""
     for _ in range(2):
@@ -187,8 +201,7 @@ def test_sidebar_and_data_tab_say_nothing_in_english(open_page, idle, shots):
     none.wait_for(state="detached")
     idle(page)
     # a custom range: typed dates, the field dirty (no "Press Enter" hint), Enter applies, a reversed one refused
-    _choose(page, page.locator(f"{sidebar} [data-testid='stSelectbox']").first)
-    page.locator("[role=option]", has_text=t("ui.period.custom", "vi")).click()
+    _pick(page, idle, page.locator(f"{sidebar} [data-testid='stSelectbox']").first, t("ui.period.custom", "vi"))
     idle(page)
     start = page.get_by_label("Từ ngày")
     start.fill("")
