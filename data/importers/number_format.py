@@ -18,7 +18,9 @@ Evidence, strongest first (:func:`decide`):
 4. the CSV separator ``;`` (what Excel writes in a comma locale) → comma.
 
 The first level with evidence decides. If that level holds both conventions the file
-is *mixed*: values whose reading is unique are read, ``1.500``-like values are refused.
+is *mixed*: values whose reading is unique are read, ``1.500``-like values are refused. Weak
+decimal-point evidence in a ``;``-separated file is mixed too (the separator says comma, the
+cell says point): ``0.5`` is read, ``1.500`` beside it is refused rather than taken as 1.5.
 Under a decided convention a value that does not fit it (``2.5`` in a decimal-comma file:
 a thousands group of one digit) is refused with a reason naming the convention and the
 evidence; nothing is ever guessed.
@@ -131,6 +133,8 @@ def decide(samples, *, user: str | None = None, delimiter: str | None = None) ->
     (None, True)
     >>> decide([("g", 2, "1.500", None)], delimiter=";").decimal
     'comma'
+    >>> c = decide([("g", 2, "1.500", None), ("g", 3, "0.5", None)], delimiter=";"); (c.decimal, c.mixed)
+    (None, True)
     """
     if user:
         return Convention(decimal=user, source=("--decimal", None, user))
@@ -145,6 +149,9 @@ def decide(samples, *, user: str | None = None, delimiter: str | None = None) ->
                 break
     for strong in (True, False):
         found = [conv for conv in CONVENTIONS if (conv, strong) in first]
+        if found == [POINT] and not strong and delimiter == ";":
+            # Excel in a comma locale writes ``;`` and ``0,5``: a ``0.5`` beside it contradicts, not decides
+            return Convention(mixed=True, source=(";", None, None), other=first[(POINT, False)])
         if len(found) == 1:
             return Convention(decimal=found[0], source=first[(found[0], strong)])
         if len(found) == 2:

@@ -158,6 +158,21 @@ def test_semicolon_separator_alone_decides_comma(demo_con, files, village_points
     assert src.numbers.decimal == COMMA and src.numbers.source[0] == ";"
 
 
+def test_semicolon_file_with_a_decimal_point_refuses_the_ambiguous_value(demo_con, files, village_points):
+    """A new-user trial: ``;`` (Excel in a comma locale) with ``0.5`` beside ``1.500`` stored 1.5 g silently.
+    The separator and the cell disagree: ``0.5`` has one reading and is read, ``1.500`` is refused (row 2)."""
+    path = files.csv("sc2.csv", HEADER, _plain_rows(village_points, ["1.500", "0.5"]), delimiter=";")
+    src = read_source(path, layer="incidents")
+    assert src.numbers.mixed and src.numbers.source[0] == ";"
+    report = validate(src, demo_con, lang="en")
+    (p,) = report.problems
+    assert (p.row, p.column) == (2, "quantity_g") and "both number formats" in p.reason and ";" in p.reason
+    assert report.valid["quantity_g"].tolist() == [0.5]
+    ok = files.csv("sc3.csv", HEADER, _plain_rows(village_points, ["1.500", "0.5"]), delimiter=";")
+    import_file(demo_con, "incidents", ok, decimal="point")       # the user says which: then it is exact
+    assert sorted(r[1] for r in stored(demo_con)) == [0.5, 1.5]
+
+
 def test_xlsx_with_vietnamese_numbers_as_text_cells(demo_con, files, village_points):
     rows = vn_rows(village_points)
     path = files.xlsx("bao_cao.xlsx", HEADER, rows, text_cells=True)
