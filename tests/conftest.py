@@ -92,6 +92,18 @@ def demo_db(demo_db_template, tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_ro_con(demo_db_template, tmp_path_factory):
+    """One read-only connection to a private copy of the demo store, shared by the tests that only read it
+    (read-only makes sure of it), instead of a copy and a read-write open per test; a test that changes the
+    store uses ``demo_db`` / ``demo_con``."""
+    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
+    shutil.copy(demo_db_template, path)
+    con = connect(path, read_only=True)
+    yield con
+    con.close()
+
+
 @pytest.fixture()
 def demo_con(demo_db):
     con = connect(demo_db)

@@ -17,110 +17,100 @@ METRIC = "EPSG:32648"
 LAO_BAO_TOWN = Point(106.60065, 16.61406)
 
 
-@pytest.fixture(scope="module")
-def demo_con(demo_db_template, tmp_path_factory):
-    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
-    read-write open per test: these tests only read it (read-only makes sure of it)."""
-    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
-    shutil.copy(demo_db_template, path)
-    con = connect(path, read_only=True)
-    yield con
-    con.close()
-
-
 def _m(geom):
     return gpd.GeoSeries([geom], crs=4326).to_crs(METRIC).iloc[0]
 
 
-def test_border_length_close_to_published_206_km(demo_con):
-    border = read_layer(demo_con, "border").to_crs(METRIC)
+def test_border_length_close_to_published_206_km(demo_ro_con):
+    border = read_layer(demo_ro_con, "border").to_crs(METRIC)
     assert border.length.sum() / 1000 == pytest.approx(206, rel=0.03)
 
 
-def test_lao_bao_town_within_2_km_of_border(demo_con):
-    line = read_layer(demo_con, "border").to_crs(METRIC).geometry.iloc[0]
+def test_lao_bao_town_within_2_km_of_border(demo_ro_con):
+    line = read_layer(demo_ro_con, "border").to_crs(METRIC).geometry.iloc[0]
     assert line.distance(_m(LAO_BAO_TOWN)) < 2000
 
 
-def test_five_gates_lao_bao_exact_others_on_line_and_approximate(demo_con):
-    gates = read_layer(demo_con, "crossings")
+def test_five_gates_lao_bao_exact_others_on_line_and_approximate(demo_ro_con):
+    gates = read_layer(demo_ro_con, "crossings")
     gates = gates[gates["kind"].isin(["international_gate", "secondary_gate"])].set_index("id")
     assert set(gates.index) == {"CK-LAOBAO", "CK-LALAY", "CK-THANH", "CK-BANCHENG", "CK-TARUNG"}
     assert _m(gates.loc["CK-LAOBAO"].geometry).distance(_m(LAO_BAO_TOWN)) < 1500
     assert not gates.loc["CK-LAOBAO", "approximate"]
-    line = read_layer(demo_con, "border").to_crs(METRIC).geometry.iloc[0]
+    line = read_layer(demo_ro_con, "border").to_crs(METRIC).geometry.iloc[0]
     for gid in ["CK-LALAY", "CK-THANH", "CK-BANCHENG", "CK-TARUNG"]:
         assert gates.loc[gid, "approximate"]
         assert line.distance(_m(gates.loc[gid].geometry)) < 500
 
 
-def test_eight_stations_with_areas_inside_the_belt(demo_con):
-    st = read_layer(demo_con, "stations")
+def test_eight_stations_with_areas_inside_the_belt(demo_ro_con):
+    st = read_layer(demo_ro_con, "stations")
     assert len(st) == 8
     assert "Đồn Biên phòng Cửa khẩu Quốc tế Lao Bảo" in set(st["name"])
-    belt = read_layer(demo_con, "belt").geometry.iloc[0]
+    belt = read_layer(demo_ro_con, "belt").geometry.iloc[0]
     for area in st["area"]:
         assert area is not None and area.area > 0 and belt.buffer(1e-4).contains(area)  # 1e-4° ≈ 10 m of reprojection
 
 
-def test_villages_in_real_border_communes_with_histories(demo_con):
-    v = read_layer(demo_con, "villages")
+def test_villages_in_real_border_communes_with_histories(demo_ro_con):
+    v = read_layer(demo_ro_con, "villages")
     assert len(v) >= 40
-    communes = set(r[0] for r in demo_con.execute("SELECT old_name FROM communes").fetchall())
+    communes = set(r[0] for r in demo_ro_con.execute("SELECT old_name FROM communes").fetchall())
     assert set(v["commune"]) <= communes
-    belt = read_layer(demo_con, "belt").geometry.iloc[0]
+    belt = read_layer(demo_ro_con, "belt").geometry.iloc[0]
     assert belt.contains(v.geometry).all()
-    hist = demo_con.execute("SELECT village_id, count(*) FROM village_status GROUP BY 1").fetchall()
+    hist = demo_ro_con.execute("SELECT village_id, count(*) FROM village_status GROUP BY 1").fetchall()
     assert len(hist) == len(v)
-    statuses = {r[0] for r in demo_con.execute("SELECT DISTINCT status FROM village_status").fetchall()}
+    statuses = {r[0] for r in demo_ro_con.execute("SELECT DISTINCT status FROM village_status").fetchall()}
     assert {"recognised", "not_recognised"} <= statuses
 
 
-def test_trails_cross_the_line(demo_con):
-    trails = read_layer(demo_con, "trails")
+def test_trails_cross_the_line(demo_ro_con):
+    trails = read_layer(demo_ro_con, "trails")
     assert len(trails) >= 8
-    line = read_layer(demo_con, "border").geometry.iloc[0]
+    line = read_layer(demo_ro_con, "border").geometry.iloc[0]
     assert trails.geometry.intersects(line).all()
 
 
-def test_incidents_cover_36_months_ending_this_month(demo_con):
-    first, last = demo_con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchone()
+def test_incidents_cover_36_months_ending_this_month(demo_ro_con):
+    first, last = demo_ro_con.execute("SELECT min(occurred_at), max(occurred_at) FROM incidents").fetchone()
     assert last.date() <= dt.date(2026, 11, 28) and (last.year, last.month) == (2026, 11)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     assert months == MONTHS >= 36
 
 
-def test_incidents_cluster_at_gates_and_trails(demo_con):
+def test_incidents_cluster_at_gates_and_trails(demo_ro_con):
     """Incidents near crossings are far denser than the belt average."""
-    lonlat = demo_con.execute("SELECT lon, lat FROM incidents").df()
+    lonlat = demo_ro_con.execute("SELECT lon, lat FROM incidents").df()
     inc = gpd.GeoDataFrame(lonlat, crs=4326, geometry=gpd.points_from_xy(*lonlat.T.values))
     inc = inc.to_crs(METRIC)
     gate = _m(Point(106.601, 16.614))
     near = (inc.distance(gate) < 3000).sum()
-    belt_area = read_layer(demo_con, "belt").to_crs(METRIC).area.iloc[0]
+    belt_area = read_layer(demo_ro_con, "belt").to_crs(METRIC).area.iloc[0]
     expected_uniform = len(inc) * (np.pi * 3000 ** 2) / belt_area
     assert near > 5 * expected_uniform
 
 
-def test_incidents_inside_belt_and_all_flagged_illustrative(demo_con):
-    assert demo_con.execute("SELECT count(*) FROM incidents WHERE NOT illustrative").fetchone()[0] == 0
-    inside = demo_con.execute("SELECT count(*) FROM incidents i, belt b WHERE ST_Within(i.geom, b.geom)").fetchone()[0]
-    assert inside == demo_con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+def test_incidents_inside_belt_and_all_flagged_illustrative(demo_ro_con):
+    assert demo_ro_con.execute("SELECT count(*) FROM incidents WHERE NOT illustrative").fetchone()[0] == 0
+    inside = demo_ro_con.execute(
+        "SELECT count(*) FROM incidents i, belt b WHERE ST_Within(i.geom, b.geom)").fetchone()[0]
+    assert inside == demo_ro_con.execute("SELECT count(*) FROM incidents").fetchone()[0]
     for layer in ("crossings", "villages", "stations", "trails", "border", "belt", "village_status"):
-        assert demo_con.execute(f"SELECT count(*) FROM {layer} WHERE NOT illustrative").fetchone()[0] == 0
-    assert get_meta(demo_con, "demo") == "true"
-    assert "Natural Earth" in get_meta(demo_con, "attribution")
+        assert demo_ro_con.execute(f"SELECT count(*) FROM {layer} WHERE NOT illustrative").fetchone()[0] == 0
+    assert get_meta(demo_ro_con, "demo") == "true"
+    assert "Natural Earth" in get_meta(demo_ro_con, "attribution")
 
 
-def test_drugs_and_articles_as_in_domain(demo_con):
-    drugs = dict(demo_con.execute("SELECT drug, count(*) FROM incidents GROUP BY 1").fetchall())
+def test_drugs_and_articles_as_in_domain(demo_ro_con):
+    drugs = dict(demo_ro_con.execute("SELECT drug, count(*) FROM incidents GROUP BY 1").fetchall())
     assert {"heroin", "methamphetamine", "synthetic_tablets"} <= set(drugs)
     assert "cannabis" not in drugs  # no corridor source for cannabis (DOMAIN.md)
     # 256a exists only from 1/7/2025
-    early = demo_con.execute("SELECT count(*) FROM incidents WHERE article = '256a' "
+    early = demo_ro_con.execute("SELECT count(*) FROM incidents WHERE article = '256a' "
                              "AND occurred_at < '2025-07-01'").fetchone()[0]
     assert early == 0
-    tabs = demo_con.execute("SELECT count(*) FROM incidents WHERE drug='synthetic_tablets' "
+    tabs = demo_ro_con.execute("SELECT count(*) FROM incidents WHERE drug='synthetic_tablets' "
                             "AND tablets IS NULL").fetchone()[0]
     assert tabs == 0
 

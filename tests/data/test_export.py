@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import json
 import math
-import shutil
 
 import pandas as pd
 import pyogrio
@@ -26,33 +25,21 @@ WM = make_watermark("lan.nguyen", when=dt.datetime(2026, 11, 28, 9, 30, tzinfo=d
 APRIL = Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30))
 
 
-@pytest.fixture(scope="module")
-def demo_con(demo_db_template, tmp_path_factory):
-    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
-    read-write open per test: exporting only reads the store (read-only makes sure of it); a test that
-    changes the store opens its own copy (``demo_db``)."""
-    path = tmp_path_factory.mktemp("export") / "demo.duckdb"
-    shutil.copy(demo_db_template, path)
-    con = connect(path, read_only=True)
-    yield con
-    con.close()
-
-
 def read_csv(path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def test_incident_csv_has_exactly_the_agreed_columns(demo_con, tmp_path):
+def test_incident_csv_has_exactly_the_agreed_columns(demo_ro_con, tmp_path):
     out = tmp_path / "inc.csv"
-    n = export_layer(demo_con, "incidents", out, flt=APRIL)
+    n = export_layer(demo_ro_con, "incidents", out, flt=APRIL)
     with open(out, encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh))
     assert header == ["id", "occurred_at", "lat", "lon", "article", "drug", "quantity_g", "tablets", "persons",
                       "station_id", "description"] == INCIDENT_CSV_COLUMNS
     rows = read_csv(out)
-    assert n == len(rows) == count_incidents(demo_con, APRIL) > 0
-    stored = demo_con.execute("SELECT id, occurred_at, lat, lon, drug, tablets FROM incidents").df().set_index("id")
+    assert n == len(rows) == count_incidents(demo_ro_con, APRIL) > 0
+    stored = demo_ro_con.execute("SELECT id, occurred_at, lat, lon, drug, tablets FROM incidents").df().set_index("id")
     for r in rows[:50]:
         s = stored.loc[r["id"]]
         assert r["occurred_at"].endswith("+07:00")                            # an instant: Vietnam time
@@ -64,29 +51,29 @@ def test_incident_csv_has_exactly_the_agreed_columns(demo_con, tmp_path):
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")       # BOM: Excel shows Vietnamese right
 
 
-def test_filters_apply_to_incidents(demo_con, tmp_path):
+def test_filters_apply_to_incidents(demo_ro_con, tmp_path):
     flt = Filter(drugs=("heroin",), stations=("DBP-LAOBAO",))
-    n = export_layer(demo_con, "incidents", tmp_path / "h.csv", flt=flt)
+    n = export_layer(demo_ro_con, "incidents", tmp_path / "h.csv", flt=flt)
     rows = read_csv(tmp_path / "h.csv")
-    assert n == len(rows) == count_incidents(demo_con, flt) > 0
+    assert n == len(rows) == count_incidents(demo_ro_con, flt) > 0
     assert {r["drug"] for r in rows} == {"heroin"} and {r["station_id"] for r in rows} == {"DBP-LAOBAO"}
     with pytest.raises(InputError) as err:
-        export_layer(demo_con, "villages", tmp_path / "v.csv", flt=APRIL, lang="en")
+        export_layer(demo_ro_con, "villages", tmp_path / "v.csv", flt=APRIL, lang="en")
     assert "incidents only" in str(err.value)
 
 
-def test_empty_selection_gives_empty_files(demo_con, tmp_path):
+def test_empty_selection_gives_empty_files(demo_ro_con, tmp_path):
     flt = Filter(date_from=dt.date(2001, 1, 1), date_to=dt.date(2001, 1, 2))
     for ext in ("csv", "geojson", "gpkg", "xlsx"):
-        assert export_layer(demo_con, "incidents", tmp_path / f"e.{ext}", flt=flt) == 0
+        assert export_layer(demo_ro_con, "incidents", tmp_path / f"e.{ext}", flt=flt) == 0
     assert read_csv(tmp_path / "e.csv") == []
     assert json.loads((tmp_path / "e.geojson").read_text())["features"] == []
     assert pyogrio.read_info(tmp_path / "e.gpkg")["features"] == 0
 
 
-def test_geojson_with_watermark(demo_con, tmp_path):
+def test_geojson_with_watermark(demo_ro_con, tmp_path):
     out = tmp_path / "inc.geojson"
-    n = export_layer(demo_con, "incidents", out, flt=APRIL, watermark=WM)
+    n = export_layer(demo_ro_con, "incidents", out, flt=APRIL, watermark=WM)
     doc = json.loads(out.read_text("utf-8"))
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == n
     wm = doc["watermark"]
@@ -94,7 +81,7 @@ def test_geojson_with_watermark(demo_con, tmp_path):
     assert json.loads(wm["filter"]) == {"date_from": "2025-04-01", "date_to": "2025-04-30"}
     assert wm["illustrative"] == "true" and wm["rows"] == str(n) and wm["layer"] == "incidents"
     f = doc["features"][0]
-    stored = demo_con.execute("SELECT lon, lat, article FROM incidents WHERE id = ?",
+    stored = demo_ro_con.execute("SELECT lon, lat, article FROM incidents WHERE id = ?",
                               [f["properties"]["id"]]).fetchone()
     assert f["geometry"] == {"type": "Point", "coordinates": [stored[0], stored[1]]}
     assert f["properties"]["article"] == stored[2]
@@ -103,9 +90,9 @@ def test_geojson_with_watermark(demo_con, tmp_path):
     assert len(gdf) == n and gdf.crs.to_epsg() == 4326
 
 
-def test_gpkg_with_watermark_metadata(demo_con, tmp_path):
+def test_gpkg_with_watermark_metadata(demo_ro_con, tmp_path):
     out = tmp_path / "inc.gpkg"
-    n = export_layer(demo_con, "incidents", out, flt=APRIL, watermark=WM)
+    n = export_layer(demo_ro_con, "incidents", out, flt=APRIL, watermark=WM)
     info = pyogrio.read_info(out)
     assert info["layer_name"] == "incidents" and info["features"] == n and info["crs"] == "EPSG:4326"
     assert info["layer_metadata"]["exported_by"] == "lan.nguyen"
@@ -114,22 +101,22 @@ def test_gpkg_with_watermark_metadata(demo_con, tmp_path):
     assert str(gdf["occurred_at"].dtype).startswith("datetime64")
 
 
-def test_csv_watermark_is_a_sidecar(demo_con, tmp_path):
+def test_csv_watermark_is_a_sidecar(demo_ro_con, tmp_path):
     out = tmp_path / "inc.csv"
-    export_layer(demo_con, "incidents", out, flt=APRIL, watermark=WM)
+    export_layer(demo_ro_con, "incidents", out, flt=APRIL, watermark=WM)
     side = watermark_sidecar(out)
     assert side.name == "inc.csv.watermark.json"
     meta = json.loads(side.read_text("utf-8"))
     assert meta["exported_by"] == "lan.nguyen" and meta["layer"] == "incidents"
     with open(out, encoding="utf-8-sig", newline="") as fh:
         assert next(csv.reader(fh)) == INCIDENT_CSV_COLUMNS          # no comment line, no extra column
-    export_layer(demo_con, "incidents", tmp_path / "plain.csv")
+    export_layer(demo_ro_con, "incidents", tmp_path / "plain.csv")
     assert not watermark_sidecar(tmp_path / "plain.csv").exists()
 
 
-def test_xlsx_with_watermark(demo_con, tmp_path):
+def test_xlsx_with_watermark(demo_ro_con, tmp_path):
     out = tmp_path / "inc.xlsx"
-    n = export_layer(demo_con, "incidents", out, flt=APRIL, watermark=WM)
+    n = export_layer(demo_ro_con, "incidents", out, flt=APRIL, watermark=WM)
     wb = load_workbook(out)
     ws = wb["incidents"]
     assert [c.value for c in ws[1]] == INCIDENT_CSV_COLUMNS and ws.max_row == n + 1
@@ -139,25 +126,25 @@ def test_xlsx_with_watermark(demo_con, tmp_path):
     assert info["exported_by"] == "lan.nguyen" and info["rows"] == str(n)
 
 
-def test_other_layers_points_lines_polygons_and_tables(demo_con, tmp_path):
-    export_layer(demo_con, "villages", tmp_path / "v.csv")
+def test_other_layers_points_lines_polygons_and_tables(demo_ro_con, tmp_path):
+    export_layer(demo_ro_con, "villages", tmp_path / "v.csv")
     v = read_csv(tmp_path / "v.csv")
     assert list(v[0]) == LAYERS["villages"].field_names + ["lat", "lon"]
-    stored = read_layer(demo_con, "villages").set_index("id")
+    stored = read_layer(demo_ro_con, "villages").set_index("id")
     assert float(v[0]["lat"]) == stored.geometry.loc[v[0]["id"]].y
-    export_layer(demo_con, "trails", tmp_path / "t.csv")
+    export_layer(demo_ro_con, "trails", tmp_path / "t.csv")
     t = read_csv(tmp_path / "t.csv")
     assert list(t[0]) == LAYERS["trails"].field_names + ["wkt"]
     assert shapely.from_wkt(t[0]["wkt"]).geom_type == "LineString"
-    export_layer(demo_con, "stations", tmp_path / "s.csv")
+    export_layer(demo_ro_con, "stations", tmp_path / "s.csv")
     s = read_csv(tmp_path / "s.csv")
     assert list(s[0]) == ["id", "name", "lat", "lon", "area_wkt"]
     assert shapely.from_wkt(s[0]["area_wkt"]).geom_type in ("Polygon", "MultiPolygon")
-    export_layer(demo_con, "village_status", tmp_path / "vs.csv")
+    export_layer(demo_ro_con, "village_status", tmp_path / "vs.csv")
     vs = read_csv(tmp_path / "vs.csv")
     assert list(vs[0]) == LAYERS["village_status"].field_names
-    assert len(vs) == layer_counts(demo_con)["village_status"]
-    export_layer(demo_con, "belt", tmp_path / "b.geojson")
+    assert len(vs) == layer_counts(demo_ro_con)["village_status"]
+    export_layer(demo_ro_con, "belt", tmp_path / "b.geojson")
     b = json.loads((tmp_path / "b.geojson").read_text())
     assert b["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
 
@@ -174,25 +161,25 @@ def _single_parts(geoms):
 
 
 @pytest.mark.parametrize("ext", ["csv", "gpkg", "geojson", "xlsx"])
-def test_round_trip_every_layer_into_a_fresh_store(demo_con, tmp_path, ext, snapshot):
+def test_round_trip_every_layer_into_a_fresh_store(demo_ro_con, tmp_path, ext, snapshot):
     fresh = connect(tmp_path / "fresh.duckdb")
     for layer in LAYERS:                       # belt and villages first: later layers are checked against them
         path = tmp_path / f"{layer}.{ext}"
-        n = export_layer(demo_con, layer, path)
+        n = export_layer(demo_ro_con, layer, path)
         result = import_file(fresh, layer, path)
         assert result.rows_new == n and result.rows_rejected == 0
-    assert layer_counts(fresh) == layer_counts(demo_con)
+    assert layer_counts(fresh) == layer_counts(demo_ro_con)
     for layer in LAYERS:
         spec = LAYERS[layer]
         order = "village_id, decided_on, status" if layer == "village_status" else "id"
         q = f"SELECT {', '.join(spec.field_names)} FROM {layer} ORDER BY {order}"
-        got, want = fresh.execute(q).fetchall(), demo_con.execute(q).fetchall()
+        got, want = fresh.execute(q).fetchall(), demo_ro_con.execute(q).fetchall()
         if ext == "xlsx":   # openpyxl writes numbers with 16 significant digits
             assert len(got) == len(want) and all(map(_close, got, want)), layer
         else:
             assert got == want, layer
         if spec.geom_types:
-            want = read_layer(demo_con, layer).sort_values("id").geometry.values
+            want = read_layer(demo_ro_con, layer).sort_values("id").geometry.values
             got = read_layer(fresh, layer).sort_values("id").geometry.values
             # exact for CSV/GPKG/GeoJSON; XLSX numbers keep 15-16 significant digits (nanometres here)
             tol = 1e-12 if ext == "xlsx" else 0.0
@@ -203,26 +190,26 @@ def test_round_trip_every_layer_into_a_fresh_store(demo_con, tmp_path, ext, snap
                 want = _single_parts(want)
             assert shapely.equals_exact(got, want, tolerance=tol).all(), layer
     derived = "SELECT id, h3_9, village_id, commune FROM incidents ORDER BY id"
-    assert fresh.execute(derived).fetchall() == demo_con.execute(derived).fetchall()
+    assert fresh.execute(derived).fetchall() == demo_ro_con.execute(derived).fetchall()
     again = import_file(fresh, "incidents", tmp_path / f"incidents.{ext}")
-    assert again.rows_unchanged == layer_counts(demo_con)["incidents"] and again.rows_written == 0
+    assert again.rows_unchanged == layer_counts(demo_ro_con)["incidents"] and again.rows_written == 0
     fresh.close()
 
 
-def test_bad_targets(demo_con, tmp_path):
+def test_bad_targets(demo_ro_con, tmp_path):
     with pytest.raises(OutputError) as err:       # an output problem, not refused input
-        export_layer(demo_con, "incidents", tmp_path / "x.shp", lang="en")
+        export_layer(demo_ro_con, "incidents", tmp_path / "x.shp", lang="en")
     assert not isinstance(err.value, InputError) and err.value.exit_code == 4
     assert ".geojson" in str(err.value) and ".gpkg" in str(err.value) and ".csv" in str(err.value)
     assert ".zip" in str(err.value) and ".fgb" in str(err.value)
     with pytest.raises(OutputError) as err:
-        export_layer(demo_con, "incidents", tmp_path / "missing" / "x.csv", lang="en")
+        export_layer(demo_ro_con, "incidents", tmp_path / "missing" / "x.csv", lang="en")
     assert "does not exist" in str(err.value)
     with pytest.raises(InputError):
-        export_layer(demo_con, "nope", tmp_path / "x.csv")
+        export_layer(demo_ro_con, "nope", tmp_path / "x.csv")
 
 
-def test_a_failed_export_leaves_no_file(demo_con, tmp_path, monkeypatch):
+def test_a_failed_export_leaves_no_file(demo_ro_con, tmp_path, monkeypatch):
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "inc.csv"
@@ -234,7 +221,7 @@ def test_a_failed_export_leaves_no_file(demo_con, tmp_path, monkeypatch):
 
     monkeypatch.setitem(ex._EXTENSION_TO_WRITER, ".csv", broken)
     with pytest.raises(OutputError) as err:
-        export_layer(demo_con, "incidents", out, lang="en")
+        export_layer(demo_ro_con, "incidents", out, lang="en")
     assert "No space left on device" in str(err.value)
     assert out.read_text() == "previous export"
     assert sorted(p.name for p in folder.iterdir()) == ["inc.csv"]

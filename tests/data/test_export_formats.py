@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import zipfile
 
 import geopandas as gpd
@@ -26,18 +25,6 @@ POINT_LAYERS = ["crossings", "villages", "stations", "incidents"]
 SPATIAL = ["border", "belt", "crossings", "trails", "villages", "stations", "incidents"]
 
 
-@pytest.fixture(scope="module")
-def demo_con(demo_db_template, tmp_path_factory):
-    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
-    read-write open per test: exporting only reads the store (read-only makes sure of it); a test that
-    changes the store opens its own copy (``demo_db``)."""
-    path = tmp_path_factory.mktemp("export") / "demo.duckdb"
-    shutil.copy(demo_db_template, path)
-    con = connect(path, read_only=True)
-    yield con
-    con.close()
-
-
 def gdal_source(path, layer):
     """What GDAL opens for an export (and which layer)."""
     ext = path.suffix.lower()
@@ -49,19 +36,19 @@ def gdal_source(path, layer):
 
 
 @pytest.mark.parametrize("ext", [".kml", ".kmz", ".gpx", ".zip", ".fgb", ".gpkg", ".geojson", ".csv"])
-def test_gdal_opens_every_export_with_crs_count_and_vietnamese(demo_con, tmp_path, ext):
+def test_gdal_opens_every_export_with_crs_count_and_vietnamese(demo_ro_con, tmp_path, ext):
     for layer in (POINT_LAYERS if ext == ".gpx" else SPATIAL):
         if ext == ".zip" and layer == "stations":
             continue          # checked in test_shapefile_zip (two shapefiles)
         out = tmp_path / f"{layer}{ext}"
-        n = export_layer(demo_con, layer, out, watermark=make_watermark("lan"))
+        n = export_layer(demo_ro_con, layer, out, watermark=make_watermark("lan"))
         src, lyr = gdal_source(out, layer)
         info = pyogrio.read_info(src, layer=lyr)
         assert pyproj.CRS(info["crs"]).to_epsg() == 4326, (layer, ext)
         gdf = pyogrio.read_dataframe(src, layer=lyr)
-        assert len(gdf) == n == layer_counts(demo_con)[layer], (layer, ext)
+        assert len(gdf) == n == layer_counts(demo_ro_con)[layer], (layer, ext)
         if layer != "incidents":
-            names = set(read_layer(demo_con, layer, columns=["name"])["name"])
+            names = set(read_layer(demo_ro_con, layer, columns=["name"])["name"])
             col = "Name" if ext in (".kml", ".kmz") else "name"
             assert set(gdf[col]) == names and any(not x.isascii() for x in names), (layer, ext)
 
@@ -89,72 +76,72 @@ def _import(con, layer, path, ext, tmp_path):
 
 
 @pytest.mark.parametrize("ext", [".kml", ".kmz", ".zip", ".fgb", ".gpx"])
-def test_round_trip_into_a_fresh_init_store(demo_con, tmp_path, ext):
+def test_round_trip_into_a_fresh_init_store(demo_ro_con, tmp_path, ext):
     fresh = _fresh(tmp_path)
     assert not is_demo(fresh)
     layers = ["belt", "border", "crossings", "trails", "villages", "stations", "incidents"]
     if ext == ".gpx":   # GPX: waypoints; the reference layers come from a GeoPackage
         for layer in ("belt", "border", "trails"):
-            export_layer(demo_con, layer, tmp_path / f"{layer}.gpkg")
+            export_layer(demo_ro_con, layer, tmp_path / f"{layer}.gpkg")
             import_file(fresh, layer, tmp_path / f"{layer}.gpkg")
         layers = POINT_LAYERS
     for layer in layers:
         path = tmp_path / f"{layer}{ext}"
-        n = export_layer(demo_con, layer, path)
+        n = export_layer(demo_ro_con, layer, path)
         result = _import(fresh, layer, path, ext, tmp_path)
         assert result.rows_new == n and result.rows_rejected == 0, (layer, ext)
     for layer in layers:
         spec = LAYERS[layer]
         fields = [f for f in spec.field_names]
         q = f"SELECT {', '.join(fields)} FROM {layer} ORDER BY id"
-        got, want = fresh.execute(q).fetchall(), demo_con.execute(q).fetchall()
+        got, want = fresh.execute(q).fetchall(), demo_ro_con.execute(q).fetchall()
         # dBASE numbers and GPX coordinates are decimal text with 15 significant digits (GDAL)
         rel = 1e-14 if ext in (".zip", ".gpx") else 0.0
         assert len(got) == len(want) and all(
             all(math.isclose(a, b, rel_tol=rel) if isinstance(a, float) and isinstance(b, float) else a == b
                 for a, b in zip(g, w, strict=True)) for g, w in zip(got, want, strict=True)), (layer, ext)
         got = read_layer(fresh, layer).sort_values("id").geometry.values
-        want = read_layer(demo_con, layer).sort_values("id").geometry.values
+        want = read_layer(demo_ro_con, layer).sort_values("id").geometry.values
         tol = 1e-12 if ext in (".zip", ".gpx") else 0.0
         assert shapely.equals_exact(shapely.normalize(got), shapely.normalize(want), tolerance=tol).all(), (layer, ext)
     fresh.close()
 
 
-def test_gpkg_adds_layers_and_replaces_only_its_namesake(demo_con, tmp_path):
+def test_gpkg_adds_layers_and_replaces_only_its_namesake(demo_ro_con, tmp_path):
     out = tmp_path / "picture.gpkg"
-    export_layer(demo_con, "villages", out)
-    export_layer(demo_con, "crossings", out)
-    export_layer(demo_con, "incidents", out, flt=None)
+    export_layer(demo_ro_con, "villages", out)
+    export_layer(demo_ro_con, "crossings", out)
+    export_layer(demo_ro_con, "incidents", out, flt=None)
     layers = dict(pyogrio.list_layers(out))
     assert layers == {"villages": "Point", "crossings": "Point", "incidents": "Point"}
     import datetime as dt
 
     from data.filters import Filter
     april = Filter(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 4, 30))
-    n = export_layer(demo_con, "incidents", out, flt=april)
-    assert pyogrio.read_info(out, layer="incidents")["features"] == n < layer_counts(demo_con)["incidents"]
-    assert pyogrio.read_info(out, layer="villages")["features"] == layer_counts(demo_con)["villages"]
+    n = export_layer(demo_ro_con, "incidents", out, flt=april)
+    assert pyogrio.read_info(out, layer="incidents")["features"] == n < layer_counts(demo_ro_con)["incidents"]
+    assert pyogrio.read_info(out, layer="villages")["features"] == layer_counts(demo_ro_con)["villages"]
     (tmp_path / "notgpkg.gpkg").write_text("hello")
     with pytest.raises(OutputError):
-        export_layer(demo_con, "villages", tmp_path / "notgpkg.gpkg")
+        export_layer(demo_ro_con, "villages", tmp_path / "notgpkg.gpkg")
     assert (tmp_path / "notgpkg.gpkg").read_text() == "hello"
 
 
-def test_types_dates_times_and_fixed_geometry(demo_con, tmp_path):
+def test_types_dates_times_and_fixed_geometry(demo_ro_con, tmp_path):
     out = tmp_path / "t.gpkg"
-    export_layer(demo_con, "village_status", out)
+    export_layer(demo_ro_con, "village_status", out)
     info = pyogrio.read_info(out, layer="village_status")
     types = dict(zip(info["fields"], info["ogr_types"], strict=True))
     assert types["decided_on"] == "OFTDate" and types["review_due"] == "OFTDate"
-    export_layer(demo_con, "incidents", out)
+    export_layer(demo_ro_con, "incidents", out)
     gdf = pyogrio.read_dataframe(out, layer="incidents")
-    stored = demo_con.execute("SELECT id, occurred_at FROM incidents").df().set_index("id")["occurred_at"]
+    stored = demo_ro_con.execute("SELECT id, occurred_at FROM incidents").df().set_index("id")["occurred_at"]
     got = gdf.set_index("id")["occurred_at"].dt.tz_convert("+07:00").dt.tz_localize(None)
     assert (got.sort_index() == stored.sort_index()).all()        # the same instants
-    export_layer(demo_con, "incidents", tmp_path / "i.geojson")
+    export_layer(demo_ro_con, "incidents", tmp_path / "i.geojson")
     feats = json.loads((tmp_path / "i.geojson").read_text("utf-8"))["features"]
     assert all(f["properties"]["occurred_at"].endswith("+07:00") for f in feats)
-    export_layer(demo_con, "belt", tmp_path / "b.geojson")
+    export_layer(demo_ro_con, "belt", tmp_path / "b.geojson")
     ring = json.loads((tmp_path / "b.geojson").read_text())["features"][0]["geometry"]["coordinates"][0]
     assert shapely.LinearRing(ring).is_ccw                        # RFC 7946: outer ring counter-clockwise
 
@@ -172,9 +159,9 @@ def test_polygon_villages_get_their_own_layer(tmp_path):
     con.close()
 
 
-def test_csv_sidecars_tell_gdal_types_and_crs(demo_con, tmp_path):
+def test_csv_sidecars_tell_gdal_types_and_crs(demo_ro_con, tmp_path):
     out = tmp_path / "inc.csv"
-    export_layer(demo_con, "incidents", out)
+    export_layer(demo_ro_con, "incidents", out)
     assert out.with_suffix(".csvt").exists() and out.with_suffix(".prj").exists()
     info = pyogrio.read_info(out)
     assert pyproj.CRS(info["crs"]).to_epsg() == 4326 and info["geometry_type"] == "Point"
@@ -183,33 +170,33 @@ def test_csv_sidecars_tell_gdal_types_and_crs(demo_con, tmp_path):
 
 
 def test_shapefile_zip_parts_and_limits(demo_db, tmp_path):
-    demo_con = connect(demo_db)             # its own copy: it lengthens a description
+    demo_ro_con = connect(demo_db)             # its own copy: it lengthens a description
     out = tmp_path / "s.zip"
-    export_layer(demo_con, "stations", out)
+    export_layer(demo_ro_con, "stations", out)
     names = set(zipfile.ZipFile(out).namelist())
     for stem in ("stations", "stations_area"):
         assert {f"{stem}.{e}" for e in ("shp", "shx", "dbf", "prj", "cpg")} <= names
     area = pyogrio.read_dataframe(f"/vsizip/{out}", layer="stations_area")
-    assert len(area) == layer_counts(demo_con)["stations"]
+    assert len(area) == layer_counts(demo_ro_con)["stations"]
     assert pyogrio.read_info(f"/vsizip/{out}", layer="stations_area")["crs"] == "EPSG:4326"
-    export_layer(demo_con, "incidents", tmp_path / "i.zip")
+    export_layer(demo_ro_con, "incidents", tmp_path / "i.zip")
     fields = list(pyogrio.read_info(f"/vsizip/{tmp_path / 'i.zip'}")["fields"])
     assert "occurred" in fields and "descriptn" in fields and all(len(f) <= 10 for f in fields)
-    demo_con.execute("UPDATE incidents SET description = ? WHERE id = (SELECT min(id) FROM incidents)", ["ừ" * 100])
+    demo_ro_con.execute("UPDATE incidents SET description = ? WHERE id = (SELECT min(id) FROM incidents)", ["ừ" * 100])
     with pytest.raises(OutputError) as err:
-        export_layer(demo_con, "incidents", tmp_path / "long.zip", lang="en")
-    demo_con.close()
+        export_layer(demo_ro_con, "incidents", tmp_path / "long.zip", lang="en")
+    demo_ro_con.close()
     assert "254" in str(err.value) and ".gpkg" in str(err.value) and not (tmp_path / "long.zip").exists()
 
 
-def test_kml_styles_names_and_vietnamese(demo_con, tmp_path):
-    export_layer(demo_con, "crossings", tmp_path / "c.kml")
+def test_kml_styles_names_and_vietnamese(demo_ro_con, tmp_path):
+    export_layer(demo_ro_con, "crossings", tmp_path / "c.kml")
     text = (tmp_path / "c.kml").read_text("utf-8")
     assert '<Style id="crossings-international_gate">' in text and "<styleUrl>#crossings-" in text
     assert "<name>Cửa khẩu quốc tế Lao Bảo</name>" in text
 
 
-def test_no_geometry_layer_refused_for_geometry_formats(demo_con, tmp_path):
+def test_no_geometry_layer_refused_for_geometry_formats(demo_ro_con, tmp_path):
     with pytest.raises(OutputError) as err:
-        export_layer(demo_con, "village_status", tmp_path / "s.kml", lang="en")
+        export_layer(demo_ro_con, "village_status", tmp_path / "s.kml", lang="en")
     assert not isinstance(err.value, InputError) and "no geometry" in str(err.value)

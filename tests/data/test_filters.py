@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from hypothesis import given
@@ -21,54 +20,43 @@ def test_vietnamese_date_order():
         parse_date("31/02/2024")
 
 
-@pytest.fixture(scope="module")
-def demo_con(demo_db_template, tmp_path_factory):
-    """One read-only connection to a copy of the demo store for the whole module, instead of a copy and a
-    read-write open per test: these tests only read it (read-only makes sure of it)."""
-    path = tmp_path_factory.mktemp("demo-ro") / "demo.duckdb"
-    shutil.copy(demo_db_template, path)
-    con = connect(path, read_only=True)
-    yield con
-    con.close()
-
-
-def test_filters_restrict_rows(demo_con):
-    total = count_incidents(demo_con)
+def test_filters_restrict_rows(demo_ro_con):
+    total = count_incidents(demo_ro_con)
     year = Filter(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
     two = Filter(date_from=year.date_from, date_to=year.date_to, drugs=("heroin", "methamphetamine"))
-    df = load_incidents(demo_con, two)
-    assert 0 < len(df) < count_incidents(demo_con, year) < total
+    df = load_incidents(demo_ro_con, two)
+    assert 0 < len(df) < count_incidents(demo_ro_con, year) < total
     assert set(df["drug"]) <= {"heroin", "methamphetamine"}
     assert df["occurred_at"].min() >= dt.datetime(2026, 1, 1)
 
 
-def test_date_to_is_inclusive(demo_con):
-    day = load_incidents(demo_con)["occurred_at"].iloc[-1].date()
-    assert count_incidents(demo_con, Filter(date_from=day, date_to=day)) >= 1
+def test_date_to_is_inclusive(demo_ro_con):
+    day = load_incidents(demo_ro_con)["occurred_at"].iloc[-1].date()
+    assert count_incidents(demo_ro_con, Filter(date_from=day, date_to=day)) >= 1
 
 
-def test_commune_new_name_covers_merged_old_communes(demo_con):
-    new = Filter(communes=("Lìa",)).validated(demo_con)      # Lìa ← Thanh + Thuận + Lìa
-    old = [Filter(communes=(c,)).validated(demo_con) for c in ("Thanh", "Thuận")]
-    assert count_incidents(demo_con, new) == sum(count_incidents(demo_con, f) for f in old) > 0
+def test_commune_new_name_covers_merged_old_communes(demo_ro_con):
+    new = Filter(communes=("Lìa",)).validated(demo_ro_con)      # Lìa ← Thanh + Thuận + Lìa
+    old = [Filter(communes=(c,)).validated(demo_ro_con) for c in ("Thanh", "Thuận")]
+    assert count_incidents(demo_ro_con, new) == sum(count_incidents(demo_ro_con, f) for f in old) > 0
 
 
-def test_validation_normalises_aliases_and_refuses_unknown_with_valid_list(demo_con):
+def test_validation_normalises_aliases_and_refuses_unknown_with_valid_list(demo_ro_con):
     f = Filter(drugs=("MA TUY DA",), articles=("Điều 250",), communes=("lao bao",),
-               stations=("Đồn Biên phòng Thuận",)).validated(demo_con)
+               stations=("Đồn Biên phòng Thuận",)).validated(demo_ro_con)
     assert f.drugs == ("methamphetamine",) and f.articles == ("250",)
     assert f.communes == ("Lao Bảo",) and f.stations == ("DBP-THUAN",)
     with pytest.raises(InputError) as err:
-        Filter(drugs=("cocaine",)).validated(demo_con, "en")
+        Filter(drugs=("cocaine",)).validated(demo_ro_con, "en")
     assert "heroin" in str(err.value) and "cocaine" in str(err.value)
 
 
-def test_station_filter_takes_a_name_or_a_unique_part_as_the_importers_do(demo_con):
-    names = dict(demo_con.execute("SELECT id, name FROM stations").fetchall())
-    assert Filter(stations=("lao bao",)).validated(demo_con).stations == ("DBP-LAOBAO",)
-    assert Filter(stations=(names["DBP-THUAN"].upper(),)).validated(demo_con).stations == ("DBP-THUAN",)
+def test_station_filter_takes_a_name_or_a_unique_part_as_the_importers_do(demo_ro_con):
+    names = dict(demo_ro_con.execute("SELECT id, name FROM stations").fetchall())
+    assert Filter(stations=("lao bao",)).validated(demo_ro_con).stations == ("DBP-LAOBAO",)
+    assert Filter(stations=(names["DBP-THUAN"].upper(),)).validated(demo_ro_con).stations == ("DBP-THUAN",)
     with pytest.raises(InputError) as err:             # a part that fits several stations names none
-        Filter(stations=("Đồn Biên phòng",)).validated(demo_con, "en")
+        Filter(stations=("Đồn Biên phòng",)).validated(demo_ro_con, "en")
     assert "DBP-LAOBAO" in str(err.value)
 
 
@@ -95,7 +83,6 @@ def test_area_filter_sql_url_and_validation():
     import shapely
 
     from core.errors import InputError
-    from data.store import connect
     from geo.areas import area_wkt, circle_polygon
 
     con = connect(":memory:")                  # the store's schema, spatial loaded from the pinned wheel
