@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import urlparse
 
 import pytest
+from _browser import MAP_FRAME
 from _serve import serve
 from rasters import COLORS, gdal_missing, make_geotiff_vn2000, make_mbtiles
 
@@ -15,7 +16,6 @@ from core.i18n import t
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(gdal_missing(), reason="GDAL tools (gdal-bin) not installed")]
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 USER, PASSWORD = "bm_admin", "bm-password-Lao-Bao-233"
 
 # The opaque colours of a tile, read back from an <img> of the map (same origin or data: URI).

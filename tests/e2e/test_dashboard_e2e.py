@@ -5,13 +5,12 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from e2elib import map_drawn
+from _browser import MAP_FRAME, map_drawn
 
 from core.i18n import fmt_int, t
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 TABS = ("map", "hotspots", "stats", "villages", "data")
 #: inside the map frame: the overlay pane holds drawn vector layers and the legend is there

@@ -6,11 +6,10 @@ import re
 import time
 
 import pytest
-from e2elib import map_drawn
+from _browser import MAP_FRAME, map_drawn
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WARNING = re.compile(r"Vị trí này nằm bên phía Lào, cách đường biên giới (\d+,\d) km \(quá 2 km\): sẽ không được lưu")
 
 

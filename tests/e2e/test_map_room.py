@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from _browser import MAP_FRAME
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.i18n import t
@@ -19,7 +20,6 @@ from core.i18n import t
 pytestmark = pytest.mark.browser
 
 W, H = 1366, 768
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LAO_BAO_GATE = (16.614, 106.601)         # demo crossing CK-LAOBAO
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -6,6 +6,7 @@ import shutil
 import time
 
 import pytest
+from _browser import LEAFLET_READY, RUN_OVER
 from _serve import serve
 from seclib import PASSWORD
 
@@ -13,17 +14,6 @@ from data import audit
 from data.store import connect
 
 pytestmark = pytest.mark.browser
-
-# The same conditions as tests/e2e/e2elib.py (not importable from this folder): the script run is over;
-# Leaflet has drawn the map in a streamlit-folium frame and streamlit-folium listens to its clicks.
-RUN_OVER = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return !!app && app.dataset.testScriptState === 'notRunning'
-         && !document.querySelector('[data-testid="stStatusWidget"]');
-}"""
-LEAFLET_READY = """() => typeof map_div !== 'undefined' && map_div._loaded && map_div.listens('click')
-    && map_div.getSize().x > 0 && map_div.getSize().y > 0 && [...document.images].every(i => i.complete)"""
-
 
 @pytest.fixture(scope="module")
 def served(accounts_template, tmp_path_factory):

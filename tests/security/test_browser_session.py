@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from _browser import run_over
 from _serve import serve
 from seclib import PASSWORD
 
@@ -63,15 +64,6 @@ def _page(browser, url, path="/?lang=en", wait_until="load"):
     page.set_default_timeout(60_000)
     page.goto(url + path, wait_until=wait_until)
     return ctx, page
-
-
-def _run_over(page) -> None:
-    """Wait until Streamlit has finished the script run (call it after something that run draws is visible)."""
-    page.wait_for_function("""() => {
-      const app = document.querySelector('[data-testid="stApp"]');
-      return app && app.dataset.testScriptState === 'notRunning'
-             && !document.querySelector('[data-testid="stStatusWidget"]');
-    }""", timeout=60_000)
 
 
 def _login(page, name, password=PASSWORD):
@@ -133,7 +125,7 @@ def test_month_player_stops_when_the_session_expires(browser, served):
         frame = page.locator('iframe[title="streamlit_folium.st_folium"] >> visible=true').first
         frame.wait_for()
         frame.content_frame.locator(".leaflet-container .leaflet-marker-pane").first.wait_for(state="attached")
-        _run_over(page)
+        run_over(page)
         page.get_by_text("By month").click()
         page.get_by_text("Play").click()
         page.locator('iframe[title="streamlit_folium.st_folium"] >> visible=true').first.wait_for()
@@ -159,7 +151,7 @@ def test_a_village_name_is_shown_as_typed_and_fetches_nothing(browser, served, p
         _login(page, "u_viewer")
         grid = page.locator("[data-testid='stDataFrame']").first
         grid.wait_for()
-        _run_over(page)                                               # the grid drawn, ready for a click
+        run_over(page)                                               # the grid drawn, ready for a click
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)          # the first row's selection cell
         heading = page.get_by_text("Recognition history:")
