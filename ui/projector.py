@@ -152,15 +152,15 @@ KEYS_JS = """<script>
   if (window.__bwProjectorKeys) { window.__bwProjectorKeys.keys = KEYS; return; }
   const state = window.__bwProjectorKeys = {keys: KEYS};
   const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
-  // a key pressed while the slide is still loading (the bar not drawn yet) presses its button once it is drawn
+  const button = (key) => document.querySelector(".st-key-" + key + " button");
   const later = (key, until) => setTimeout(() => {
-    const btn = document.querySelector(".st-key-" + key + " button");
+    const btn = button(key);
     if (btn) { if (!btn.disabled) btn.click(); } else if (Date.now() < until) later(key, until);
   }, 100);
   document.addEventListener("keydown", (ev) => {
     const key = state.keys[ev.key];
     if (!key || ev.altKey || ev.ctrlKey || ev.metaKey || typing(ev.target)) return;
-    const btn = document.querySelector(".st-key-" + key + " button");
+    const btn = button(key);
     if (!btn) { later(key, Date.now() + 3000); return; }
     ev.preventDefault();
     ev.stopPropagation();
