@@ -6,6 +6,7 @@ the AppTest session for picker ``key`` (what the picker's script does in a brows
 from __future__ import annotations
 
 import asyncio
+import threading
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -27,7 +28,22 @@ def call(handler, *, method: str = "POST", path: str = "/", headers: dict | None
         return {"type": "http.request", "body": body, "more_body": False}
 
     scope = {"type": "http", "method": method, "path": path, "headers": raw, "query_string": b""}
-    return asyncio.run(handler(Request(scope, receive)))
+    # A session-scoped Playwright browser (tests/conftest.py) keeps its event loop marked as running in the
+    # main thread of the pytest worker, so the route runs on a loop of its own in a short-lived thread.
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["response"] = asyncio.run(handler(Request(scope, receive)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            out["error"] = exc
+
+    worker = threading.Thread(target=run, name="route-call")
+    worker.start()
+    worker.join()
+    if "error" in out:
+        raise out["error"]
+    return out["response"]
 
 
 def send_file(at, key: str, name: str, data: bytes, *, run: bool = True):
