@@ -28,6 +28,12 @@ TEXTS = {
     "srv.ext.missing": {
         "vi": "Không có phần mở rộng {name} cho duckdb {version} (tìm thấy: {found}); chạy: make install",
         "en": "No {name} extension for duckdb {version} (found: {found}); run: make install"},
+    "srv.ext.unverified": {
+        "vi": "Tệp phần mở rộng {path} đã thay đổi khi chương trình đang chạy; khởi động lại borderwatch.",
+        "en": "Extension file {path} changed while borderwatch was running; restart borderwatch."},
+    "srv.ext.load_failed": {
+        "vi": "Không nạp được phần mở rộng {path}: {msg}; cài lại: make install",
+        "en": "Cannot load extension {path}: {msg}; reinstall: make install"},
     "srv.store.missing": {"vi": "Không tìm thấy kho dữ liệu: {db}", "en": "Store not found: {db}"},
     "srv.store.cannot_open": {"vi": "Không mở được kho dữ liệu {db}: {msg}", "en": "Cannot open store {db}: {msg}"},
     "srv.store.cannot_open_pg": {

@@ -33,6 +33,59 @@ def test_autoinstall_is_off(tmp_path):
     assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0] is False
 
 
+SIGNATURE_PROBE = r"""
+import shutil, sys
+from pathlib import Path
+from core.errors import StoreError
+from data import store
+
+real = store.spatial_extension_path()
+copy = Path(sys.argv[1]) / real.name
+shutil.copyfile(real, copy)
+store.spatial_extension_path = lambda: copy          # a signed file of our own to change later
+modes, cons = [], []
+for name in ("a", "b", "a"):                            # "a" stays open: the third shares its instance
+    cons.append(con := store.connect(Path(sys.argv[1]) / f"{name}.duckdb"))
+    con.execute("SELECT ST_Point(1, 2)").fetchone()
+    modes.append(con.execute("SELECT current_setting('allow_unsigned_extensions')").fetchone()[0])
+print(modes)
+with copy.open("r+b") as f:                             # one byte of the library changes on disk
+    f.seek(copy.stat().st_size // 2)
+    b = f.read(1)
+    f.seek(-1, 1)
+    f.write(bytes([b[0] ^ 0xFF]))
+try:
+    store.connect(Path(sys.argv[1]) / "c.duckdb")
+    print("loaded")
+except Exception as exc:
+    print("refused", type(exc).__name__, "signature" in str(exc).lower())
+"""
+
+
+def test_signature_is_checked_once_per_process_and_again_when_the_file_changes(tmp_path):
+    """The first connection LOADs the spatial extension with DuckDB's signature check; later ones in
+    the same process skip the repeated check (≈ 0.19 s CPU each) only while the file is unchanged.
+    A second connection to an open store shares its (strict) instance. A changed file is checked
+    again and refused."""
+    out = subprocess.run([sys.executable, "-c", SIGNATURE_PROBE, str(tmp_path)], capture_output=True, text=True,
+                         check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == "[False, True, False]"
+    assert lines[1] == "refused StoreError True"
+
+
+def test_a_relaxed_connection_loads_nothing_unchecked(tmp_path, monkeypatch):
+    """On a connection that skips the re-check, :func:`store.load_spatial` still refuses a file that was
+    never LOADed signed in this process."""
+    con = duckdb.connect(":memory:", config={"allow_unsigned_extensions": "true"})
+    other = tmp_path / "spatial.duckdb_extension"
+    other.write_bytes(store.spatial_extension_path().read_bytes()[:4096])
+    monkeypatch.setattr(store, "spatial_extension_path", lambda: other)
+    with pytest.raises(StoreError, match="restart borderwatch|khởi động lại"):
+        store.load_spatial(con)
+    con.close()
+
+
 SLOW_QUERY = "SELECT sum(hash(range)) FROM range(20000000)"
 
 
