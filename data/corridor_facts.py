@@ -28,7 +28,7 @@ FACT_COLUMNS: tuple[str, ...] = _corridor.PROXIMITY_COLUMNS
 #: The layers the facts depend on.
 PLACE_LAYERS = ("border", "crossings", "trails")
 META_KEY = "corridor_facts"
-#: ``meta.corridor_facts`` of a store whose facts follow no border (no border line: all NULL).
+#: Suffix of ``meta.corridor_facts`` for places with no border line to follow (the facts are all NULL).
 NO_BORDER = "no-border"
 _UPDATE_CHUNK = 250_000
 
@@ -43,17 +43,29 @@ class Places:
     fingerprint: str
 
 
+def fingerprint(con) -> str:
+    """A fingerprint of the ids and 2-D geometries of :data:`PLACE_LAYERS`, computed inside the database.
+
+    SHA-256 over each layer's name, row count and md5 of its rows (id and WKB in hex, in id order):
+    any moved vertex, added, removed or renamed row changes it. Computing it reads no geometry into
+    Python, so a read-write open (:func:`data.store.refresh_corridor_facts`) can tell cheaply that
+    nothing changed.
+    """
+    h = hashlib.sha256()
+    for name in PLACE_LAYERS:
+        n, digest = con.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(CAST(id AS VARCHAR) || ':' || "
+            f"coalesce(hex(ST_AsWKB(ST_Force2D(geom))), ''), ';' ORDER BY CAST(id AS VARCHAR)), '')) "
+            f"FROM {name}").fetchone()
+        h.update(f"{name}:{n}:{digest};".encode())
+    return h.hexdigest()
+
+
 def load_places(con) -> Places:
-    """The three layers the facts depend on, read once, with a fingerprint of their ids and geometries."""
+    """The three layers the facts depend on, read once, with their :func:`fingerprint` (marked
+    :data:`NO_BORDER` when there is no border line to follow)."""
     frames = {name: read_layer(con, name, columns=["id"] + (["name", "kind"] if name != "border" else []))
               for name in PLACE_LAYERS}
-    h = hashlib.sha256()
-    for name, gdf in frames.items():
-        order = np.argsort(gdf["id"].astype(str).to_numpy(), kind="stable")
-        h.update(f"{name}:{len(gdf)};".encode())
-        wkb = shapely.to_wkb(np.asarray(gdf.geometry.values, dtype=object)[order], output_dimension=2)
-        for i, w in zip(gdf["id"].astype(str).to_numpy()[order], wkb, strict=True):
-            h.update(i.encode("utf-8") + b"\x00" + (w or b"") + b"\x00")
     border = frames["border"]
     line = shapely.line_merge(shapely.union_all(border.geometry.values)) if len(border) else None
     if line is not None:
@@ -61,7 +73,8 @@ def load_places(con) -> Places:
             _corridor.north_first(line)
         except TypeError:           # pieces that do not join into one line: no facts (the analysis says why)
             line = None
-    return Places(line, frames["crossings"], frames["trails"], h.hexdigest() if line is not None else NO_BORDER)
+    fp = fingerprint(con)
+    return Places(line, frames["crossings"], frames["trails"], fp if line is not None else f"{fp}:{NO_BORDER}")
 
 
 def compute(incidents: pd.DataFrame, places: Places) -> pd.DataFrame:
@@ -81,12 +94,26 @@ def usable(con, places: Places) -> bool:
 
 
 def stale(con, places: Places | None = None) -> bool:
-    """True when some incident's facts do not follow the places now in the store."""
-    places = places or load_places(con)
-    if get_meta(con, META_KEY) != places.fingerprint:
+    """True when some incident's facts do not follow the places now in the store.
+
+    Without ``places``, the places are read only when the cheap checks cannot decide (facts missing
+    on some row while the fingerprint matches)."""
+    stored = get_meta(con, META_KEY)
+    if places is None:
+        fp = fingerprint(con)
+        if stored == f"{fp}:{NO_BORDER}":        # the same places, with no border line to follow
+            return False
+        if stored == fp and not _missing_facts(con):
+            return False
+        places = load_places(con)
+    if stored != places.fingerprint:
         return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM incidents LIMIT 1)").fetchone()[0])
     if places.border is None:
         return False
+    return _missing_facts(con)
+
+
+def _missing_facts(con) -> bool:
     return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM incidents WHERE border_m IS NULL LIMIT 1)"
                             ).fetchone()[0])
 

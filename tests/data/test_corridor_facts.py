@@ -168,7 +168,7 @@ def test_no_border_no_facts(n):
     con = connect(":memory:")
     try:
         places = corridor_facts.load_places(con)
-        assert places.border is None and places.fingerprint == corridor_facts.NO_BORDER
+        assert places.border is None and places.fingerprint.endswith(corridor_facts.NO_BORDER)
         assert not corridor_facts.stale(con, places)
         assert corridor_facts.compute(pd.DataFrame({"lon": [106.5], "lat": [16.6]}), places).isna().all().all()
     finally:
@@ -200,5 +200,31 @@ def test_an_import_written_in_pieces_is_all_or_nothing(any_demo, tmp_path, incid
         res = import_file(con, "incidents", path, who="lan", lang="en")      # and in pieces it all goes in
         assert res.rows_new == 5
         assert_facts_follow_places(con, "id LIKE 'IMP-%'")
+    finally:
+        con.close()
+
+
+def test_fingerprint_sees_a_nanodegree_a_renamed_id_and_a_row_gone(any_demo):
+    """The fingerprint the read-write open compares (computed in SQL, both store modes) changes with any
+    vertex moved by 1e-9°, any id renamed, any row removed, and comes back when the change is undone."""
+    con = connect(any_demo)
+    try:
+        fp = corridor_facts.fingerprint(con)
+        assert corridor_facts.get_meta(con, corridor_facts.META_KEY) == fp and not corridor_facts.stale(con)
+        tid, wkb = con.execute("SELECT id, ST_AsWKB(geom) FROM trails ORDER BY id LIMIT 1").fetchone()
+        seen = {fp}
+        for change, undo, args in [
+                ("UPDATE trails SET geom = ST_Translate(geom, 1e-9, 0) WHERE id = ?",
+                 "UPDATE trails SET geom = ST_GeomFromWKB(?) WHERE id = ?", [bytes(wkb), tid]),
+                ("UPDATE trails SET id = id || 'b' WHERE id = ?", "UPDATE trails SET id = ? WHERE id = ? || 'b'",
+                 [tid, tid])]:
+            con.execute(change, [tid])
+            moved = corridor_facts.fingerprint(con)
+            assert moved not in seen and corridor_facts.stale(con)
+            seen.add(moved)
+            con.execute(undo, args)
+            assert corridor_facts.fingerprint(con) == fp and not corridor_facts.stale(con)
+        con.execute("DELETE FROM crossings WHERE id = (SELECT min(id) FROM crossings)")
+        assert corridor_facts.fingerprint(con) not in seen and corridor_facts.stale(con)
     finally:
         con.close()
