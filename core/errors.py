@@ -96,6 +96,10 @@ class StoreError(BorderwatchError):
     """The store could not be opened or used."""
 
 
+class ExtensionError(StoreError):
+    """A DuckDB extension file of the installation is missing, changed or damaged (not the store's fault)."""
+
+
 class AccessDenied(BorderwatchError):
     """The acting user's role does not allow this."""
 

@@ -12,6 +12,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
+from core.i18n import t
 from data import corridor_facts
 from data.filters import NO_FILTER, Filter
 from data.queries import border_line, load_incidents, study_area, villages_with_status
@@ -108,7 +110,7 @@ def corridor_recompute(con: duckdb.DuckDBPyConnection, flt: Filter | None = None
     border = border_line(con)
     crossings, trails = read_layer(con, "crossings"), read_layer(con, "trails")
     if border is None:
-        raise ValueError("the store has no border line")
+        raise InputError(t("analysis.no_border"))
     prox = _corridor.incident_proximity(inc, border=border, crossings=crossings, trails=trails)
     per_incident = pd.DataFrame({
         "id": inc["id"].to_numpy(), "dist_border_m": prox["border_m"].to_numpy(),

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import duckdb
 
-from core.errors import AccessDenied, BorderwatchError, InputError, StoreError
+from core.errors import AccessDenied, BorderwatchError, ExtensionError, InputError, StoreError
 from core.i18n import t
 from data import audit
 from data.fsmodes import private_dir, private_tempdir
@@ -226,6 +226,8 @@ def _prepared_copy(source: Path, workdir: Path, lang: str | None) -> Path:
             wcon.close()
     except duckdb.Error as exc:
         raise InputError(t("auth.restore.not_store", lang, file=source)) from exc
+    except ExtensionError:
+        raise                       # the installation's fault, not the backup's: say so
     except StoreError as exc:
         raise InputError(t("auth.restore.not_store", lang, file=source)) from exc
     return work

@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -336,21 +337,22 @@ _LOCK = threading.Lock()
 _TTL = 5.0
 
 
-def tiles_path(db_path, name: str) -> str | None:
-    """The MBTiles file behind basemap ``name`` of store ``db_path`` (names cached for a few seconds)."""
+def tiles_path(key: str, name: str, cursor: Callable[[], duckdb.DuckDBPyConnection]) -> str | None:
+    """The MBTiles file behind basemap ``name`` of store ``key``.
+
+    The store's names are read through ``cursor()`` at most once every :data:`_TTL` seconds (an
+    unknown name waits for the next read, so requests cannot make the server query the store at
+    will); :func:`add` and :func:`remove` in this process clear the list at once."""
     if not NAME_RE.match(name or ""):
         return None
-    key = str(Path(db_path).resolve())
     with _LOCK:
         hit = _CACHE.get(key)
-        if hit is None or time.monotonic() - hit[0] > _TTL or name not in hit[1]:
-            from data.store import connect
-
-            con = connect(key)
+        if hit is None or time.monotonic() - hit[0] > _TTL:
+            cur = cursor()
             try:
-                names = dict(con.execute("SELECT name, tiles FROM basemaps").fetchall())
+                names = dict(cur.execute("SELECT name, tiles FROM basemaps").fetchall())
             finally:
-                con.close()
+                cur.close()
             _CACHE[key] = hit = (time.monotonic(), names)
     return hit[1].get(name)
 

@@ -46,16 +46,17 @@ class Places:
 def fingerprint(con) -> str:
     """A fingerprint of the ids and 2-D geometries of :data:`PLACE_LAYERS`, computed inside the database.
 
-    SHA-256 over each layer's name, row count and md5 of its rows (id and WKB in hex, in id order):
-    any moved vertex, added, removed or renamed row changes it. Computing it reads no geometry into
+    SHA-256 over each layer's name, row count and md5 of its rows (md5 of the id, then the WKB in hex,
+    in id order; fixed-width and hex parts, so no id text can pass for another row's parts): any moved
+    vertex, added, removed or renamed row changes it. Computing it reads no geometry into
     Python, so a read-write open (:func:`data.store.refresh_corridor_facts`) can tell cheaply that
     nothing changed.
     """
     h = hashlib.sha256()
     for name in PLACE_LAYERS:
         n, digest = con.execute(
-            f"SELECT count(*), md5(coalesce(string_agg(CAST(id AS VARCHAR) || ':' || "
-            f"coalesce(hex(ST_AsWKB(ST_Force2D(geom))), ''), ';' ORDER BY CAST(id AS VARCHAR)), '')) "
+            f"SELECT count(*), md5(coalesce(string_agg(md5(CAST(id AS VARCHAR)) || "
+            f"coalesce(hex(ST_AsWKB(ST_Force2D(geom))), '-'), ';' ORDER BY CAST(id AS VARCHAR)), '')) "
             f"FROM {name}").fetchone()
         h.update(f"{name}:{n}:{digest};".encode())
     return h.hexdigest()

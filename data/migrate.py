@@ -32,8 +32,8 @@ from data.store import (
     connect,
     is_server,
     is_server_con,
+    load_postgres,
     pg_query,
-    postgres_extension_path,
     scalar,
     server_dsn,
     transaction,
@@ -71,7 +71,7 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: s
 def _attach_source(con: duckdb.DuckDBPyConnection, db, alias: str) -> str:
     """ATTACH the source read-only beside the destination; returns its schema name."""
     if is_server(str(db)):
-        con.execute(f"LOAD '{postgres_extension_path().as_posix()}'")
+        load_postgres(con)          # through the store's check: a relaxed connection LOADs only verified files
         dsn = server_dsn(str(db)).replace("'", "''")
         con.execute(f"ATTACH '{dsn}' AS {alias} (TYPE postgres, READ_ONLY)")
         return "public"

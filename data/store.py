@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from core.errors import StoreError
+from core.errors import ExtensionError, StoreError
 from core.i18n import t
 from data.fsmodes import make_private, private_umask
 from data.schema import LAYERS, MIGRATIONS, pg_statements
@@ -143,13 +143,13 @@ def _dsn_value(value: str) -> str:
 def _wheel_extension(package: str, name: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise StoreError(t("srv.ext.missing_pkg", None, pkg=package.replace("_", "-")))
+        raise ExtensionError(t("srv.ext.missing_pkg", None, pkg=package.replace("_", "-")))
     root = Path(list(spec.submodule_search_locations)[0]) / "extensions"
     version = duckdb.__version__
     path = root / f"v{version}" / f"{name}.duckdb_extension"
     if not path.exists():
         found = sorted(root.glob(f"v*/{name}.duckdb_extension"))
-        raise StoreError(t("srv.ext.missing", None, name=name, version=version, found=[str(p) for p in found]))
+        raise ExtensionError(t("srv.ext.missing", None, name=name, version=version, found=[str(p) for p in found]))
     return path
 
 
@@ -163,21 +163,22 @@ def postgres_extension_path() -> Path:
     return _wheel_extension("duckdb_extension_postgres_scanner", "postgres_scanner")
 
 
-#: Extension files whose signature DuckDB checked in this process: path → (device, inode, size, mtime).
+#: Extension files whose signature DuckDB checked in this process: path → (device, inode, size, mtime, ctime).
 #: Checking the 80 MB spatial file costs ≈ 0.19 s of CPU on every connection; once one connection of
 #: this process has loaded it signed, the library is mapped here and ``dlopen`` of the same path
 #: hands back that mapping, so a later connection re-checking the file protects nothing. Such a
 #: connection is opened with ``allow_unsigned_extensions`` and LOADs only these same unchanged paths
 #: (a changed file or another path is checked again on a fresh, strict connection).
-_VERIFIED: dict[str, tuple[int, int, int, int]] = {}
+_VERIFIED: dict[str, tuple[int, ...]] = {}
 
 
-def _file_key(path: Path) -> tuple[int, int, int, int] | None:
+def _file_key(path: Path) -> tuple[int, ...] | None:
+    """What tells a changed file: ``st_ctime`` moves on every write, and no user call can set it back."""
     try:
         st = path.stat()
     except OSError:
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _verified(paths: Sequence[Path]) -> bool:
@@ -186,15 +187,23 @@ def _verified(paths: Sequence[Path]) -> bool:
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """LOAD ``path``; record it in :data:`_VERIFIED` only when this LOAD had DuckDB check its signature.
+
+    A connection to a database already open in this process (DuckDB shares the instance) has the
+    extension loaded: its LOAD does nothing and checks nothing, so it proves nothing about the file."""
     strict = con.execute("SELECT current_setting('allow_unsigned_extensions')").fetchone() in {(False,), ("false",)}
     if not strict and not _verified([path]):
-        raise StoreError(t("srv.ext.unverified", None, path=path.as_posix()))
+        raise ExtensionError(t("srv.ext.unverified", None, path=path.as_posix()))
+    name = path.name.removesuffix(".duckdb_extension")
+    loaded = scalar(con, "SELECT coalesce(bool_or(loaded), false) FROM duckdb_extensions() WHERE extension_name = ?",
+                    [name])
     key = _file_key(path)
     try:
         con.execute(f"LOAD '{path.as_posix()}'")
     except duckdb.Error as exc:                     # e.g. a damaged file: its signature does not verify
-        raise StoreError(t("srv.ext.load_failed", None, path=path.as_posix(), msg=str(exc).splitlines()[0])) from exc
-    if strict and key is not None and key == _file_key(path):
+        msg = str(exc).splitlines()[0]
+        raise ExtensionError(t("srv.ext.load_failed", None, path=path.as_posix(), msg=msg)) from exc
+    if strict and not loaded and key is not None and key == _file_key(path):
         _VERIFIED[path.as_posix()] = key
 
 

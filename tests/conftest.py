@@ -4,6 +4,8 @@ parametrised fixtures (``any_empty``, ``any_demo``) that run a test against both
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
 import shutil
 from pathlib import Path
 
@@ -31,9 +33,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "pg_cluster" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
-    heavy = {item.nodeid.split("::")[0] for item in items
-             if item.get_closest_marker("browser") or item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in heavy)
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::")[0]
+
+    browser = list(dict.fromkeys(module(i) for i in items if i.get_closest_marker("browser")))
+    slow = list(dict.fromkeys(module(i) for i in items if i.get_closest_marker("slow") and module(i) not in browser))
+    if os.environ.get("BW_TEST_ORDER") == "heavy":
+        first = browser + slow
+    else:
+        first = [m for pair in itertools.zip_longest(browser, slow) for m in pair if m]
+    rank = {m: i for i, m in enumerate(first)}
+    items.sort(key=lambda item: rank.get(module(item), len(rank)))
 
 
 @pytest.fixture(scope="session")

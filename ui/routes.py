@@ -10,8 +10,10 @@
                       Like Streamlit's static files it needs no login: it is a picture of the
                       terrain, served from the page's own address (127.0.0.1 by default).
 
-Every route wants the header ``X-Borderwatch: 1``: a page of another site cannot send it
-without a CORS preflight, which these routes never grant. The cookie is named after the
+Every route but the tiles wants the header ``X-Borderwatch: 1``: a page of another site cannot
+send it without a CORS preflight, which these routes never grant. The tiles cannot (Leaflet fetches
+them as pictures); they answer from the server's own connection and a list of basemap names read
+at most once every few seconds, so a request cannot make the server open the store. The cookie is named after the
 server's port (:func:`cookie_name`), so two stores served on one host keep apart.
 """
 from __future__ import annotations
@@ -95,12 +97,10 @@ async def upload(request: Request) -> Response:
 
 
 def _tile_lookup(name: str, z: int, x: int, y: int):
-    import os
-
     from data import basemaps
-    from data.store import default_db_path
+    from ui import cache
 
-    path = basemaps.tiles_path(os.environ.get("BORDERWATCH_DB") or default_db_path(), name)
+    path = basemaps.tiles_path(cache.db_path(), name, _cursor)
     if path is None:
         return None, 404
     try:

@@ -98,3 +98,16 @@ def test_villages_flag_overdue_reviews(demo_db, tmp_path):
         assert bool(row["review_overdue"]) == (due is not None and due < today)
     flags = dv.set_index("village_id")["review_overdue"]
     assert not flags[ids[0]] and flags[ids[1]]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_corridor_without_a_border_says_so_in_the_users_language(tmp_path, lang):
+    """A store made by ``init`` has no border line: the corridor analysis is refused with what to import,
+    in the user's language, with no Python exception name and no file written."""
+    db, out = tmp_path / "nb.duckdb", tmp_path / "c.csv"
+    assert _cli.bw("init", "--db", str(db), lang=lang).returncode == 0
+    r = _cli.bw("corridor", "--db", str(db), "--out", str(out), lang=lang)
+    assert r.returncode == 2 and not out.exists()
+    assert "border" in r.stderr
+    assert ("đường biên giới" in r.stderr) == (lang == "vi")
+    assert "ValueError" not in r.stderr and "Traceback" not in r.stderr

@@ -119,3 +119,33 @@ def test_large_mbtiles_is_not_read_into_memory(tmp_path):
     tiles, rss_kb = int(out[0]), int(out[1])
     assert tiles > 0
     assert rss_kb < 100_000, f"peak RSS {rss_kb} kB for a {mb.stat().st_size} B file"
+
+
+def test_tile_names_are_read_once_per_interval_whatever_is_asked(demo_db, tmp_path, monkeypatch):
+    """The tile route needs no login (Leaflet fetches pictures): requests for unknown names must not make the
+    server query the store per request. The names are read through the server's cursor at most once per
+    interval; a basemap added in this process is served at once."""
+    con = connect(demo_db)
+    opened = []
+
+    def cursor():
+        opened.append(1)
+        return con.cursor()
+
+    key = str(tmp_path / "unique-key")
+    now = [1000.0]
+    monkeypatch.setattr(basemaps.time, "monotonic", lambda: now[0])
+    try:
+        for i in range(50):
+            assert basemaps.tiles_path(key, f"nothing{i}", cursor) is None
+        assert basemaps.tiles_path(key, "../etc", cursor) is None
+        assert len(opened) == 1
+        now[0] += basemaps._TTL + 0.1
+        assert basemaps.tiles_path(key, "nothing", cursor) is None
+        assert len(opened) == 2
+        mb = make_mbtiles(tmp_path / "unit.mbtiles")
+        basemaps.add(con, demo_db, mb, name="unit")
+        assert basemaps.tiles_path(key, "unit", cursor) == str(mb)
+        assert len(opened) == 3
+    finally:
+        con.close()

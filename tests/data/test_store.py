@@ -74,6 +74,63 @@ def test_signature_is_checked_once_per_process_and_again_when_the_file_changes(t
     assert lines[1] == "refused StoreError True"
 
 
+SWAP_PROBE = r"""
+import os, shutil, sys
+from pathlib import Path
+from data import store
+
+tmp = Path(sys.argv[1])
+real = store.spatial_extension_path()
+copy = tmp / real.name
+shutil.copyfile(real, copy)
+store.spatial_extension_path = lambda: copy
+
+
+def damaged() -> Path:
+    bad = tmp / "bad.duckdb_extension"
+    shutil.copyfile(copy, bad)
+    with bad.open("r+b") as f:
+        f.seek(bad.stat().st_size // 2)
+        b = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([b[0] ^ 0xFF]))
+    return bad
+
+
+def opens(target) -> str:
+    try:
+        store.connect(target).close()
+        return "opened"
+    except Exception as exc:
+        return type(exc).__name__
+
+
+held = store.connect(tmp / "a.duckdb")              # verifies the signed copy; stays open
+if sys.argv[2] == "swap":                           # a new file (new inode) under the same name
+    os.replace(damaged(), copy)
+else:                                               # the same inode written in place, its mtime put back
+    st = copy.stat()
+    with copy.open("r+b") as f:
+        f.seek(st.st_size // 2)
+        b = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([b[0] ^ 0xFF]))
+    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))
+again = store.connect(tmp / "a.duckdb")             # shares the open instance: its LOAD checks nothing
+print(opens(tmp / "b.duckdb"), opens(":memory:"))
+"""
+
+
+@pytest.mark.parametrize("how", ["swap", "in_place"])
+def test_a_file_changed_under_a_running_process_is_never_taken_as_checked(tmp_path, how):
+    """The extension file changes while a store is open (replaced by another file, or written in place with its
+    modification time put back). Opening that store again shares its instance, whose LOAD checks nothing: it
+    must not count as a check, so the next store and an in-memory one are refused."""
+    out = subprocess.run([sys.executable, "-c", SWAP_PROBE, str(tmp_path), how], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["StoreError", "StoreError"], out.stdout + out.stderr
+
+
 def test_a_relaxed_connection_loads_nothing_unchecked(tmp_path, monkeypatch):
     """On a connection that skips the re-check, :func:`store.load_spatial` still refuses a file that was
     never LOADed signed in this process."""

@@ -14,8 +14,8 @@ import pytest
 from _fork import ForkServer
 from seclib import PASSWORD, ROOT, bw
 
-from core.errors import InputError
-from data import audit, backup, users
+from core.errors import ExtensionError, InputError
+from data import audit, backup, store, users
 from data.store import connect
 
 
@@ -121,6 +121,23 @@ def test_a_failed_restore_changes_nothing(sec_con, tmp_path):
     other.close()
     with pytest.raises(InputError):
         backup.restore(sec_con, tmp_path / "other.duckdb", who="u_admin")
+    assert sec_con.execute("SELECT count(*) FROM incidents").fetchone()[0] == before
+
+
+def test_a_damaged_extension_is_named_not_blamed_on_the_backup(sec_con, tmp_path, monkeypatch):
+    """The installation's spatial extension file is damaged after the app started: a restore of a good backup
+    says the extension cannot be loaded (and how to fix it), not that the backup is not a store; nothing changes."""
+    good = tmp_path / "good.duckdb"
+    backup.backup(sec_con, good, who="u_admin")
+    damaged = tmp_path / "spatial.duckdb_extension"
+    data = bytearray(store.spatial_extension_path().read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    monkeypatch.setattr(store, "spatial_extension_path", lambda: damaged)
+    before = sec_con.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    with pytest.raises(ExtensionError, match="make install") as err:
+        backup.restore(sec_con, good, who="u_admin", lang="en")
+    assert "not a borderwatch backup" not in str(err.value)
     assert sec_con.execute("SELECT count(*) FROM incidents").fetchone()[0] == before
 
 
