@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point
 
-from core.errors import StoreError
+from core.errors import ExtensionError, StoreError
 from data import store
 from data.schema import LAYERS, SCHEMA_VERSION
 
@@ -71,7 +71,7 @@ def test_signature_is_checked_once_per_process_and_again_when_the_file_changes(t
                          check=True)
     lines = out.stdout.splitlines()
     assert lines[0] == "[False, True, False]"
-    assert lines[1] == "refused StoreError True"
+    assert lines[1] == "refused ExtensionError True"
 
 
 SWAP_PROBE = r"""
@@ -128,7 +128,7 @@ def test_a_file_changed_under_a_running_process_is_never_taken_as_checked(tmp_pa
     must not count as a check, so the next store and an in-memory one are refused."""
     out = subprocess.run([sys.executable, "-c", SWAP_PROBE, str(tmp_path), how], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.split() == ["StoreError", "StoreError"], out.stdout + out.stderr
+    assert out.stdout.split() == ["ExtensionError", "ExtensionError"], out.stdout + out.stderr
 
 
 def test_a_relaxed_connection_loads_nothing_unchecked(tmp_path, monkeypatch):
@@ -138,7 +138,7 @@ def test_a_relaxed_connection_loads_nothing_unchecked(tmp_path, monkeypatch):
     other = tmp_path / "spatial.duckdb_extension"
     other.write_bytes(store.spatial_extension_path().read_bytes()[:4096])
     monkeypatch.setattr(store, "spatial_extension_path", lambda: other)
-    with pytest.raises(StoreError, match="restart borderwatch|khởi động lại"):
+    with pytest.raises(ExtensionError, match="restart borderwatch|khởi động lại"):
         store.load_spatial(con)
     con.close()
 
