@@ -48,7 +48,7 @@ DECIMAL_NAMES = {"comma": COMMA, ",": COMMA, "phay": COMMA, "phẩy": COMMA, "vi
 _SPACES = re.compile(r"[\s\u00a0\u202f_']")
 _SIGN = r"[+-]?"
 _PLAIN = re.compile(_SIGN + r"\d+")
-_EXP = re.compile(_SIGN + r"(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_EXP = re.compile(r"[+-]?+(?:\d++(?:\.\d*+)?+|\.\d++)[eE][+-]?+\d++")   # possessive: linear on a long digit run
 _DEC = {COMMA: re.compile(_SIGN + r"\d*,\d+"), POINT: re.compile(_SIGN + r"\d*\.\d+")}
 _GROUPED = {COMMA: re.compile(_SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
             POINT: re.compile(_SIGN + r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")}
