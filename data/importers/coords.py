@@ -93,8 +93,8 @@ def _trailing_word(s: str) -> tuple[str, str] | None:
     took 2.5 s). The word ends the text (a ``.`` may follow); the number is what comes before it, without the
     whitespace between, and has a digit after which no whitespace follows; nothing spans a line break.
 
-    >>> _trailing_word("16 36 50.6 N"), _trailing_word("106°36'03\"Đ."), _trailing_word("16 N 5")
-    (('N', '16 36 50.6'), ('Đ', '106°36\'03"'), None)
+    >>> _trailing_word("16 36 50.6 N"), _trailing_word("106°36'03 Đ."), _trailing_word("16 N 5")
+    (('N', '16 36 50.6'), ('Đ', "106°36'03"), None)
     """
     body = s[:-1] if s.endswith(".") else s
     for word in _HEMI_WORDS:                       # longest first: the shortest number, as the lazy regex finds
