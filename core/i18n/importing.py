@@ -106,6 +106,11 @@ TEXTS: dict[str, dict[str, str]] = {
                            "en": "the row has {n} values, the header has {expected} columns"},
     "import.required": {"vi": "thiếu giá trị bắt buộc", "en": "required value missing"},
     "import.bad_number": {"vi": "không phải là số: {value}", "en": "not a number: {value}"},
+    "import.bad_grouping": {
+        "vi": "dấu cách (hoặc ' _) trong số không chia nhóm 3 chữ số (như 1 500 000): {value}",
+        "en": "spaces (or ' _) inside the number do not group thousands in threes (as in 1 500 000): {value}"},
+    "import.number_underflow": {"vi": "số quá nhỏ, sẽ thành 0: {value}",
+                                "en": "number too small, it would become 0: {value}"},
     "import.number_convention": {
         "vi": "{value} không khớp cách viết số của tệp: {convention} (theo {evidence}); hãy sửa ô này",
         "en": "{value} does not fit the file's number format: {convention} (from {evidence}); correct the cell"},

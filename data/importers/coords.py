@@ -182,11 +182,34 @@ def _hemisphere_sign(s: str, shown: str, *, axis: str, letters: str | None) -> t
     return word, float(sign), rest
 
 
+_MARK_RANK = {**dict.fromkeys(_DEG_MARKS, 1), **dict.fromkeys(_MIN_MARKS, 2), **dict.fromkeys(_SEC_MARKS, 3)}
+_DOUBLE_PRIME = re.compile(rf"[{_MIN_MARKS}]{{2}}")       # 50.6'' : two minute marks typed for seconds
+
+
+def _marks_in_order(s: str) -> bool:
+    """Each degree, minute or second mark follows the number of its rank: ``°`` the first, ``'`` the second,
+    ``"`` the third; at most one mark after a number, none before the first. ``17°20"`` (a seconds mark on the
+    second number) would otherwise be read as 17°20' — 36 km off — so it is refused.
+
+    >>> [_marks_in_order(s) for s in ("16°36'50.6″", "16 36 50.6", "17°20″", "16°36°")]
+    [True, True, False, False]
+    """
+    s = _DOUBLE_PRIME.sub('"', s)
+    cuts = [m.end() for m in _NUMBER.finditer(s)]
+    starts = [m.start() for m in _NUMBER.finditer(s)]
+    gaps = [s[: starts[0]]] + [s[a:b] for a, b in zip(cuts, starts[1:], strict=False)] + [s[cuts[-1]:]]
+    for rank, gap in enumerate(gaps):                   # gap k follows number k (gap 0: before the first)
+        marks = [_MARK_RANK[c] for c in gap if c in _MARK_RANK]
+        if marks and (rank == 0 or marks != [rank]):
+            return False
+    return True
+
+
 def _dms_value(s: str, shown: str, axis: str) -> float:
     """Unsigned degrees from ``D``, ``D M`` or ``D M S`` (marks, spaces or colons between; decimal point or
-    comma in the last part only; minutes and seconds under 60)."""
+    comma in the last part only; minutes and seconds under 60; each mark after the number of its rank)."""
     nums = _NUMBER.findall(s)
-    if not nums or _JUNK.sub("", _NUMBER.sub("", s)) or len(nums) > 3:
+    if not nums or _JUNK.sub("", _NUMBER.sub("", s)) or len(nums) > 3 or not _marks_in_order(s):
         raise BadValue("import.bad_coord", value=shown, example=EXAMPLES[axis])
     parts = [float(n.replace(",", ".")) for n in nums]
     if len(parts) > 1 and (any(not p.is_integer() for p in parts[:-1]) or any(p >= 60 for p in parts[1:])):

@@ -87,6 +87,20 @@ def compact(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+#: Spaces (or ``'``, ``_``) inside a number group thousands only in threes: ``1 500 000``, ``1 234,5``.
+_SPACE_GROUPED = re.compile(r"[+-]?+\s*+[1-9][0-9]{0,2}+(?:[\s\u00a0\u202f_']++[0-9]{3}+)++(?:[.,][0-9]++)?+")
+
+
+def _grouping_ok(text: str) -> bool:
+    """False when spaces, ``'`` or ``_`` sit inside the digits other than between groups of three (``1 5``, ``500 30``,
+    ``1'5``): joining the pieces would make a number nobody wrote. A space after the sign alone is fine."""
+    t = text.strip()
+    inner = re.sub(r"^[+-]\s+", lambda m: m.group(0)[0], t)
+    if not _SPACES.search(inner):
+        return True
+    return bool(_SPACE_GROUPED.fullmatch(inner))
+
+
 def evidence(text: str, *, coordinate: str | None = None) -> tuple[str, bool] | None:
     """``(convention, strong)`` that ``text`` shows, or None.
 
@@ -178,6 +192,8 @@ def to_float(text: str, conv: Convention = NONE, *, whole: bool = False) -> floa
     >>> to_float("1.200", whole=True)
     1200.0
     """
+    if not _grouping_ok(text):
+        raise NumberError("import.bad_grouping")
     s = compact(text)
     if _PLAIN.fullmatch(s):
         return float(s)
@@ -185,7 +201,10 @@ def to_float(text: str, conv: Convention = NONE, *, whole: bool = False) -> floa
     possible = {c: v for c, v in readings.items() if v is not None}
     if not possible:
         if _EXP.fullmatch(s) and conv.decimal != COMMA:
-            return float(s)
+            out = float(s)
+            if out == 0 and re.search(r"[1-9]", s.split("e")[0].split("E")[0]):
+                raise NumberError("import.number_underflow")     # 1e-400: not 0
+            return out
         raise NumberError("import.bad_number")
     if conv.decided:
         if conv.decimal in possible:

@@ -164,14 +164,16 @@ def parse_real(value, conv: Convention = numbers.NONE, *, whole: bool = False) -
         raise BadValue("import.bad_number", value=value)
     if isinstance(value, (int, float, np.integer, np.floating)):
         out = float(value)
+        shown: object = value
     else:
         text = clean_text(value)
+        shown = text[:60]               # a 100 kB cell is not repeated whole in the message
         try:
             out = numbers.to_float(text, conv, whole=whole)
         except numbers.NumberError as exc:
-            raise BadValue(exc.key, value=text[:60]) from None
+            raise BadValue(exc.key, value=shown) from None
     if not math.isfinite(out):
-        raise BadValue("import.bad_number", value=value)
+        raise BadValue("import.bad_number", value=shown)
     return out
 
 
@@ -185,7 +187,7 @@ def parse_float(value, conv: Convention = numbers.NONE) -> float:
     """
     out = parse_real(value, conv)
     if out < 0:
-        raise BadValue("import.negative", value=value)
+        raise BadValue("import.negative", value=str(value)[:60])
     return out
 
 

@@ -355,3 +355,26 @@ def test_a_long_cell_is_read_in_linear_time_and_refused():
     for text in ("1." * 100_000, "1 " * 100_000 + "N", "1" * 200_000 + "Đ"):
         with pytest.raises(BadValue):
             parse_degrees(text, axis="lat")
+
+
+@pytest.mark.parametrize("text, axis", [('17°20"B', "lat"), ('106°03"Đ', "lon"), ("106°36\"03'", "lon"),
+                                        ("16°36°50°", "lat"), ("16'", "lat"), ("°16", "lat")])
+def test_a_mark_on_the_wrong_number_is_refused(text, axis):
+    """``17°20"`` has a seconds mark on the second number: read by position it became 17°20' (36 km off).
+    A mark must follow the number of its rank (° the first, ' the second, " the third)."""
+    with pytest.raises(BadValue):
+        parse_degrees(text, axis=axis)
+
+
+def test_two_primes_for_seconds_are_seconds():
+    """``50.6''`` (two apostrophes, as typed on a keyboard without ″) is seconds."""
+    want = 16 + 36 / 60 + 50.6 / 3600
+    assert parse_degrees("16°36'50.6''N", axis="lat") == parse_degrees('16°36\'50.6"N', axis="lat") == want
+
+
+def test_a_seconds_mark_after_the_minutes_is_a_row_problem(demo_con, files, village_points):
+    lat, lon = village_points[0]
+    path = files.csv("marks.csv", HEADER + ["lat", "lon"], [["M-1", "2024-04-03", "250", "heroin", '17°20"B', lon],
+                                                             ["M-2", "2024-04-03", "250", "heroin", lat, lon]])
+    [p] = validate(read_source(path, layer="incidents"), demo_con, lang="en").problems
+    assert (p.row, p.column) == (2, "lat") and '17°20"B' in p.reason

@@ -253,3 +253,29 @@ def test_exponent_form_is_recognised_in_linear_time():
     assert number_format._EXP.fullmatch("1.5e3") and number_format._EXP.fullmatch("-.5E-2")
     assert number_format._EXP.fullmatch("12.") is None and number_format._EXP.fullmatch("1" * 200_000) is None
     assert number_format._EXP.fullmatch("1" * 200_000 + "e5")
+
+
+@pytest.mark.parametrize("text", ["1 5", "500 30", "1'5", "2 3", "1_5", "1 2345"])
+def test_spaces_that_do_not_group_thousands_are_refused(text):
+    """Spaces (or ' _) inside a number are thousands separators only between groups of three: ``1 5`` is not 15."""
+    with pytest.raises(NumberError) as err:
+        to_float(text)
+    assert err.value.args[0] == "import.bad_grouping"
+    with pytest.raises(BadValue):
+        parse_int(text)
+
+
+@pytest.mark.parametrize("text, want", [("500 300", 500300.0), ("1 500 000", 1500000.0), ("1 234,5", 1234.5),
+                                        ("1\u00a0500,5", 1500.5), ("1'234", 1234.0), ("- 5", -5.0)])
+def test_thousands_in_threes_are_read(text, want):
+    assert to_float(text) == want
+
+
+def test_an_exponent_that_underflows_is_refused_and_a_long_value_is_cut_in_the_message():
+    with pytest.raises(BadValue) as err:
+        parse_float("1e-400")
+    assert err.value.key == "import.number_underflow"
+    assert parse_float("0e5") == 0.0
+    with pytest.raises(BadValue) as err:
+        parse_float("1" * 100_000 + "e5")
+    assert len(str(err.value.fields["value"])) <= 60
