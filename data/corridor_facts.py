@@ -104,14 +104,20 @@ def stale(con, places: Places | None = None) -> bool:
         fp = fingerprint(con)
         if stored == f"{fp}:{NO_BORDER}":        # the same places, with no border line to follow
             return False
-        if stored == fp and not _missing_facts(con):
+        if stored != fp:                         # other places (a places fingerprint is fp or fp:no-border)
+            return _any_incidents(con)
+        if not _missing_facts(con):
             return False
         places = load_places(con)
     if stored != places.fingerprint:
-        return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM incidents LIMIT 1)").fetchone()[0])
+        return _any_incidents(con)
     if places.border is None:
         return False
     return _missing_facts(con)
+
+
+def _any_incidents(con) -> bool:
+    return bool(con.execute("SELECT count(*) FROM (SELECT 1 FROM incidents LIMIT 1)").fetchone()[0])
 
 
 def _missing_facts(con) -> bool:

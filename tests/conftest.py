@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
 import shutil
 from pathlib import Path
 
@@ -28,20 +27,19 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that needs the PostgreSQL cluster is ``slow`` (left out of ``make test-fast``). Modules with
-    browser or slow tests run first (each module keeps its order): with two workers (``--dist loadfile``)
-    the long modules are shared out at the start instead of one of them running alone at the end."""
+    browser or slow tests run first, a browser module and a slow one taking turns (each module keeps its
+    order): with two workers (``--dist loadfile --no-loadscope-reorder``) the long modules are shared out at
+    the start, and a browser's waits overlap with other work, instead of one running alone at the end."""
     for item in items:
         if "pg_cluster" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
     def module(item: pytest.Item) -> str:
         return item.nodeid.split("::")[0]
 
     browser = list(dict.fromkeys(module(i) for i in items if i.get_closest_marker("browser")))
     slow = list(dict.fromkeys(module(i) for i in items if i.get_closest_marker("slow") and module(i) not in browser))
-    if os.environ.get("BW_TEST_ORDER") == "heavy":
-        first = browser + slow
-    else:
-        first = [m for pair in itertools.zip_longest(browser, slow) for m in pair if m]
+    first = [m for pair in itertools.zip_longest(browser, slow) for m in pair if m]
     rank = {m: i for i, m in enumerate(first)}
     items.sort(key=lambda item: rank.get(module(item), len(rank)))
 

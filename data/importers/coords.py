@@ -195,9 +195,9 @@ def _marks_in_order(s: str) -> bool:
     [True, True, False, False]
     """
     s = _DOUBLE_PRIME.sub('"', s)
-    cuts = [m.end() for m in _NUMBER.finditer(s)]
-    starts = [m.start() for m in _NUMBER.finditer(s)]
-    gaps = [s[: starts[0]]] + [s[a:b] for a, b in zip(cuts, starts[1:], strict=False)] + [s[cuts[-1]:]]
+    spans = [m.span() for m in _NUMBER.finditer(s)]
+    edges = [0] + [i for span in spans for i in span] + [len(s)]
+    gaps = [s[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True)]
     for rank, gap in enumerate(gaps):                   # gap k follows number k (gap 0: before the first)
         marks = [_MARK_RANK[c] for c in gap if c in _MARK_RANK]
         if marks and (rank == 0 or marks != [rank]):

@@ -45,7 +45,8 @@ CONVENTIONS = (COMMA, POINT)
 DECIMAL_NAMES = {"comma": COMMA, ",": COMMA, "phay": COMMA, "phẩy": COMMA, "vi": COMMA,
                  "point": POINT, "dot": POINT, ".": POINT, "cham": POINT, "chấm": POINT, "en": POINT}
 
-_SPACES = re.compile(r"[\s\u00a0\u202f_']")
+_SEPARATOR = r"[\s\u00a0\u202f_']"           # what may stand between thousands groups
+_SPACES = re.compile(_SEPARATOR)
 _SIGN = r"[+-]?"
 _PLAIN = re.compile(_SIGN + r"\d+")
 _EXP = re.compile(r"[+-]?+(?:\d++(?:\.\d*+)?+|\.\d++)[eE][+-]?+\d++")   # possessive: linear on a long digit run
@@ -88,17 +89,17 @@ def compact(text: str) -> str:
 
 
 #: Spaces (or ``'``, ``_``) inside a number group thousands only in threes: ``1 500 000``, ``1 234,5``.
-_SPACE_GROUPED = re.compile(r"[+-]?+\s*+[1-9][0-9]{0,2}+(?:[\s\u00a0\u202f_']++[0-9]{3}+)++(?:[.,][0-9]++)?+")
+_SPACE_GROUPED = re.compile(rf"[+-]?+[1-9][0-9]{{0,2}}+(?:{_SEPARATOR}++[0-9]{{3}}+)++(?:[.,][0-9]++)?+")
 
 
 def _grouping_ok(text: str) -> bool:
     """False when spaces, ``'`` or ``_`` sit inside the digits other than between groups of three (``1 5``, ``500 30``,
     ``1'5``): joining the pieces would make a number nobody wrote. A space after the sign alone is fine."""
     t = text.strip()
-    inner = re.sub(r"^[+-]\s+", lambda m: m.group(0)[0], t)
-    if not _SPACES.search(inner):
+    if not _SPACES.search(t):                   # most values: nothing to check
         return True
-    return bool(_SPACE_GROUPED.fullmatch(inner))
+    inner = re.sub(r"^([+-])\s+", r"\1", t)
+    return not _SPACES.search(inner) or bool(_SPACE_GROUPED.fullmatch(inner))
 
 
 def evidence(text: str, *, coordinate: str | None = None) -> tuple[str, bool] | None:
