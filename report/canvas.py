@@ -35,9 +35,11 @@ def new_figure(width_in: float, height_in: float, *, dpi: float) -> Figure:
 
 
 def png_bytes(fig: Figure, *, dpi: float) -> bytes:
-    """PNG bytes of ``fig`` on a white background."""
+    """PNG bytes of ``fig`` on a white background, compressed at zlib level 1: the maps, charts and slides
+    are read back at once (into a slide, the PDF or the page), where level 6 cost ~0.3 s of a briefing's
+    ~2.9 s for files 3-10 % smaller."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 

@@ -4,6 +4,7 @@ parametrised fixtures (``any_empty``, ``any_demo``) that run a test against both
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import shutil
 from pathlib import Path
@@ -42,6 +43,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     first = [m for pair in itertools.zip_longest(browser, slow) for m in pair if m]
     rank = {m: i for i, m in enumerate(first)}
     items.sort(key=lambda item: rank.get(module(item), len(rank)))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move everything alive after collection (the imported libraries, the collected tests) out of the
+    garbage collector's reach: it lives until the end anyway, and a full collection would otherwise walk
+    those millions of objects again and again (measured: 31 s of the two workers' CPU in the collector,
+    14 s with this)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session")
