@@ -56,12 +56,15 @@ import shapely
 from core import roles
 from core.errors import InputError, OutputError
 from core.i18n import t
+from data.coverage import load_patrols
 from data.exporters import gdal as _gdal
 from data.exporters import kml as _kml
 from data.exporters import vi_csv as _vi
 from data.exporters.columns import WriteRefused, column_kinds, iso_time
-from data.filters import Filter
+from data.filters import NO_FILTER, Filter
 from data.fsmodes import FILE_MODE, open_private, private_tempdir
+from data.patrol_export import SUFFIXES as PATROL_SUFFIXES
+from data.patrol_export import write_tracks
 from data.schema import LAYERS
 from data.store import get_meta, is_demo, read_layer
 
@@ -134,7 +137,7 @@ def export_layer(con: duckdb.DuckDBPyConnection, layer: str, path, *, flt: Filte
     if format_of(path) == _vi.SUFFIX:
         frame = _vi.table(con, layer, frame, geoms, lang="vi")   # a Vietnamese spreadsheet, whatever the UI language
         geoms = None
-    with _staged(path, lang) as tmp:
+    with staged(path, lang) as tmp:
         writer(tmp, layer, frame, geoms, meta)
     _sidecars(path, layer, frame, geoms, meta)
     return len(frame)
@@ -150,7 +153,8 @@ def visible_layers(user) -> list[str]:
 
 def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | None = None,
                lang: str | None = None) -> dict[str, int]:
-    """Every layer ``user`` may see into one GeoPackage (added to it when it exists); rows per layer.
+    """Every layer ``user`` may see, and the patrol tracks (layer ``patrols``), into one GeoPackage (added
+    to it when it exists); rows per layer.
 
     Columns the role may not receive (:func:`core.roles.redact`) are left out.
     """
@@ -160,13 +164,36 @@ def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | 
     _check_target(path, lang)
     roles.require(user, roles.EXPORT, lang)
     counts = {}
-    with _staged(path, lang) as tmp:
+    with staged(path, lang) as tmp:
         for layer in visible_layers(user):
             frame, geoms = _load(con, layer, Filter())
             frame = roles.redact(user, layer, frame)
             _write_gpkg(tmp, layer, frame, geoms, _meta(con, layer, len(frame), None, watermark))
             counts[layer] = len(frame)
+        tracks = load_patrols(con, NO_FILTER)
+        write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), None, watermark))
+        counts["patrols"] = len(tracks)
     return counts
+
+
+def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER, *, user,
+                   watermark: dict | None = None, lang: str | None = None) -> int:
+    """The filter's patrol tracks to .gpx (a route for a handheld), .gpkg or .kml; the number of tracks.
+
+    As every export: the role needs :data:`~core.roles.EXPORT` and the file is written privately and
+    moved into place whole (:class:`staged`); the caller writes the audit entry. A .gpkg carries the
+    watermark and keeps its other layers.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in PATROL_SUFFIXES:
+        raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(PATROL_SUFFIXES)))
+    if not path.parent.is_dir():
+        raise OutputError(t("export.no_dir", lang, path=path.parent))
+    roles.require(user, roles.EXPORT, lang)
+    tracks = load_patrols(con, flt)
+    with staged(path, lang) as tmp:
+        write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), flt, watermark))
+    return len(tracks)
 
 
 def _check_target(path: Path, lang):
@@ -197,7 +224,7 @@ def _meta(con: duckdb.DuckDBPyConnection, layer: str, rows: int, flt: Filter | N
             "illustrative": str(is_demo(con)).lower(), "schema_version": get_meta(con, "schema_version", "")}
 
 
-class _staged:
+class staged:
     """Write to a private folder beside ``path`` (0700) and move the file into place, 0600, on success.
 
     A GeoPackage that exists is copied first, so the new layer is added to its other layers. No

@@ -4,22 +4,19 @@ GPX: GPX 1.1, one ``<trk>`` per patrol with ``<name>``, ``<desc>`` (station, tea
 start) and one ``<trkseg>`` per part; points carry no ``<time>`` (the store keeps the track's
 shape, not each fix's time), which is what a handheld wants for a planned route; ``import patrols``
 refuses it (``creator="borderwatch"``), as its patrols are in a store already. GPKG/KML: the
-patrol fields and the (Multi)LineString in EPSG:4326, written by GDAL (pyogrio).
+patrol fields and the (Multi)LineString in EPSG:4326, written by GDAL (pyogrio). The export itself
+(role, private file, audit) is :func:`data.export.export_patrols`, as for every layer.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-import duckdb
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from core.errors import InputError
-from data.coverage import load_patrols
 from data.exporters.columns import VN_TZ
-from data.filters import NO_FILTER, Filter
 from data.patrols import EXPORT_CREATOR
 
 _DRIVERS = {".gpkg": "GPKG", ".kml": "KML"}
@@ -54,21 +51,14 @@ def _gis_frame(gdf: gpd.GeoDataFrame, *, utc: bool) -> gpd.GeoDataFrame:
     return df.set_geometry(gpd.GeoSeries(geoms, crs=df.crs, index=df.index))
 
 
-def export_tracks(con: duckdb.DuckDBPyConnection, path: str | Path, flt: Filter = NO_FILTER) -> int:
-    """Write the filter's tracks to ``path`` (.gpx, .gpkg or .kml). Returns the number of tracks."""
-    path = Path(path)
+def write_tracks(gdf: gpd.GeoDataFrame, path: Path, *, meta: dict | None = None) -> None:
+    """Write the tracks to ``path`` by its suffix (.gpx, .gpkg or .kml); ``meta`` (the export's watermark)
+    goes into a GeoPackage's metadata. The caller stages the file (:class:`data.export.staged`)."""
     suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(f"unsupported output format: {suffix or '—'} (use {', '.join(SUFFIXES)})")
-    gdf = load_patrols(con, flt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.stem}.part{suffix}")
-    tmp.unlink(missing_ok=True)
     if suffix == ".gpx":
-        tmp.write_text(tracks_to_gpx(gdf), encoding="utf-8")
-    else:
-        import pyogrio
-        pyogrio.write_dataframe(_gis_frame(gdf, utc=suffix == ".gpkg"), tmp, driver=_DRIVERS[suffix],
-                                layer="patrols", geometry_type="MultiLineString")
-    tmp.replace(path)
-    return len(gdf)
+        path.write_text(tracks_to_gpx(gdf), encoding="utf-8")
+        return
+    import pyogrio
+
+    pyogrio.write_dataframe(_gis_frame(gdf, utc=suffix == ".gpkg"), path, driver=_DRIVERS[suffix], layer="patrols",
+                            geometry_type="MultiLineString", metadata=meta if suffix == ".gpkg" else None)

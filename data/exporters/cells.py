@@ -74,7 +74,7 @@ def write_output(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, out: Path, *,
 
     ``kinds`` overrides the column kinds read from the dtypes (e.g. ``{"last_patrol": "date"}``).
     """
-    from data.export import _json_value, _rfc7946, _staged, write_csv_sidecars
+    from data.export import _json_value, _rfc7946, staged, write_csv_sidecars
     from data.exporters.columns import column_kinds
     from data.exporters.gdal import Part, write_parts
 
@@ -84,12 +84,12 @@ def write_output(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, out: Path, *,
     df = df.reset_index(drop=True)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        with _staged(out, lang) as tmp:
+        with staged(out, lang) as tmp:
             df.to_csv(tmp, index=False)
         write_csv_sidecars(out, df, kinds=kinds)
         return
     geoms, gtype = geometries(con, name, df, lang)
-    with _staged(out, lang) as tmp:
+    with staged(out, lang) as tmp:
         if suffix == ".gpkg":
             col_kinds = {**column_kinds(df), **(kinds or {})}
             write_parts(tmp, [Part(name, df, col_kinds, geoms, gtype)], None, driver="GPKG", utc_times=True)

@@ -1,18 +1,30 @@
-"""data.patrol_export: GPX a handheld can load (and borderwatch can read back), GeoPackage and KML via GDAL."""
+"""Patrol tracks out: GPX a handheld can load (and borderwatch can read back), GeoPackage and KML via GDAL;
+an export like any other (analyst role, private file, watermark, audit entry), and a layer of ``export all``."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 
 import _cli
 import pyogrio
 import pytest
 
+from core.errors import AccessDenied
+from core.roles import LOCAL_ADMIN, User
+from data import audit, users
 from data.coverage import load_patrols
+from data.export import export_all, export_patrols
 from data.filters import Filter
-from data.patrol_export import export_tracks
 from data.patrols import read_tracks
+from data.store import connect
 
 WEEK = Filter(date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 7))
+WEEK_ARGS = ("--from", "2026-11-01", "--to", "2026-11-07")
+
+
+def export_tracks(con, path, flt):
+    return export_patrols(con, path, flt, user=LOCAL_ADMIN, lang="en")
 
 
 def test_gpx_round_trip_keeps_every_vertex(demo_con, tmp_path):
@@ -65,4 +77,52 @@ def test_cli_export_patrols(demo_db, tmp_path):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "x.gpx").read_text().count("<trk>") > 0
     r = _cli.bw("export-patrols", "--db", demo_db, "--out", tmp_path / "x.shp", lang=None)
-    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.returncode == 4 and "Traceback" not in r.stderr and ".gpx, .gpkg, .kml" in r.stderr
+    assert not (tmp_path / "x.shp").exists()
+
+
+def test_a_viewer_may_not_export_patrol_routes_and_an_export_is_audited(demo_db, tmp_path):
+    """Patrol routes leave the system only as an export does: a viewer is refused (exit 3, recorded), an
+    analyst's file is private whatever the umask and carries the watermark, and the audit log has its rows."""
+    con = connect(demo_db)
+    try:
+        users.create_user(con, "v1", "viewer", "viewer-pass-Lao-Bao-1", who="test")
+        users.create_user(con, "a1", "analyst", "analyst-pass-Lao-Bao-1", who="test")
+    finally:
+        con.close()
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "routes.gpkg"
+    r = _cli.bw("export-patrols", "--db", demo_db, "--out", out, "--as", "v1", lang="en")
+    assert r.returncode == 3 and "Access denied" in r.stderr and not out.exists()
+    old = os.umask(0o022)
+    try:
+        r = _cli.bw("export-patrols", "--db", demo_db, "--out", out, "--as", "a1", *WEEK_ARGS, lang="en")
+    finally:
+        os.umask(old)
+    assert r.returncode == 0, r.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [p.name for p in out.parent.iterdir()] == ["routes.gpkg"]        # no scratch left beside it
+    meta = pyogrio.read_info(out, layer="patrols")["layer_metadata"]
+    assert meta["exported_by"] == "a1" and meta["layer"] == "patrols"
+    con = connect(demo_db, read_only=True)
+    try:
+        n = len(load_patrols(con, WEEK))
+        denied = audit.entries(con, action="access_denied")
+        last = audit.entries(con, limit=1).iloc[0]
+    finally:
+        con.close()
+    assert len(pyogrio.read_dataframe(out)) == n > 0
+    assert list(denied.who) == ["v1"]
+    assert (last.who, last.action, last.n_rows) == ("a1", "export", n) and "patrols" in last.what
+    with pytest.raises(AccessDenied):
+        export_patrols(connect(demo_db, read_only=True), tmp_path / "x.gpx", user=User("v1", "viewer"))
+
+
+def test_export_all_carries_the_patrol_tracks(demo_con, tmp_path):
+    counts = export_all(demo_con, tmp_path / "all.gpkg", user=LOCAL_ADMIN, lang="en")
+    stored = load_patrols(demo_con, Filter())
+    assert counts["patrols"] == len(stored) > 0
+    layers = dict(pyogrio.list_layers(tmp_path / "all.gpkg"))
+    assert layers["patrols"] == "MultiLineString" and "incidents" in layers
+    back = pyogrio.read_dataframe(tmp_path / "all.gpkg", layer="patrols")
+    assert len(back) == len(stored) and back["length_km"].sum() == pytest.approx(stored["length_km"].sum())

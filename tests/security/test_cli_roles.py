@@ -12,8 +12,8 @@ from data import audit, users
 from data.store import connect
 
 # command -> lowest role that may run it
-NEEDS = {"export": "analyst", "import": "editor", "users": "admin", "audit": "admin", "backup": "admin",
-         "map": "analyst"}
+NEEDS = {"export": "analyst", "export-patrols": "analyst", "import": "editor", "users": "admin", "audit": "admin",
+         "backup": "admin", "map": "analyst"}
 ORDER = ["viewer", "analyst", "editor", "admin"]
 
 
@@ -27,6 +27,7 @@ def _csv(tmp_path):
 def _command(name, db, tmp_path):
     return {
         "export": ["export", "incidents", str(tmp_path / "out.csv"), "--db", str(db)],
+        "export-patrols": ["export-patrols", "--out", str(tmp_path / "routes.gpx"), "--db", str(db)],
         "import": ["import", "incidents", str(_csv(tmp_path)), "--db", str(db)],
         "users": ["users", "list", "--db", str(db)],
         "audit": ["audit", "--db", str(db), "--json"],
