@@ -176,6 +176,11 @@ def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | 
     return counts
 
 
+#: Filter fields patrol tracks cannot be filtered by (they are filtered by period and station) → CLI option.
+PATROL_UNFILTERED = {"articles": "article", "drugs": "drug", "communes": "commune", "villages": "village",
+                     "area": "area"}
+
+
 def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER, *, user,
                    watermark: dict | None = None, lang: str | None = None) -> int:
     """The filter's patrol tracks to .gpx (a route for a handheld), .gpkg or .kml; the number of tracks.
@@ -190,6 +195,10 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
     if not path.parent.is_dir():
         raise OutputError(t("export.no_dir", lang, path=path.parent))
     roles.require(user, roles.EXPORT, lang)
+    unused = [name for name in PATROL_UNFILTERED if getattr(flt, name)]
+    if unused:          # a patrol has no article, drug, commune or village: refuse rather than export them all
+        raise InputError(t("export.patrol_filters", lang, filters=", ".join(f"--{PATROL_UNFILTERED[n]}"
+                                                                             for n in unused)))
     tracks = load_patrols(con, flt)
     with staged(path, lang) as tmp:
         write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), flt, watermark))

@@ -40,7 +40,9 @@ from geo import tracks as T
 LOCAL_OFFSET = np.timedelta64(7, "h")       # Vietnam local time, no daylight saving
 LINE_SUFFIXES = (".geojson", ".json", ".gpkg", ".kml")
 SUFFIXES = (".gpx", ".csv") + LINE_SUFFIXES
-_ZONE = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
+#: A zone after a time: ``Z``, ``+07:00``, ``+0700`` or ``+07`` (as GDAL writes KML times); a date's own
+#: ``-01`` is not one.
+_ZONE = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,9 @@ def parse_times(texts, *, file: str, labels=None, index=None) -> tuple[np.ndarra
     >>> parse_times(["2024-03-05T01:30:00Z", "2024-03-05T08:30:00", "2024-03-05T10:30:00+09:00", ""],
     ...             file="f")[0].astype(str).tolist()
     ['2024-03-05T08:30:00', '2024-03-05T08:30:00', '2024-03-05T08:30:00', 'NaT']
+    >>> parse_times(["2024/03/05 08:30:00+07", "2024-03-05T01:30:00+0000", "2024-03-05"],
+    ...             file="f")[0].astype(str).tolist()
+    ['2024-03-05T08:30:00', '2024-03-05T08:30:00', '2024-03-05T00:00:00']
     """
     s = (texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)).reset_index(drop=True)
     s = s.astype(object).fillna("").astype(str).str.strip()
@@ -115,6 +120,8 @@ def parse_times(texts, *, file: str, labels=None, index=None) -> tuple[np.ndarra
             continue
         part = s[mask]
         parsed = pd.to_datetime(part, format="ISO8601", errors="coerce", utc=aware)
+        if not aware and getattr(parsed.dt, "tz", None) is not None:
+            raise ValueError(f"a zone the pattern missed: {part.iloc[0]!r}")   # never read it as local time
         bad = parsed.isna()
         if aware:
             parsed = parsed.dt.tz_localize(None)
@@ -131,7 +138,8 @@ def parse_times(texts, *, file: str, labels=None, index=None) -> tuple[np.ndarra
 
 # -- readers ----------------------------------------------------------------------------------
 
-#: ``creator`` of the GPX files :mod:`data.patrol_export` writes; :func:`import_patrols` refuses them.
+#: ``creator`` of the GPX files :mod:`data.patrol_export` writes (and what :func:`read_lines` reports for a
+#: GeoPackage/KML with the export's own fields); :func:`import_patrols` refuses them.
 EXPORT_CREATOR = "borderwatch"
 
 _GPX_CHUNK = 1 << 20
@@ -387,6 +395,8 @@ def read_lines(path: Path) -> Parsed:
         raise InputError(t("patrol.no_crs", None, file=file))
     gdf = gdf.to_crs(4326) if gdf.crs.to_epsg() != 4326 else gdf
     cols = {fold(c).replace(" ", "_"): c for c in gdf.columns if c != "geometry"}
+    # the fields only borderwatch's own export writes (data.export.export_patrols): refused on import
+    ours = {"length_km", "duration_h", "no_times", "illustrative"} <= set(cols)
     meta, tr, pa, xs, ys, times, problems = [], [], [], [], [], [], []
     for k, (_, row) in enumerate(gdf.iterrows()):
         name = str(row[cols["name"]]).strip() if "name" in cols and pd.notna(row[cols["name"]]) else None
@@ -425,7 +435,8 @@ def read_lines(path: Path) -> Parsed:
                            "lon": np.concatenate(xs) if xs else np.zeros(0),
                            "lat": np.concatenate(ys) if ys else np.zeros(0),
                            "time": np.concatenate(times) if times else np.zeros(0, "datetime64[s]")})
-    return Parsed(file, _meta_frame(meta), points, _waypoints([], file, problems), problems)
+    return Parsed(file, _meta_frame(meta), points, _waypoints([], file, problems), problems,
+                  creator=EXPORT_CREATOR if ours else "")
 
 
 def _attr_time(row, cols, name, file, label, problems):

@@ -17,6 +17,10 @@ TEXTS = {
                              "en": "{file}: 'export all' writes a GeoPackage (.gpkg) only"},
     "export.not_gpkg": {"vi": "{path} đã có nhưng không phải GeoPackage; không ghi đè. Chọn tên tệp khác",
                         "en": "{path} exists and is not a GeoPackage; it is not overwritten. Choose another file name"},
+    "export.patrol_filters": {"vi": "Tuyến tuần tra chỉ lọc được theo thời gian (--from, --to) và đồn (--station); "
+                                    "không áp dụng được {filters}. Bỏ các bộ lọc này và chạy lại.",
+                              "en": "Patrol tracks can be filtered by period (--from, --to) and station (--station) "
+                                    "only; {filters} cannot apply. Leave those out and run again."},
     "export.all_done": {"vi": "Đã xuất {n} lớp vào {path}: {layers}", "en": "Exported {n} layers to {path}: {layers}"},
     "export.sidecars": {"vi": "Kèm theo cho GDAL: {files}", "en": "Sidecar files for GDAL: {files}"},
     "analysis.bad_out": {"vi": "{file}: không ghi được định dạng này cho {what}. Dùng: {valid}",

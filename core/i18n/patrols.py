@@ -5,12 +5,12 @@ TEXTS = {
     "patrol.bad_time": {"vi": "thời gian không đọc được: {value}", "en": "unreadable time: {value}"},
     "patrol.bad_gpx": {"vi": "{file}: không phải tệp GPX hợp lệ ({detail})",
                        "en": "{file}: not a valid GPX file ({detail})"},
-    "patrol.own_export": {"vi": "{file}: đây là tệp GPX do borderwatch xuất (chỉ có hình dạng tuyến, không có "
-                                "thời gian từng điểm) — nhập lại sẽ tính trùng công tuần tra đã có trong kho. Để "
-                                "chuyển dữ liệu giữa các kho, dùng backup/restore hoặc migrate.",
-                          "en": "{file}: this GPX was exported by borderwatch (track shapes without point times); "
-                                "importing it again would count patrols already in a store twice. To move data "
-                                "between stores, use backup/restore or migrate."},
+    "patrol.own_export": {"vi": "{file}: đây là tệp do borderwatch xuất ra từ kho (tuyến tuần tra đã có trong kho) — "
+                                "nhập lại sẽ tính trùng công tuần tra. Để chuyển dữ liệu giữa các kho, dùng "
+                                "backup/restore hoặc migrate.",
+                          "en": "{file}: this file was exported by borderwatch (its patrols are in a store already); "
+                                "importing it again would count them twice. To move data between stores, use "
+                                "backup/restore or migrate."},
     "patrol.bad_csv": {"vi": "{file}: không đọc được CSV ({detail})", "en": "{file}: cannot read the CSV ({detail})"},
     "patrol.csv_columns": {"vi": "{file}: thiếu cột {missing} (cần track_id, time, lat, lon; các cột có: {columns})",
                            "en": "{file}: missing column(s) {missing} (need track_id, time, lat, lon; found: "

@@ -126,3 +126,28 @@ def test_export_all_carries_the_patrol_tracks(demo_con, tmp_path):
     assert layers["patrols"] == "MultiLineString" and "incidents" in layers
     back = pyogrio.read_dataframe(tmp_path / "all.gpkg", layer="patrols")
     assert len(back) == len(stored) and back["length_km"].sum() == pytest.approx(stored["length_km"].sum())
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".kml"])
+def test_gis_exports_keep_local_times_and_are_not_imported_twice(demo_con, tmp_path, suffix):
+    """GDAL writes KML times as ``2026/11/01 09:43:00+07`` and GeoPackage times in UTC: both read back as the
+    stored Vietnam local times (the ``+07`` form was taken for local time, 7 hours off). Importing our own
+    export is refused like our GPX, so no patrol is counted twice."""
+    from core.errors import InputError
+    from data.patrols import import_patrols
+
+    export_tracks(demo_con, tmp_path / f"w{suffix}", WEEK)
+    stored = load_patrols(demo_con, WEEK).sort_values("id")
+    back = read_tracks(tmp_path / f"w{suffix}")
+    firsts = back.points.groupby("track")["time"].min().to_numpy()
+    assert sorted(firsts) == sorted(stored["started_at"].to_numpy().astype("datetime64[s]"))
+    before = demo_con.execute("SELECT count(*) FROM patrols").fetchone()[0]
+    with pytest.raises(InputError, match="exported by borderwatch"):
+        import_patrols(demo_con, tmp_path / f"w{suffix}", lang="en")
+    assert demo_con.execute("SELECT count(*) FROM patrols").fetchone()[0] == before
+
+
+def test_filters_a_patrol_cannot_have_are_refused_not_ignored(demo_db, tmp_path):
+    r = _cli.bw("export-patrols", "--db", demo_db, "--out", tmp_path / "x.gpkg", "--article", "249",
+                "--commune", "Lao Bảo", lang="en")
+    assert r.returncode == 2 and "--article, --commune" in r.stderr and not (tmp_path / "x.gpkg").exists()
