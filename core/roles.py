@@ -110,8 +110,10 @@ def require(user: User | None, capability: str, lang: str | None = None) -> None
         return
     from core.i18n import t
 
+    role = getattr(user, "role", "?") or "?"
     raise AccessDenied(t("auth.denied", lang, user=getattr(user, "name", "?") or "?",
-                         role=getattr(user, "role", "?") or "?", what=t(f"auth.cap.{capability}", lang),
+                         role=t(f"auth.role.{role}", lang) if role in ROLES else role,
+                         what=t(f"auth.cap.{capability}", lang),
                          need=t(f"auth.role.{minimum_role(capability)}", lang)))
 
 

@@ -50,6 +50,12 @@ def test_each_role_on_the_protected_commands(sec_db, tmp_path, role):
     assert len(denied) == sum(ORDER.index(role) < ORDER.index(n) for n in NEEDS.values())
 
 
+def test_a_refusal_names_the_role_in_the_users_language(sec_db, tmp_path):
+    r = bw("export", "villages", str(tmp_path / "v.gpkg"), "--db", str(sec_db), "--as", "u_viewer", "--lang", "vi")
+    assert r.returncode == 3
+    assert "tài khoản u_viewer (Người xem)" in r.stderr and "cần vai trò Cán bộ phân tích" in r.stderr, r.stderr
+
+
 def test_everyone_may_run_the_aggregate_commands(sec_db, tmp_path):
     r = bw("hotspots", "--db", str(sec_db), "--out", str(tmp_path / "h.csv"), "--as", "u_viewer")
     assert r.returncode == 0, r.stderr
