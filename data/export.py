@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -190,6 +191,7 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
     watermark and keeps its other layers.
     """
     path = Path(path)
+    _refuse_folder(path, lang)
     if path.suffix.lower() not in PATROL_SUFFIXES:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(PATROL_SUFFIXES)))
     if not path.parent.is_dir():
@@ -205,7 +207,14 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
     return len(tracks)
 
 
+def _refuse_folder(path: Path, lang) -> None:
+    """``--out FOLDER`` names a folder, not a file to write: say so (not "cannot export this format")."""
+    if path.is_dir():
+        raise OutputError(t("export.unwritable", lang, path=path, detail=os.strerror(errno.EISDIR)))
+
+
 def _check_target(path: Path, lang):
+    _refuse_folder(path, lang)
     writer = _EXTENSION_TO_WRITER.get(format_of(path))
     if writer is None:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(export_formats())))

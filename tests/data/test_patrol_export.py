@@ -151,3 +151,10 @@ def test_filters_a_patrol_cannot_have_are_refused_not_ignored(demo_db, tmp_path)
     r = _cli.bw("export-patrols", "--db", demo_db, "--out", tmp_path / "x.gpkg", "--article", "249",
                 "--commune", "Lao Bảo", lang="en")
     assert r.returncode == 2 and "--article, --commune" in r.stderr and not (tmp_path / "x.gpkg").exists()
+
+
+@pytest.mark.parametrize("command", [("export-patrols", "--out"), ("export", "villages")])
+def test_a_folder_as_the_output_is_named_as_such(demo_db, tmp_path, command):
+    (tmp_path / "out").mkdir()
+    r = _cli.bw(*command, f"{tmp_path / 'out'}/", "--db", demo_db, lang="en")
+    assert r.returncode == 4 and "Is a directory" in r.stderr and "format" not in r.stderr, r.stderr
