@@ -40,15 +40,18 @@ def run(args) -> int:
         user = require_cli(args, con, roles.EXPORT)   # analyst
         flt = filter_from_args(args, con)
         mark = make_watermark(user.name)
+
+        def record(rows: int) -> None:      # before the file is moved into place: no export goes unrecorded
+            audit.log(con, user.name, "export", f"{args.layer} -> {args.file}", rows=rows)
+
         if args.layer == "all":
             if flt != type(flt)():
                 from core.errors import InputError
                 raise InputError(t("export.filter_incidents_only", lang, layer="all"))
-            counts = export_all(con, args.file, user=user, watermark=mark, lang=lang)
+            counts = export_all(con, args.file, user=user, watermark=mark, lang=lang, on_written=record)
             n = sum(counts.values())
         else:
-            n = export_layer(con, args.layer, args.file, flt=flt, watermark=mark, lang=lang)
-        audit.log(con, user.name, "export", f"{args.layer} -> {args.file}", rows=n)
+            n = export_layer(con, args.layer, args.file, flt=flt, watermark=mark, lang=lang, on_written=record)
     finally:
         con.close()
     if args.layer == "all":

@@ -25,9 +25,12 @@ def run(args) -> int:
     con = open_store_rw(args)   # writable for the audit entry
     try:
         user = require_cli(args, con, roles.EXPORT)   # analyst
+
+        def record(rows: int) -> None:      # before the file is moved into place: no export goes unrecorded
+            audit.log(con, user.name, "export", f"patrols -> {args.out}", rows=rows)
+
         n = export_patrols(con, args.out, filter_from_args(args, con), user=user,
-                           watermark=make_watermark(user.name), lang=args.lang)
-        audit.log(con, user.name, "export", f"patrols -> {args.out}", rows=n)
+                           watermark=make_watermark(user.name), lang=args.lang, on_written=record)
     finally:
         con.close()
     print(t("cli.done", args.lang, what=f"export-patrols: {n} → {Path(args.out)}"), file=sys.stderr)

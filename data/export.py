@@ -47,6 +47,7 @@ import errno
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -91,6 +92,10 @@ def neutralise(value):
     return value
 
 
+#: Called with the row count once an export's file is written, before it is moved into place.
+OnWritten = Callable[[int], None]
+
+
 def make_watermark(user: str | None, *, when: dt.datetime | None = None) -> dict[str, str]:
     """``{"exported_by": user, "exported_at": ISO time}`` for :func:`export_layer`."""
     when = when or dt.datetime.now().astimezone()
@@ -118,12 +123,12 @@ def format_of(path) -> str:
 
 
 def export_layer(con: duckdb.DuckDBPyConnection, layer: str, path, *, flt: Filter | None = None,
-                 watermark: dict | None = None,
-                 lang: str | None = None) -> int:
+                 watermark: dict | None = None, lang: str | None = None, on_written: OnWritten | None = None) -> int:
     """Write ``layer`` (incidents filtered by ``flt``) to ``path``; returns the number of rows.
 
     ``watermark``: mapping written as metadata (see the module docstring), typically
-    :func:`make_watermark`; None writes none.
+    :func:`make_watermark`; None writes none. ``on_written(rows)`` runs once the file is written and
+    before it is moved into place (the audit entry: an export that lands is always recorded).
     """
     path = Path(path)
     if layer not in LAYERS:
@@ -140,6 +145,8 @@ def export_layer(con: duckdb.DuckDBPyConnection, layer: str, path, *, flt: Filte
         geoms = None
     with staged(path, lang) as tmp:
         writer(tmp, layer, frame, geoms, meta)
+        if on_written is not None:
+            on_written(len(frame))
     _sidecars(path, layer, frame, geoms, meta)
     return len(frame)
 
@@ -153,7 +160,7 @@ def visible_layers(user) -> list[str]:
 
 
 def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | None = None,
-               lang: str | None = None) -> dict[str, int]:
+               lang: str | None = None, on_written: OnWritten | None = None) -> dict[str, int]:
     """Every layer ``user`` may see, and the patrol tracks (layer ``patrols``), into one GeoPackage (added
     to it when it exists); rows per layer.
 
@@ -174,6 +181,8 @@ def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | 
         tracks = load_patrols(con, NO_FILTER)
         write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), None, watermark))
         counts["patrols"] = len(tracks)
+        if on_written is not None:
+            on_written(sum(counts.values()))
     return counts
 
 
@@ -183,7 +192,7 @@ PATROL_UNFILTERED = {"articles": "article", "drugs": "drug", "communes": "commun
 
 
 def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER, *, user,
-                   watermark: dict | None = None, lang: str | None = None) -> int:
+                   watermark: dict | None = None, lang: str | None = None, on_written: OnWritten | None = None) -> int:
     """The filter's patrol tracks to .gpx (a route for a handheld), .gpkg or .kml; the number of tracks.
 
     As every export: the role needs :data:`~core.roles.EXPORT` and the file is written privately and
@@ -204,6 +213,8 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
     tracks = load_patrols(con, flt)
     with staged(path, lang) as tmp:
         write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), flt, watermark))
+        if on_written is not None:
+            on_written(len(tracks))
     return len(tracks)
 
 

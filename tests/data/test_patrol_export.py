@@ -158,3 +158,25 @@ def test_a_folder_as_the_output_is_named_as_such(demo_db, tmp_path, command):
     (tmp_path / "out").mkdir()
     r = _cli.bw(*command, f"{tmp_path / 'out'}/", "--db", demo_db, lang="en")
     assert r.returncode == 4 and "Is a directory" in r.stderr and "format" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("command", [("export-patrols", "--out"), ("export", "villages")])
+def test_the_audit_entry_is_written_before_the_file_lands(demo_db, tmp_path, monkeypatch, command):
+    """A process stopped between moving the file into place and writing its audit entry left an unrecorded
+    export (an insider could time a kill on the file's appearance). The entry now comes first: a move that
+    fails leaves the entry and no file, never a file without its entry."""
+    import data.export
+
+    def refuse(src, dst):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(data.export.os, "replace", refuse)
+    out = tmp_path / "routes.gpkg"
+    r = _cli.bw(*command, out, "--db", demo_db, lang="en")
+    assert r.returncode == 4 and not out.exists(), r.stderr
+    con = connect(demo_db, read_only=True)
+    try:
+        last = audit.entries(con, limit=1).iloc[0]
+    finally:
+        con.close()
+    assert last.action == "export" and str(out) in last.what and last.n_rows > 0
