@@ -237,11 +237,16 @@ def _patrol_extent_cells(b) -> list:
     return sorted(set(cov.loc[(cov["patrol_days"] > 0) | cov["hot"].astype(bool), "h3"]))
 
 
+#: Right edge of the "VIỆT NAM" label (axes fraction): left of the north arrow (:func:`north_arrow`, at 0.955).
+VNM_LABEL_RIGHT = 0.90
+
+
 def _country_labels(ax, lang, font):
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     kw = dict(fontsize=font * 1.3, fontweight="bold", color="#6E6E6E", zorder=COUNTRY_ZORDER)
-    ax.text(x1 - 0.02 * (x1 - x0), y1 - 0.03 * (y1 - y0), t("report.country.VNM", lang), ha="right", va="top", **kw)
+    ax.text(x0 + VNM_LABEL_RIGHT * (x1 - x0), y1 - 0.03 * (y1 - y0), t("report.country.VNM", lang), ha="right",
+            va="top", **kw)
     ax.text(x0 + 0.02 * (x1 - x0), y0 + 0.03 * (y1 - y0), t("report.country.LAO", lang), ha="left", va="bottom", **kw)
 
 

@@ -102,3 +102,21 @@ def test_gap_rows_near_one_village_are_told_apart(drawn):
     for place, km in zip(places, gaps["border_km"], strict=True):
         assert f"km {km:.1f}".replace(".", ",") in place
     assert (gaps["border_km"].between(0, 400)).all()
+
+
+@pytest.mark.parametrize("kind", MAP_KINDS)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_country_name_keeps_off_the_north_arrow(drawn, kind, lang):
+    """"VIỆT NAM" sat at the upper right corner, where the north arrow stands, and touched it."""
+    from core.i18n import t
+
+    b, _ = drawn(lang)
+    fig = map_figure(b, kind, dpi=100)
+    fig.canvas.draw()
+    r = renderer_of(fig)
+    (ax,) = fig.axes
+    (name,) = [x for x in ax.texts if x.get_text() == t("report.country.VNM", lang)]
+    (arrow,) = [x for x in ax.texts if x.get_text() == t("report.north", lang)]
+    box = name.get_window_extent(r)
+    assert not box.overlaps(arrow.get_window_extent(r)) and not box.overlaps(arrow.arrow_patch.get_window_extent(r))
+    assert box.x1 < arrow.arrow_patch.get_window_extent(r).x0
