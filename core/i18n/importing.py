@@ -133,6 +133,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "import.evidence_option": {"vi": "tùy chọn --decimal {value}", "en": "the option --decimal {value}"},
     "import.evidence_semicolon": {"vi": "dấu ; phân cách cột của tệp CSV",
                                   "en": "the CSV's ; column separator"},
+    "import.quantity_too_large": {"vi": "quá lớn cho một vụ: {value} g (hơn {limit}); kiểm tra đơn vị (gam)",
+                                  "en": "too large for one case: {value} g (over {limit}); check the unit (grams)"},
     "import.negative": {"vi": "không được âm: {value}", "en": "must not be negative: {value}"},
     "import.not_integer": {"vi": "phải là số nguyên: {value}", "en": "must be a whole number: {value}"},
     "import.bad_bool": {"vi": "không phải có/không: {value}", "en": "not yes/no: {value}"},

@@ -250,7 +250,21 @@ def _parse_fields(source: Source, problems: _Problems) -> _Values:
                                              source.numbers))
         if f.name in _BLANK_AS:
             values[f.name] = [_BLANK_AS[f.name] if v is None else v for v in values[f.name]]
+        if f.name == "quantity_g" and col is not None:
+            _cap_quantity(values[f.name], col, problems)
     return values
+
+
+#: The most one case can weigh, in grams (100 t): more is a unit or typing error, not a seizure, and a
+#: value such as 1e308 g would turn every sum it enters into infinity.
+MAX_QUANTITY_G = 100_000_000
+
+
+def _cap_quantity(vals: list, col: str, problems: _Problems) -> None:
+    for i, v in enumerate(vals):
+        if v is not None and v > MAX_QUANTITY_G:
+            problems.add(i, col, "import.quantity_too_large", value=f"{v:.6g}", limit="100 t")
+            vals[i] = None
 
 
 def _cells(column: pd.Series) -> list | pd.Series:

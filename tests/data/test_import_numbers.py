@@ -279,3 +279,21 @@ def test_an_exponent_that_underflows_is_refused_and_a_long_value_is_cut_in_the_m
     with pytest.raises(BadValue) as err:
         parse_float("1" * 100_000 + "e5")
     assert len(str(err.value.fields["value"])) <= 60
+
+
+def test_a_quantity_over_100_tonnes_is_refused_not_summed(demo_con, files, village_points, snapshot):
+    """1e308 g was stored (and turned every sum it entered into infinity); 2e8 g is 200 t in one case, a unit
+    or typing error. Both are refused naming the row; 100 t itself and the ordinary values are kept."""
+    path = files.csv("nhieu.csv", HEADER, _plain_rows(village_points, ["1e308", "200000000", "100000000", "12.5"]))
+    before = snapshot(demo_con)
+    with pytest.raises(ValidationError) as err:
+        import_file(demo_con, "incidents", path, lang="en")
+    assert snapshot(demo_con) == before
+    problems = err.value.problems
+    assert [(p.row, p.column) for p in problems] == [(2, "quantity_g"), (3, "quantity_g")]
+    assert [p.reason for p in problems] == [
+        "too large for one case: 1e+308 g (over 100 t); check the unit (grams)",
+        "too large for one case: 2e+08 g (over 100 t); check the unit (grams)"]
+    result = import_file(demo_con, "incidents", path, skip_invalid=True)
+    assert result.rows_rejected == 2
+    assert [r[1] for r in stored(demo_con)] == [1e8, 12.5]
