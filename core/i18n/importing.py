@@ -106,6 +106,10 @@ TEXTS: dict[str, dict[str, str]] = {
                            "en": "the row has {n} values, the header has {expected} columns"},
     "import.required": {"vi": "thiếu giá trị bắt buộc", "en": "required value missing"},
     "import.bad_number": {"vi": "không phải là số: {value}", "en": "not a number: {value}"},
+    "import.exponent_comma": {"vi": "số mũ (e) trong tệp dùng dấu phẩy thập phân: hãy viết số đầy đủ (1500, không "
+                                    "phải 1,5e3): {value}",
+                              "en": "an exponent (e) in a file with decimal commas: write the number out (1500, not "
+                                    "1,5e3): {value}"},
     "import.bad_grouping": {
         "vi": "dấu cách (hoặc ' _) trong số không chia nhóm 3 chữ số (như 1 500 000): {value}",
         "en": "spaces (or ' _) inside the number do not group thousands in threes (as in 1 500 000): {value}"},

@@ -49,6 +49,8 @@ _SEPARATOR = r"[\s\u00a0\u202f_']"           # what may stand between thousands 
 _SPACES = re.compile(_SEPARATOR)
 _SIGN = r"[+-]?"
 _PLAIN = re.compile(_SIGN + r"\d+")
+#: An exponent form with either decimal mark (``1,5e3``), to name it when the file's decimal mark is a comma.
+_EXP_ANY = re.compile(r"[+-]?+\d++(?:[.,]\d*+)?+[eE][+-]?+\d++")
 _EXP = re.compile(r"[+-]?+(?:\d++(?:\.\d*+)?+|\.\d++)[eE][+-]?+\d++")   # possessive: linear on a long digit run
 _DEC = {COMMA: re.compile(_SIGN + r"\d*,\d+"), POINT: re.compile(_SIGN + r"\d*\.\d+")}
 _GROUPED = {COMMA: re.compile(_SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"),
@@ -206,6 +208,8 @@ def to_float(text: str, conv: Convention = NONE, *, whole: bool = False) -> floa
             if out == 0 and re.search(r"[1-9]", s.split("e")[0].split("E")[0]):
                 raise NumberError("import.number_underflow")     # 1e-400: not 0
             return out
+        if conv.decimal == COMMA and _EXP_ANY.fullmatch(s):
+            raise NumberError("import.exponent_comma")         # 1,5e3 in a decimal-comma file: say why
         raise NumberError("import.bad_number")
     if conv.decided:
         if conv.decimal in possible:

@@ -297,3 +297,14 @@ def test_a_quantity_over_100_tonnes_is_refused_not_summed(demo_con, files, villa
     result = import_file(demo_con, "incidents", path, skip_invalid=True)
     assert result.rows_rejected == 2
     assert [r[1] for r in stored(demo_con)] == [1e8, 12.5]
+
+
+def test_an_exponent_in_a_decimal_comma_file_says_why_it_is_refused(demo_con, files, village_points):
+    quantities = list(QUANTITIES)
+    quantities[2] = ("1,5e3", None)
+    path = vn_excel_csv(files, "mu.csv", vn_rows(village_points, quantities))
+    with pytest.raises(ValidationError) as err:
+        import_file(demo_con, "incidents", path, lang="en")
+    (p,) = err.value.problems
+    assert (p.row, p.column) == (4, "quantity_g")
+    assert p.reason == "an exponent (e) in a file with decimal commas: write the number out (1500, not 1,5e3): 1,5e3"
