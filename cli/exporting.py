@@ -41,17 +41,17 @@ def run(args) -> int:
         flt = filter_from_args(args, con)
         mark = make_watermark(user.name)
 
-        def record(rows: int) -> None:      # before the file is moved into place: no export goes unrecorded
+        def record(rows: int) -> None:      # before any data is written: no copy exists without its record
             audit.log(con, user.name, "export", f"{args.layer} -> {args.file}", rows=rows)
 
         if args.layer == "all":
             if flt != type(flt)():
                 from core.errors import InputError
                 raise InputError(t("export.filter_incidents_only", lang, layer="all"))
-            counts = export_all(con, args.file, user=user, watermark=mark, lang=lang, on_written=record)
+            counts = export_all(con, args.file, user=user, watermark=mark, lang=lang, on_rows=record)
             n = sum(counts.values())
         else:
-            n = export_layer(con, args.layer, args.file, flt=flt, watermark=mark, lang=lang, on_written=record)
+            n = export_layer(con, args.layer, args.file, flt=flt, watermark=mark, lang=lang, on_rows=record)
     finally:
         con.close()
     if args.layer == "all":

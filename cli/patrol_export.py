@@ -26,11 +26,11 @@ def run(args) -> int:
     try:
         user = require_cli(args, con, roles.EXPORT)   # analyst
 
-        def record(rows: int) -> None:      # before the file is moved into place: no export goes unrecorded
+        def record(rows: int) -> None:      # before any data is written: no copy exists without its record
             audit.log(con, user.name, "export", f"patrols -> {args.out}", rows=rows)
 
         n = export_patrols(con, args.out, filter_from_args(args, con), user=user,
-                           watermark=make_watermark(user.name), lang=args.lang, on_written=record)
+                           watermark=make_watermark(user.name), lang=args.lang, on_rows=record)
     finally:
         con.close()
     print(t("cli.done", args.lang, what=f"export-patrols: {n} → {Path(args.out)}"), file=sys.stderr)

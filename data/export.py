@@ -92,8 +92,9 @@ def neutralise(value):
     return value
 
 
-#: Called with the row count once an export's file is written, before it is moved into place.
-OnWritten = Callable[[int], None]
+#: Called with an export's row count before any of its data is written to disk (the audit entry: no copy of the
+#: data, finished or not, exists without its record; a stopped export is recorded and has no file).
+OnRows = Callable[[int], None]
 
 
 def make_watermark(user: str | None, *, when: dt.datetime | None = None) -> dict[str, str]:
@@ -123,14 +124,14 @@ def format_of(path) -> str:
 
 
 def export_layer(con: duckdb.DuckDBPyConnection, layer: str, path, *, flt: Filter | None = None,
-                 watermark: dict | None = None, lang: str | None = None, on_written: OnWritten | None = None) -> int:
+                 watermark: dict | None = None, lang: str | None = None, on_rows: OnRows | None = None) -> int:
     """Write ``layer`` (incidents filtered by ``flt``) to ``path``; returns the number of rows.
 
     ``watermark``: mapping written as metadata (see the module docstring), typically
-    :func:`make_watermark`; None writes none. ``on_written(rows)`` runs once the file is written and
-    before it is moved into place (the audit entry: an export that lands is always recorded).
+    :func:`make_watermark`; None writes none. ``on_rows(rows)`` runs before anything is written
+    (:data:`OnRows`).
     """
-    path = Path(path)
+    path = _target(path, lang)
     if layer not in LAYERS:
         raise InputError(t("import.bad_layer", lang, layer=layer, valid=", ".join(LAYERS)))
     writer = _check_target(path, lang)
@@ -143,11 +144,11 @@ def export_layer(con: duckdb.DuckDBPyConnection, layer: str, path, *, flt: Filte
     if format_of(path) == _vi.SUFFIX:
         frame = _vi.table(con, layer, frame, geoms, lang="vi")   # a Vietnamese spreadsheet, whatever the UI language
         geoms = None
+    if on_rows is not None:
+        on_rows(len(frame))
     with staged(path, lang) as tmp:
         writer(tmp, layer, frame, geoms, meta)
-        if on_written is not None:
-            on_written(len(frame))
-    _sidecars(path, layer, frame, geoms, meta)
+    _sidecars(path, layer, frame, geoms, meta, lang)
     return len(frame)
 
 
@@ -160,29 +161,29 @@ def visible_layers(user) -> list[str]:
 
 
 def export_all(con: duckdb.DuckDBPyConnection, path, *, user, watermark: dict | None = None,
-               lang: str | None = None, on_written: OnWritten | None = None) -> dict[str, int]:
+               lang: str | None = None, on_rows: OnRows | None = None) -> dict[str, int]:
     """Every layer ``user`` may see, and the patrol tracks (layer ``patrols``), into one GeoPackage (added
     to it when it exists); rows per layer.
 
     Columns the role may not receive (:func:`core.roles.redact`) are left out.
     """
-    path = Path(path)
+    path = _target(path, lang)
     if path.suffix.lower() != ".gpkg":
         raise OutputError(t("export.all_gpkg_only", lang, file=path.name))
     _check_target(path, lang)
     roles.require(user, roles.EXPORT, lang)
-    counts = {}
+    layers = {}
+    for layer in visible_layers(user):
+        frame, geoms = _load(con, layer, Filter())
+        layers[layer] = (roles.redact(user, layer, frame), geoms)
+    tracks = load_patrols(con, NO_FILTER)
+    counts = {**{layer: len(frame) for layer, (frame, _) in layers.items()}, "patrols": len(tracks)}
+    if on_rows is not None:
+        on_rows(sum(counts.values()))
     with staged(path, lang) as tmp:
-        for layer in visible_layers(user):
-            frame, geoms = _load(con, layer, Filter())
-            frame = roles.redact(user, layer, frame)
+        for layer, (frame, geoms) in layers.items():
             _write_gpkg(tmp, layer, frame, geoms, _meta(con, layer, len(frame), None, watermark))
-            counts[layer] = len(frame)
-        tracks = load_patrols(con, NO_FILTER)
         write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), None, watermark))
-        counts["patrols"] = len(tracks)
-        if on_written is not None:
-            on_written(sum(counts.values()))
     return counts
 
 
@@ -192,15 +193,14 @@ PATROL_UNFILTERED = {"articles": "article", "drugs": "drug", "communes": "commun
 
 
 def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER, *, user,
-                   watermark: dict | None = None, lang: str | None = None, on_written: OnWritten | None = None) -> int:
+                   watermark: dict | None = None, lang: str | None = None, on_rows: OnRows | None = None) -> int:
     """The filter's patrol tracks to .gpx (a route for a handheld), .gpkg or .kml; the number of tracks.
 
     As every export: the role needs :data:`~core.roles.EXPORT` and the file is written privately and
     moved into place whole (:class:`staged`); the caller writes the audit entry. A .gpkg carries the
     watermark and keeps its other layers.
     """
-    path = Path(path)
-    _refuse_folder(path, lang)
+    path = _target(path, lang)
     if path.suffix.lower() not in PATROL_SUFFIXES:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(PATROL_SUFFIXES)))
     if not path.parent.is_dir():
@@ -211,21 +211,25 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
         raise InputError(t("export.patrol_filters", lang, filters=", ".join(f"--{PATROL_UNFILTERED[n]}"
                                                                              for n in unused)))
     tracks = load_patrols(con, flt)
+    if on_rows is not None:
+        on_rows(len(tracks))
     with staged(path, lang) as tmp:
         write_tracks(tracks, tmp, meta=_meta(con, "patrols", len(tracks), flt, watermark))
-        if on_written is not None:
-            on_written(len(tracks))
     return len(tracks)
 
 
-def _refuse_folder(path: Path, lang) -> None:
-    """``--out FOLDER`` names a folder, not a file to write: say so (not "cannot export this format")."""
-    if path.is_dir():
+def _target(path, lang) -> Path:
+    """The file to write. ``--out FOLDER`` or ``--out NAME/`` names a folder, not a file: say so (not "cannot
+    export this format", and not a file written at ``NAME``)."""
+    if str(path).endswith(("/", os.sep)) or Path(path).is_dir():
         raise OutputError(t("export.unwritable", lang, path=path, detail=os.strerror(errno.EISDIR)))
+    return Path(path)
 
 
 def _check_target(path: Path, lang):
-    _refuse_folder(path, lang)
+    for side in _sidecar_paths(path):          # a folder in a side file's place: refused before anything is written
+        if side.is_dir():
+            raise OutputError(t("export.unwritable", lang, path=side, detail=os.strerror(errno.EISDIR)))
     writer = _EXTENSION_TO_WRITER.get(format_of(path))
     if writer is None:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(export_formats())))
@@ -298,9 +302,23 @@ class staged:
         return False
 
 
-def _sidecars(path: Path, layer: str, frame, geoms, meta) -> None:
+def _sidecar_paths(path: Path) -> list[Path]:
+    """The files a .csv export writes beside itself: the watermark, the GDAL types and the projection."""
+    if path.suffix.lower() != ".csv":
+        return []
+    return [watermark_sidecar(path), path.with_suffix(".csvt"), path.with_suffix(".prj")]
+
+
+def _sidecars(path: Path, layer: str, frame, geoms, meta, lang=None) -> None:
     if path.suffix.lower() != ".csv":
         return
+    try:
+        _write_sidecars(path, layer, frame, geoms, meta)
+    except OSError as exc:
+        raise OutputError(t("export.unwritable", lang, path=path, detail=exc.strerror or str(exc))) from exc
+
+
+def _write_sidecars(path: Path, layer: str, frame, geoms, meta) -> None:
     if meta is not None:
         with open_private(watermark_sidecar(path), "w", encoding="utf-8") as fh:
             fh.write(json.dumps(meta, ensure_ascii=False, indent=2))

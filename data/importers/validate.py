@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import shapely
 
 from core.errors import Problem
-from core.i18n import t
+from core.i18n import fmt_num, t
 from core.vocab import match_station
 from data.importers import geometry
 from data.importers import number_format as numbers
@@ -263,8 +263,18 @@ MAX_QUANTITY_G = 100_000_000
 def _cap_quantity(vals: list, col: str, problems: _Problems) -> None:
     for i, v in enumerate(vals):
         if v is not None and v > MAX_QUANTITY_G:
-            problems.add(i, col, "import.quantity_too_large", value=f"{v:.6g}", limit="100 t")
+            problems.add(i, col, "import.quantity_too_large", value=_grams(v, problems.lang), limit="100 t")
             vals[i] = None
+
+
+def _grams(v: float, lang: str | None) -> str:
+    """``v`` in full in the user's notation (``100.000.000,01``; a rounded ``1e+08`` would read as the limit
+    itself); beyond 15 digits, where a double holds no more, its exponent form."""
+    if v >= 1e15:
+        text = f"{v:.6g}"
+        return text.replace(".", ",") if lang == "vi" else text
+    decimals = len(repr(v).partition(".")[2].rstrip("0")) if "e" not in repr(v) else 0
+    return fmt_num(v, lang, decimals=min(decimals, 6))
 
 
 def _cells(column: pd.Series) -> list | pd.Series:

@@ -293,7 +293,7 @@ def test_a_quantity_over_100_tonnes_is_refused_not_summed(demo_con, files, villa
     assert [(p.row, p.column) for p in problems] == [(2, "quantity_g"), (3, "quantity_g")]
     assert [p.reason for p in problems] == [
         "too large for one case: 1e+308 g (over 100 t); check the unit (grams)",
-        "too large for one case: 2e+08 g (over 100 t); check the unit (grams)"]
+        "too large for one case: 200,000,000 g (over 100 t); check the unit (grams)"]
     result = import_file(demo_con, "incidents", path, skip_invalid=True)
     assert result.rows_rejected == 2
     assert [r[1] for r in stored(demo_con)] == [1e8, 12.5]
@@ -308,3 +308,12 @@ def test_an_exponent_in_a_decimal_comma_file_says_why_it_is_refused(demo_con, fi
     (p,) = err.value.problems
     assert (p.row, p.column) == (4, "quantity_g")
     assert p.reason == "an exponent (e) in a file with decimal commas: write the number out (1500, not 1,5e3): 1,5e3"
+
+
+def test_a_quantity_just_over_the_limit_is_shown_in_full(demo_con, files, village_points):
+    """Rounded to six digits, 100.000.000,01 g read "1e+08 g (over 100 t)": the limit itself, which is accepted."""
+    path = vn_excel_csv(files, "sat.csv", vn_rows(village_points, [("100.000.000,01", None), *QUANTITIES[1:]]))
+    with pytest.raises(ValidationError) as err:
+        import_file(demo_con, "incidents", path, lang="vi")
+    (p,) = err.value.problems
+    assert p.reason.startswith("quá lớn cho một vụ: 100.000.000,01 g (hơn 100 t)"), p.reason

@@ -154,10 +154,22 @@ def test_filters_a_patrol_cannot_have_are_refused_not_ignored(demo_db, tmp_path)
 
 
 @pytest.mark.parametrize("command", [("export-patrols", "--out"), ("export", "villages")])
-def test_a_folder_as_the_output_is_named_as_such(demo_db, tmp_path, command):
+@pytest.mark.parametrize("target", ["out/", "out", "new.gpkg/"])
+def test_a_folder_as_the_output_is_named_as_such(demo_db, tmp_path, command, target):
+    """An existing folder, or a name ending in / (a folder meant, not a file to write at that name)."""
     (tmp_path / "out").mkdir()
-    r = _cli.bw(*command, f"{tmp_path / 'out'}/", "--db", demo_db, lang="en")
+    r = _cli.bw(*command, f"{tmp_path}/{target}", "--db", demo_db, lang="en")
     assert r.returncode == 4 and "Is a directory" in r.stderr and "format" not in r.stderr, r.stderr
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("demo.duckdb")] == ["out"]
+    assert not any((tmp_path / "out").iterdir())
+
+
+def test_a_folder_in_a_side_files_place_is_refused_before_anything_is_written(demo_db, tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "v.csv.watermark.json").mkdir()
+    r = _cli.bw("export", "villages", tmp_path / "out" / "v.csv", "--db", demo_db, lang="en")
+    assert r.returncode == 4 and "v.csv.watermark.json: Is a directory" in r.stderr, r.stderr
+    assert not (tmp_path / "out" / "v.csv").exists()
 
 
 @pytest.mark.parametrize("command", [("export-patrols", "--out"), ("export", "villages")])
@@ -180,3 +192,19 @@ def test_the_audit_entry_is_written_before_the_file_lands(demo_db, tmp_path, mon
     finally:
         con.close()
     assert last.action == "export" and str(out) in last.what and last.n_rows > 0
+
+
+def test_the_record_comes_before_any_data_is_written(demo_con, tmp_path):
+    """A kill after the data was written to the private scratch folder, before the audit entry, left a whole
+    unrecorded copy there: the row count is handed over (to be recorded) before anything is written."""
+    from data.export import export_layer
+
+    seen = []
+    for name, run in {"all.gpkg": lambda p, cb: export_all(demo_con, p, user=LOCAL_ADMIN, on_rows=cb),
+                      "v.csv": lambda p, cb: export_layer(demo_con, "villages", p, on_rows=cb),
+                      "w.kml": lambda p, cb: export_patrols(demo_con, p, WEEK, user=LOCAL_ADMIN, on_rows=cb)}.items():
+        folder = tmp_path / name.split(".")[0]
+        folder.mkdir()
+        n = run(folder / name, lambda rows, folder=folder: seen.append((rows, sorted(os.listdir(folder)))))
+        assert seen[-1] == ((sum(n.values()) if isinstance(n, dict) else n), [])     # nothing on disk yet
+        assert (folder / name).exists()
