@@ -78,6 +78,21 @@ def _first_over(texts: Sequence[str], over: Callable[[str], bool], guess: int) -
     return hi
 
 
+#: Words that never start a line: "↓ 31 %" must not leave "%" alone on the next one.
+_GLUED = frozenset({"%"})
+
+
+def _glued(words: list[str]) -> list[str]:
+    """``words`` with each of :data:`_GLUED` joined to the word before it (the wrapped text is unchanged)."""
+    out: list[str] = []
+    for w in words:
+        if w in _GLUED and out:
+            out[-1] = f"{out[-1]} {w}"
+        else:
+            out.append(w)
+    return out
+
+
 def _measure_wrap(fig: Figure, text: str, size: float, weight: str, max_px: float) -> list[str]:
     """The greedy wrap: a line takes words while it fits. A line only grows wider as words are added
     (glyphs are laid left to right), so the first word that does not fit is found by bisection, starting
@@ -95,7 +110,7 @@ def _measure_wrap(fig: Figure, text: str, size: float, weight: str, max_px: floa
 
     lines: list[str] = []
     for para in text.split("\n"):
-        words = para.split(" ")
+        words = _glued(para.split(" "))
         line, i = "", 0
         while i < len(words):
             if not line:                # a line starts with its first word, whatever its width

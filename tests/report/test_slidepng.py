@@ -51,3 +51,19 @@ def test_static_map_count_classes_do_not_overlap(drawn):
         assert lo1 <= hi1 < lo2 <= hi2 and lo2 == hi1 + 1, ranges
     counts = b.hotspots.loc[b.hotspots["count"] > 0, "count"]
     assert ranges[0][0] == counts.min() and ranges[-1][1] == counts.max()
+
+
+def test_a_percent_sign_never_starts_a_line():
+    """"Thu giữ: Hồng phiến (ma túy tổng hợp): 119.273 viên ↓ 31 %" wrapped with "%" alone on the next line."""
+    from report.canvas import new_figure
+    from report.slidepng import _measure_wrap, renderer_of
+
+    fig = new_figure(19.2, 10.8, dpi=100)
+    heading = "Thu giữ: Hồng phiến (ma túy tổng hợp): 119.273 viên ↓ 31 %"
+    probe = fig.text(0, 0, heading.removesuffix(" %"), fontsize=22, fontweight="bold")
+    fits_all_but_percent = probe.get_window_extent(renderer_of(fig)).width + 2
+    probe.remove()
+    lines = _measure_wrap(fig, heading, 22, "bold", fits_all_but_percent)
+    assert " ".join(lines) == heading
+    assert all(not line.startswith("%") for line in lines), lines
+    assert lines[-1].endswith("31 %")
