@@ -203,8 +203,7 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
     path = _target(path, lang)
     if path.suffix.lower() not in PATROL_SUFFIXES:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(PATROL_SUFFIXES)))
-    if not path.parent.is_dir():
-        raise OutputError(t("export.no_dir", lang, path=path.parent))
+    _check_place(path, lang)
     roles.require(user, roles.EXPORT, lang)
     unused = [name for name in PATROL_UNFILTERED if getattr(flt, name)]
     if unused:          # a patrol has no article, drug, commune or village: refuse rather than export them all
@@ -221,18 +220,34 @@ def export_patrols(con: duckdb.DuckDBPyConnection, path, flt: Filter = NO_FILTER
 def _target(path, lang) -> Path:
     """The file to write. ``--out FOLDER`` or ``--out NAME/`` names a folder, not a file: say so (not "cannot
     export this format", and not a file written at ``NAME``)."""
-    if str(path).endswith(("/", os.sep)) or Path(path).is_dir():
-        raise OutputError(t("export.unwritable", lang, path=path, detail=os.strerror(errno.EISDIR)))
+    if str(path).endswith(("/", os.sep)):
+        _refuse_folder(path, lang)
+    _check_not_folder(Path(path), lang)
     return Path(path)
 
 
+def _refuse_folder(path, lang) -> None:
+    raise OutputError(t("export.unwritable", lang, path=path, detail=os.strerror(errno.EISDIR)))
+
+
+def _check_not_folder(path: Path, lang) -> None:
+    if path.is_dir():
+        _refuse_folder(path, lang)
+
+
 def _check_target(path: Path, lang):
-    for side in _sidecar_paths(path):          # a folder in a side file's place: refused before anything is written
-        if side.is_dir():
-            raise OutputError(t("export.unwritable", lang, path=side, detail=os.strerror(errno.EISDIR)))
     writer = _EXTENSION_TO_WRITER.get(format_of(path))
     if writer is None:
         raise OutputError(t("export.bad_format", lang, file=path.name, valid=", ".join(export_formats())))
+    _check_place(path, lang)
+    return writer
+
+
+def _check_place(path: Path, lang) -> None:
+    """Where an export of any format lands: its folder exists, no folder sits in a side file's place, and a
+    .gpkg that exists is a GeoPackage (the new layer is added to it) — all before anything is written."""
+    for side in _sidecar_paths(path):
+        _check_not_folder(side, lang)
     if not path.parent.is_dir():
         raise OutputError(t("export.no_dir", lang, path=path.parent))
     if path.suffix.lower() == ".gpkg" and path.exists():
@@ -245,7 +260,6 @@ def _check_target(path: Path, lang):
             pyogrio.list_layers(str(path))
         except Exception as exc:  # noqa: BLE001 -- any reader failure: not a GeoPackage we may add to
             raise OutputError(t("export.not_gpkg", lang, path=path.name)) from exc
-    return writer
 
 
 def _meta(con: duckdb.DuckDBPyConnection, layer: str, rows: int, flt: Filter | None,

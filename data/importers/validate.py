@@ -273,7 +273,8 @@ def _grams(v: float, lang: str | None) -> str:
     if v >= 1e15:
         text = f"{v:.6g}"
         return text.replace(".", ",") if lang == "vi" else text
-    decimals = len(repr(v).partition(".")[2].rstrip("0")) if "e" not in repr(v) else 0
+    digits = repr(v)                                # the shortest text that reads back as v
+    decimals = 0 if "e" in digits else len(digits.partition(".")[2].rstrip("0"))
     return fmt_num(v, lang, decimals=min(decimals, 6))
 
 

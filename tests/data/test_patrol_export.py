@@ -208,3 +208,14 @@ def test_the_record_comes_before_any_data_is_written(demo_con, tmp_path):
         n = run(folder / name, lambda rows, folder=folder: seen.append((rows, sorted(os.listdir(folder)))))
         assert seen[-1] == ((sum(n.values()) if isinstance(n, dict) else n), [])     # nothing on disk yet
         assert (folder / name).exists()
+
+
+def test_a_gpkg_name_holding_something_else_is_not_written_into(demo_db, tmp_path):
+    """The same checks of the place as every export: an existing .gpkg that is no GeoPackage is kept as it is."""
+    (tmp_path / "out").mkdir()
+    other = tmp_path / "out" / "x.gpkg"
+    other.write_text("notes, not a GeoPackage", encoding="utf-8")
+    r = _cli.bw("export-patrols", "--db", demo_db, "--out", other, lang="en")
+    assert r.returncode == 4 and "is not a GeoPackage" in r.stderr, r.stderr
+    assert other.read_text(encoding="utf-8") == "notes, not a GeoPackage"
+    assert [p.name for p in other.parent.iterdir()] == ["x.gpkg"]
